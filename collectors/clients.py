@@ -1,0 +1,173 @@
+"""boto3 clients for the audit: one per service and region, shared, read-only, and patient.
+
+Every client is made here, so every client gets the same three things:
+- adaptive retries (API Gateway's control plane allows only a few requests per second);
+- the read-only guard: an operation whose name does not start with Get, List or Describe is
+  refused before its request is built, so the suite cannot change an account even by mistake;
+- an optional observer, told of every operation called (tests and the benchmark count them).
+
+``call_recording_errors`` turns a failed call into a ``CollectionError`` for the inventory
+instead of an exception, so one denied call costs the targets it affects and nothing else.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    NoCredentialsError,
+    NoRegionError,
+    ProfileNotFound,
+)
+
+from collectors.errors import AuditSetupError, WriteOperationRefused
+from collectors.model import CollectionError
+
+READ_ONLY_PREFIXES = ("Get", "List", "Describe")
+
+# Shared by every client; pool size matches the collection thread pool.
+CLIENT_CONFIG = Config(
+    retries={"mode": "adaptive", "max_attempts": 10},
+    max_pool_connections=16,
+    connect_timeout=10,
+    read_timeout=30,
+)
+
+CallObserver = Callable[[str, str], None]  # (service, operation)
+T = TypeVar("T")
+
+
+def refuse_writes(model: Any, **_: Any) -> None:
+    """botocore ``before-parameter-build`` handler: only Get/List/Describe may proceed."""
+    if not model.name.startswith(READ_ONLY_PREFIXES):
+        raise WriteOperationRefused(
+            f"apigw-audit is read-only and refused to call {model.service_model.service_name}"
+            f".{model.name}"
+        )
+
+
+def make_session(profile: str | None) -> boto3.Session:
+    """A boto3 session on the standard credential chain (or the named profile)."""
+    try:
+        return boto3.Session(profile_name=profile) if profile else boto3.Session()
+    except ProfileNotFound:
+        raise AuditSetupError(
+            f"AWS profile '{profile}' is not in your AWS config: check the name "
+            "(aws configure list-profiles) or drop --aws-profile."
+        ) from None
+
+
+def require_credentials(session: boto3.Session) -> None:
+    """Fail with one actionable line when the credential chain finds nothing."""
+    try:
+        credentials = session.get_credentials()
+    except BotoCoreError as exc:
+        raise AuditSetupError(f"Cannot load AWS credentials: {exc}") from None
+    if credentials is None:
+        raise AuditSetupError(
+            "No AWS credentials found: configure them (aws configure, AWS_ACCESS_KEY_ID/"
+            "AWS_SECRET_ACCESS_KEY, or SSO), pass --aws-profile NAME, "
+            "or try the sample estate with --demo."
+        )
+
+
+def resolve_regions(session: boto3.Session, requested: list[str]) -> tuple[str, ...]:
+    """The regions to audit: those asked for, else the session's own; unknown names refused."""
+    regions = tuple(dict.fromkeys(r for r in requested if r)) or (
+        (session.region_name,) if session.region_name else ()
+    )
+    if not regions:
+        raise AuditSetupError(
+            "No AWS region: pass --region (e.g. --region us-east-1) "
+            "or set AWS_REGION / AWS_DEFAULT_REGION."
+        )
+    known = {
+        region
+        for partition in session.get_available_partitions()
+        for region in session.get_available_regions("apigateway", partition_name=partition)
+    }
+    unknown = [r for r in regions if r not in known]
+    if unknown:
+        raise AuditSetupError(
+            f"Unknown AWS region {', '.join(repr(r) for r in unknown)}: "
+            "use a region name such as us-east-1 or eu-west-1."
+        )
+    return regions
+
+
+class AwsClients:
+    """One guarded client per (service, region), safe to share across threads."""
+
+    def __init__(self, session: boto3.Session, observer: CallObserver | None = None) -> None:
+        self._session = session
+        self._observer = observer
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, service: str, region: str) -> Any:
+        key = (service, region)
+        with self._lock:  # creating clients from one session is not thread-safe
+            client = self._clients.get(key)
+            if client is None:
+                client = self._make(service, region)
+                self._clients[key] = client
+            return client
+
+    def _make(self, service: str, region: str) -> Any:
+        try:
+            client = self._session.client(service, region_name=region, config=CLIENT_CONFIG)
+        except NoRegionError:
+            raise AuditSetupError(f"Unknown AWS region {region!r}.") from None
+        client.meta.events.register("before-parameter-build", refuse_writes)
+        if self._observer is not None:
+            observer = self._observer
+
+            def observe(model: Any, **_: Any) -> None:
+                observer(service, model.name)
+
+            client.meta.events.register("before-call", observe)
+        return client
+
+
+def error_from_exception(
+    service: str, operation: str, target: str, exc: Exception
+) -> CollectionError:
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        return CollectionError(
+            service=service,
+            operation=operation,
+            target=target,
+            code=str(error.get("Code", "ClientError")),
+            message=str(error.get("Message", exc)),
+        )
+    return CollectionError(
+        service=service, operation=operation, target=target, code=type(exc).__name__, message=str(exc)
+    )
+
+
+def call_recording_errors(
+    errors: list[CollectionError],
+    service: str,
+    operation: str,
+    target: str,
+    call: Callable[[], T],
+) -> T | None:
+    """Run ``call``; on an AWS error append a ``CollectionError`` and return ``None``.
+
+    Credentials that vanish mid-run and the read-only guard are not "a denied call": they
+    propagate, because they invalidate the whole run rather than one target.
+    """
+    try:
+        return call()
+    except (NoCredentialsError, WriteOperationRefused):
+        raise
+    except (ClientError, BotoCoreError) as exc:
+        errors.append(error_from_exception(service, operation, target, exc))
+        return None

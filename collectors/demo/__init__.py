@@ -1,0 +1,1 @@
+"""The built-in sample estate: moto emulation, builders shared with tests and the benchmark."""

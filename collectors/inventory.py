@@ -1,0 +1,361 @@
+"""Build the inventory of every region: list, then collect each API, then what they share.
+
+The number of calls depends on the number of regions, APIs and distinct Lambda functions,
+never on methods, resources or stages:
+
+    1 (STS GetCallerIdentity)
+    + per region:     GetRestApis + GetApis + GetUsagePlans + ceil(stages / 500) GetMetricData
+    + per REST API:   GetResources + GetStages + GetAuthorizers + GetRequestValidators
+                      + GetGatewayResponses                                        (5)
+    + per v2 API:     GetRoutes + GetIntegrations + GetStages + GetAuthorizers     (4)
+    + per distinct Lambda function: GetFunctionConfiguration
+    + one more call for every extra page of a paginated answer.
+
+APIs excluded by tag cost nothing beyond their listing. Work runs on a bounded thread pool
+across regions and APIs; each client is shared by all threads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from typing import Any, TypeVar
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from collectors import http, lambdas, metrics, rest
+from collectors.clients import AwsClients, call_recording_errors
+from collectors.errors import AuditSetupError
+from collectors.model import (
+    LAMBDA_INTEGRATION_TYPES,
+    CollectionError,
+    CollectionMetadata,
+    Inventory,
+    RestApi,
+    SkippedApi,
+    UsagePlanBinding,
+    V2Api,
+    lambda_arn_from_uri,
+)
+from collectors.scope import api_exclusion_reason
+
+DEFAULT_WORKERS = 8
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Progress:
+    regions_listed: int
+    regions_total: int
+    apis_done: int
+    apis_total: int
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def tool_version() -> str:
+    try:
+        return metadata.version("apigw-audit")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def account_id(clients: AwsClients, region: str) -> str:
+    """The audited account; a rejected identity stops the run with one actionable line."""
+    try:
+        identity = clients.get("sts", region).get_caller_identity()
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        raise AuditSetupError(
+            f"AWS rejected the credentials ({error.get('Code')}: {error.get('Message')}): "
+            "refresh them (aws sso login, new keys) or pass another --aws-profile."
+        ) from None
+    except BotoCoreError as exc:
+        raise AuditSetupError(
+            f"Cannot reach AWS STS in {region}: {exc}. Check the network, AWS_ENDPOINT_URL "
+            "and the region."
+        ) from None
+    return str(identity["Account"])
+
+
+@dataclass
+class _RegionListing:
+    region: str
+    rest: list[dict[str, Any]] | None
+    v2: list[dict[str, Any]] | None
+    usage_plans: dict[tuple[str, str], tuple[UsagePlanBinding, ...]] | None
+    errors: list[CollectionError]
+
+
+def _list_region(clients: AwsClients, region: str) -> _RegionListing:
+    errors: list[CollectionError] = []
+    apigw = clients.get(rest.SERVICE, region)
+    return _RegionListing(
+        region=region,
+        rest=call_recording_errors(
+            errors, rest.SERVICE, "GetRestApis", region, lambda: rest.list_rest_apis(apigw)
+        ),
+        v2=call_recording_errors(
+            errors,
+            http.SERVICE,
+            "GetApis",
+            region,
+            lambda: http.list_v2_apis(clients.get(http.SERVICE, region)),
+        ),
+        usage_plans=call_recording_errors(
+            errors, rest.SERVICE, "GetUsagePlans", region, lambda: rest.list_usage_plans(apigw)
+        ),
+        errors=errors,
+    )
+
+
+def _run_all(
+    pool: ThreadPoolExecutor, jobs: Iterable[Callable[[], T]], on_done: Callable[[], None]
+) -> list[T]:
+    futures: list[Future[T]] = [pool.submit(job) for job in jobs]
+    for _ in as_completed(futures):
+        on_done()
+    return [future.result() for future in futures]
+
+
+def collect_inventory(
+    clients: AwsClients,
+    regions: tuple[str, ...],
+    *,
+    workers: int = DEFAULT_WORKERS,
+    progress: ProgressCallback | None = None,
+    demo: bool = False,
+) -> Inventory:
+    started = _now()
+    account = account_id(clients, regions[0])
+    report = progress or (lambda _: None)
+    state = {"regions": 0, "apis": 0, "apis_total": 0}
+
+    def tick(key: str) -> Callable[[], None]:
+        def done() -> None:
+            state[key] += 1
+            report(Progress(state["regions"], len(regions), state["apis"], state["apis_total"]))
+
+        return done
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="apigw-audit") as pool:
+        listings = _run_all(
+            pool, [lambda r=r: _list_region(clients, r) for r in regions], tick("regions")
+        )
+        skipped: list[SkippedApi] = []
+        jobs: list[Callable[[], RestApi | V2Api]] = []
+        for listing in listings:
+            for summary in listing.rest or ():
+                reason = api_exclusion_reason(summary.get("tags") or {})
+                if reason:
+                    skipped.append(_skipped(summary["id"], summary, "REST", listing.region, reason))
+                else:
+                    client = clients.get(rest.SERVICE, listing.region)
+                    jobs.append(
+                        lambda c=client, s=summary, r=listing.region: rest.collect_rest_api(c, s, r)
+                    )
+            for summary in listing.v2 or ():
+                reason = api_exclusion_reason(summary.get("Tags") or {})
+                api_type = summary.get("ProtocolType", "HTTP")
+                if reason:
+                    skipped.append(
+                        _skipped(summary["ApiId"], summary, api_type, listing.region, reason)
+                    )
+                else:
+                    client = clients.get(http.SERVICE, listing.region)
+                    jobs.append(
+                        lambda c=client, s=summary, r=listing.region: http.collect_v2_api(c, s, r)
+                    )
+        state["apis_total"] = len(jobs)
+        report(Progress(len(regions), len(regions), 0, len(jobs)))
+        apis = _run_all(pool, jobs, tick("apis"))
+
+        end = _now()
+        count_errors: list[CollectionError] = []
+        counts_by_region = _run_all(
+            pool,
+            [
+                lambda r=r: _region_request_counts(clients, r, apis, end, count_errors)
+                for r in regions
+            ],
+            lambda: None,
+        )
+        lambda_errors: list[CollectionError] = []
+        functions = [
+            f
+            for f in _run_all(
+                pool,
+                [
+                    lambda a=arn: lambdas.collect_lambda_function(clients, a, lambda_errors)
+                    for arn in sorted(_lambda_arns(apis))
+                ],
+                lambda: None,
+            )
+            if f is not None
+        ]
+
+    counts = {key: value for region_counts in counts_by_region for key, value in region_counts.items()}
+    region_errors = {
+        listing.region: [*listing.errors, *(e for e in count_errors if e.target == listing.region)]
+        for listing in listings
+    }
+    usage_plans = {listing.region: listing.usage_plans for listing in listings}
+    rest_apis = sorted(
+        (
+            _bind_rest(api, usage_plans[api.region], counts, region_errors[api.region])
+            for api in apis
+            if isinstance(api, RestApi)
+        ),
+        key=lambda a: (a.region, a.id),
+    )
+    v2_apis = sorted(
+        (
+            _bind_v2(api, counts, region_errors[api.region])
+            for api in apis
+            if isinstance(api, V2Api)
+        ),
+        key=lambda a: (a.region, a.id),
+    )
+    all_errors = [
+        *(e for listing in listings for e in listing.errors),
+        *(e for api in apis for e in api.errors),
+        *count_errors,
+        *lambda_errors,
+    ]
+    return Inventory(
+        metadata=CollectionMetadata(
+            account_id=account,
+            regions=regions,
+            started_at=started.isoformat(),
+            finished_at=_now().isoformat(),
+            tool_version=tool_version(),
+            demo=demo,
+        ),
+        rest_apis=tuple(rest_apis),
+        http_apis=tuple(v2_apis),
+        lambda_functions=tuple(sorted(functions, key=lambda f: f.arn)),
+        skipped_apis=tuple(sorted(skipped, key=lambda s: (s.region, s.id))),
+        errors=tuple(all_errors),
+    )
+
+
+def _skipped(api_id: str, summary: dict[str, Any], api_type: str, region: str, reason: str) -> SkippedApi:
+    return SkippedApi(
+        id=api_id,
+        name=summary.get("name") or summary.get("Name") or "",
+        region=region,
+        api_type=api_type,
+        tags=dict(summary.get("tags") or summary.get("Tags") or {}),
+        reason=reason,
+    )
+
+
+def _stage_key(api: RestApi | V2Api, stage_name: str) -> str:
+    return f"{api.region}/{api.id}/{stage_name}"
+
+
+def _region_request_counts(
+    clients: AwsClients,
+    region: str,
+    apis: list[RestApi | V2Api],
+    end: datetime,
+    errors: list[CollectionError],
+) -> dict[str, float]:
+    queries = [
+        (
+            metrics.rest_stage_query(_stage_key(api, stage.name), api.name, stage.name)
+            if isinstance(api, RestApi)
+            else metrics.v2_stage_query(_stage_key(api, stage.name), api.id, stage.name)
+        )
+        for api in apis
+        if api.region == region
+        for stage in api.stages or ()
+    ]
+    if not queries:
+        return {}
+    region_errors: list[CollectionError] = []
+    counts = metrics.request_counts(
+        clients.get(metrics.SERVICE, region), queries, end, region, region_errors
+    )
+    errors.extend(region_errors)  # list.extend is atomic under the GIL
+    return counts
+
+
+def _lambda_arns(apis: list[RestApi | V2Api]) -> set[str]:
+    arns: set[str] = set()
+    for api in apis:
+        if isinstance(api, RestApi):
+            integrations = [
+                (m.integration.type, m.integration.uri)
+                for resource in api.resources or ()
+                for m in resource.methods
+                if m.integration is not None
+            ]
+        else:
+            integrations = [(i.type, i.uri) for i in api.integrations or ()]
+        for integration_type, uri in integrations:
+            arn = lambda_arn_from_uri(uri) if integration_type in LAMBDA_INTEGRATION_TYPES else None
+            if arn:
+                arns.add(arn)
+    return arns
+
+
+def _with_region_errors(
+    api_errors: tuple[CollectionError, ...],
+    region_errors: list[CollectionError],
+    operations: tuple[str, ...],
+) -> tuple[CollectionError, ...]:
+    """The API's own errors plus the region-wide ones that leave a section of it unknown."""
+    return (*api_errors, *(e for e in region_errors if e.operation in operations))
+
+
+def _bind_rest(
+    api: RestApi,
+    usage_plans: dict[tuple[str, str], tuple[UsagePlanBinding, ...]] | None,
+    counts: dict[str, float],
+    region_errors: list[CollectionError],
+) -> RestApi:
+    stages = (
+        tuple(
+            dataclasses.replace(
+                stage,
+                usage_plans=(
+                    usage_plans.get((api.id, stage.name), ()) if usage_plans is not None else None
+                ),
+                request_count_30d=counts.get(_stage_key(api, stage.name)),
+            )
+            for stage in api.stages
+        )
+        if api.stages is not None
+        else None
+    )
+    return dataclasses.replace(
+        api,
+        stages=stages,
+        errors=_with_region_errors(api.errors, region_errors, ("GetUsagePlans", "GetMetricData")),
+    )
+
+
+def _bind_v2(api: V2Api, counts: dict[str, float], region_errors: list[CollectionError]) -> V2Api:
+    stages = (
+        tuple(
+            dataclasses.replace(stage, request_count_30d=counts.get(_stage_key(api, stage.name)))
+            for stage in api.stages
+        )
+        if api.stages is not None
+        else None
+    )
+    return dataclasses.replace(
+        api,
+        stages=stages,
+        errors=_with_region_errors(api.errors, region_errors, ("GetMetricData",)),
+    )

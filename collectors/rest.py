@@ -1,0 +1,268 @@
+"""Collect one REST API (apigateway) with a constant number of calls, whatever its size.
+
+Five paginated calls per API: GetResources (with ``embed=methods``, so methods and their
+integrations arrive with the resources), GetStages, GetAuthorizers, GetRequestValidators,
+GetGatewayResponses. Usage plans are listed once per region (``list_usage_plans``) and bound
+to stages by the orchestrator, as are CloudWatch request counts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from collectors.clients import call_recording_errors
+from collectors.model import (
+    CollectionError,
+    GatewayResponse,
+    MethodSetting,
+    RequestValidator,
+    RestApi,
+    RestAuthorizer,
+    RestIntegration,
+    RestMethod,
+    RestResource,
+    RestStage,
+    Throttle,
+    UsagePlanBinding,
+)
+
+SERVICE = "apigateway"
+RESOURCES_PAGE_SIZE = 500  # the API's maximum
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def parse_resource_policy(policy: str | None) -> Any:
+    """The resource policy as a dict.
+
+    API Gateway returns the policy JSON with its quotes (and slashes) backslash-escaped, as if
+    it were the inside of a JSON string: ``{\\"Version\\":...}``. Plain JSON (as emulators
+    return it) is accepted as is. Raises ``ValueError`` when it is neither.
+    """
+    if not policy:
+        return None
+    try:
+        return json.loads(policy)
+    except json.JSONDecodeError:
+        pass
+    try:
+        return json.loads(json.loads(f'"{policy}"', strict=False))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"resource policy is not valid JSON: {exc}") from None
+
+
+def list_rest_apis(client: Any) -> list[dict[str, Any]]:
+    pages = client.get_paginator("get_rest_apis").paginate(PaginationConfig={"PageSize": 500})
+    return [item for page in pages for item in page.get("items", [])]
+
+
+def list_usage_plans(client: Any) -> dict[tuple[str, str], tuple[UsagePlanBinding, ...]]:
+    """Every usage plan of the region, as bindings keyed by (API id, stage name)."""
+    bindings: dict[tuple[str, str], list[UsagePlanBinding]] = {}
+    for page in client.get_paginator("get_usage_plans").paginate():
+        for plan in page.get("items", []):
+            quota = plan.get("quota") or {}
+            for api_stage in plan.get("apiStages", []):
+                binding = UsagePlanBinding(
+                    plan_id=plan["id"],
+                    plan_name=plan.get("name", ""),
+                    throttle=_throttle(plan.get("throttle")),
+                    quota_limit=quota.get("limit"),
+                    quota_period=quota.get("period"),
+                    method_throttles={
+                        key: _throttle(value) or Throttle(None, None)
+                        for key, value in (api_stage.get("throttle") or {}).items()
+                    },
+                )
+                key = (api_stage["apiId"], api_stage["stage"])
+                bindings.setdefault(key, []).append(binding)
+    return {key: tuple(value) for key, value in bindings.items()}
+
+
+def _throttle(raw: Mapping[str, Any] | None) -> Throttle | None:
+    if not raw:
+        return None
+    rate = raw.get("rateLimit")
+    return Throttle(
+        rate_limit=float(rate) if rate is not None else None,
+        burst_limit=raw.get("burstLimit"),
+    )
+
+
+def _integration(raw: Mapping[str, Any] | None) -> RestIntegration | None:
+    if raw is None:
+        return None
+    return RestIntegration(
+        type=raw.get("type", ""),
+        uri=raw.get("uri"),
+        timeout_ms=raw.get("timeoutInMillis"),
+        connection_type=raw.get("connectionType"),
+        request_template_content_types=tuple(sorted(raw.get("requestTemplates") or {})),
+        response_parameters={
+            status: dict(response.get("responseParameters") or {})
+            for status, response in (raw.get("integrationResponses") or {}).items()
+        },
+    )
+
+
+def _method(raw: Mapping[str, Any]) -> RestMethod:
+    return RestMethod(
+        http_method=raw["httpMethod"],
+        authorization_type=raw.get("authorizationType", "NONE"),
+        authorizer_id=raw.get("authorizerId"),
+        api_key_required=bool(raw.get("apiKeyRequired", False)),
+        request_validator_id=raw.get("requestValidatorId"),
+        request_parameters=dict(raw.get("requestParameters") or {}),
+        request_models=dict(raw.get("requestModels") or {}),
+        integration=_integration(raw.get("methodIntegration")),
+    )
+
+
+def _resource(raw: Mapping[str, Any]) -> RestResource:
+    methods = raw.get("resourceMethods") or {}
+    return RestResource(
+        id=raw["id"],
+        path=raw["path"],
+        methods=tuple(_method({"httpMethod": verb, **methods[verb]}) for verb in sorted(methods)),
+    )
+
+
+def _method_setting(key: str, raw: Mapping[str, Any]) -> MethodSetting:
+    return MethodSetting(
+        key=key,
+        throttle=Throttle(
+            rate_limit=raw.get("throttlingRateLimit"), burst_limit=raw.get("throttlingBurstLimit")
+        ),
+        caching_enabled=raw.get("cachingEnabled"),
+        cache_ttl_seconds=raw.get("cacheTtlInSeconds"),
+        metrics_enabled=raw.get("metricsEnabled"),
+        logging_level=raw.get("loggingLevel"),
+        data_trace_enabled=raw.get("dataTraceEnabled"),
+    )
+
+
+def _stage(raw: Mapping[str, Any]) -> RestStage:
+    access_log = raw.get("accessLogSettings") or {}
+    settings = raw.get("methodSettings") or {}
+    return RestStage(
+        name=raw["stageName"],
+        deployment_id=raw.get("deploymentId"),
+        created_date=_iso(raw.get("createdDate")),
+        last_updated_date=_iso(raw.get("lastUpdatedDate")),
+        tracing_enabled=bool(raw.get("tracingEnabled", False)),
+        cache_cluster_enabled=bool(raw.get("cacheClusterEnabled", False)),
+        cache_cluster_size=raw.get("cacheClusterSize"),
+        method_settings=tuple(_method_setting(k, settings[k]) for k in sorted(settings)),
+        access_log_destination=access_log.get("destinationArn"),
+        access_log_format=access_log.get("format"),
+        client_certificate_id=raw.get("clientCertificateId"),
+        web_acl_arn=raw.get("webAclArn"),
+        variable_names=tuple(sorted(raw.get("variables") or {})),
+        tags=dict(raw.get("tags") or {}),
+        usage_plans=None,  # bound by the orchestrator from the region's usage plans
+        request_count_30d=None,  # bound by the orchestrator from CloudWatch
+    )
+
+
+def collect_rest_api(client: Any, summary: Mapping[str, Any], region: str) -> RestApi:
+    """Everything about one REST API; a failed call leaves its section ``None`` and an error."""
+    api_id = summary["id"]
+    target = f"{region}/{api_id}"
+    errors: list[CollectionError] = []
+
+    def paginate(operation: str, method: str, **kwargs: Any) -> list[dict[str, Any]] | None:
+        def run() -> list[dict[str, Any]]:
+            pages = client.get_paginator(method).paginate(restApiId=api_id, **kwargs)
+            return [item for page in pages for item in page.get("items", [])]
+
+        return call_recording_errors(errors, SERVICE, operation, target, run)
+
+    raw_resources = paginate(
+        "GetResources",
+        "get_resources",
+        embed=["methods"],
+        PaginationConfig={"PageSize": RESOURCES_PAGE_SIZE},
+    )
+    raw_stages = call_recording_errors(
+        errors,
+        SERVICE,
+        "GetStages",
+        target,
+        lambda: client.get_stages(restApiId=api_id).get("item", []),
+    )
+    raw_authorizers = paginate("GetAuthorizers", "get_authorizers")
+    raw_validators = paginate("GetRequestValidators", "get_request_validators")
+    raw_responses = paginate("GetGatewayResponses", "get_gateway_responses")
+
+    try:
+        policy = parse_resource_policy(summary.get("policy"))
+    except ValueError as exc:
+        policy = None
+        errors.append(CollectionError(SERVICE, "GetRestApis", target, "InvalidPolicy", str(exc)))
+
+    return RestApi(
+        id=api_id,
+        name=summary.get("name", ""),
+        region=region,
+        endpoint_types=tuple((summary.get("endpointConfiguration") or {}).get("types", [])),
+        tags=dict(summary.get("tags") or {}),
+        policy=policy,
+        disable_execute_api_endpoint=bool(summary.get("disableExecuteApiEndpoint", False)),
+        api_key_source=summary.get("apiKeySource"),
+        created_date=_iso(summary.get("createdDate")),
+        resources=(
+            tuple(sorted((_resource(r) for r in raw_resources), key=lambda r: r.path))
+            if raw_resources is not None
+            else None
+        ),
+        authorizers=(
+            tuple(
+                RestAuthorizer(
+                    id=a["id"],
+                    name=a.get("name", ""),
+                    type=a.get("type", ""),
+                    provider_arns=tuple(a.get("providerARNs") or ()),
+                    authorizer_uri=a.get("authorizerUri"),
+                )
+                for a in raw_authorizers
+            )
+            if raw_authorizers is not None
+            else None
+        ),
+        request_validators=(
+            tuple(
+                RequestValidator(
+                    id=v["id"],
+                    name=v.get("name", ""),
+                    validate_request_body=bool(v.get("validateRequestBody", False)),
+                    validate_request_parameters=bool(v.get("validateRequestParameters", False)),
+                )
+                for v in raw_validators
+            )
+            if raw_validators is not None
+            else None
+        ),
+        gateway_responses=(
+            tuple(
+                GatewayResponse(
+                    response_type=g.get("responseType", ""),
+                    status_code=g.get("statusCode"),
+                    response_parameters=dict(g.get("responseParameters") or {}),
+                    default_response=bool(g.get("defaultResponse", False)),
+                )
+                for g in raw_responses
+            )
+            if raw_responses is not None
+            else None
+        ),
+        stages=(
+            tuple(sorted((_stage(s) for s in raw_stages), key=lambda s: s.name))
+            if raw_stages is not None
+            else None
+        ),
+        errors=tuple(errors),
+    )

@@ -1,0 +1,146 @@
+"""Round-trip the inventory through JSON, and read and write snapshot files.
+
+A snapshot is ``{"schema_version": N, "inventory": {...}}``. Reading one checks the version
+and every field against the dataclasses, so a damaged or foreign file is refused with a
+message naming the problem, never half-loaded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import tempfile
+import types
+import typing
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TypeVar, Union
+
+from collectors.errors import AuditSetupError
+from collectors.model import SCHEMA_VERSION, Inventory
+
+T = TypeVar("T")
+
+
+def to_jsonable(value: Any) -> Any:
+    """Plain JSON types for a dataclass tree (tuples become lists, mappings dicts)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+class _ShapeError(ValueError):
+    pass
+
+
+def from_jsonable(cls: type[T], data: Any) -> T:
+    """Rebuild a dataclass tree from ``to_jsonable`` output, checking every field's type."""
+    return typing.cast(T, _decode(cls, data, "inventory"))
+
+
+def _decode(tp: Any, data: Any, where: str) -> Any:
+    origin = typing.get_origin(tp)
+    if tp is Any:
+        return data
+    if origin in (Union, types.UnionType):
+        options = typing.get_args(tp)
+        if data is None and type(None) in options:
+            return None
+        errors = []
+        for option in options:
+            if option is type(None):
+                continue
+            try:
+                return _decode(option, data, where)
+            except _ShapeError as exc:
+                errors.append(str(exc))
+        raise _ShapeError(errors[0] if errors else f"{where}: unexpected null")
+    if origin is tuple:
+        item_type = typing.get_args(tp)[0]
+        _expect(data, list, where)
+        return tuple(_decode(item_type, v, f"{where}[{i}]") for i, v in enumerate(data))
+    if origin in (Mapping, dict) or tp is Mapping:
+        value_type = typing.get_args(tp)[1]
+        _expect(data, dict, where)
+        return {k: _decode(value_type, v, f"{where}.{k}") for k, v in data.items()}
+    if dataclasses.is_dataclass(tp):
+        _expect(data, dict, where)
+        hints = typing.get_type_hints(tp)
+        kwargs = {}
+        for field in dataclasses.fields(tp):
+            if field.name not in data:
+                raise _ShapeError(f"{where}: missing field '{field.name}'")
+            kwargs[field.name] = _decode(hints[field.name], data[field.name], f"{where}.{field.name}")
+        return tp(**kwargs)
+    if tp is float:
+        if isinstance(data, (int, float)) and not isinstance(data, bool):
+            return float(data)
+        raise _ShapeError(f"{where}: expected a number, got {type(data).__name__}")
+    _expect(data, tp, where)
+    return data
+
+
+def _expect(data: Any, tp: type, where: str) -> None:
+    if not isinstance(data, tp) or (tp is int and isinstance(data, bool)):
+        raise _ShapeError(f"{where}: expected {tp.__name__}, got {type(data).__name__}")
+
+
+def inventory_to_json(inventory: Inventory) -> dict[str, Any]:
+    return {"schema_version": SCHEMA_VERSION, "inventory": to_jsonable(inventory)}
+
+
+def inventory_from_json(document: Any) -> Inventory:
+    """Raise ``ValueError`` naming the problem when the document is not a usable snapshot."""
+    if not isinstance(document, dict) or "schema_version" not in document:
+        raise ValueError("not an apigw-audit snapshot (no schema_version)")
+    version = document["schema_version"]
+    if not isinstance(version, int):
+        raise ValueError(f"schema_version must be a whole number, got {version!r}")
+    if version > SCHEMA_VERSION:
+        raise ValueError(
+            f"written by a newer apigw-audit (schema {version}; this version reads up to "
+            f"{SCHEMA_VERSION}): upgrade apigw-audit"
+        )
+    try:
+        return from_jsonable(Inventory, document.get("inventory"))
+    except _ShapeError as exc:
+        raise ValueError(f"malformed inventory: {exc}") from None
+
+
+def write_json_atomically(path: Path, document: Any) -> None:
+    """Write JSON to a temporary file beside ``path`` and rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(document, handle, indent=1, sort_keys=False)
+            handle.write("\n")
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def save_snapshot(inventory: Inventory, path: Path) -> None:
+    write_json_atomically(path, inventory_to_json(inventory))
+
+
+def load_snapshot(path: Path) -> Inventory:
+    """Read a snapshot file; any problem is an ``AuditSetupError`` naming the file."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AuditSetupError(f"Snapshot file {path} does not exist.") from None
+    except OSError as exc:
+        raise AuditSetupError(f"Cannot read snapshot file {path}: {exc.strerror}.") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise AuditSetupError(f"Snapshot file {path} is not valid JSON: {exc}.") from None
+    try:
+        return inventory_from_json(document)
+    except ValueError as exc:
+        raise AuditSetupError(f"Snapshot file {path} cannot be used: {exc}.") from None
