@@ -14,21 +14,28 @@ from contextlib import contextmanager
 from unittest import mock
 
 from moto import mock_aws
+from moto.moto_api._internal import mock_random
 
 from collectors.demo import moto_shims
 from collectors.demo.builders import AccountBuilder, HttpApiBuilder, MethodCache, RestApiBuilder
 
 DEMO_REGIONS = ("us-east-1", "eu-west-1")
 DEMO_VPC_ENDPOINT = "vpce-0a1b2c3d4e5f60718"
+DEMO_SEED = 20261121  # moto's ids come from a seeded generator: the demo's ids never change
 
 # Settings that could send emulated calls somewhere real: the demo runs without them.
 _ENVIRONMENT_TO_CLEAR = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN")
 
 
 @contextmanager
-def emulated_aws() -> Iterator[None]:
-    """An in-process emulated AWS account with dummy credentials and no outside settings."""
+def emulated_aws(seed: int = DEMO_SEED) -> Iterator[None]:
+    """An in-process emulated AWS account with dummy credentials and no outside settings.
+
+    Ids are drawn from moto's generator seeded with ``seed``, so an estate built the same way
+    gets the same API ids, and so the same test ids, on every run and in every process.
+    """
     moto_shims.install()
+    mock_random.seed(seed)
     environment = {
         name: value
         for name, value in os.environ.items()

@@ -1,0 +1,310 @@
+"""pytest glue: options, the lazily built inventory, and parametrizing checks over targets.
+
+- The inventory is built once, the first time a check's parametrization needs it (never for
+  ``pytest --help`` or ``pytest tests_unit/``), and kept in ``config.stash``.
+- A check asks for a target fixture by name (``operation``, ``stage``, ``rest_api``... see
+  ``collectors.targets.FIXTURES``); ``pytest_generate_tests`` parametrizes it indirectly over
+  stable string keys, and the fixture hands the check the target object.
+- Under pytest-xdist the controller collects the inventory once and hands every worker the same
+  snapshot file, so all workers collect identical test ids without calling AWS.
+- A problem the user must fix (credentials, region, profile, snapshot) ends the run with one
+  line and pytest's usage-error status 4, not a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from collectors.clients import AwsClients, make_session, require_credentials, resolve_regions
+from collectors.errors import AuditSetupError
+from collectors.inventory import Progress, collect_inventory
+from collectors.model import Inventory
+from collectors.scope import StageScope
+from collectors.serialization import load_snapshot, save_snapshot
+from collectors.targets import FIXTURES, Target, TargetIndex
+
+WORKER_SNAPSHOT = "apigw_audit_snapshot"
+
+
+def _comma_list(value: str) -> list[str]:
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    if not items:
+        raise argparse.ArgumentTypeError("expected one or more comma-separated values")
+    return items
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("apigw-audit", "API Gateway audit")
+    group.addoption(
+        "--region",
+        action="append",
+        type=_comma_list,
+        default=[],
+        metavar="REGION[,REGION]",
+        help="AWS region(s) to audit; repeatable or comma-separated "
+        "(default: the session's region, from AWS_REGION / AWS_DEFAULT_REGION / the profile).",
+    )
+    group.addoption(
+        "--aws-profile",
+        default=None,
+        metavar="NAME",
+        help="named profile from the AWS config (default: the standard credential chain).",
+    )
+    group.addoption(
+        "--stages",
+        type=_comma_list,
+        default=None,
+        metavar="GLOB[,GLOB]",
+        help="audit the stages whose names match these glob patterns instead of the default "
+        "production/staging naming rule (also the 'audit_stages' ini option).",
+    )
+    group.addoption(
+        "--snapshot-out",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="save the collected inventory as JSON, to audit it again offline.",
+    )
+    group.addoption(
+        "--snapshot-in",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="audit a saved inventory instead of AWS: no AWS call is made.",
+    )
+    group.addoption(
+        "--demo",
+        action="store_true",
+        default=False,
+        help="audit the built-in sample estate, emulated in-process (no AWS account needed).",
+    )
+    parser.addini(
+        "audit_stages",
+        type="args",
+        default=[],
+        help="glob patterns of stage names to audit (overridden by --stages).",
+    )
+
+
+class AuditSession:
+    """The run's inventory and target index, built on first use; one per pytest config."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        option = config.option
+        self.is_worker = hasattr(config, "workerinput")
+        worker_snapshot = getattr(config, "workerinput", {}).get(WORKER_SNAPSHOT)
+        self.snapshot_in: Path | None = Path(worker_snapshot) if worker_snapshot else option.snapshot_in
+        self.demo: bool = option.demo and not self.is_worker
+        self.regions = [region for group in option.region for region in group]
+        self.profile: str | None = option.aws_profile
+        self.snapshot_out: Path | None = None if self.is_worker else option.snapshot_out
+        self.scope = StageScope(option.stages or config.getini("audit_stages"))
+        self.setup_error: AuditSetupError | None = None
+        self._inventory: Inventory | None = None
+        self._index: TargetIndex | None = None
+        self.worker_snapshot_path: Path | None = None
+        if not self.is_worker:
+            self._validate_options()
+
+    def _validate_options(self) -> None:
+        if self.demo and self.snapshot_in:
+            raise pytest.UsageError("--demo and --snapshot-in both choose the estate: use one.")
+        if self.snapshot_in and (self.regions or self.profile):
+            raise pytest.UsageError(
+                "--snapshot-in audits a saved inventory: --region and --aws-profile do not apply."
+            )
+
+    @property
+    def built(self) -> bool:
+        return self._inventory is not None
+
+    def inventory(self) -> Inventory:
+        if self._inventory is None:
+            self._inventory = self._build()
+            if self.snapshot_out is not None:
+                save_snapshot(self._inventory, self.snapshot_out)
+                self._write_line(f"apigw-audit: inventory saved to {self.snapshot_out}")
+        return self._inventory
+
+    def index(self) -> TargetIndex:
+        if self._index is None:
+            self._index = TargetIndex(self.inventory(), self.scope)
+        return self._index
+
+    def _build(self) -> Inventory:
+        if self.snapshot_in is not None:
+            return load_snapshot(self.snapshot_in)
+        if self.is_worker:
+            raise AuditSetupError(
+                "pytest-xdist workers audit the controller's inventory, and this run's arguments "
+                "did not name the checks: pass the checks directory (pytest checks/ -n 2)."
+            )
+        if self.demo:
+            return self._build_demo()
+        session = make_session(self.profile)
+        require_credentials(session)
+        regions = resolve_regions(session, self.regions)
+        return collect_inventory(AwsClients(session), regions, progress=self._progress(regions))
+
+    def _build_demo(self) -> Inventory:
+        import boto3  # noqa: PLC0415 -- moto and the estate load only for --demo
+
+        from collectors.demo.estate import DEMO_REGIONS, build_demo_estate, emulated_aws
+
+        self._write_line(
+            "apigw-audit: DEMO MODE - auditing a built-in sample estate emulated in-process "
+            "(moto); no AWS account is read."
+        )
+        regions = tuple(self.regions) or DEMO_REGIONS
+        with emulated_aws():
+            build_demo_estate()
+            session = boto3.Session(region_name=regions[0])
+            return collect_inventory(
+                AwsClients(session), regions, progress=self._progress(regions), demo=True
+            )
+
+    def _terminal(self) -> Any:
+        if self.config.get_verbosity() < 0:
+            return None
+        return self.config.pluginmanager.get_plugin("terminalreporter")
+
+    def _write_line(self, line: str) -> None:
+        terminal = self._terminal()
+        if terminal is not None:
+            terminal.ensure_newline()
+            terminal.write_line(line)
+
+    def _progress(self, regions: tuple[str, ...]) -> Any:
+        terminal = self._terminal()
+        if terminal is None:
+            return None
+        terminal.ensure_newline()
+        terminal.write_line(f"apigw-audit: collecting {', '.join(regions)}")
+
+        def show(progress: Progress) -> None:
+            if progress.regions_listed < progress.regions_total:
+                return
+            if progress.apis_done in (0, progress.apis_total) or terminal.isatty:
+                terminal.rewrite(
+                    f"apigw-audit: {progress.regions_total} region(s) listed, "
+                    f"{progress.apis_done}/{progress.apis_total} APIs collected",
+                    erase=True,
+                )
+                if progress.apis_done == progress.apis_total:
+                    terminal.write_line("")
+
+        return show
+
+    def cleanup(self) -> None:
+        if self.worker_snapshot_path is not None:
+            self.worker_snapshot_path.unlink(missing_ok=True)
+
+
+AUDIT_SESSION = pytest.StashKey[AuditSession]()
+
+
+def audit_session(config: pytest.Config) -> AuditSession | None:
+    """The run's audit session (``None`` when the plugin is not active)."""
+    return config.stash.get(AUDIT_SESSION, None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[AUDIT_SESSION] = AuditSession(config)
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(XdistHooks(), "apigw-audit-xdist")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    session = audit_session(config)
+    if session is not None:
+        session.cleanup()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    fixtures = [name for name in metafunc.fixturenames if name in FIXTURES]
+    if not fixtures:
+        return
+    session = metafunc.config.stash[AUDIT_SESSION]
+    for name in fixtures:
+        keys: list[str] = []
+        if session.setup_error is None:
+            try:
+                keys = session.index().keys(name)
+            except AuditSetupError as exc:
+                # Raised again, as a usage error, once collection is over: raising here
+                # would turn it into a collection error with a traceback.
+                session.setup_error = exc
+        metafunc.parametrize(name, keys, indirect=True, ids=keys)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config) -> None:
+    session = audit_session(config)
+    if session is not None and session.setup_error is not None:
+        raise pytest.UsageError(str(session.setup_error))
+
+
+def _resolve(request: pytest.FixtureRequest) -> Target:
+    session = request.config.stash[AUDIT_SESSION]
+    return session.index().resolve(request.fixturename, request.param)
+
+
+@pytest.fixture
+def audit_index(request: pytest.FixtureRequest) -> TargetIndex:
+    """The index of every in-scope target, for checks that look beyond their own target."""
+    return request.config.stash[AUDIT_SESSION].index()
+
+
+def _target_fixture(name: str) -> Any:
+    def fixture(request: pytest.FixtureRequest) -> Target:
+        return _resolve(request)
+
+    fixture.__name__ = name
+    fixture.__doc__ = f"The audit target: {FIXTURES[name].description}."
+    return pytest.fixture(name=name)(fixture)
+
+
+# One public fixture per target set, e.g. ``operation`` or ``stage`` (see FIXTURES).
+for _name in FIXTURES:
+    globals()[f"_fixture_{_name}"] = _target_fixture(_name)
+
+
+def _runs_checks(config: pytest.Config) -> bool:
+    """Whether the run's paths include the checks (the controller cannot wait to collect)."""
+    checks = (config.rootpath / "checks").resolve()
+    for arg in config.args:
+        path = (config.invocation_params.dir / arg.split("::")[0]).resolve()
+        if path == checks or checks in path.parents or path in checks.parents:
+            return True
+    return False
+
+
+class XdistHooks:
+    """Controller side of pytest-xdist: collect once, hand each worker the snapshot.
+
+    The controller does not collect tests itself, so it cannot build the inventory lazily;
+    it builds it before the workers start when the run's paths include the checks.
+    """
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        session = node.config.stash[AUDIT_SESSION]
+        if not _runs_checks(node.config):
+            return
+        if session.worker_snapshot_path is None:
+            try:
+                inventory = session.inventory()
+            except AuditSetupError as exc:
+                raise pytest.UsageError(str(exc)) from None
+            fd, name = tempfile.mkstemp(prefix="apigw-audit-snapshot-", suffix=".json")
+            os.close(fd)
+            session.worker_snapshot_path = Path(name)
+            save_snapshot(inventory, session.worker_snapshot_path)
+        node.workerinput[WORKER_SNAPSHOT] = str(session.worker_snapshot_path)

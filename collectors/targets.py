@@ -1,0 +1,391 @@
+"""Audit targets: what a check runs on, each under a stable, readable key.
+
+Keys are built from region, API id, stage and method + path, never from names or positions,
+so the same target has the same key tomorrow (waivers and CI history refer to it):
+
+    us-east-1/a1b2c3d4e5                      an API
+    us-east-1/a1b2c3d4e5/prod                 a stage
+    us-east-1/a1b2c3d4e5/prod/pets/{id}       a REST resource on a stage
+    us-east-1/a1b2c3d4e5/prod/GET /pets/{id}  a REST method on a stage
+    us-east-1/h1i2j3/prod/POST /cart          an HTTP route on a stage
+
+Where collection failed, so that the real targets cannot even be listed, a placeholder target
+stands in for them (``us-east-1/a1b2c3d4e5/prod/(resources not listed)``); resolving it raises
+``DataUnavailable`` with the recorded error, so every check that would have run there errors
+instead of silently having nothing to check.
+
+A fixture (``operation``, ``stage``...) names a set of target kinds; the index holds every
+in-scope target of every kind, built once, and resolves a key in O(1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+from typing import TypeVar
+
+from collectors.errors import DataUnavailable
+from collectors.model import (
+    LAMBDA_INTEGRATION_TYPES,
+    CollectionError,
+    Inventory,
+    LambdaFunction,
+    RestApi,
+    RestMethod,
+    RestResource,
+    RestStage,
+    V2Api,
+    V2Integration,
+    V2Route,
+    V2Stage,
+    lambda_arn_from_uri,
+)
+from collectors.scope import StageScope
+
+T = TypeVar("T")
+
+
+class Kind(Enum):
+    REST_API = "REST API"
+    V2_API = "HTTP/WebSocket API"
+    REST_STAGE = "REST stage"
+    V2_STAGE = "HTTP/WebSocket stage"
+    REST_RESOURCE = "REST resource"
+    REST_METHOD = "REST method"
+    V2_ROUTE = "HTTP/WebSocket route"
+
+
+@dataclass(frozen=True)
+class RestApiTarget:
+    key: str
+    api: RestApi
+    stages: tuple[RestStage, ...]  # the in-scope stages
+
+
+@dataclass(frozen=True)
+class V2ApiTarget:
+    key: str
+    api: V2Api
+    stages: tuple[V2Stage, ...]  # the in-scope stages
+
+
+@dataclass(frozen=True)
+class RestStageTarget:
+    key: str
+    api: RestApi
+    stage: RestStage
+    environment: str  # "production" or "staging"
+
+
+@dataclass(frozen=True)
+class V2StageTarget:
+    key: str
+    api: V2Api
+    stage: V2Stage
+    environment: str
+
+
+@dataclass(frozen=True)
+class RestResourceTarget:
+    key: str
+    api: RestApi
+    stage: RestStage
+    resource: RestResource
+    environment: str
+
+
+@dataclass(frozen=True)
+class RestMethodTarget:
+    key: str
+    api: RestApi
+    stage: RestStage
+    resource: RestResource
+    method: RestMethod
+    environment: str
+
+    @property
+    def lambda_arn(self) -> str | None:
+        integration = self.method.integration
+        if integration is None or integration.type not in LAMBDA_INTEGRATION_TYPES:
+            return None
+        return lambda_arn_from_uri(integration.uri)
+
+
+@dataclass(frozen=True)
+class V2RouteTarget:
+    key: str
+    api: V2Api
+    stage: V2Stage
+    route: V2Route
+    integration: V2Integration | None
+    environment: str
+
+    @property
+    def lambda_arn(self) -> str | None:
+        if self.integration is None or self.integration.type not in LAMBDA_INTEGRATION_TYPES:
+            return None
+        return lambda_arn_from_uri(self.integration.uri)
+
+
+@dataclass(frozen=True)
+class Unlisted:
+    """Stands in for targets that could not be listed; resolving it fails closed."""
+
+    key: str
+    kind: Kind
+    reason: str
+
+
+Target = (
+    RestApiTarget
+    | V2ApiTarget
+    | RestStageTarget
+    | V2StageTarget
+    | RestResourceTarget
+    | RestMethodTarget
+    | V2RouteTarget
+)
+
+
+def _is_lambda_operation(target: Target) -> bool:
+    return isinstance(target, (RestMethodTarget, V2RouteTarget)) and _invokes_lambda(target)
+
+
+def _invokes_lambda(target: RestMethodTarget | V2RouteTarget) -> bool:
+    integration = (
+        target.method.integration if isinstance(target, RestMethodTarget) else target.integration
+    )
+    return integration is not None and integration.type in LAMBDA_INTEGRATION_TYPES
+
+
+def _is_read_operation(target: Target) -> bool:
+    if isinstance(target, RestMethodTarget):
+        return target.method.http_method == "GET"
+    return isinstance(target, V2RouteTarget) and target.route.route_key.startswith("GET ")
+
+
+def _always(_: Target) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class FixtureTargets:
+    """What a public fixture is parametrized over: kinds, optionally narrowed."""
+
+    kinds: tuple[Kind, ...]
+    description: str
+    where: Callable[[Target], bool] = _always
+
+
+# Public fixtures a check can ask for. A check's targets are chosen by its fixture's name.
+FIXTURES: dict[str, FixtureTargets] = {
+    "rest_api": FixtureTargets((Kind.REST_API,), "each in-scope REST API"),
+    "http_api": FixtureTargets((Kind.V2_API,), "each in-scope HTTP/WebSocket API"),
+    "api": FixtureTargets((Kind.REST_API, Kind.V2_API), "each in-scope API"),
+    "rest_stage": FixtureTargets((Kind.REST_STAGE,), "each in-scope REST stage"),
+    "http_stage": FixtureTargets((Kind.V2_STAGE,), "each in-scope HTTP/WebSocket stage"),
+    "stage": FixtureTargets((Kind.REST_STAGE, Kind.V2_STAGE), "each in-scope stage"),
+    "rest_method": FixtureTargets((Kind.REST_METHOD,), "each REST method x in-scope stage"),
+    "http_route": FixtureTargets((Kind.V2_ROUTE,), "each HTTP/WebSocket route x in-scope stage"),
+    "operation": FixtureTargets(
+        (Kind.REST_METHOD, Kind.V2_ROUTE), "each REST method or HTTP route x in-scope stage"
+    ),
+    "lambda_operation": FixtureTargets(
+        (Kind.REST_METHOD, Kind.V2_ROUTE),
+        "each method or route x in-scope stage whose integration invokes Lambda",
+        _is_lambda_operation,
+    ),
+    "read_operation": FixtureTargets(
+        (Kind.REST_METHOD, Kind.V2_ROUTE), "each GET method or route x in-scope stage",
+        _is_read_operation,
+    ),
+    "resource": FixtureTargets(
+        (Kind.REST_RESOURCE, Kind.V2_STAGE),
+        "each REST resource x in-scope stage; for HTTP APIs (one CORS configuration for all "
+        "routes) each API x in-scope stage",
+    ),
+}
+
+
+def _reason(errors: tuple[CollectionError, ...], operation: str, fallback: str) -> str:
+    for error in errors:
+        if error.operation == operation:
+            return error.describe()
+    return fallback
+
+
+class TargetIndex:
+    """Every in-scope target of an inventory under its key; placeholders where data is missing."""
+
+    def __init__(self, inventory: Inventory, scope: StageScope) -> None:
+        self.inventory = inventory
+        self.scope = scope
+        self._by_kind: dict[Kind, dict[str, Target | Unlisted]] = {kind: {} for kind in Kind}
+        self._lambdas = {function.arn: function for function in inventory.lambda_functions}
+        self._lambda_errors = {e.target: e for e in inventory.errors if e.service == "lambda"}
+        for error in inventory.listing_failures():
+            self._add_unlisted_region(error)
+        for rest_api in inventory.rest_apis:
+            self._add_rest(rest_api)
+        for v2_api in inventory.http_apis:
+            self._add_v2(v2_api)
+
+    # --- lookups -------------------------------------------------------------------------
+
+    def keys(self, fixture: str) -> list[str]:
+        """Sorted keys of the targets a fixture is parametrized over."""
+        spec = FIXTURES[fixture]
+        keys = [
+            key
+            for kind in spec.kinds
+            for key, target in self._by_kind[kind].items()
+            if isinstance(target, Unlisted) or spec.where(target)
+        ]
+        return sorted(keys)
+
+    def resolve(self, fixture: str, key: str) -> Target:
+        """The target under ``key``; raises ``DataUnavailable`` for a placeholder."""
+        for kind in FIXTURES[fixture].kinds:
+            target = self._by_kind[kind].get(key)
+            if isinstance(target, Unlisted):
+                raise DataUnavailable(target.reason)
+            if target is not None:
+                return target
+        raise KeyError(f"no {fixture} target {key!r} in this inventory")
+
+    def targets(self, kind: Kind) -> Iterator[Target]:
+        for target in self._by_kind[kind].values():
+            if not isinstance(target, Unlisted):
+                yield target
+
+    def unlisted(self) -> Iterator[Unlisted]:
+        for targets in self._by_kind.values():
+            for target in targets.values():
+                if isinstance(target, Unlisted):
+                    yield target
+
+    def lambda_function(self, arn: str | None, uri: str | None) -> LambdaFunction:
+        """The configuration of the function an integration invokes, or ``DataUnavailable``."""
+        if arn is None:
+            raise DataUnavailable(
+                f"the Lambda function of integration {uri!r} is not a literal ARN "
+                "(chosen by a stage variable?), so its timeout cannot be read"
+            )
+        function = self._lambdas.get(arn)
+        if function is not None:
+            return function
+        error = self._lambda_errors.get(arn)
+        raise DataUnavailable(
+            error.describe() if error else f"the configuration of {arn} was not collected"
+        )
+
+    # --- building ------------------------------------------------------------------------
+
+    def _put(self, kind: Kind, target: Target | Unlisted) -> None:
+        targets = self._by_kind[kind]
+        if target.key in targets:
+            raise ValueError(f"two {kind.value} targets share the key {target.key!r}")
+        targets[target.key] = target
+
+    def _add_unlisted_region(self, error: CollectionError) -> None:
+        rest = error.operation == "GetRestApis"
+        family = "REST APIs" if rest else "HTTP/WebSocket APIs"
+        key = f"{error.target}/({family} not listed)"
+        kinds = (
+            (Kind.REST_API, Kind.REST_STAGE, Kind.REST_RESOURCE, Kind.REST_METHOD)
+            if rest
+            else (Kind.V2_API, Kind.V2_STAGE, Kind.V2_ROUTE)
+        )
+        for kind in kinds:
+            self._put(kind, Unlisted(key, kind, error.describe()))
+
+    def _in_scope(self, stages: tuple[T, ...], name: Callable[[T], str]) -> list[T]:
+        return [s for s in stages if self.scope.exclusion_reason(name(s)) is None]
+
+    def _add_rest(self, api: RestApi) -> None:
+        api_key = f"{api.region}/{api.id}"
+        if api.stages is None:
+            reason = _reason(api.errors, "GetStages", "the API's stages were not collected")
+            self._put(Kind.REST_API, Unlisted(api_key, Kind.REST_API, reason))
+            for kind in (Kind.REST_STAGE, Kind.REST_RESOURCE, Kind.REST_METHOD):
+                self._put(kind, Unlisted(f"{api_key}/(stages not listed)", kind, reason))
+            return
+        stages = self._in_scope(api.stages, lambda s: s.name)
+        self._put(Kind.REST_API, RestApiTarget(api_key, api, tuple(stages)))
+        for stage in stages:
+            stage_key = f"{api_key}/{stage.name}"
+            environment = self.scope.environment(stage.name)
+            self._put(Kind.REST_STAGE, RestStageTarget(stage_key, api, stage, environment))
+            if api.resources is None:
+                reason = _reason(api.errors, "GetResources", "the API's resources were not collected")
+                for kind in (Kind.REST_RESOURCE, Kind.REST_METHOD):
+                    self._put(kind, Unlisted(f"{stage_key}/(resources not listed)", kind, reason))
+                continue
+            for resource in api.resources:
+                self._put(
+                    Kind.REST_RESOURCE,
+                    RestResourceTarget(
+                        f"{stage_key}{resource.path}", api, stage, resource, environment
+                    ),
+                )
+                for method in resource.methods:
+                    if method.http_method == "OPTIONS":
+                        continue  # CORS preflights: judged by the CORS check, per resource
+                    self._put(
+                        Kind.REST_METHOD,
+                        RestMethodTarget(
+                            f"{stage_key}/{method.http_method} {resource.path}",
+                            api,
+                            stage,
+                            resource,
+                            method,
+                            environment,
+                        ),
+                    )
+
+    def _add_v2(self, api: V2Api) -> None:
+        api_key = f"{api.region}/{api.id}"
+        if api.stages is None:
+            reason = _reason(api.errors, "GetStages", "the API's stages were not collected")
+            self._put(Kind.V2_API, Unlisted(api_key, Kind.V2_API, reason))
+            for kind in (Kind.V2_STAGE, Kind.V2_ROUTE):
+                self._put(kind, Unlisted(f"{api_key}/(stages not listed)", kind, reason))
+            return
+        stages = self._in_scope(api.stages, lambda s: s.name)
+        self._put(Kind.V2_API, V2ApiTarget(api_key, api, tuple(stages)))
+        integrations = {i.id: i for i in api.integrations or ()}
+        for stage in stages:
+            stage_key = f"{api_key}/{stage.name}"
+            environment = self.scope.environment(stage.name)
+            self._put(Kind.V2_STAGE, V2StageTarget(stage_key, api, stage, environment))
+            if api.routes is None or api.integrations is None:
+                operation = "GetRoutes" if api.routes is None else "GetIntegrations"
+                reason = _reason(api.errors, operation, "the API's routes were not collected")
+                self._put(
+                    Kind.V2_ROUTE,
+                    Unlisted(f"{stage_key}/(routes not listed)", Kind.V2_ROUTE, reason),
+                )
+                continue
+            for route in api.routes:
+                if route.route_key.startswith("OPTIONS "):
+                    continue  # CORS preflights: judged by the CORS check
+                integration = integrations.get(route.integration_id or "")
+                self._put(
+                    Kind.V2_ROUTE,
+                    V2RouteTarget(
+                        f"{stage_key}/{route.route_key}",
+                        api,
+                        stage,
+                        route,
+                        integration,
+                        environment,
+                    ),
+                )
+
+
+def require(value: T | None, errors: tuple[CollectionError, ...], operation: str, what: str) -> T:
+    """``value``, or ``DataUnavailable`` naming the failed call that left it unknown."""
+    if value is None:
+        raise DataUnavailable(_reason(errors, operation, f"{what} was not collected"))
+    return value

@@ -1,0 +1,52 @@
+"""Shared fixtures: every test runs against an emulated AWS (moto) with dummy credentials.
+
+No test may reach real AWS or the network: the autouse fixture below replaces every AWS
+setting from the developer's environment with dummy values before each test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+
+from collectors.clients import AwsClients
+from collectors.demo.estate import emulated_aws
+from collectors.inventory import collect_inventory
+from collectors.model import Inventory
+
+pytest_plugins = ("pytester",)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CHECKS_DIR = REPO_ROOT / "checks"
+REGION = "us-east-1"
+
+
+@pytest.fixture(autouse=True)
+def _dummy_aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    """An empty emulated AWS account; build an estate in it with collectors.demo.builders."""
+    with emulated_aws():
+        yield
+
+
+def collect(regions: tuple[str, ...] = (REGION,), calls: list[str] | None = None) -> Inventory:
+    """Collect the emulated account, recording "service.Operation" for every call."""
+    observer = (lambda service, operation: calls.append(f"{service}.{operation}")) if calls is not None else None
+    clients = AwsClients(boto3.Session(region_name=regions[0]), observer)
+    return collect_inventory(clients, regions)
