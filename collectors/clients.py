@@ -148,7 +148,11 @@ def error_from_exception(
             message=str(error.get("Message", exc)),
         )
     return CollectionError(
-        service=service, operation=operation, target=target, code=type(exc).__name__, message=str(exc)
+        service=service,
+        operation=operation,
+        target=target,
+        code=type(exc).__name__,
+        message=str(exc),
     )
 
 

@@ -74,7 +74,9 @@ def _stage(raw: Mapping[str, Any]) -> V2Stage:
         default_route_settings=(
             _route_settings(default_settings) if default_settings is not None else None
         ),
-        route_settings={key: _route_settings(route_settings[key]) for key in sorted(route_settings)},
+        route_settings={
+            key: _route_settings(route_settings[key]) for key in sorted(route_settings)
+        },
         access_log_destination=access_log.get("DestinationArn"),
         access_log_format=access_log.get("Format"),
         tags=dict(raw.get("Tags") or {}),

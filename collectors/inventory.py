@@ -203,7 +203,9 @@ def collect_inventory(
             if f is not None
         ]
 
-    counts = {key: value for region_counts in counts_by_region for key, value in region_counts.items()}
+    counts = {
+        key: value for region_counts in counts_by_region for key, value in region_counts.items()
+    }
     region_errors = {
         listing.region: [*listing.errors, *(e for e in count_errors if e.target == listing.region)]
         for listing in listings
@@ -248,7 +250,9 @@ def collect_inventory(
     )
 
 
-def _skipped(api_id: str, summary: dict[str, Any], api_type: str, region: str, reason: str) -> SkippedApi:
+def _skipped(
+    api_id: str, summary: dict[str, Any], api_type: str, region: str, reason: str
+) -> SkippedApi:
     return SkippedApi(
         id=api_id,
         name=summary.get("name") or summary.get("Name") or "",

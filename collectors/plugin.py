@@ -100,7 +100,9 @@ class AuditSession:
         option = config.option
         self.is_worker = hasattr(config, "workerinput")
         worker_snapshot = getattr(config, "workerinput", {}).get(WORKER_SNAPSHOT)
-        self.snapshot_in: Path | None = Path(worker_snapshot) if worker_snapshot else option.snapshot_in
+        self.snapshot_in: Path | None = (
+            Path(worker_snapshot) if worker_snapshot else option.snapshot_in
+        )
         self.demo: bool = option.demo and not self.is_worker
         self.regions = [region for group in option.region for region in group]
         self.profile: str | None = option.aws_profile
@@ -154,7 +156,7 @@ class AuditSession:
         return collect_inventory(AwsClients(session), regions, progress=self._progress(regions))
 
     def _build_demo(self) -> Inventory:
-        import boto3  # noqa: PLC0415 -- moto and the estate load only for --demo
+        import boto3
 
         from collectors.demo.estate import DEMO_REGIONS, build_demo_estate, emulated_aws
 

@@ -56,8 +56,10 @@ class StageScope:
     def describe(self) -> str:
         if self.patterns:
             return "stages matching " + ", ".join(self.patterns)
-        return "production and staging stages (by name: prod, production, prd, live, " \
+        return (
+            "production and staging stages (by name: prod, production, prd, live, "
             "staging, stage, stg, preprod; not non-prod)"
+        )
 
     def exclusion_reason(self, stage_name: str) -> str | None:
         if self.patterns:

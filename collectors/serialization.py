@@ -75,7 +75,9 @@ def _decode(tp: Any, data: Any, where: str) -> Any:
         for field in dataclasses.fields(tp):
             if field.name not in data:
                 raise _ShapeError(f"{where}: missing field '{field.name}'")
-            kwargs[field.name] = _decode(hints[field.name], data[field.name], f"{where}.{field.name}")
+            kwargs[field.name] = _decode(
+                hints[field.name], data[field.name], f"{where}.{field.name}"
+            )
         return tp(**kwargs)
     if tp is float:
         if isinstance(data, (int, float)) and not isinstance(data, bool):

@@ -148,6 +148,17 @@ Target = (
 )
 
 
+_KIND_OF: dict[Kind, type] = {
+    Kind.REST_API: RestApiTarget,
+    Kind.V2_API: V2ApiTarget,
+    Kind.REST_STAGE: RestStageTarget,
+    Kind.V2_STAGE: V2StageTarget,
+    Kind.REST_RESOURCE: RestResourceTarget,
+    Kind.REST_METHOD: RestMethodTarget,
+    Kind.V2_ROUTE: V2RouteTarget,
+}
+
+
 def _is_lambda_operation(target: Target) -> bool:
     return isinstance(target, (RestMethodTarget, V2RouteTarget)) and _invokes_lambda(target)
 
@@ -197,7 +208,8 @@ FIXTURES: dict[str, FixtureTargets] = {
         _is_lambda_operation,
     ),
     "read_operation": FixtureTargets(
-        (Kind.REST_METHOD, Kind.V2_ROUTE), "each GET method or route x in-scope stage",
+        (Kind.REST_METHOD, Kind.V2_ROUTE),
+        "each GET method or route x in-scope stage",
         _is_read_operation,
     ),
     "resource": FixtureTargets(
@@ -206,6 +218,54 @@ FIXTURES: dict[str, FixtureTargets] = {
         "routes) each API x in-scope stage",
     ),
 }
+
+
+@dataclass(frozen=True)
+class TargetDescription:
+    """Where a target is, in the words reports use; known even for a placeholder."""
+
+    key: str
+    kind: Kind
+    region: str
+    api_id: str | None
+    api_name: str | None
+    api_type: str | None  # REST, HTTP, WEBSOCKET
+    stage: str | None
+    resource_path: str | None
+    http_method: str | None  # REST method, or the route key's method ("$default" routes: None)
+
+
+def describe(target: Target | Unlisted) -> TargetDescription:
+    if isinstance(target, Unlisted):
+        parts = target.key.split("/")
+        api_id = parts[1] if len(parts) > 1 and not parts[1].startswith("(") else None
+        stage = parts[2] if len(parts) > 2 and not parts[2].startswith("(") else None
+        return TargetDescription(
+            target.key, target.kind, parts[0], api_id, None, None, stage, None, None
+        )
+    api = target.api
+    stage = getattr(target, "stage", None)
+    path: str | None = None
+    method: str | None = None
+    if isinstance(target, (RestResourceTarget, RestMethodTarget)):
+        path = target.resource.path
+    if isinstance(target, RestMethodTarget):
+        method = target.method.http_method
+    if isinstance(target, V2RouteTarget):
+        verb, _, route_path = target.route.route_key.partition(" ")
+        method, path = (verb, route_path) if route_path else (None, target.route.route_key)
+    kind = next(k for k, targets in _KIND_OF.items() if isinstance(target, targets))
+    return TargetDescription(
+        key=target.key,
+        kind=kind,
+        region=api.region,
+        api_id=api.id,
+        api_name=api.name,
+        api_type=api.api_type,
+        stage=stage.name if stage is not None else None,
+        resource_path=path,
+        http_method=method,
+    )
 
 
 def _reason(errors: tuple[CollectionError, ...], operation: str, fallback: str) -> str:
@@ -244,15 +304,20 @@ class TargetIndex:
         ]
         return sorted(keys)
 
-    def resolve(self, fixture: str, key: str) -> Target:
-        """The target under ``key``; raises ``DataUnavailable`` for a placeholder."""
+    def lookup(self, fixture: str, key: str) -> Target | Unlisted:
+        """The target or placeholder under ``key``, for reports (never raises for missing data)."""
         for kind in FIXTURES[fixture].kinds:
             target = self._by_kind[kind].get(key)
-            if isinstance(target, Unlisted):
-                raise DataUnavailable(target.reason)
             if target is not None:
                 return target
         raise KeyError(f"no {fixture} target {key!r} in this inventory")
+
+    def resolve(self, fixture: str, key: str) -> Target:
+        """The target under ``key``; raises ``DataUnavailable`` for a placeholder."""
+        target = self.lookup(fixture, key)
+        if isinstance(target, Unlisted):
+            raise DataUnavailable(target.reason)
+        return target
 
     def targets(self, kind: Kind) -> Iterator[Target]:
         for target in self._by_kind[kind].values():
@@ -318,7 +383,9 @@ class TargetIndex:
             environment = self.scope.environment(stage.name)
             self._put(Kind.REST_STAGE, RestStageTarget(stage_key, api, stage, environment))
             if api.resources is None:
-                reason = _reason(api.errors, "GetResources", "the API's resources were not collected")
+                reason = _reason(
+                    api.errors, "GetResources", "the API's resources were not collected"
+                )
                 for kind in (Kind.REST_RESOURCE, Kind.REST_METHOD):
                     self._put(kind, Unlisted(f"{stage_key}/(resources not listed)", kind, reason))
                 continue

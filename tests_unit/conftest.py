@@ -47,6 +47,10 @@ def aws() -> Iterator[None]:
 
 def collect(regions: tuple[str, ...] = (REGION,), calls: list[str] | None = None) -> Inventory:
     """Collect the emulated account, recording "service.Operation" for every call."""
-    observer = (lambda service, operation: calls.append(f"{service}.{operation}")) if calls is not None else None
+    observer = (
+        (lambda service, operation: calls.append(f"{service}.{operation}"))
+        if calls is not None
+        else None
+    )
     clients = AwsClients(boto3.Session(region_name=regions[0]), observer)
     return collect_inventory(clients, regions)

@@ -207,7 +207,9 @@ class RestApiBuilder:
             integration["requestTemplates"] = request_templates
         self.client.put_integration(**integration)
 
-    def cors_preflight(self, path: str, allow_origin: str = "'*'", status_code: str = "200") -> None:
+    def cors_preflight(
+        self, path: str, allow_origin: str = "'*'", status_code: str = "200"
+    ) -> None:
         """An OPTIONS MOCK answering ``Access-Control-Allow-Origin: <allow_origin>``."""
         resource_id = self.resource(path)
         header = "method.response.header.Access-Control-Allow-Origin"
@@ -273,11 +275,16 @@ class RestApiBuilder:
             variables=variables or {},
         )
         operations = []
-        settings = {"*/*": MethodCache(caching, rate, burst)} if (rate, burst, caching) != (
-            None,
-            None,
-            None,
-        ) else {}
+        settings = (
+            {"*/*": MethodCache(caching, rate, burst)}
+            if (rate, burst, caching)
+            != (
+                None,
+                None,
+                None,
+            )
+            else {}
+        )
         for key, value in (methods or {}).items():
             verb, _, path = key.partition(" ")
             settings[f"{escape_path(path)}/{verb}"] = value
@@ -289,9 +296,7 @@ class RestApiBuilder:
             if value.caching is not None:
                 operations.append(_replace(f"/{key}/caching/enabled", str(value.caching).lower()))
         if operations:
-            self.client.update_stage(
-                restApiId=self.id, stageName=name, patchOperations=operations
-            )
+            self.client.update_stage(restApiId=self.id, stageName=name, patchOperations=operations)
         if web_acl_arn:
             _client("wafv2", self.region).associate_web_acl(
                 WebACLArn=web_acl_arn,
@@ -306,7 +311,7 @@ class RestApiBuilder:
         burst: int,
         method_throttles: dict[str, tuple[float, int]] | None = None,
     ) -> None:
-        """A usage plan on ``stage``; ``method_throttles`` keyed ``"/pets/GET"`` as AWS keys them."""
+        """A usage plan on ``stage``; ``method_throttles`` keyed as AWS keys them: /pets/GET."""
         api_stage: dict[str, Any] = {"apiId": self.id, "stage": stage}
         if method_throttles:
             api_stage["throttle"] = {
@@ -342,7 +347,11 @@ class HttpApiBuilder:
 
     def __post_init__(self) -> None:
         self.client = _client("apigatewayv2", self.region)
-        kwargs: dict[str, Any] = {"Name": self.name, "ProtocolType": self.protocol, "Tags": self.tags}
+        kwargs: dict[str, Any] = {
+            "Name": self.name,
+            "ProtocolType": self.protocol,
+            "Tags": self.tags,
+        }
         if self.cors_origins is not None:
             kwargs["CorsConfiguration"] = {
                 "AllowOrigins": list(self.cors_origins),

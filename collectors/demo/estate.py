@@ -113,11 +113,14 @@ def _petstore() -> None:
         lambda_arn=write_fn,
         timeout_ms=29_000,
     )
-    api.method("DELETE", "/pets/{id}", authorization="AWS_IAM", http_url="https://backend.example.com/pets")
+    api.method(
+        "DELETE", "/pets/{id}", authorization="AWS_IAM", http_url="https://backend.example.com/pets"
+    )
     api.cors_preflight("/pets", allow_origin="'*'", status_code="204")
     api.cors_preflight("/pets/{id}", allow_origin="'https://shop.example.com'")
     api.gateway_response(
-        "DEFAULT_4XX", {"gatewayresponse.header.Access-Control-Allow-Origin": "'https://shop.example.com'"}
+        "DEFAULT_4XX",
+        {"gatewayresponse.header.Access-Control-Allow-Origin": "'https://shop.example.com'"},
     )
 
     api.stage(
@@ -231,8 +234,6 @@ def _notifications_http() -> None:
     api.route("GET /status", send, authorization="AWS_IAM")
     api.stage("prod-eu-1", rate=100, burst=50)
     account.request_count({"ApiId": api.id, "Stage": "prod-eu-1"}, 75_000)
-    sandbox = HttpApiBuilder(
-        "sandbox-http", region="eu-west-1", tags={"ExcludeFromAudit": "true"}
-    )
+    sandbox = HttpApiBuilder("sandbox-http", region="eu-west-1", tags={"ExcludeFromAudit": "true"})
     sandbox.route("GET /ping", sandbox.lambda_integration(notify_fn))
     sandbox.stage("prod")

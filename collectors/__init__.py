@@ -1,0 +1,1 @@
+"""Reading AWS API Gateway estates into the audit inventory."""

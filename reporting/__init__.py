@@ -1,0 +1,1 @@
+"""Turning check outcomes into the reports engineers, CI and auditors read."""
