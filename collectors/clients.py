@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import boto3
 from botocore.config import Config
@@ -121,7 +121,9 @@ class AwsClients:
 
     def _make(self, service: str, region: str) -> Any:
         try:
-            client = self._session.client(service, region_name=region, config=CLIENT_CONFIG)
+            # service names are data here, not the literals the boto3 stubs overload on
+            session = cast(Any, self._session)
+            client = session.client(service, region_name=region, config=CLIENT_CONFIG)
         except NoRegionError:
             raise AuditSetupError(f"Unknown AWS region {region!r}.") from None
         client.meta.events.register("before-parameter-build", refuse_writes)

@@ -18,6 +18,8 @@ across regions and APIs; each client is shared by all threads.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -45,6 +47,7 @@ from collectors.scope import api_exclusion_reason
 
 DEFAULT_WORKERS = 8
 T = TypeVar("T")
+A = TypeVar("A")
 
 
 @dataclass(frozen=True)
@@ -118,13 +121,69 @@ def _list_region(clients: AwsClients, region: str) -> _RegionListing:
     )
 
 
-def _run_all(
-    pool: ThreadPoolExecutor, jobs: Iterable[Callable[[], T]], on_done: Callable[[], None]
+def _map(
+    pool: ThreadPoolExecutor,
+    function: Callable[[A], T],
+    items: Iterable[A],
+    on_done: Callable[[], None] = lambda: None,
 ) -> list[T]:
-    futures: list[Future[T]] = [pool.submit(job) for job in jobs]
+    """``function`` over ``items`` on the pool, results in input order."""
+    futures: list[Future[T]] = [pool.submit(function, item) for item in items]
     for _ in as_completed(futures):
         on_done()
     return [future.result() for future in futures]
+
+
+class _ProgressTracker:
+    def __init__(self, callback: ProgressCallback | None, regions: int) -> None:
+        self._callback = callback
+        self._lock = threading.Lock()
+        self._progress = Progress(0, regions, 0, 0)
+
+    def _advance(self, **changes: int) -> None:
+        if self._callback is None:
+            return
+        with self._lock:
+            self._progress = dataclasses.replace(self._progress, **changes)
+            self._callback(self._progress)
+
+    def region_listed(self) -> None:
+        self._advance(regions_listed=self._progress.regions_listed + 1)
+
+    def apis_planned(self, total: int) -> None:
+        self._advance(apis_total=total)
+
+    def api_collected(self) -> None:
+        self._advance(apis_done=self._progress.apis_done + 1)
+
+
+ApiJob = Callable[[], RestApi | V2Api]
+
+
+def _plan_api_collection(
+    clients: AwsClients, listings: list[_RegionListing]
+) -> tuple[list[ApiJob], list[SkippedApi]]:
+    """One collection job per in-scope API; APIs excluded by tag are only recorded."""
+    jobs: list[ApiJob] = []
+    skipped: list[SkippedApi] = []
+    for listing in listings:
+        region = listing.region
+        for summary in listing.rest or ():
+            reason = api_exclusion_reason(summary.get("tags") or {})
+            if reason:
+                skipped.append(_skipped(summary["id"], summary, "REST", region, reason))
+            else:
+                client = clients.get(rest.SERVICE, region)
+                jobs.append(functools.partial(rest.collect_rest_api, client, summary, region))
+        for summary in listing.v2 or ():
+            reason = api_exclusion_reason(summary.get("Tags") or {})
+            if reason:
+                api_type = summary.get("ProtocolType", "HTTP")
+                skipped.append(_skipped(summary["ApiId"], summary, api_type, region, reason))
+            else:
+                client = clients.get(http.SERVICE, region)
+                jobs.append(functools.partial(http.collect_v2_api, client, summary, region))
+    return jobs, skipped
 
 
 def collect_inventory(
@@ -137,101 +196,43 @@ def collect_inventory(
 ) -> Inventory:
     started = _now()
     account = account_id(clients, regions[0])
-    report = progress or (lambda _: None)
-    state = {"regions": 0, "apis": 0, "apis_total": 0}
-
-    def tick(key: str) -> Callable[[], None]:
-        def done() -> None:
-            state[key] += 1
-            report(Progress(state["regions"], len(regions), state["apis"], state["apis_total"]))
-
-        return done
-
+    tracker = _ProgressTracker(progress, len(regions))
+    count_errors: list[CollectionError] = []
+    lambda_errors: list[CollectionError] = []
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="apigw-audit") as pool:
-        listings = _run_all(
-            pool, [lambda r=r: _list_region(clients, r) for r in regions], tick("regions")
+        listings = _map(
+            pool, functools.partial(_list_region, clients), regions, tracker.region_listed
         )
-        skipped: list[SkippedApi] = []
-        jobs: list[Callable[[], RestApi | V2Api]] = []
-        for listing in listings:
-            for summary in listing.rest or ():
-                reason = api_exclusion_reason(summary.get("tags") or {})
-                if reason:
-                    skipped.append(_skipped(summary["id"], summary, "REST", listing.region, reason))
-                else:
-                    client = clients.get(rest.SERVICE, listing.region)
-                    jobs.append(
-                        lambda c=client, s=summary, r=listing.region: rest.collect_rest_api(c, s, r)
-                    )
-            for summary in listing.v2 or ():
-                reason = api_exclusion_reason(summary.get("Tags") or {})
-                api_type = summary.get("ProtocolType", "HTTP")
-                if reason:
-                    skipped.append(
-                        _skipped(summary["ApiId"], summary, api_type, listing.region, reason)
-                    )
-                else:
-                    client = clients.get(http.SERVICE, listing.region)
-                    jobs.append(
-                        lambda c=client, s=summary, r=listing.region: http.collect_v2_api(c, s, r)
-                    )
-        state["apis_total"] = len(jobs)
-        report(Progress(len(regions), len(regions), 0, len(jobs)))
-        apis = _run_all(pool, jobs, tick("apis"))
-
+        jobs, skipped = _plan_api_collection(clients, listings)
+        tracker.apis_planned(len(jobs))
+        apis = _map(pool, lambda job: job(), jobs, tracker.api_collected)
         end = _now()
-        count_errors: list[CollectionError] = []
-        counts_by_region = _run_all(
+        counts_by_region = _map(
             pool,
-            [
-                lambda r=r: _region_request_counts(clients, r, apis, end, count_errors)
-                for r in regions
-            ],
-            lambda: None,
+            functools.partial(
+                _region_request_counts, clients, apis=apis, end=end, errors=count_errors
+            ),
+            regions,
         )
-        lambda_errors: list[CollectionError] = []
-        functions = [
-            f
-            for f in _run_all(
-                pool,
-                [
-                    lambda a=arn: lambdas.collect_lambda_function(clients, a, lambda_errors)
-                    for arn in sorted(_lambda_arns(apis))
-                ],
-                lambda: None,
-            )
-            if f is not None
-        ]
+        functions = _map(
+            pool,
+            functools.partial(lambdas.collect_lambda_function, clients, errors=lambda_errors),
+            sorted(_lambda_arns(apis)),
+        )
 
-    counts = {
-        key: value for region_counts in counts_by_region for key, value in region_counts.items()
-    }
+    counts = {key: value for by_stage in counts_by_region for key, value in by_stage.items()}
     region_errors = {
         listing.region: [*listing.errors, *(e for e in count_errors if e.target == listing.region)]
         for listing in listings
     }
     usage_plans = {listing.region: listing.usage_plans for listing in listings}
-    rest_apis = sorted(
-        (
-            _bind_rest(api, usage_plans[api.region], counts, region_errors[api.region])
-            for api in apis
-            if isinstance(api, RestApi)
-        ),
-        key=lambda a: (a.region, a.id),
-    )
-    v2_apis = sorted(
-        (
-            _bind_v2(api, counts, region_errors[api.region])
-            for api in apis
-            if isinstance(api, V2Api)
-        ),
-        key=lambda a: (a.region, a.id),
-    )
-    all_errors = [
-        *(e for listing in listings for e in listing.errors),
-        *(e for api in apis for e in api.errors),
-        *count_errors,
-        *lambda_errors,
+    rest_apis = [
+        _bind_rest(api, usage_plans[api.region], counts, region_errors[api.region])
+        for api in apis
+        if isinstance(api, RestApi)
+    ]
+    v2_apis = [
+        _bind_v2(api, counts, region_errors[api.region]) for api in apis if isinstance(api, V2Api)
     ]
     return Inventory(
         metadata=CollectionMetadata(
@@ -242,11 +243,18 @@ def collect_inventory(
             tool_version=tool_version(),
             demo=demo,
         ),
-        rest_apis=tuple(rest_apis),
-        http_apis=tuple(v2_apis),
-        lambda_functions=tuple(sorted(functions, key=lambda f: f.arn)),
+        rest_apis=tuple(sorted(rest_apis, key=lambda a: (a.region, a.id))),
+        http_apis=tuple(sorted(v2_apis, key=lambda a: (a.region, a.id))),
+        lambda_functions=tuple(
+            sorted((f for f in functions if f is not None), key=lambda f: f.arn)
+        ),
         skipped_apis=tuple(sorted(skipped, key=lambda s: (s.region, s.id))),
-        errors=tuple(all_errors),
+        errors=(
+            *(e for listing in listings for e in listing.errors),
+            *(e for api in apis for e in api.errors),
+            *count_errors,
+            *lambda_errors,
+        ),
     )
 
 
@@ -270,6 +278,7 @@ def _stage_key(api: RestApi | V2Api, stage_name: str) -> str:
 def _region_request_counts(
     clients: AwsClients,
     region: str,
+    *,
     apis: list[RestApi | V2Api],
     end: datetime,
     errors: list[CollectionError],

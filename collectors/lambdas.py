@@ -19,7 +19,7 @@ def function_region(arn: str) -> str:
 
 
 def collect_lambda_function(
-    clients: AwsClients, arn: str, errors: list[CollectionError]
+    clients: AwsClients, arn: str, *, errors: list[CollectionError]
 ) -> LambdaFunction | None:
     client = clients.get(SERVICE, function_region(arn))
     raw: dict[str, Any] | None = call_recording_errors(

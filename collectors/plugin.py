@@ -253,9 +253,9 @@ def pytest_collection_modifyitems(config: pytest.Config) -> None:
         raise pytest.UsageError(str(session.setup_error))
 
 
-def _resolve(request: pytest.FixtureRequest) -> Target:
+def _resolve(request: pytest.FixtureRequest, fixture: str) -> Target:
     session = request.config.stash[AUDIT_SESSION]
-    return session.index().resolve(request.fixturename, request.param)
+    return session.index().resolve(fixture, request.param)
 
 
 @pytest.fixture
@@ -266,7 +266,7 @@ def audit_index(request: pytest.FixtureRequest) -> TargetIndex:
 
 def _target_fixture(name: str) -> Any:
     def fixture(request: pytest.FixtureRequest) -> Target:
-        return _resolve(request)
+        return _resolve(request, name)
 
     fixture.__name__ = name
     fixture.__doc__ = f"The audit target: {FIXTURES[name].description}."

@@ -13,9 +13,9 @@ import os
 import tempfile
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar, Union
+from typing import Any, TypeVar, Union, cast
 
 from collectors.errors import AuditSetupError
 from collectors.model import SCHEMA_VERSION, Inventory
@@ -78,7 +78,7 @@ def _decode(tp: Any, data: Any, where: str) -> Any:
             kwargs[field.name] = _decode(
                 hints[field.name], data[field.name], f"{where}.{field.name}"
             )
-        return tp(**kwargs)
+        return cast(Callable[..., Any], tp)(**kwargs)
     if tp is float:
         if isinstance(data, (int, float)) and not isinstance(data, bool):
             return float(data)

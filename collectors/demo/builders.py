@@ -17,7 +17,7 @@ import json
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import boto3
 
@@ -27,7 +27,7 @@ _LAMBDA_ROLE = "apigw-audit-demo-lambda"
 
 
 def _client(service: str, region: str) -> Any:
-    return boto3.client(service, region_name=region)
+    return cast(Any, boto3).client(service, region_name=region)
 
 
 def escape_path(path: str) -> str:

@@ -23,4 +23,4 @@ def _get_authorizers(self: Any) -> tuple[int, dict[str, str], str]:
 def install() -> None:
     """Idempotent; safe to call from every process that emulates AWS with moto."""
     if not hasattr(ApiGatewayV2Response, "get_authorizers"):
-        ApiGatewayV2Response.get_authorizers = _get_authorizers
+        setattr(ApiGatewayV2Response, "get_authorizers", _get_authorizers)  # noqa: B010
