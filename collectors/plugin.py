@@ -229,8 +229,25 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         session.cleanup()
 
 
+def _requested_target_fixtures(metafunc: pytest.Metafunc) -> list[str]:
+    """The target fixtures this test requests, where they are ours and not shadowed.
+
+    A test suite may define its own fixture named like one of ours (``api``, ``stage``): the
+    closest definition wins in pytest, so only ours get parametrized. pytest offers no public
+    way to see which definition a name resolves to; ``_arg2fixturedefs`` is that map.
+    """
+    definitions = getattr(metafunc, "_arg2fixturedefs", {})
+    return [
+        name
+        for name in metafunc.fixturenames
+        if name in FIXTURES
+        and definitions.get(name)
+        and definitions[name][-1].func in _TARGET_FIXTURE_FUNCTIONS
+    ]
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    fixtures = [name for name in metafunc.fixturenames if name in FIXTURES]
+    fixtures = _requested_target_fixtures(metafunc)
     if not fixtures:
         return
     session = metafunc.config.stash[AUDIT_SESSION]
@@ -264,12 +281,16 @@ def audit_index(request: pytest.FixtureRequest) -> TargetIndex:
     return request.config.stash[AUDIT_SESSION].index()
 
 
+_TARGET_FIXTURE_FUNCTIONS: set[Any] = set()
+
+
 def _target_fixture(name: str) -> Any:
     def fixture(request: pytest.FixtureRequest) -> Target:
         return _resolve(request, name)
 
     fixture.__name__ = name
     fixture.__doc__ = f"The audit target: {FIXTURES[name].description}."
+    _TARGET_FIXTURE_FUNCTIONS.add(fixture)
     return pytest.fixture(name=name)(fixture)
 
 
