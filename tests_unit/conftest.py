@@ -7,11 +7,13 @@ setting from the developer's environment with dummy values before each test.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
+from botocore.awsrequest import AWSResponse
 
 from collectors.clients import AwsClients
 from collectors.demo.estate import emulated_aws
@@ -45,12 +47,35 @@ def aws() -> Iterator[None]:
         yield
 
 
-def collect(regions: tuple[str, ...] = (REGION,), calls: list[str] | None = None) -> Inventory:
+def collect(
+    regions: tuple[str, ...] = (REGION,),
+    calls: list[str] | None = None,
+    session: boto3.Session | None = None,
+) -> Inventory:
     """Collect the emulated account, recording "service.Operation" for every call."""
     observer = (
         (lambda service, operation: calls.append(f"{service}.{operation}"))
         if calls is not None
         else None
     )
-    clients = AwsClients(boto3.Session(region_name=regions[0]), observer)
+    clients = AwsClients(session or boto3.Session(region_name=regions[0]), observer)
     return collect_inventory(clients, regions)
+
+
+def failing_session(
+    event: str, code: str, when: Callable[[dict[str, Any]], bool] = lambda request: True
+) -> boto3.Session:
+    """A session whose calls matching ``event`` ("before-call.apigateway.GetResources") and
+    ``when(request)`` (botocore's serialized request: url_path, body...) fail with ``code``
+    (AccessDenied, TooManyRequestsException...) as if AWS had answered it."""
+    session = boto3.Session(region_name=REGION)
+
+    def fail(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
+        if not when(params):
+            return None
+        response = AWSResponse("https://aws.invalid", 403, {}, None)
+        error = {"Code": code, "Message": f"injected {code}"}
+        return response, {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 403}}
+
+    session.events.register(event, fail)
+    return session

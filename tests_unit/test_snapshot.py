@@ -1,0 +1,70 @@
+"""Snapshots: the inventory round-trips through JSON, and bad files are refused clearly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from collectors.demo.estate import DEMO_REGIONS, build_demo_estate
+from collectors.errors import AuditSetupError
+from collectors.model import SCHEMA_VERSION, Inventory
+from collectors.serialization import inventory_from_json, load_snapshot, save_snapshot
+from tests_unit.conftest import collect
+
+
+@pytest.fixture
+def demo_inventory(aws: None) -> Inventory:
+    build_demo_estate()
+    return collect(DEMO_REGIONS)
+
+
+def test_demo_inventory_round_trips_exactly(demo_inventory: Inventory, tmp_path: Path) -> None:
+    path = tmp_path / "snapshot.json"
+    save_snapshot(demo_inventory, path)
+    assert load_snapshot(path) == demo_inventory
+    assert demo_inventory.rest_apis and demo_inventory.http_apis and demo_inventory.skipped_apis
+
+
+def test_snapshot_is_written_atomically(demo_inventory: Inventory, tmp_path: Path) -> None:
+    save_snapshot(demo_inventory, tmp_path / "snapshot.json")
+    assert [p.name for p in tmp_path.iterdir()] == ["snapshot.json"]
+
+
+def test_newer_schema_is_refused_with_upgrade_advice(tmp_path: Path) -> None:
+    path = tmp_path / "future.json"
+    path.write_text(json.dumps({"schema_version": SCHEMA_VERSION + 1, "inventory": {}}))
+    with pytest.raises(AuditSetupError, match="newer apigw-audit .* upgrade"):
+        load_snapshot(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "is not valid JSON"),
+        ('{"inventory": {}}', "not an apigw-audit snapshot"),
+        ('{"schema_version": 1, "inventory": {"metadata": {}}}', "missing field 'account_id'"),
+    ],
+)
+def test_malformed_snapshot_is_refused_naming_the_problem(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with pytest.raises(AuditSetupError, match=message):
+        load_snapshot(path)
+
+
+def test_wrong_field_type_is_named_with_its_path(demo_inventory: Inventory) -> None:
+    from collectors.serialization import inventory_to_json
+
+    document = inventory_to_json(demo_inventory)
+    document["inventory"]["rest_apis"][0]["stages"][0]["tracing_enabled"] = "yes"
+    with pytest.raises(ValueError, match=r"rest_apis\[0\]\.stages\[0\]\.tracing_enabled"):
+        inventory_from_json(document)
+
+
+def test_missing_snapshot_file(tmp_path: Path) -> None:
+    with pytest.raises(AuditSetupError, match="does not exist"):
+        load_snapshot(tmp_path / "nope.json")
