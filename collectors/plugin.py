@@ -16,13 +16,14 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from collectors.clients import AwsClients, make_session, require_credentials, resolve_regions
-from collectors.errors import AuditSetupError
+from collectors.errors import AuditSetupError, DataUnavailable
 from collectors.inventory import Progress, collect_inventory
 from collectors.model import Inventory
 from collectors.scope import StageScope
@@ -268,6 +269,17 @@ def pytest_collection_modifyitems(config: pytest.Config) -> None:
     session = audit_session(config)
     if session is not None and session.setup_error is not None:
         raise pytest.UsageError(str(session.setup_error))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A check that errors because its data is missing shows the reason, not a traceback."""
+    report = yield
+    if call.excinfo is not None and call.excinfo.errisinstance(DataUnavailable):
+        report.longrepr = f"data unavailable: {call.excinfo.value}"
+    return report
 
 
 def _resolve(request: pytest.FixtureRequest, fixture: str) -> Target:

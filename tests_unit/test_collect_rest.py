@@ -29,9 +29,7 @@ def estate(aws: None) -> dict[str, str]:
     account = AccountBuilder()
     slow = account.lambda_function("slow", timeout_seconds=60)
     acl = account.web_acl("edge-acl")
-    api = RestApiBuilder(
-        "pets", tags={"team": "pets"}, endpoint_type="PRIVATE", policy=VPCE_POLICY
-    )
+    api = RestApiBuilder("pets", tags={"team": "pets"}, endpoint_type="PRIVATE", policy=VPCE_POLICY)
     authorizer = api.authorizer("token", slow)
     validator = api.validator("all", body=True, parameters=True)
     api.method(
@@ -48,7 +46,9 @@ def estate(aws: None) -> dict[str, str]:
     )
     api.method("GET", "/pets", http_url="https://backend.example.com/pets")
     api.cors_preflight("/pets", allow_origin="'*'", status_code="204")
-    api.gateway_response("DEFAULT_4XX", {"gatewayresponse.header.Access-Control-Allow-Origin": "'*'"})
+    api.gateway_response(
+        "DEFAULT_4XX", {"gatewayresponse.header.Access-Control-Allow-Origin": "'*'"}
+    )
     api.stage(
         "prod",
         tracing=True,
@@ -62,7 +62,13 @@ def estate(aws: None) -> dict[str, str]:
     api.stage("dev")
     api.usage_plan("prod", rate=10, burst=5, method_throttles={"/pets/{id}/POST": (1, 1)})
     account.request_count({"ApiName": "pets", "Stage": "prod"}, 1234)
-    return {"api_id": api.id, "authorizer": authorizer, "validator": validator, "slow": slow, "acl": acl}
+    return {
+        "api_id": api.id,
+        "authorizer": authorizer,
+        "validator": validator,
+        "slow": slow,
+        "acl": acl,
+    }
 
 
 @pytest.fixture
@@ -166,7 +172,10 @@ def test_stage_variable_values_are_never_collected(inventory: Inventory) -> None
 
 def test_real_aws_escaped_resource_policy_is_parsed() -> None:
     # API Gateway returns the policy JSON backslash-escaped, slashes included.
-    escaped = '{\\"Version\\":\\"2012-10-17\\",\\"Statement\\":[{\\"Resource\\":\\"arn:aws:execute-api:us-east-1:1:a\\/*\\"}]}'
+    escaped = (
+        '{\\"Version\\":\\"2012-10-17\\",'
+        '\\"Statement\\":[{\\"Resource\\":\\"arn:aws:execute-api:us-east-1:1:a\\/*\\"}]}'
+    )
     assert parse_resource_policy(escaped) == {
         "Version": "2012-10-17",
         "Statement": [{"Resource": "arn:aws:execute-api:us-east-1:1:a/*"}],
@@ -189,4 +198,3 @@ def test_excluded_api_costs_no_call_beyond_the_listing(aws: None) -> None:
         ("hidden", "tagged Internal=True")
     ]
     assert not [c for c in calls if c.startswith("apigateway.GetResources")]
-

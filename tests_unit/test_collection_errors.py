@@ -45,7 +45,7 @@ def test_access_denied_on_one_api_is_recorded_and_the_others_are_collected(aws: 
     placeholder = f"us-east-1/{denied.id}/prod/(resources not listed)"
     assert placeholder in index.keys("operation")
     assert f"us-east-1/{readable.id}/prod/GET /items" in index.keys("operation")
-    with pytest.raises(DataUnavailable, match="GetResources .* AccessDeniedException"):
+    with pytest.raises(DataUnavailable, match=r"GetResources .* AccessDeniedException"):
         index.resolve("operation", placeholder)
 
 
@@ -74,9 +74,11 @@ def test_unreadable_lambda_configuration_is_unavailable_not_zero(aws: None) -> N
     api = RestApiBuilder("calls-lambda")
     api.method("GET", "/run", lambda_arn=function)
     api.stage("prod")
-    session = failing_session("before-call.lambda.GetFunctionConfiguration", "AccessDeniedException")
+    session = failing_session(
+        "before-call.lambda.GetFunctionConfiguration", "AccessDeniedException"
+    )
     inventory = collect(session=session)
     assert inventory.lambda_functions == ()
     index = TargetIndex(inventory, StageScope())
-    with pytest.raises(DataUnavailable, match="GetFunctionConfiguration on .*secret-fn"):
+    with pytest.raises(DataUnavailable, match=r"GetFunctionConfiguration on .*secret-fn"):
         index.lambda_function(function, None)

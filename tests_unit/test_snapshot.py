@@ -24,7 +24,9 @@ def test_demo_inventory_round_trips_exactly(demo_inventory: Inventory, tmp_path:
     path = tmp_path / "snapshot.json"
     save_snapshot(demo_inventory, path)
     assert load_snapshot(path) == demo_inventory
-    assert demo_inventory.rest_apis and demo_inventory.http_apis and demo_inventory.skipped_apis
+    assert demo_inventory.rest_apis
+    assert demo_inventory.http_apis
+    assert demo_inventory.skipped_apis
 
 
 def test_snapshot_is_written_atomically(demo_inventory: Inventory, tmp_path: Path) -> None:
@@ -35,7 +37,7 @@ def test_snapshot_is_written_atomically(demo_inventory: Inventory, tmp_path: Pat
 def test_newer_schema_is_refused_with_upgrade_advice(tmp_path: Path) -> None:
     path = tmp_path / "future.json"
     path.write_text(json.dumps({"schema_version": SCHEMA_VERSION + 1, "inventory": {}}))
-    with pytest.raises(AuditSetupError, match="newer apigw-audit .* upgrade"):
+    with pytest.raises(AuditSetupError, match=r"newer apigw-audit .* upgrade"):
         load_snapshot(path)
 
 

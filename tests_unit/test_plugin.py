@@ -1,0 +1,186 @@
+"""The pytest glue end to end: options, parametrization, fail-closed targets, usage errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from collectors.demo.builders import RestApiBuilder
+from collectors.serialization import save_snapshot
+from tests_unit.conftest import REPO_ROOT, collect, failing_session
+
+CONFTEST = 'pytest_plugins = ("collectors.plugin",)\n'
+CHECKS = """
+def test_method_is_known(operation):
+    assert operation.key
+
+def test_stage_is_known(stage):
+    assert stage.stage.name
+"""
+
+
+@pytest.fixture
+def suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """A tiny audit suite: the plugin and two target-parametrized checks under checks/."""
+    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
+    pytester.makeini("[pytest]\n")
+    pytester.makeconftest(CONFTEST)
+    checks = pytester.mkpydir("checks")
+    (checks / "test_tiny.py").write_text(CHECKS)
+    return pytester
+
+
+@pytest.fixture
+def snapshot(aws: None, tmp_path: Path) -> Path:
+    api = RestApiBuilder("shop")
+    api.method("GET", "/items/{id}")
+    api.method("OPTIONS", "/items/{id}")
+    api.stage("prod")
+    api.stage("nonprod")
+    path = tmp_path / "inventory.json"
+    save_snapshot(collect(), path)
+    return path
+
+
+def test_checks_are_parametrized_over_stable_sorted_keys(
+    suite: pytest.Pytester, snapshot: Path
+) -> None:
+    result = suite.runpytest_inprocess("checks", "--snapshot-in", str(snapshot), "--co", "-q")
+    ids = [line for line in result.outlines if "::" in line]
+    assert len(ids) == 2
+    assert ids[0].endswith("/prod/GET /items/{id}]")  # OPTIONS and nonprod are no targets
+    assert ids[1].startswith("checks/test_tiny.py::test_stage_is_known[us-east-1/")
+    assert ids[1].endswith("/prod]")
+
+
+def test_snapshot_in_makes_no_aws_call(
+    suite: pytest.Pytester, snapshot: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.client import BaseClient
+
+    def no_calls(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an AWS call was made")
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", no_calls)
+    result = suite.runpytest_inprocess("checks", "--snapshot-in", str(snapshot))
+    result.assert_outcomes(passed=2)
+
+
+def test_target_that_could_not_be_listed_errors_with_the_reason(
+    suite: pytest.Pytester, aws: None, tmp_path: Path
+) -> None:
+    api = RestApiBuilder("shop")
+    api.method("GET", "/items")
+    api.stage("prod")
+    session = failing_session("before-call.apigateway.GetResources", "AccessDeniedException")
+    path = tmp_path / "inventory.json"
+    save_snapshot(collect(session=session), path)
+
+    result = suite.runpytest_inprocess("checks", "--snapshot-in", str(path), "-rE")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "data unavailable: GetResources on us-east-1/* failed (AccessDeniedException): *",
+            "ERROR checks/test_tiny.py::test_method_is_known?*/prod/(resources not listed)?",
+        ]
+    )
+
+
+def test_demo_audits_the_sample_estate_with_a_banner(suite: pytest.Pytester) -> None:
+    result = suite.runpytest_inprocess("checks", "--demo")
+    result.stdout.fnmatch_lines(["apigw-audit: DEMO MODE*", "*collecting us-east-1, eu-west-1*"])
+    assert result.ret == 0
+    assert result.parseoutcomes()["passed"] > 10
+
+
+def test_progress_is_quiet_under_q(suite: pytest.Pytester) -> None:
+    result = suite.runpytest_inprocess("checks", "--demo", "-q")
+    assert "apigw-audit:" not in result.stdout.str()
+
+
+def test_suite_fixture_named_like_a_target_is_left_alone(suite: pytest.Pytester) -> None:
+    (suite.path / "checks" / "test_own.py").write_text(
+        "import pytest\n"
+        "@pytest.fixture\n"
+        "def stage():\n"
+        "    return 'mine'\n"
+        "def test_own(stage):\n"
+        "    assert stage == 'mine'\n"
+    )
+    result = suite.runpytest_inprocess("checks/test_own.py")
+    result.assert_outcomes(passed=1)
+
+
+def test_snapshot_out_then_in_gives_the_same_tests(suite: pytest.Pytester, tmp_path: Path) -> None:
+    saved = tmp_path / "demo.json"
+    first = suite.runpytest_inprocess("checks", "--demo", "--snapshot-out", str(saved), "--co")
+    second = suite.runpytest_inprocess("checks", "--snapshot-in", str(saved), "--co")
+    assert saved.exists()
+    assert [x for x in first.outlines if "::" in x] == [x for x in second.outlines if "::" in x]
+
+
+def usage_error_lines(result: pytest.RunResult) -> list[str]:
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+    return [line for line in result.errlines if line.strip()]
+
+
+def test_missing_credentials_is_one_line_and_exit_4(
+    suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    result = suite.runpytest_subprocess("checks")
+    assert usage_error_lines(result) == [
+        "ERROR: No AWS credentials found: configure them (aws configure, AWS_ACCESS_KEY_ID/"
+        "AWS_SECRET_ACCESS_KEY, or SSO), pass --aws-profile NAME, or try the sample estate "
+        "with --demo."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--region", "mars-north-1"], "ERROR: Unknown AWS region 'mars-north-1'*"),
+        (["--aws-profile", "nobody"], "ERROR: AWS profile 'nobody' is not in your AWS config*"),
+        (["--snapshot-in", "missing.json"], "ERROR: Snapshot file missing.json does not exist."),
+        (["--demo", "--snapshot-in", "x.json"], "ERROR: --demo and --snapshot-in both*"),
+    ],
+)
+def test_bad_input_is_a_usage_error(
+    suite: pytest.Pytester, arguments: list[str], message: str
+) -> None:
+    result = suite.runpytest_inprocess("checks", *arguments)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])
+
+
+def test_no_region_anywhere_is_a_usage_error(
+    suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    result = suite.runpytest_inprocess("checks")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: No AWS region: pass --region*"])
+
+
+def test_unit_tests_never_build_the_inventory(
+    suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")  # building would be a usage error
+    suite.makepyfile(test_plain="def test_plain():\n    assert True\n")
+    result = suite.runpytest_inprocess("test_plain.py")
+    result.assert_outcomes(passed=1)
+
+
+def test_xdist_workers_share_the_controllers_inventory(suite: pytest.Pytester) -> None:
+    serial = suite.runpytest_subprocess("checks", "--demo", "-q", "-rA")
+    parallel = suite.runpytest_subprocess("checks", "--demo", "-q", "-rA", "-n", "2")
+
+    def outcomes(result: pytest.RunResult) -> list[str]:
+        return sorted(line for line in result.outlines if line.startswith(("PASSED", "FAILED")))
+
+    assert serial.ret == parallel.ret == 0
+    assert outcomes(parallel) == outcomes(serial)
+    assert len(outcomes(serial)) > 10
