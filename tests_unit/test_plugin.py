@@ -82,7 +82,7 @@ def test_target_that_could_not_be_listed_errors_with_the_reason(
     result.stdout.fnmatch_lines(
         [
             "data unavailable: GetResources on us-east-1/* failed (AccessDeniedException): *",
-            "ERROR checks/test_tiny.py::test_method_is_known?*/prod/(resources not listed)?",
+            "ERROR checks/test_tiny.py::test_method_is_known?*/prod/(resources not listed)?*",
         ]
     )
 
