@@ -145,7 +145,7 @@ def _method_setting(key: str, raw: Mapping[str, Any]) -> MethodSetting:
     )
 
 
-def _stage(raw: Mapping[str, Any]) -> RestStage:
+def parse_stage(raw: Mapping[str, Any]) -> RestStage:
     access_log = raw.get("accessLogSettings") or {}
     settings = raw.get("methodSettings") or {}
     return RestStage(
@@ -260,7 +260,7 @@ def collect_rest_api(client: Any, summary: Mapping[str, Any], region: str) -> Re
             else None
         ),
         stages=(
-            tuple(sorted((_stage(s) for s in raw_stages), key=lambda s: s.name))
+            tuple(sorted((parse_stage(s) for s in raw_stages), key=lambda s: s.name))
             if raw_stages is not None
             else None
         ),

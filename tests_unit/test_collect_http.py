@@ -17,7 +17,13 @@ def test_http_api_routes_integrations_authorizers_and_stages(aws: None) -> None:
     integration = builder.lambda_integration(pay, timeout_ms=20_000)
     builder.route("POST /pay", integration, authorization="JWT", authorizer_id=jwt)
     builder.route("$default", integration)
-    builder.stage("prod", rate=200, burst=100, routes={"POST /pay": (20, 10)})
+    builder.stage(
+        "prod",
+        rate=200,
+        burst=100,
+        routes={"POST /pay": (20, 10)},
+        access_log_arn="arn:aws:logs:us-east-1:123456789012:log-group:http",
+    )
     builder.stage("dev")
     account.request_count({"ApiId": builder.id, "Stage": "prod"}, 77)
 
@@ -46,6 +52,7 @@ def test_http_api_routes_integrations_authorizers_and_stages(aws: None) -> None:
     assert prod.default_route_settings.throttle == Throttle(200.0, 100)
     assert prod.route_settings["POST /pay"].throttle == Throttle(20.0, 10)
     assert prod.request_count_30d == 77
+    assert prod.access_log_destination == "arn:aws:logs:us-east-1:123456789012:log-group:http"
     dev_defaults = stages["dev"].default_route_settings
     assert dev_defaults is None or dev_defaults.throttle == Throttle(None, None)
     assert [f.timeout_seconds for f in inventory.lambda_functions] == [45]

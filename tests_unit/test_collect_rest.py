@@ -6,10 +6,11 @@ import pytest
 
 from collectors.demo.builders import AccountBuilder, MethodCache, RestApiBuilder
 from collectors.model import Inventory, RestApi, RestStage, Throttle
-from collectors.rest import parse_resource_policy
+from collectors.rest import parse_resource_policy, parse_stage
 from collectors.serialization import inventory_to_json
 from tests_unit.conftest import REGION, collect
 
+ACCESS_LOGS = "arn:aws:logs:us-east-1:123456789012:log-group:api-access"
 VPCE_POLICY = {
     "Version": "2012-10-17",
     "Statement": [
@@ -58,6 +59,7 @@ def estate(aws: None) -> dict[str, str]:
         methods={"POST /pets/{id}": MethodCache(caching=True, rate=5, burst=2)},
         web_acl_arn=acl,
         variables={"secretish": "value-never-collected"},
+        access_log_arn=ACCESS_LOGS,
     )
     api.stage("dev")
     api.usage_plan("prod", rate=10, burst=5, method_throttles={"/pets/{id}/POST": (1, 1)})
@@ -142,6 +144,10 @@ def test_stage_fields(api: RestApi, estate: dict[str, str]) -> None:
     assert prod.cache_cluster_enabled is True
     assert prod.web_acl_arn == estate["acl"]
     assert prod.variable_names == ("secretish",)
+    assert (prod.access_log_destination, prod.access_log_format) == (
+        ACCESS_LOGS,
+        "$context.requestId",
+    )
     settings = {s.key: s for s in prod.method_settings}
     assert set(settings) == {"*/*", "~1pets~1{id}/POST"}
     assert settings["*/*"].throttle == Throttle(100.0, 50)
@@ -180,6 +186,21 @@ def test_real_aws_escaped_resource_policy_is_parsed() -> None:
         "Version": "2012-10-17",
         "Statement": [{"Resource": "arn:aws:execute-api:us-east-1:1:a/*"}],
     }
+
+
+def test_client_certificate_and_cache_size_are_read_from_the_stage() -> None:
+    # moto ignores client certificates, so this reads a stage as AWS returns it
+    stage = parse_stage(
+        {
+            "stageName": "prod",
+            "clientCertificateId": "a1b2c3",
+            "cacheClusterEnabled": True,
+            "cacheClusterSize": "0.5",
+            "methodSettings": {"*/*": {"loggingLevel": "ERROR", "dataTraceEnabled": False}},
+        }
+    )
+    assert (stage.client_certificate_id, stage.cache_cluster_size) == ("a1b2c3", "0.5")
+    assert stage.method_settings[0].logging_level == "ERROR"
 
 
 def test_garbage_policy_is_an_error_not_an_empty_policy() -> None:

@@ -261,6 +261,7 @@ class RestApiBuilder:
         methods: dict[str, MethodCache] | None = None,
         web_acl_arn: str | None = None,
         variables: dict[str, str] | None = None,
+        access_log_arn: str | None = None,
     ) -> None:
         """A deployed stage; ``rate``/``burst``/``caching`` are the ``*/*`` defaults and
         ``methods`` the per-method settings, keyed ``"GET /pets/{id}"``."""
@@ -295,6 +296,11 @@ class RestApiBuilder:
             ]
             if value.caching is not None:
                 operations.append(_replace(f"/{key}/caching/enabled", str(value.caching).lower()))
+        if access_log_arn:
+            operations += [
+                _replace("/accessLogSettings/destinationArn", access_log_arn),
+                _replace("/accessLogSettings/format", "$context.requestId"),
+            ]
         if operations:
             self.client.update_stage(restApiId=self.id, stageName=name, patchOperations=operations)
         if web_acl_arn:
@@ -405,8 +411,14 @@ class HttpApiBuilder:
         rate: float | None = None,
         burst: int | None = None,
         routes: dict[str, tuple[float, int]] | None = None,
+        access_log_arn: str | None = None,
     ) -> None:
         kwargs: dict[str, Any] = {"ApiId": self.id, "StageName": name}
+        if access_log_arn:
+            kwargs["AccessLogSettings"] = {
+                "DestinationArn": access_log_arn,
+                "Format": "$context.requestId",
+            }
         if rate is not None or burst is not None:
             kwargs["DefaultRouteSettings"] = {
                 "ThrottlingRateLimit": rate if rate is not None else -1,
