@@ -22,12 +22,9 @@ from collectors.model import (
     V2Route,
     V2Stage,
 )
+from collectors.parsing import iso, parse_all
 
 SERVICE = "apigatewayv2"
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def list_v2_apis(client: Any) -> list[dict[str, Any]]:
@@ -61,6 +58,34 @@ def _route_settings(raw: Mapping[str, Any]) -> RouteSettings:
     )
 
 
+def _route(raw: Mapping[str, Any]) -> V2Route:
+    return V2Route(
+        id=raw["RouteId"],
+        route_key=raw["RouteKey"],
+        authorization_type=raw.get("AuthorizationType", "NONE"),
+        authorizer_id=raw.get("AuthorizerId"),
+        api_key_required=bool(raw.get("ApiKeyRequired", False)),
+        target=raw.get("Target"),
+    )
+
+
+def _integration(raw: Mapping[str, Any]) -> V2Integration:
+    return V2Integration(
+        id=raw["IntegrationId"],
+        type=raw.get("IntegrationType", ""),
+        uri=raw.get("IntegrationUri"),
+        timeout_ms=raw.get("TimeoutInMillis"),
+        connection_type=raw.get("ConnectionType"),
+        payload_format_version=raw.get("PayloadFormatVersion"),
+    )
+
+
+def _authorizer(raw: Mapping[str, Any]) -> V2Authorizer:
+    return V2Authorizer(
+        id=raw["AuthorizerId"], name=raw.get("Name", ""), type=raw["AuthorizerType"]
+    )
+
+
 def _stage(raw: Mapping[str, Any]) -> V2Stage:
     access_log = raw.get("AccessLogSettings") or {}
     default_settings = raw.get("DefaultRouteSettings")
@@ -68,8 +93,8 @@ def _stage(raw: Mapping[str, Any]) -> V2Stage:
     return V2Stage(
         name=raw["StageName"],
         deployment_id=raw.get("DeploymentId"),
-        created_date=_iso(raw.get("CreatedDate")),
-        last_updated_date=_iso(raw.get("LastUpdatedDate")),
+        created_date=iso(raw.get("CreatedDate")),
+        last_updated_date=iso(raw.get("LastUpdatedDate")),
         auto_deploy=bool(raw.get("AutoDeploy", False)),
         default_route_settings=(
             _route_settings(default_settings) if default_settings is not None else None
@@ -111,53 +136,9 @@ def collect_v2_api(client: Any, summary: Mapping[str, Any], region: str) -> V2Ap
         cors=_cors(summary.get("CorsConfiguration")),
         disable_execute_api_endpoint=bool(summary.get("DisableExecuteApiEndpoint", False)),
         api_endpoint=summary.get("ApiEndpoint"),
-        routes=(
-            tuple(
-                sorted(
-                    (
-                        V2Route(
-                            id=r["RouteId"],
-                            route_key=r["RouteKey"],
-                            authorization_type=r.get("AuthorizationType", "NONE"),
-                            authorizer_id=r.get("AuthorizerId"),
-                            api_key_required=bool(r.get("ApiKeyRequired", False)),
-                            target=r.get("Target"),
-                        )
-                        for r in raw_routes
-                    ),
-                    key=lambda route: route.route_key,
-                )
-            )
-            if raw_routes is not None
-            else None
-        ),
-        integrations=(
-            tuple(
-                V2Integration(
-                    id=i["IntegrationId"],
-                    type=i.get("IntegrationType", ""),
-                    uri=i.get("IntegrationUri"),
-                    timeout_ms=i.get("TimeoutInMillis"),
-                    connection_type=i.get("ConnectionType"),
-                    payload_format_version=i.get("PayloadFormatVersion"),
-                )
-                for i in raw_integrations
-            )
-            if raw_integrations is not None
-            else None
-        ),
-        authorizers=(
-            tuple(
-                V2Authorizer(id=a["AuthorizerId"], name=a.get("Name", ""), type=a["AuthorizerType"])
-                for a in raw_authorizers
-            )
-            if raw_authorizers is not None
-            else None
-        ),
-        stages=(
-            tuple(sorted((_stage(s) for s in raw_stages), key=lambda s: s.name))
-            if raw_stages is not None
-            else None
-        ),
+        routes=parse_all(raw_routes, _route, sort_key=lambda r: r.route_key),
+        integrations=parse_all(raw_integrations, _integration),
+        authorizers=parse_all(raw_authorizers, _authorizer),
+        stages=parse_all(raw_stages, _stage, sort_key=lambda s: s.name),
         errors=tuple(errors),
     )

@@ -38,9 +38,11 @@ from collectors.model import (
     CollectionMetadata,
     Inventory,
     RestApi,
+    RestStage,
     SkippedApi,
     UsagePlanBinding,
     V2Api,
+    V2Stage,
     lambda_arn_from_uri,
 )
 from collectors.scope import api_exclusion_reason
@@ -337,38 +339,29 @@ def _bind_rest(
     counts: dict[str, float],
     region_errors: list[CollectionError],
 ) -> RestApi:
-    stages = (
-        tuple(
-            dataclasses.replace(
-                stage,
-                usage_plans=(
-                    usage_plans.get((api.id, stage.name), ()) if usage_plans is not None else None
-                ),
-                request_count_30d=counts.get(_stage_key(api, stage.name)),
-            )
-            for stage in api.stages
-        )
-        if api.stages is not None
-        else None
-    )
+    """Attach what was collected per region: usage plans and request counts."""
+
+    def bind(stage: RestStage) -> RestStage:
+        plans = usage_plans.get((api.id, stage.name), ()) if usage_plans is not None else None
+        count = counts.get(_stage_key(api, stage.name))
+        return dataclasses.replace(stage, usage_plans=plans, request_count_30d=count)
+
     return dataclasses.replace(
         api,
-        stages=stages,
+        stages=tuple(map(bind, api.stages)) if api.stages is not None else None,
         errors=_with_region_errors(api.errors, region_errors, ("GetUsagePlans", "GetMetricData")),
     )
 
 
 def _bind_v2(api: V2Api, counts: dict[str, float], region_errors: list[CollectionError]) -> V2Api:
-    stages = (
-        tuple(
-            dataclasses.replace(stage, request_count_30d=counts.get(_stage_key(api, stage.name)))
-            for stage in api.stages
-        )
-        if api.stages is not None
-        else None
-    )
+    """Attach what was collected per region: request counts."""
+
+    def bind(stage: V2Stage) -> V2Stage:
+        count = counts.get(_stage_key(api, stage.name))
+        return dataclasses.replace(stage, request_count_30d=count)
+
     return dataclasses.replace(
         api,
-        stages=stages,
+        stages=tuple(map(bind, api.stages)) if api.stages is not None else None,
         errors=_with_region_errors(api.errors, region_errors, ("GetMetricData",)),
     )

@@ -27,13 +27,10 @@ from collectors.model import (
     Throttle,
     UsagePlanBinding,
 )
+from collectors.parsing import iso, parse_all
 
 SERVICE = "apigateway"
 RESOURCES_PAGE_SIZE = 500  # the API's maximum
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def parse_resource_policy(policy: str | None) -> Any:
@@ -145,14 +142,42 @@ def _method_setting(key: str, raw: Mapping[str, Any]) -> MethodSetting:
     )
 
 
+def _authorizer(raw: Mapping[str, Any]) -> RestAuthorizer:
+    return RestAuthorizer(
+        id=raw["id"],
+        name=raw.get("name", ""),
+        type=raw.get("type", ""),
+        provider_arns=tuple(raw.get("providerARNs") or ()),
+        authorizer_uri=raw.get("authorizerUri"),
+    )
+
+
+def _validator(raw: Mapping[str, Any]) -> RequestValidator:
+    return RequestValidator(
+        id=raw["id"],
+        name=raw.get("name", ""),
+        validate_request_body=bool(raw.get("validateRequestBody", False)),
+        validate_request_parameters=bool(raw.get("validateRequestParameters", False)),
+    )
+
+
+def _gateway_response(raw: Mapping[str, Any]) -> GatewayResponse:
+    return GatewayResponse(
+        response_type=raw.get("responseType", ""),
+        status_code=raw.get("statusCode"),
+        response_parameters=dict(raw.get("responseParameters") or {}),
+        default_response=bool(raw.get("defaultResponse", False)),
+    )
+
+
 def parse_stage(raw: Mapping[str, Any]) -> RestStage:
     access_log = raw.get("accessLogSettings") or {}
     settings = raw.get("methodSettings") or {}
     return RestStage(
         name=raw["stageName"],
         deployment_id=raw.get("deploymentId"),
-        created_date=_iso(raw.get("createdDate")),
-        last_updated_date=_iso(raw.get("lastUpdatedDate")),
+        created_date=iso(raw.get("createdDate")),
+        last_updated_date=iso(raw.get("lastUpdatedDate")),
         tracing_enabled=bool(raw.get("tracingEnabled", False)),
         cache_cluster_enabled=bool(raw.get("cacheClusterEnabled", False)),
         cache_cluster_size=raw.get("cacheClusterSize"),
@@ -213,56 +238,11 @@ def collect_rest_api(client: Any, summary: Mapping[str, Any], region: str) -> Re
         policy=policy,
         disable_execute_api_endpoint=bool(summary.get("disableExecuteApiEndpoint", False)),
         api_key_source=summary.get("apiKeySource"),
-        created_date=_iso(summary.get("createdDate")),
-        resources=(
-            tuple(sorted((_resource(r) for r in raw_resources), key=lambda r: r.path))
-            if raw_resources is not None
-            else None
-        ),
-        authorizers=(
-            tuple(
-                RestAuthorizer(
-                    id=a["id"],
-                    name=a.get("name", ""),
-                    type=a.get("type", ""),
-                    provider_arns=tuple(a.get("providerARNs") or ()),
-                    authorizer_uri=a.get("authorizerUri"),
-                )
-                for a in raw_authorizers
-            )
-            if raw_authorizers is not None
-            else None
-        ),
-        request_validators=(
-            tuple(
-                RequestValidator(
-                    id=v["id"],
-                    name=v.get("name", ""),
-                    validate_request_body=bool(v.get("validateRequestBody", False)),
-                    validate_request_parameters=bool(v.get("validateRequestParameters", False)),
-                )
-                for v in raw_validators
-            )
-            if raw_validators is not None
-            else None
-        ),
-        gateway_responses=(
-            tuple(
-                GatewayResponse(
-                    response_type=g.get("responseType", ""),
-                    status_code=g.get("statusCode"),
-                    response_parameters=dict(g.get("responseParameters") or {}),
-                    default_response=bool(g.get("defaultResponse", False)),
-                )
-                for g in raw_responses
-            )
-            if raw_responses is not None
-            else None
-        ),
-        stages=(
-            tuple(sorted((parse_stage(s) for s in raw_stages), key=lambda s: s.name))
-            if raw_stages is not None
-            else None
-        ),
+        created_date=iso(summary.get("createdDate")),
+        resources=parse_all(raw_resources, _resource, sort_key=lambda r: r.path),
+        authorizers=parse_all(raw_authorizers, _authorizer),
+        request_validators=parse_all(raw_validators, _validator),
+        gateway_responses=parse_all(raw_responses, _gateway_response),
+        stages=parse_all(raw_stages, parse_stage, sort_key=lambda s: s.name),
         errors=tuple(errors),
     )
