@@ -122,6 +122,13 @@ class GatewayResponse:
     default_response: bool
 
 
+def method_settings_key(path: str, http_method: str) -> str:
+    """A method's key in a stage's methodSettings: the resource path with ``~`` escaped as
+    ``~0`` and ``/`` as ``~1`` (JSON Pointer), then the method: ``/pets/{id}`` GET ->
+    ``~1pets~1{id}/GET``. Not the resource id, which some tools use and which never matches."""
+    return f"{path.replace('~', '~0').replace('/', '~1')}/{http_method}"
+
+
 @dataclass(frozen=True)
 class MethodSetting:
     """One entry of a stage's methodSettings, under its raw key (``~1pets~1{id}/GET``, ``*/*``)."""

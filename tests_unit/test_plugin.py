@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,9 @@ def test_stage_is_known(stage):
 def suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
     """A tiny audit suite: the plugin and two target-parametrized checks under checks/."""
     monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
+    # The tiny suite's checks/ package, not the real one the root conftest has imported.
+    for name in [m for m in sys.modules if m == "checks" or m.startswith("checks.")]:
+        monkeypatch.delitem(sys.modules, name)
     pytester.makeini("[pytest]\n")
     pytester.makeconftest(CONFTEST)
     checks = pytester.mkpydir("checks")

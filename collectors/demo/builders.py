@@ -21,6 +21,8 @@ from typing import Any, cast
 
 import boto3
 
+from collectors.model import method_settings_key
+
 ACCOUNT_ID = "123456789012"
 _UNSET = "-1"
 _LAMBDA_ROLE = "apigw-audit-demo-lambda"
@@ -28,11 +30,6 @@ _LAMBDA_ROLE = "apigw-audit-demo-lambda"
 
 def _client(service: str, region: str) -> Any:
     return cast(Any, boto3).client(service, region_name=region)
-
-
-def escape_path(path: str) -> str:
-    """A resource path as methodSettings keys and patch paths spell it: / becomes ~1."""
-    return path.replace("~", "~0").replace("/", "~1")
 
 
 def lambda_invocation_uri(region: str, function_arn: str) -> str:
@@ -288,7 +285,7 @@ class RestApiBuilder:
         )
         for key, value in (methods or {}).items():
             verb, _, path = key.partition(" ")
-            settings[f"{escape_path(path)}/{verb}"] = value
+            settings[method_settings_key(path, verb)] = value
         for key, value in settings.items():
             operations += [
                 _replace(f"/{key}/throttling/rateLimit", _number(value.rate)),

@@ -1,0 +1,53 @@
+"""What happens behind the gateway: integration timeouts, response caching, X-Ray tracing."""
+
+from __future__ import annotations
+
+from collectors.model import (
+    HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS,
+    REST_INTEGRATION_TIMEOUT_DEFAULT_MS,
+    method_settings_key,
+)
+from collectors.targets import (
+    RestMethodTarget,
+    RestStageTarget,
+    V2RouteTarget,
+    V2StageTarget,
+)
+
+
+def integration_uri(target: RestMethodTarget | V2RouteTarget) -> str | None:
+    integration = (
+        target.method.integration if isinstance(target, RestMethodTarget) else target.integration
+    )
+    return integration.uri if integration is not None else None
+
+
+def integration_timeout_ms(target: RestMethodTarget | V2RouteTarget) -> int:
+    """How long API Gateway waits for the integration before answering 504: the configured
+    ``timeoutInMillis``, else the default (29 s for REST, 30 s for HTTP APIs)."""
+    if isinstance(target, RestMethodTarget):
+        integration = target.method.integration
+        configured = integration.timeout_ms if integration is not None else None
+        return configured or REST_INTEGRATION_TIMEOUT_DEFAULT_MS
+    configured = target.integration.timeout_ms if target.integration is not None else None
+    return configured or HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS
+
+
+def caching_status(target: RestMethodTarget) -> str:
+    """``ENABLED``; ``DISABLED`` (the stage has a cache cluster, but this method's effective
+    ``cachingEnabled``, its own setting else ``*/*``, is off); ``CLUSTER_OFF`` (no cache)."""
+    if not target.stage.cache_cluster_enabled:
+        return "CLUSTER_OFF"
+    settings = {setting.key: setting for setting in target.stage.method_settings}
+    key = method_settings_key(target.resource.path, target.method.http_method)
+    for setting in (settings.get(key), settings.get("*/*")):
+        if setting is not None and setting.caching_enabled is not None:
+            return "ENABLED" if setting.caching_enabled else "DISABLED"
+    return "DISABLED"
+
+
+def xray_tracing(target: RestStageTarget | V2StageTarget) -> str:
+    """``ENABLED``, ``DISABLED``, or ``UNSUPPORTED``: HTTP and WebSocket APIs have no X-Ray."""
+    if isinstance(target, V2StageTarget):
+        return "UNSUPPORTED"
+    return "ENABLED" if target.stage.tracing_enabled else "DISABLED"

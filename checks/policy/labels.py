@@ -1,0 +1,29 @@
+"""How a finding names its target, in the words an engineer reading the report would use."""
+
+from __future__ import annotations
+
+from collectors.targets import (
+    RestApiTarget,
+    RestMethodTarget,
+    RestResourceTarget,
+    Target,
+    V2ApiTarget,
+    V2RouteTarget,
+)
+
+
+def label(target: Target) -> str:
+    """``GET /pets on petstore/prod``, ``route POST /cart on checkout/prod``, ``petstore/prod``.
+
+    API names are not unique; the target key (with the API id) stays beside the finding.
+    """
+    if isinstance(target, (RestApiTarget, V2ApiTarget)):
+        return f"{target.api.api_type} API {target.api.name} ({target.api.id})"
+    where = f"{target.api.name}/{target.stage.name}"
+    if isinstance(target, RestMethodTarget):
+        return f"{target.method.http_method} {target.resource.path} on {where}"
+    if isinstance(target, V2RouteTarget):
+        return f"route {target.route.route_key} on {where}"
+    if isinstance(target, RestResourceTarget):
+        return f"{target.resource.path} on {where}"
+    return where

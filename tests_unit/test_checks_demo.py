@@ -1,0 +1,48 @@
+"""The ten checks as the issue fixes them, and the --demo estate showing each pass and fail."""
+
+from __future__ import annotations
+
+import pytest
+
+from checks.catalog import CHECKS, Severity
+from tests_unit.checks_harness import AuditRun, audit
+
+# id: (issue type, severity, target fixture)
+THE_CHECKS = {
+    "APIGW-AUTH-001": ("Authorization Gap", Severity.CRITICAL, "operation"),
+    "APIGW-DATA-001": ("Data Integrity Risk", Severity.HIGH, "operation"),
+    "APIGW-THROTTLE-001": ("Throttling Vulnerability", Severity.HIGH, "operation"),
+    "APIGW-WAF-001": ("Perimeter Defense Missing", Severity.CRITICAL, "stage"),
+    "APIGW-CORS-001": ("CORS Misconfiguration", Severity.HIGH, "resource"),
+    "APIGW-TIMEOUT-001": ("Backend Timeout Risk", Severity.MEDIUM, "lambda_operation"),
+    "APIGW-CACHE-001": ("Performance Blind Spot", Severity.LOW, "read_operation"),
+    "APIGW-TRACE-001": ("Tracing Deficit", Severity.MEDIUM, "stage"),
+    "APIGW-COST-001": ("Cost Optimization Opportunity", Severity.LOW, "rest_api"),
+    "APIGW-UNUSED-001": ("Unused API", Severity.FINOPS, "stage"),
+}
+
+
+@pytest.fixture(scope="module")
+def demo() -> AuditRun:
+    return audit("--demo")
+
+
+def test_the_demo_runs_the_ten_checks_with_their_severities(demo: AuditRun) -> None:
+    ran = {(r["check_id"], r["target_fixture"]) for r in demo.records}
+    assert ran == {(check_id, spec[2]) for check_id, spec in THE_CHECKS.items()}
+    for check_id, (issue_type, severity, _) in THE_CHECKS.items():
+        info = CHECKS[check_id]
+        assert (info.issue_type, info.severity) == (issue_type, severity)
+        assert all((info.title, info.security_impact, info.remediation, info.references))
+
+
+@pytest.mark.parametrize("check_id", sorted(THE_CHECKS))
+def test_the_demo_shows_each_check_passing_and_failing(demo: AuditRun, check_id: str) -> None:
+    assert {"passed", "failed"} <= demo.outcomes_of(check_id)
+    assert "error" not in demo.outcomes_of(check_id)
+
+
+def test_the_demo_audits_rest_and_http_targets(demo: AuditRun) -> None:
+    keys = demo.keys("APIGW-AUTH-001")
+    assert any(" /pets" in k for k in keys)  # REST petstore
+    assert any(" /cart" in k for k in keys)  # HTTP checkout

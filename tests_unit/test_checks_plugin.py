@@ -1,0 +1,200 @@
+"""The checks' pytest glue: severity marks and selection, and the evidence contract."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import checks.plugin
+from checks.catalog import CHECKS, Severity
+from checks.plugin import record_of
+from collectors.demo.builders import AccountBuilder, HttpApiBuilder, RestApiBuilder
+from collectors.demo.estate import emulated_aws
+from collectors.serialization import save_snapshot
+from tests_unit.checks_harness import AuditRun, audit
+from tests_unit.conftest import collect
+from tests_unit.test_checks_demo import THE_CHECKS
+
+CONFTEST = 'pytest_plugins = ("collectors.plugin", "checks.plugin")\n'
+INI = "[pytest]\nmarkers =\n    severity(level): the check's severity\n"
+
+
+@dataclass
+class Runs:
+    snapshot: Path
+    plain: AuditRun
+    critical: AuditRun  # -m "severity(level='critical')"
+    high: AuditRun  # --min-severity=high
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
+    snapshot = tmp_path_factory.mktemp("plugin") / "inventory.json"
+    with emulated_aws():
+        rest = RestApiBuilder("rest")
+        rest.method("GET", "/things", lambda_arn=AccountBuilder().lambda_function("fn", 5))
+        rest.stage("prod")
+        http = HttpApiBuilder("http")
+        http.stage("prod")
+        save_snapshot(collect(), snapshot)
+    return Runs(
+        snapshot,
+        audit(f"--snapshot-in={snapshot}"),
+        audit(f"--snapshot-in={snapshot}", "-m", "severity(level='critical')"),
+        audit(f"--snapshot-in={snapshot}", "--min-severity=high"),
+    )
+
+
+# --- selection by severity ---------------------------------------------------------------------
+
+
+def test_marker_expression_selects_one_severity(runs: Runs) -> None:
+    ran = {record["check_id"] for record in runs.critical.records}
+    assert ran == {"APIGW-AUTH-001", "APIGW-WAF-001"}
+
+
+def test_min_severity_deselects_the_lower_checks(runs: Runs) -> None:
+    ran = {CHECKS[record["check_id"]].severity for record in runs.high.records}
+    assert ran == {Severity.HIGH, Severity.CRITICAL}
+    lower = [r for r in runs.plain.records if CHECKS[r["check_id"]].severity < Severity.HIGH]
+    assert runs.high.deselected == len(lower) > 0
+
+
+def test_unknown_min_severity_is_a_usage_error(runs: Runs) -> None:
+    run = audit(f"--snapshot-in={runs.snapshot}", "--min-severity=urgent")
+    assert run.exit_code == pytest.ExitCode.USAGE_ERROR
+
+
+# --- the evidence contract ---------------------------------------------------------------------
+
+
+def test_every_check_item_carries_one_json_record(runs: Runs) -> None:
+    records = runs.plain.records
+    assert {r["check_id"] for r in records} == set(THE_CHECKS)
+    for record in records:
+        assert set(record) == {"check_id", "target_fixture", "target_key", "details"}
+        assert record["target_key"].startswith("us-east-1/")
+        json.dumps(record)
+    assert len({(r["check_id"], r["target_key"]) for r in records}) == len(records)
+
+
+def test_record_names_the_target_fixture_and_key(runs: Runs) -> None:
+    (auth,) = [r for r in runs.plain.records if r["check_id"] == "APIGW-AUTH-001"]
+    assert auth["target_fixture"] == "operation"
+    assert auth["target_key"].endswith("/prod/GET /things")
+
+
+def test_passing_checks_report_their_evidence_too(runs: Runs) -> None:
+    passed = [o for o in runs.plain.outcomes.values() if o.outcome == "passed"]
+    assert passed
+    assert all(o.details for o in passed)
+
+
+def test_records_survive_pytest_xdist(runs: Runs) -> None:
+    parallel = audit(f"--snapshot-in={runs.snapshot}", "-n", "2")
+    assert parallel.outcomes == runs.plain.outcomes
+
+
+# --- validation at collection, and edge cases, on suites of their own -----------------------
+
+CHECK = """
+import pytest
+from checks.catalog import Severity, check
+
+@check(id="TEST-001", issue_type="Test", severity=Severity.LOW, title="Test",
+       security_impact="None.", remediation=("None.",))
+{decorator}def test_check({fixtures}):
+    "Test"
+    {body}
+"""
+
+
+def _check(decorator: str = "", fixtures: str = "rest_api, evidence", body: str = "pass") -> str:
+    return CHECK.format(decorator=decorator, fixtures=fixtures, body=body)
+
+
+@pytest.fixture
+def suite(pytester: pytest.Pytester) -> pytest.Pytester:
+    pytester.makeini(INI)
+    pytester.makeconftest(CONFTEST)
+    return pytester
+
+
+def _collection_error(suite: pytest.Pytester, runs: Runs, source: str) -> str:
+    suite.makepyfile(test_checks=source)
+    result = suite.runpytest_inprocess(f"--snapshot-in={runs.snapshot}")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    return result.stdout.str()
+
+
+def test_well_formed_check_collects(suite: pytest.Pytester, runs: Runs) -> None:
+    suite.makepyfile(test_checks=_check(body='evidence["ok"] = True'))
+    suite.runpytest_inprocess(f"--snapshot-in={runs.snapshot}").assert_outcomes(passed=1)
+
+
+def test_check_with_two_severity_marks_is_a_collection_error(
+    suite: pytest.Pytester, runs: Runs
+) -> None:
+    output = _collection_error(
+        suite, runs, _check(decorator='@pytest.mark.severity(level="high")\n')
+    )
+    assert "test_check must have exactly one severity mark, has 2" in output
+
+
+def test_unknown_severity_level_is_a_collection_error(suite: pytest.Pytester, runs: Runs) -> None:
+    source = _check() + 'test_check.pytestmark = [pytest.mark.severity(level="urgent").mark]\n'
+    output = _collection_error(suite, runs, source)
+    assert "test_check has an invalid severity mark: unknown severity 'urgent'" in output
+
+
+def test_severity_mark_on_an_undeclared_test_is_a_collection_error(
+    suite: pytest.Pytester, runs: Runs
+) -> None:
+    source = 'import pytest\n\n@pytest.mark.severity(level="high")\ndef test_x():\n    pass\n'
+    output = _collection_error(suite, runs, source)
+    assert "test_x has a severity mark but is not declared with @check(...)" in output
+
+
+def test_undeclared_test_in_checks_is_a_collection_error(
+    suite: pytest.Pytester, runs: Runs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(checks.plugin, "CHECKS_DIR", suite.path)
+    output = _collection_error(suite, runs, "def test_x():\n    pass\n")
+    assert "test_x is in checks/ but not declared with @check(...)" in output
+
+
+def test_check_whose_docstring_does_not_start_with_its_title_is_a_collection_error(
+    suite: pytest.Pytester, runs: Runs
+) -> None:
+    output = _collection_error(suite, runs, _check().replace('"Test"\n', '"Other"\n'))
+    assert "test_check must have a docstring whose first line is its title 'Test'" in output
+
+
+def test_check_without_a_target_fixture_is_a_collection_error(
+    suite: pytest.Pytester, runs: Runs
+) -> None:
+    output = _collection_error(suite, runs, _check(fixtures="evidence"))
+    assert "test_check must run over exactly one target fixture" in output
+
+
+def test_evidence_that_is_not_json_is_an_error(suite: pytest.Pytester, runs: Runs) -> None:
+    suite.makepyfile(test_checks=_check(body='evidence["when"] = object()'))
+    result = suite.runpytest_inprocess(f"--snapshot-in={runs.snapshot}")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*TEST-001 evidence is not JSON-serialisable*"])
+
+
+def test_check_without_targets_records_an_empty_key(suite: pytest.Pytester, runs: Runs) -> None:
+    suite.makepyfile(test_checks=_check(fixtures="http_route, evidence"))
+    result = suite.runpytest_inprocess(f"--snapshot-in={runs.snapshot}")
+    result.assert_outcomes(skipped=1)
+    (setup, *_) = result.reprec.getreports("pytest_runtest_logreport")  # type: ignore[attr-defined]
+    assert record_of(setup.user_properties) == {
+        "check_id": "TEST-001",
+        "target_fixture": "http_route",
+        "target_key": "",
+        "details": {},
+    }
