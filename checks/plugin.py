@@ -56,7 +56,8 @@ def record_of(user_properties: Sequence[tuple[str, object]]) -> dict[str, Any] |
 # --- options ---------------------------------------------------------------------------------
 
 
-def _severity(text: str) -> Severity:
+def severity_option(text: str) -> Severity:
+    """argparse type for a severity name (--min-severity, --fail-on)."""
     try:
         return Severity.parse(text)
     except ValueError as exc:
@@ -77,7 +78,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("apigw-audit-checks", "API Gateway audit checks")
     group.addoption(
         "--min-severity",
-        type=_severity,
+        type=severity_option,
         default=None,
         metavar="LEVEL",
         help="run only checks of this severity or higher: critical, high, medium, low, finops "

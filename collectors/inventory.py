@@ -57,7 +57,12 @@ class Progress:
     regions_listed: int
     regions_total: int
     apis_done: int
-    apis_total: int
+    apis_total: int  # known once every region is listed (``planned``)
+    planned: bool = False
+
+    @property
+    def finished(self) -> bool:
+        return self.planned and self.apis_done == self.apis_total
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -142,7 +147,7 @@ class _ProgressTracker:
         self._lock = threading.Lock()
         self._progress = Progress(0, regions, 0, 0)
 
-    def _advance(self, **changes: int) -> None:
+    def _advance(self, **changes: Any) -> None:
         if self._callback is None:
             return
         with self._lock:
@@ -153,7 +158,7 @@ class _ProgressTracker:
         self._advance(regions_listed=self._progress.regions_listed + 1)
 
     def apis_planned(self, total: int) -> None:
-        self._advance(apis_total=total)
+        self._advance(apis_total=total, planned=True)
 
     def api_collected(self) -> None:
         self._advance(apis_done=self._progress.apis_done + 1)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ import pytest
 
 from collectors.clients import AwsClients, make_session, require_credentials, resolve_regions
 from collectors.errors import AuditSetupError, DataUnavailable
-from collectors.inventory import Progress, collect_inventory
+from collectors.inventory import Progress, ProgressCallback, collect_inventory
 from collectors.model import Inventory
 from collectors.scope import StageScope
 from collectors.serialization import load_snapshot, save_snapshot
@@ -112,6 +113,7 @@ class AuditSession:
         self.setup_error: AuditSetupError | None = None
         self._inventory: Inventory | None = None
         self._index: TargetIndex | None = None
+        self._console = _Console(config)
         self.worker_snapshot_path: Path | None = None
         if not self.is_worker:
             self._validate_options()
@@ -173,41 +175,79 @@ class AuditSession:
                 AwsClients(session), regions, progress=self._progress(regions), demo=True
             )
 
-    def _terminal(self) -> Any:
-        if self.config.get_verbosity() < 0:
-            return None
-        return self.config.pluginmanager.get_plugin("terminalreporter")
-
     def _write_line(self, line: str) -> None:
-        terminal = self._terminal()
-        if terminal is not None:
-            terminal.ensure_newline()
-            terminal.write_line(line)
+        self._console.line(line)
 
-    def _progress(self, regions: tuple[str, ...]) -> Any:
-        terminal = self._terminal()
-        if terminal is None:
+    def _progress(self, regions: tuple[str, ...]) -> ProgressCallback | None:
+        console = self._console
+        if not console.active:
             return None
-        terminal.ensure_newline()
-        terminal.write_line(f"apigw-audit: collecting {', '.join(regions)}")
+        console.line(f"apigw-audit: collecting {', '.join(regions)}")
 
         def show(progress: Progress) -> None:
-            if progress.regions_listed < progress.regions_total:
-                return
-            if progress.apis_done in (0, progress.apis_total) or terminal.isatty:
-                terminal.rewrite(
-                    f"apigw-audit: {progress.regions_total} region(s) listed, "
-                    f"{progress.apis_done}/{progress.apis_total} APIs collected",
-                    erase=True,
-                )
-                if progress.apis_done == progress.apis_total:
-                    terminal.write_line("")
+            console.status(
+                f"apigw-audit: {progress.regions_listed}/{progress.regions_total} regions listed, "
+                f"{progress.apis_done}/{progress.apis_total} APIs collected",
+                final=progress.finished,
+            )
 
         return show
 
     def cleanup(self) -> None:
         if self.worker_snapshot_path is not None:
             self.worker_snapshot_path.unlink(missing_ok=True)
+
+
+class _Console:
+    """Progress lines on the terminal, quiet under ``-q``.
+
+    The inventory is built during collection, while pytest captures output, so every write
+    goes through the capture manager's "disabled" window, as pytest's own live output does.
+    """
+
+    def __init__(self, config: pytest.Config) -> None:
+        self._config = config
+
+    @property
+    def _terminal(self) -> Any:
+        # looked up when used: the terminal reporter registers after this plugin configures
+        if self._config.get_verbosity() < 0:
+            return None
+        return self._config.pluginmanager.get_plugin("terminalreporter")
+
+    @property
+    def _capture(self) -> Any:
+        return self._config.pluginmanager.get_plugin("capturemanager")
+
+    @property
+    def active(self) -> bool:
+        return self._terminal is not None
+
+    @contextmanager
+    def _uncaptured(self) -> Iterator[None]:
+        capture = self._capture
+        if capture is None:
+            yield
+        else:
+            with capture.global_and_fixture_disabled():
+                yield
+
+    def line(self, text: str) -> None:
+        terminal = self._terminal
+        if terminal is not None:
+            with self._uncaptured():
+                terminal.ensure_newline()
+                terminal.write_line(text)
+
+    def status(self, text: str, *, final: bool) -> None:
+        """A line rewritten in place on a terminal; elsewhere, only its final state."""
+        terminal = self._terminal
+        if terminal is None or not (final or terminal.isatty):
+            return
+        with self._uncaptured():
+            terminal.rewrite(text, erase=True)
+            if final:
+                terminal.write_line("")
 
 
 AUDIT_SESSION = pytest.StashKey[AuditSession]()
@@ -311,7 +351,7 @@ for _name in FIXTURES:
     globals()[f"_fixture_{_name}"] = _target_fixture(_name)
 
 
-def _runs_checks(config: pytest.Config) -> bool:
+def runs_checks(config: pytest.Config) -> bool:
     """Whether the run's paths include the checks (the controller cannot wait to collect)."""
     checks = (config.rootpath / "checks").resolve()
     for arg in config.args:
@@ -331,7 +371,7 @@ class XdistHooks:
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
         session = node.config.stash[AUDIT_SESSION]
-        if not _runs_checks(node.config):
+        if not runs_checks(node.config):
             return
         if session.worker_snapshot_path is None:
             try:

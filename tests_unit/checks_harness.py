@@ -9,6 +9,7 @@ run also exercises the contract the reports rely on.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,11 +114,13 @@ def key(api: Any, *parts: str) -> str:
 
 
 def audit(*args: str) -> AuditRun:
-    """Run ``pytest checks/ *args`` in this process."""
+    """Run ``pytest checks/ *args`` in this process (reports go to a temporary directory)."""
     run = AuditRun()
-    run.exit_code = pytest.main(
-        [str(CHECKS_DIR), "-p", "no:cacheprovider", "-q", *args], plugins=[run]
-    )
+    with tempfile.TemporaryDirectory(prefix="apigw-audit-reports-") as reports:
+        run.exit_code = pytest.main(
+            [str(CHECKS_DIR), "-p", "no:cacheprovider", "-q", "--report-dir", reports, *args],
+            plugins=[run],
+        )
     return run
 
 

@@ -1,0 +1,235 @@
+"""What each check said about each target, in the words the reports use. Pure functions.
+
+A check test's reports carry everything needed, all JSON-serialisable so that it reaches the
+pytest-xdist controller unchanged:
+
+- the evidence record ``checks.plugin`` keeps in ``user_properties``: check id, target
+  fixture and key, details;
+- the verdict ``reporting.plugin`` attaches to each phase's report where the test runs
+  (``VERDICT``): the status and its one-line message, and on the setup report the check's
+  catalog entry (the controller of an xdist run never imports the check modules).
+
+Statuses:
+    PASS            the check passed
+    FAIL            a finding: the check's assertion failed; the message is the finding
+    UNKNOWN         the check could not be evaluated: a fixture raised (``DataUnavailable``:
+                    the data was not collected) or the check itself crashed
+    NOT_APPLICABLE  skipped, with the reason
+    WAIVED          a FAIL covered by a waiver in force
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+import pytest
+
+from checks.catalog import CheckInfo, Severity
+from collectors.errors import DataUnavailable
+from collectors.targets import FIXTURES, Kind, TargetDescription, TargetIndex, Unlisted, describe
+from reporting.waivers import Waiver, waiver_for
+
+# The attribute of a check's test reports holding the verdict of that phase.
+VERDICT = "apigw_audit_verdict"
+
+
+class Status(StrEnum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+    UNKNOWN = "UNKNOWN"
+    NOT_APPLICABLE = "NOT_APPLICABLE"
+    WAIVED = "WAIVED"
+
+
+# What the reports list as findings, each in its own table.
+FINDING_STATUSES = (Status.FAIL, Status.UNKNOWN, Status.WAIVED)
+SEVERITIES = tuple(sorted(Severity, reverse=True))  # CRITICAL first
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: Status
+    message: str
+
+
+def phase_verdict(when: str, exception: BaseException | None) -> Verdict:
+    """What one phase of a check test says. Only the check's own assertion is a finding: an
+    exception anywhere else means the check could not be evaluated."""
+    if exception is None:
+        return Verdict(Status.PASS, "")
+    if isinstance(exception, pytest.skip.Exception):
+        return Verdict(Status.NOT_APPLICABLE, _first_line(exception.msg or ""))
+    if when == "call" and isinstance(exception, AssertionError):
+        return Verdict(Status.FAIL, _first_line(str(exception)) or "assertion failed")
+    if isinstance(exception, DataUnavailable):
+        return Verdict(Status.UNKNOWN, _first_line(str(exception)))
+    message = _first_line(str(exception))
+    name = type(exception).__name__
+    return Verdict(Status.UNKNOWN, f"{name}: {message}" if message else name)
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def combine(verdicts: Iterable[Verdict]) -> Verdict:
+    """An item's verdict from its phases' (setup, call, teardown): the first that did not pass."""
+    return next((v for v in verdicts if v.status is not Status.PASS), Verdict(Status.PASS, ""))
+
+
+def verdict_to_json(verdict: Verdict, check: CheckInfo | None) -> dict[str, Any]:
+    document: dict[str, Any] = {"status": verdict.status.value, "message": verdict.message}
+    if check is not None:
+        document["check"] = {
+            "id": check.id,
+            "issue_type": check.issue_type,
+            "severity": check.severity.name,
+            "title": check.title,
+            "security_impact": check.security_impact,
+            "remediation": list(check.remediation),
+            "references": list(check.references),
+        }
+    return document
+
+
+def verdict_from_json(document: Mapping[str, Any]) -> tuple[Verdict, CheckInfo | None]:
+    verdict = Verdict(Status(document["status"]), str(document["message"]))
+    entry = document.get("check")
+    if entry is None:
+        return verdict, None
+    check = CheckInfo(
+        id=entry["id"],
+        issue_type=entry["issue_type"],
+        severity=Severity[entry["severity"]],
+        title=entry["title"],
+        security_impact=entry["security_impact"],
+        remediation=tuple(entry["remediation"]),
+        references=tuple(entry["references"]),
+    )
+    return verdict, check
+
+
+def describe_key(index: TargetIndex | None, fixture: str, key: str) -> TargetDescription:
+    """A target key in report columns; from the key alone if the index does not know it."""
+    if index is not None and fixture in FIXTURES:
+        try:
+            return describe(index.lookup(fixture, key))
+        except KeyError:
+            pass
+    kinds = FIXTURES[fixture].kinds if fixture in FIXTURES else (Kind.REST_API,)
+    return describe(Unlisted(key, kinds[0], ""))
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check on one target: its status, the one-line message and the evidence."""
+
+    test_id: str
+    check: CheckInfo
+    target: TargetDescription
+    status: Status
+    message: str
+    details: Mapping[str, Any]
+    waiver: Waiver | None = None  # the waiver that made it WAIVED
+    expired_waiver: Waiver | None = None  # a matching waiver past its date, not applied
+
+    @property
+    def api_label(self) -> str:
+        return self.target.api_name or self.target.api_id or ""
+
+
+def check_result(
+    test_id: str,
+    check: CheckInfo,
+    target: TargetDescription,
+    verdict: Verdict,
+    details: Mapping[str, Any],
+    waivers: Sequence[Waiver],
+    today: date,
+) -> CheckResult:
+    """The result of a check on a target, with the waivers applied to a failure."""
+    result = CheckResult(test_id, check, target, verdict.status, verdict.message, details)
+    if verdict.status is not Status.FAIL:
+        return result
+    applied, expired = waiver_for(waivers, check.id, target.key, test_id, today)
+    if applied is not None:
+        return CheckResult(
+            test_id, check, target, Status.WAIVED, verdict.message, details, waiver=applied
+        )
+    if expired is not None:
+        return CheckResult(
+            test_id, check, target, verdict.status, verdict.message, details, expired_waiver=expired
+        )
+    return result
+
+
+def report_order(result: CheckResult) -> tuple[Any, ...]:
+    """Most severe first, then API name, then where in the API, then check and key."""
+    target = result.target
+    return (
+        -result.check.severity,
+        result.api_label.lower(),
+        target.api_id or "",
+        target.stage or "",
+        target.resource_path or "",
+        target.http_method or "",
+        result.check.id,
+        target.key,
+    )
+
+
+def with_status(results: Iterable[CheckResult], *statuses: Status) -> list[CheckResult]:
+    """The results with one of ``statuses``, in report order."""
+    return sorted((r for r in results if r.status in statuses), key=report_order)
+
+
+def count_by_status(results: Iterable[CheckResult]) -> dict[str, int]:
+    counts = dict.fromkeys((s.value for s in Status), 0)
+    for result in results:
+        counts[result.status.value] += 1
+    return counts
+
+
+def count_by_severity(results: Iterable[CheckResult], status: Status) -> dict[str, int]:
+    """Every severity, CRITICAL first, with the number of results in ``status``."""
+    counts = dict.fromkeys((s.name for s in SEVERITIES), 0)
+    for result in results:
+        if result.status is status:
+            counts[result.check.severity.name] += 1
+    return counts
+
+
+def totals_by_severity(results: Iterable[CheckResult]) -> list[list[Any]]:
+    """Rows of severity name and its FAIL, UNKNOWN and WAIVED counts, CRITICAL first."""
+    results = list(results)
+    columns = [count_by_severity(results, status) for status in FINDING_STATUSES]
+    return [[severity.name, *(c[severity.name] for c in columns)] for severity in SEVERITIES]
+
+
+def count_by_issue_type(results: Iterable[CheckResult], status: Status) -> dict[str, int]:
+    """Issue types with results in ``status``: the most severe first, then by name."""
+    severities: dict[str, Severity] = {}
+    counts: dict[str, int] = {}
+    for result in results:
+        if result.status is status:
+            issue_type = result.check.issue_type
+            severities[issue_type] = result.check.severity
+            counts[issue_type] = counts.get(issue_type, 0) + 1
+    return {name: counts[name] for name in sorted(counts, key=lambda n: (-severities[n], n))}
+
+
+def stale_waivers(
+    waivers: Iterable[Waiver], results: Iterable[CheckResult], today: date
+) -> list[Waiver]:
+    """Waivers in force that match no failed check: the risk they accepted is gone."""
+    failed = [r for r in results if r.status in (Status.FAIL, Status.WAIVED)]
+    return [
+        waiver
+        for waiver in waivers
+        if not waiver.expired(today)
+        and not any(waiver.matches(r.check.id, r.target.key, r.test_id) for r in failed)
+    ]

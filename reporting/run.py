@@ -1,0 +1,65 @@
+"""What a run audited and when: the envelope of both JSON reports and the report environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from collectors.inventory import tool_version
+from collectors.model import Inventory
+
+REPORT_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    account: str | None  # None: the inventory was never built (the run stopped before)
+    regions: tuple[str, ...]
+    collected_at: str | None
+    demo: bool
+    scope: str
+    tool_version: str
+    generated_at: str
+    complete: bool  # False: interrupted, stopped early, or a collection error
+
+
+def run_info(inventory: Inventory | None, scope: str, *, complete: bool, now: datetime) -> RunInfo:
+    metadata = inventory.metadata if inventory is not None else None
+    return RunInfo(
+        account=metadata.account_id if metadata else None,
+        regions=metadata.regions if metadata else (),
+        collected_at=metadata.started_at if metadata else None,
+        demo=metadata.demo if metadata else False,
+        scope=scope,
+        tool_version=tool_version(),
+        generated_at=now.replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        complete=complete and inventory is not None,
+    )
+
+
+def envelope(run: RunInfo) -> dict[str, Any]:
+    """The fields both JSON reports start with."""
+    return {
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "generated_at": run.generated_at,
+        "tool_version": run.tool_version,
+        "account": run.account,
+        "regions": list(run.regions),
+        "collected_at": run.collected_at,
+        "demo": run.demo,
+        "scope": run.scope,
+        "complete": run.complete,
+    }
+
+
+def environment(run: RunInfo) -> dict[str, str]:
+    """The audit's rows of the report environment (pytest-metadata); never credentials."""
+    return {
+        "Audited account": run.account or "unknown (no inventory)",
+        "Regions": ", ".join(run.regions) or "none",
+        "Inventory collected at": run.collected_at or "never",
+        "Estate": "built-in demo estate (emulated, not a real account)" if run.demo else "AWS",
+        "Scope": run.scope,
+        "apigw-audit version": run.tool_version,
+    }

@@ -1,0 +1,143 @@
+"""Accepted risks: waivers that report a matching finding as WAIVED until they expire.
+
+A waivers file (``--waivers FILE``) is YAML (``.yaml``, ``.yml``) or TOML (``.toml``) with one
+list, ``waivers``, whose entries all have the same five fields::
+
+    waivers:
+      - check: APIGW-AUTH-001                          # the check id
+        target: "us-east-1/a1b2c3d4e5/prod/GET /health"  # glob over the target key or test id
+        reason: Public health probe; returns no data.
+        expires: 2026-12-31                            # the last day it applies (UTC)
+        approved_by: security@example.com
+
+A waiver applies to failed checks only: a check that could not be evaluated (UNKNOWN) is
+never waived. An expired waiver does not apply; a waiver that matches no finding is stale.
+Any problem with the file is one line naming the entry, raised as ``WaiverFileError``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+FIELDS = ("check", "target", "reason", "expires", "approved_by")
+
+
+class WaiverFileError(Exception):
+    """The waivers file cannot be used; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Waiver:
+    number: int  # the entry's position in the file, from 1, to name it in messages
+    check: str
+    target: str
+    reason: str
+    expires: date
+    approved_by: str
+
+    def matches(self, check_id: str, target_key: str, test_id: str) -> bool:
+        # Equality first: a test id holds "[...]", which a glob would read as a character set.
+        return check_id == self.check and any(
+            value == self.target or fnmatch.fnmatchcase(value, self.target)
+            for value in (target_key, test_id)
+        )
+
+    def expired(self, today: date) -> bool:
+        return self.expires < today
+
+    def describe(self) -> str:
+        return f"waiver {self.number} ({self.check} on {self.target})"
+
+    def terms(self) -> str:
+        return f"{self.reason} (approved by {self.approved_by}, until {self.expires})"
+
+
+def load_waivers(path: Path) -> tuple[Waiver, ...]:
+    """Read and validate a waivers file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise WaiverFileError(f"Waivers file {path} does not exist.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WaiverFileError(f"Cannot read waivers file {path}: {exc}.") from None
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".toml":
+            document: Any = tomllib.loads(text)
+        elif suffix in (".yaml", ".yml"):
+            document = yaml.safe_load(text)
+        else:
+            raise WaiverFileError(
+                f"Waivers file {path} must be YAML (.yaml, .yml) or TOML (.toml)."
+            )
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        problem = " ".join(str(exc).split())
+        raise WaiverFileError(f"Waivers file {path} cannot be parsed: {problem}.") from None
+    return parse_waivers(document, str(path))
+
+
+def parse_waivers(document: Any, source: str) -> tuple[Waiver, ...]:
+    if not isinstance(document, Mapping) or not isinstance(document.get("waivers"), list):
+        raise WaiverFileError(f"Waivers file {source} must hold a list named 'waivers'.")
+    return tuple(
+        _waiver(number, entry, source) for number, entry in enumerate(document["waivers"], start=1)
+    )
+
+
+def _waiver(number: int, entry: Any, source: str) -> Waiver:
+    where = f"Waivers file {source}, entry {number}"
+    if not isinstance(entry, Mapping):
+        raise WaiverFileError(f"{where}: expected the fields {', '.join(FIELDS)}.")
+    if isinstance(entry.get("check"), str):
+        where += f" ({entry['check']})"
+    missing = [name for name in FIELDS if name not in entry]
+    if missing:
+        raise WaiverFileError(f"{where}: missing {', '.join(missing)}.")
+    unknown = sorted(str(name) for name in entry if name not in FIELDS)
+    if unknown:
+        raise WaiverFileError(
+            f"{where}: unknown field {', '.join(unknown)} (expected {', '.join(FIELDS)})."
+        )
+    texts = {}
+    for name in ("check", "target", "reason", "approved_by"):
+        value = entry[name]
+        if not isinstance(value, str) or not value.strip():
+            raise WaiverFileError(f"{where}: {name} must be a non-empty text.")
+        texts[name] = value.strip()
+    return Waiver(number=number, expires=_date(entry["expires"], where), **texts)
+
+
+def _date(value: Any, where: str) -> date:
+    # YAML and TOML both read an unquoted 2026-12-31 as a date; a quoted one is text.
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise WaiverFileError(f"{where}: expires must be a date (YYYY-MM-DD), got {value!r}.")
+
+
+def waiver_for(
+    waivers: Iterable[Waiver], check_id: str, target_key: str, test_id: str, today: date
+) -> tuple[Waiver | None, Waiver | None]:
+    """The first matching waiver still in force, and the first matching expired one."""
+    applied: Waiver | None = None
+    expired: Waiver | None = None
+    for waiver in waivers:
+        if not waiver.matches(check_id, target_key, test_id):
+            continue
+        if waiver.expired(today):
+            expired = expired or waiver
+        else:
+            applied = applied or waiver
+    return applied, expired

@@ -1,0 +1,187 @@
+"""Rendering results: the console tables, the HTML fragments and the JSON documents (pure)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from html import escape
+from typing import Any
+
+import jsonschema
+
+from checks.catalog import Severity
+from reporting import audit_json, console, html, resources_json
+from reporting.findings import Status
+from reporting.gate import decide
+from reporting.run import RunInfo, run_info
+from tests_unit.conftest import REPO_ROOT
+from tests_unit.test_reporting_findings import TODAY, result, target, waiver
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+RUN = RunInfo(
+    account="123456789012",
+    regions=("us-east-1",),
+    collected_at="2026-11-21T10:00:00+00:00",
+    demo=False,
+    scope="production and staging stages",
+    tool_version="0.1.0",
+    generated_at="2026-11-21T10:01:00Z",
+    complete=True,
+)
+
+
+def validate(document: dict[str, Any], report_name: str) -> None:
+    """Check a report document against its JSON Schema (reporting/schemas/<report>.schema.json)."""
+    schema_path = REPO_ROOT / "reporting" / "schemas" / report_name.replace(".json", ".schema.json")
+    schema = json.loads(schema_path.read_text())
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    validator.validate(document)
+
+
+# --- console ------------------------------------------------------------------------------------
+
+
+def test_long_values_are_cut_in_the_middle_and_control_characters_dropped() -> None:
+    assert console.shorten("/very/long/path/to/a/resource/{id}", 15) == "/very/l…ce/{id}"
+    assert console.shorten("short", 15) == "short"
+    assert console.shorten("evil\x1b[2Jname", 20) == "evil?[2Jname"
+
+
+def test_findings_table_is_most_severe_first_with_the_issue_columns() -> None:
+    lines = console.findings_table(
+        [
+            result(Severity.LOW, where=target("alpha")),
+            result(Severity.CRITICAL, where=target("zeta", method="POST", path="/orders")),
+        ]
+    )
+    assert lines[1] == "Findings (2)"
+    header, _, first, second = lines[2].splitlines()
+    assert header.split() == [
+        "API", "Name", "Stage", "Resource", "Path", "Method", "Issue", "Type", "Severity"
+    ]  # fmt: skip
+    assert first.split() == ["zeta", "prod", "/orders", "POST", "Authorization", "Gap", "CRITICAL"]
+    assert second.split()[0] == "alpha"
+
+
+def test_unknown_and_waived_tables_appear_only_when_needed() -> None:
+    assert console.unknown_table([result()]) == []
+    assert console.waived_table([result()]) == []
+    unknown = console.unknown_table([result(status=Status.UNKNOWN, message="GetStages failed")])
+    assert unknown[2].splitlines()[2].split()[-2:] == ["GetStages", "failed"]
+    waived = console.waived_table([result(status=Status.WAIVED, waiver=waiver())])
+    assert "Accepted. (approved by ciso@example.com, until 2999-01-01)" in waived[2]
+
+
+def test_no_open_finding_is_said_so() -> None:
+    assert console.findings_table([result(status=Status.PASS)]) == ["", "No open findings."]
+
+
+def test_a_run_without_inventory_says_so_in_one_line() -> None:
+    run = run_info(None, "any stage", complete=False, now=datetime.now(UTC))
+    assert console.render(run, [], [], [], TODAY) == [
+        "No inventory was built: nothing was audited."
+    ]
+
+
+# --- HTML fragments -----------------------------------------------------------------------------
+
+
+def test_row_cells_escape_the_test_id_and_rank_severity_for_sorting() -> None:
+    hostile = result(where=target(api_id="<b>x</b>"))
+    test_cell, (severity, check, key) = html.row_cells("t[<script>]", hostile)
+    assert test_cell == '<td class="col-testId">t[&lt;script&gt;]</td>'
+    assert severity == '<td class="col-severity"><span hidden>5</span>CRITICAL</td>'
+    assert check == '<td class="col-check">TEST-CRITICAL-001</td>'
+    assert "&lt;b&gt;x&lt;/b&gt;" in key
+    assert "<b>" not in key
+
+
+def test_evidence_escapes_every_value_from_aws() -> None:
+    fragment = html.evidence_html(
+        result(
+            where=target(HOSTILE),
+            message=f"GET /items on {HOSTILE}/prod has no authorizer",
+            details={"api_name": HOSTILE, "tags": {"team": "</pre><script>x()</script>"}},
+        )
+    )
+    assert HOSTILE not in fragment
+    assert "<script>" not in fragment
+    assert escape(HOSTILE) in fragment
+    assert "<ol><li>Fix it.</li><li>Then check again.</li></ol>" in fragment
+    assert '<a href="https://docs.example.com/check"' in fragment
+    assert "\n" not in fragment.split("<pre>")[0]  # one line: shown pre-wrapped
+
+
+# --- api_gateway_audit.json ---------------------------------------------------------------------
+
+
+def test_audit_document_groups_by_api_id_and_stage_most_severe_first() -> None:
+    same_name = target("shop", api_id="other1")
+    results = [
+        result(Severity.LOW),
+        result(Severity.CRITICAL, where=same_name),
+        result(Severity.HIGH, Status.PASS),
+        result(Severity.MEDIUM, Status.WAIVED, waiver=waiver()),
+    ]
+    gate = decide(
+        None, 1, complete=True, collection_errors=0, unexplained_failures=0, results=results
+    )
+    document = audit_json.audit_document(RUN, results, gate, [waiver()], [], TODAY)
+    validate(document, audit_json.FILE_NAME)
+    groups = [
+        (g["api_id"], g["stage"], [f["severity"] for f in g["findings"]])
+        for g in document["groups"]
+    ]
+    assert groups == [("other1", "prod", ["CRITICAL"]), ("a1b2c3", "prod", ["MEDIUM", "LOW"])]
+    assert document["summary"]["findings_by_severity"]["LOW"] == 1
+    assert document["waivers"]["applied"][0]["approved_by"] == "ciso@example.com"
+
+
+def test_a_saving_is_counted_once_per_api_and_stage_not_per_method() -> None:
+    saving = {audit_json.SAVING_FIELD: 120.5}
+    per_method = [
+        result(Severity.LOW, where=target(method=verb), details=saving)
+        for verb in ("GET", "PUT", "POST")
+    ]
+    elsewhere = result(
+        Severity.LOW, where=target(stage="staging"), details={audit_json.SAVING_FIELD: 10}
+    )
+    unknown = result(
+        Severity.LOW, where=target(stage="live"), details={audit_json.SAVING_FIELD: "unknown"}
+    )
+    costs = {
+        g["stage"]: g["cost_optimization"]
+        for g in audit_json.groups([*per_method, elsewhere, unknown])
+    }
+    assert costs["prod"]["total_potential_savings"] == 120.5
+    assert costs["prod"]["recommendations"][0]["findings"] == 3
+    assert costs["staging"]["total_potential_savings"] == 10
+    assert costs["live"]["total_potential_savings"] is None
+
+
+def test_groups_without_cost_findings_carry_no_cost_section() -> None:
+    (group,) = audit_json.groups([result(Severity.CRITICAL)])
+    assert "cost_optimization" not in group
+
+
+# --- api_gateway_resources.json -----------------------------------------------------------------
+
+
+def test_a_finding_covers_the_operations_inside_its_target() -> None:
+    operation = target()
+    assert resources_json.covers(target(stage=None, method=None, path=None), operation)  # API
+    assert resources_json.covers(target(method=None, path=None), operation)  # stage
+    assert resources_json.covers(target(method=None), operation)  # resource /items
+    assert not resources_json.covers(target(method=None, path="/other"), operation)
+    assert not resources_json.covers(target(stage="staging"), operation)
+    assert not resources_json.covers(target(api_id="z9"), operation)
+
+
+def test_without_an_inventory_both_documents_are_empty_and_incomplete() -> None:
+    run = run_info(None, "production and staging stages", complete=True, now=datetime.now(UTC))
+    assert (run.complete, run.account) == (False, None)
+    resources = resources_json.resources_document(run, None, [])
+    validate(resources, resources_json.FILE_NAME)
+    assert resources["resources"] == []
+    gate = decide(None, 4, complete=False, collection_errors=0, unexplained_failures=0, results=[])
+    validate(audit_json.audit_document(run, [], gate, [], [], TODAY), audit_json.FILE_NAME)
