@@ -30,7 +30,8 @@ from collectors.model import (
 from collectors.parsing import iso, parse_all
 
 SERVICE = "apigateway"
-RESOURCES_PAGE_SIZE = 500  # the API's maximum
+# API Gateway's list calls return 25 items a page unless asked; 500 is the most they allow.
+PAGE = {"PageSize": 500}
 
 
 def parse_resource_policy(policy: str | None) -> Any:
@@ -53,14 +54,14 @@ def parse_resource_policy(policy: str | None) -> Any:
 
 
 def list_rest_apis(client: Any) -> list[dict[str, Any]]:
-    pages = client.get_paginator("get_rest_apis").paginate(PaginationConfig={"PageSize": 500})
+    pages = client.get_paginator("get_rest_apis").paginate(PaginationConfig=PAGE)
     return [item for page in pages for item in page.get("items", [])]
 
 
 def list_usage_plans(client: Any) -> dict[tuple[str, str], tuple[UsagePlanBinding, ...]]:
     """Every usage plan of the region, as bindings keyed by (API id, stage name)."""
     bindings: dict[tuple[str, str], list[UsagePlanBinding]] = {}
-    for page in client.get_paginator("get_usage_plans").paginate():
+    for page in client.get_paginator("get_usage_plans").paginate(PaginationConfig=PAGE):
         for plan in page.get("items", []):
             quota = plan.get("quota") or {}
             for api_stage in plan.get("apiStages", []):
@@ -201,17 +202,14 @@ def collect_rest_api(client: Any, summary: Mapping[str, Any], region: str) -> Re
 
     def paginate(operation: str, method: str, **kwargs: Any) -> list[dict[str, Any]] | None:
         def run() -> list[dict[str, Any]]:
-            pages = client.get_paginator(method).paginate(restApiId=api_id, **kwargs)
+            pages = client.get_paginator(method).paginate(
+                restApiId=api_id, PaginationConfig=PAGE, **kwargs
+            )
             return [item for page in pages for item in page.get("items", [])]
 
         return call_recording_errors(errors, SERVICE, operation, target, run)
 
-    raw_resources = paginate(
-        "GetResources",
-        "get_resources",
-        embed=["methods"],
-        PaginationConfig={"PageSize": RESOURCES_PAGE_SIZE},
-    )
+    raw_resources = paginate("GetResources", "get_resources", embed=["methods"])
     raw_stages = call_recording_errors(
         errors,
         SERVICE,

@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from _pytest._code.code import ExceptionChainRepr, ReprFileLocation, ReprTraceback
 
 from checks.catalog import CheckInfo, Severity, check_of
 from checks.plugin import record_of, severity_option
@@ -100,12 +101,14 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     is_worker = hasattr(config, "workerinput")
     reporter: AuditReporter | None = None
+    if config.option.tbstyle == "auto":  # on workers too: that is where reports are made
+        config.option.tbstyle = CHECKS_TRACEBACK
+    if config.option.tbstyle in ("line", "no"):
+        config.pluginmanager.register(OneLineFindings(), "apigw-audit-one-line-findings")
     if not is_worker:
         reporter = AuditReporter(config, _report_dir(config), _waivers(config))
         config.stash[REPORTER] = reporter
         config.pluginmanager.register(reporter, "apigw-audit-reporter")
-        if config.option.tbstyle == "auto":
-            config.option.tbstyle = CHECKS_TRACEBACK
         if config.getoption("htmlpath", None):
             config.pluginmanager.register(HtmlHooks(reporter), "apigw-audit-html")
     config.pluginmanager.register(CheckVerdicts(), "apigw-audit-verdicts")
@@ -151,6 +154,46 @@ class CheckVerdicts:
             entry = verdict_to_json(verdict, info if call.when == "setup" else None)
             setattr(report, VERDICT, entry)
         return report
+
+
+class OneLineFindings:
+    """A finding is its message, not a stack trace.
+
+    Under ``--tb=line`` pytest still formats the whole traceback of every failure and prints
+    one line of it; at 100,000 checks that costs about a tenth of the check phase and
+    hundreds of MiB (bench/README.md). With ``--tb=line`` or ``no`` (the checks' default), a
+    check's failed assertion is reported as the line pytest would show, made directly: where
+    the assertion failed and the finding (the first line of its message). Any other ``--tb``
+    gets pytest's own report; any other exception too.
+    """
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> pytest.TestReport | None:
+        excinfo = call.excinfo
+        if call.when != "call" or excinfo is None or not excinfo.errisinstance(AssertionError):
+            return None
+        if not isinstance(item, pytest.Function) or check_of(item.function) is None:
+            return None
+        finding = str(excinfo.value).partition("\n")[0] or "assertion failed"
+        crash = excinfo.traceback[-1]
+        # The representation pytest itself builds for --tb=line, minus the formatting work:
+        # a crash location and no traceback entries (pytest-xdist serialises it as usual).
+        location = ReprFileLocation(str(crash.path), crash.lineno + 1, finding)
+        longrepr = ExceptionChainRepr([(ReprTraceback([], None, "line"), location, None)])
+        return pytest.TestReport(
+            item.nodeid,
+            item.location,
+            dict.fromkeys(item.keywords, 1),
+            "failed",
+            longrepr,
+            "call",
+            duration=call.duration,
+            start=call.start,
+            stop=call.stop,
+            user_properties=item.user_properties,
+        )
 
 
 class _Item:

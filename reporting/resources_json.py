@@ -56,16 +56,42 @@ T = TypeVar("T")
 Operation = RestMethodTarget | V2RouteTarget
 
 
-def covers(finding: TargetDescription, target: TargetDescription) -> bool:
-    """Whether a finding's target contains ``target``: a finding on an API covers its
-    operations on every stage, one on a stage its operations, one on a resource its methods."""
+_Scope = tuple[str, str | None, str | None, str | None, str | None]
+
+
+def _scope(target: TargetDescription) -> _Scope:
     return (
-        finding.api_id is not None
-        and (finding.region, finding.api_id) == (target.region, target.api_id)
-        and finding.stage in (None, target.stage)
-        and finding.resource_path in (None, target.resource_path)
-        and finding.http_method in (None, target.http_method)
+        target.region,
+        target.api_id,
+        target.stage,
+        target.resource_path,
+        target.http_method,
     )
+
+
+class ResultsByScope:
+    """The results whose target contains a given target: a finding on an API covers its
+    operations on every stage, one on a stage its operations, one on a resource its methods.
+
+    Looked up by the (at most eight) scopes that can contain the target, never by scanning
+    every result of the API for every operation."""
+
+    def __init__(self, results: Iterable[CheckResult]) -> None:
+        self._by_scope: dict[_Scope, list[CheckResult]] = {}
+        for result in results:
+            if result.target.api_id is not None:
+                self._by_scope.setdefault(_scope(result.target), []).append(result)
+
+    def covering(self, target: TargetDescription) -> list[CheckResult]:
+        return [
+            result
+            for stage in dict.fromkeys((None, target.stage))
+            for path in dict.fromkeys((None, target.resource_path))
+            for method in dict.fromkeys((None, target.http_method))
+            for result in self._by_scope.get(
+                (target.region, target.api_id, stage, path, method), ()
+            )
+        ]
 
 
 class _Posture:
@@ -108,9 +134,7 @@ class _Estate:
             if isinstance(t, RestResourceTarget)
         }
 
-    def resource(
-        self, operation: Operation, results: Sequence[CheckResult]
-    ) -> tuple[int, dict[str, Any]]:
+    def resource(self, operation: Operation, results: ResultsByScope) -> tuple[int, dict[str, Any]]:
         description = describe(operation)
         where = (operation.api.region, operation.api.id, operation.stage.name)
         stage: RestStageTarget | V2StageTarget
@@ -124,7 +148,7 @@ class _Estate:
         auth = authorization(operation)
         throttle = posture.known("throttling", lambda: effective_throttle(operation))
         cors = posture.known("cors", lambda: cors_exposure(cors_target))
-        mine = [r for r in results if covers(r.target, description)]
+        mine = results.covering(description)
         open_findings = [r for r in mine if r.status is Status.FAIL]
         severity = max((r.check.severity for r in open_findings), default=None)
         document: dict[str, Any] = {
@@ -266,15 +290,12 @@ def resources_document(
     if index is None:
         return document
     estate = _Estate(index)
-    by_api: dict[tuple[str, str | None], list[CheckResult]] = {}
-    for result in results:
-        by_api.setdefault((result.target.region, result.target.api_id), []).append(result)
+    by_scope = ResultsByScope(results)
     entries = []
     for kind in (Kind.REST_METHOD, Kind.V2_ROUTE):
         for target in index.targets(kind):
             assert isinstance(target, (RestMethodTarget, V2RouteTarget))
-            mine = by_api.get((target.api.region, target.api.id), [])
-            entries.append(estate.resource(target, mine))
+            entries.append(estate.resource(target, by_scope))
     entries.sort(
         key=lambda entry: (
             -entry[0],

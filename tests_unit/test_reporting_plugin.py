@@ -219,6 +219,16 @@ def test_checks_default_to_one_line_tracebacks(suite: Suite) -> None:
     assert "def test_operation_requires_authorization" in explicit.stdout.str()
 
 
+def test_each_finding_is_one_line_with_where_the_assertion_failed(suite: Suite) -> None:
+    result = suite.run("-k", "authorization")
+    start = result.outlines.index(next(x for x in result.outlines if "FAILURES" in x))
+    block = result.outlines[start + 1 : start + 4]
+    assert len(block) == 3  # three open operations, one line each
+    for line in block:
+        assert re.fullmatch(r".*/checks/test_reporting_sample\.py:\d+: .* has no authorizer", line)
+    assert any("shop/prod has no authorizer" in line for line in block)
+
+
 def test_runs_without_checks_are_left_alone(pytester: pytest.Pytester) -> None:
     pytester.makeini(INI)
     pytester.makeconftest(CONFTEST)

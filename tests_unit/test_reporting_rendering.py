@@ -168,13 +168,22 @@ def test_groups_without_cost_findings_carry_no_cost_section() -> None:
 
 
 def test_a_finding_covers_the_operations_inside_its_target() -> None:
-    operation = target()
-    assert resources_json.covers(target(stage=None, method=None, path=None), operation)  # API
-    assert resources_json.covers(target(method=None, path=None), operation)  # stage
-    assert resources_json.covers(target(method=None), operation)  # resource /items
-    assert not resources_json.covers(target(method=None, path="/other"), operation)
-    assert not resources_json.covers(target(stage="staging"), operation)
-    assert not resources_json.covers(target(api_id="z9"), operation)
+    covering = [
+        result(where=target(stage=None, method=None, path=None), message="api"),
+        result(where=target(method=None, path=None), message="stage"),
+        result(where=target(method=None), message="resource /items"),
+        result(where=target(), message="the method itself"),
+    ]
+    elsewhere = [
+        result(where=target(method=None, path="/other")),
+        result(where=target(stage="staging")),
+        result(where=target(api_id="z9")),
+        result(where=target(method="POST")),
+    ]
+    index = resources_json.ResultsByScope([*elsewhere, *covering])
+    assert sorted(r.message for r in index.covering(target())) == sorted(
+        r.message for r in covering
+    )
 
 
 def test_without_an_inventory_both_documents_are_empty_and_incomplete() -> None:
