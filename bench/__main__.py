@@ -1,0 +1,76 @@
+"""``python -m bench run --size small|medium|large|xl`` and ``python -m bench scaling``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bench.estate import SIZES
+
+# Alternations of the check-phase comparison: more where runs are short and noisy.
+DEFAULT_REPEATS = {"small": 5, "medium": 3, "large": 3, "xl": 1}
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"expected a fraction in [0, 1), got {text}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text}")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description="apigw-audit benchmark (see bench/README.md)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run", help="measure one estate size and print the table")
+    run_parser.add_argument("--size", choices=SIZES, default="small")
+    run_parser.add_argument(
+        "--repeats",
+        type=_positive,
+        default=None,
+        help="audit/bare alternations of the check-phase comparison "
+        f"(default by size: {DEFAULT_REPEATS})",
+    )
+    run_parser.add_argument(
+        "--latency-ms", type=float, default=30.0, help="injected per-request latency (30)"
+    )
+    run_parser.add_argument(
+        "--throttle-fraction",
+        type=_fraction,
+        default=0.2,
+        help="fraction of requests answered with a throttling error in the throttled runs (0.2)",
+    )
+    scaling_parser = commands.add_parser(
+        "scaling", help="show that doubling methods or stages leaves the call count unchanged"
+    )
+    scaling_parser.add_argument("--size", choices=SIZES, default="small")
+    args = parser.parse_args(argv)
+
+    from bench.run import BenchError, run
+    from bench.scaling import scaling
+
+    try:
+        if args.command == "scaling":
+            return 0 if scaling(args.size) else 1
+        run(
+            args.size,
+            repeats=args.repeats or DEFAULT_REPEATS[args.size],
+            latency_ms=args.latency_ms,
+            throttle_fraction=args.throttle_fraction,
+        )
+    except BenchError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

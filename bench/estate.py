@@ -1,0 +1,308 @@
+"""A seeded, parametric API Gateway estate for the benchmark, built with the demo builders.
+
+``EstateSpec`` says how big: N REST APIs x R resources x M methods x S stages, K HTTP APIs
+(R routes and S stages each), spread round-robin over the regions. ``build_estate`` creates it
+in the emulated account (call it inside ``collectors.demo.estate.emulated_aws``, whose seeded
+ids make the same spec give the same API ids, so the same test ids, on every run) and returns
+an ``EstateManifest``: what was built, counted the way the floor model (``bench.floor``)
+needs it, independently of what the collector later finds.
+
+The mix, chosen per API and method from a ``random.Random(seed)``: authorizers (Lambda TOKEN
+for REST, JWT for HTTP), request validators, gateway responses, NONE/IAM/CUSTOM/API-key-only
+methods, Lambda-proxy, HTTP-proxy and MOCK integrations over a per-region pool of Lambda
+functions, OPTIONS mocks on some resources, usage plans, WAF web ACLs on a few prod stages,
+CloudWatch request counts, and every tenth API excluded by tag (``Internal`` or
+``ExcludeFromAudit``). Stage names come from ``STAGE_NAMES`` in order, so S=4 gives two stages
+in scope (prod, staging) and two out (dev, nonprod).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from dataclasses import dataclass, field
+
+from collectors.demo.builders import AccountBuilder, HttpApiBuilder, MethodCache, RestApiBuilder
+
+STAGE_NAMES = ("prod", "staging", "dev", "nonprod", "prod-eu-1", "stg2", "qa", "test")
+VERBS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "ANY")
+LAMBDA_TIMEOUTS = (3, 10, 30, 60)
+
+
+@dataclass(frozen=True)
+class EstateSpec:
+    rest_apis: int
+    resources: int  # per REST API (leaf paths; parents and "/" come on top)
+    methods: int  # per resource, at most len(VERBS)
+    stages: int  # per API, at most len(STAGE_NAMES)
+    http_apis: int
+    regions: tuple[str, ...]
+    seed: int = 20261121
+
+    def describe(self) -> str:
+        return (
+            f"{self.rest_apis} REST x {self.resources} resources x {self.methods} methods x "
+            f"{self.stages} stages, {self.http_apis} HTTP, {len(self.regions)} region(s)"
+        )
+
+
+SIZES: dict[str, EstateSpec] = {
+    "small": EstateSpec(5, 5, 2, 3, http_apis=1, regions=("us-east-1",)),
+    "medium": EstateSpec(20, 10, 3, 4, http_apis=5, regions=("us-east-1", "eu-west-1")),
+    "large": EstateSpec(50, 20, 3, 4, http_apis=10, regions=("us-east-1", "eu-west-1")),
+    # ~100k test items with the checks of November 2026 (about 4.4 items per REST method
+    # target); resize when the catalog grows or shrinks much.
+    "xl": EstateSpec(100, 35, 4, 4, http_apis=20, regions=("us-east-1", "eu-west-1")),
+}
+
+
+@dataclass(frozen=True)
+class RestApiShape:
+    id: str
+    excluded: bool
+    resources: int  # every resource GetResources returns, "/" and parents included
+    stages: int
+    authorizers: int
+    validators: int
+    gateway_responses: int
+
+
+@dataclass(frozen=True)
+class V2ApiShape:
+    id: str
+    excluded: bool
+    routes: int
+    integrations: int
+    stages: int
+    authorizers: int
+
+
+@dataclass
+class RegionManifest:
+    region: str
+    rest_apis: list[RestApiShape] = field(default_factory=list)
+    v2_apis: list[V2ApiShape] = field(default_factory=list)
+    usage_plans: int = 0
+    # Lambda ARNs the integrations of APIs in scope invoke (authorizer functions are not read).
+    lambda_arns: set[str] = field(default_factory=set)
+
+
+@dataclass
+class EstateManifest:
+    spec: EstateSpec
+    regions: list[RegionManifest]
+
+    def counts(self) -> dict[str, int]:
+        """Headline sizes for the results table."""
+        rest = [api for r in self.regions for api in r.rest_apis]
+        v2 = [api for r in self.regions for api in r.v2_apis]
+        in_scope_rest = [api for api in rest if not api.excluded]
+        return {
+            "rest_apis": len(rest),
+            "rest_apis_excluded": len(rest) - len(in_scope_rest),
+            "http_apis": len(v2),
+            "http_apis_excluded": sum(api.excluded for api in v2),
+            "rest_methods": len(in_scope_rest) * self.spec.resources * self.spec.methods,
+            "stages": sum(api.stages for api in rest + v2),
+            "lambda_functions": sum(len(r.lambda_arns) for r in self.regions),
+        }
+
+
+def doubled(spec: EstateSpec, dimension: str) -> EstateSpec:
+    """``spec`` with twice the ``methods`` or ``stages``: the call count must not change."""
+    return dataclasses.replace(spec, **{dimension: 2 * getattr(spec, dimension)})
+
+
+def _exclusion_tags(index: int) -> dict[str, str]:
+    return {3: {"Internal": "true"}, 7: {"ExcludeFromAudit": "TRUE"}}.get(index % 10, {})
+
+
+def _all_paths(leaves: list[str]) -> set[str]:
+    """Every resource a REST API has for these leaves: "/", the leaves and their parents."""
+    paths = {"/"}
+    for leaf in leaves:
+        parts = leaf.strip("/").split("/")
+        paths.update("/" + "/".join(parts[: n + 1]) for n in range(len(parts)))
+    return paths
+
+
+def _leaf_paths(resources: int) -> list[str]:
+    """Flat collections and nested items: /svc00, /svc00/{id}, /svc02, /svc02/{id}, ..."""
+    return [f"/svc{j - 1:02d}/{{id}}" if j % 2 else f"/svc{j:02d}" for j in range(resources)]
+
+
+class _EstateBuilder:
+    def __init__(self, spec: EstateSpec) -> None:
+        if spec.methods > len(VERBS) or spec.stages > len(STAGE_NAMES):
+            raise ValueError(f"at most {len(VERBS)} methods and {len(STAGE_NAMES)} stages per API")
+        self.spec = spec
+        self.rng = random.Random(spec.seed)
+        self.regions = {region: RegionManifest(region) for region in spec.regions}
+        self.accounts = {region: AccountBuilder(region) for region in spec.regions}
+        self.functions: dict[str, list[str]] = {region: [] for region in spec.regions}
+        self.web_acls: dict[str, str] = {}
+
+    def region_of(self, index: int) -> str:
+        return self.spec.regions[index % len(self.spec.regions)]
+
+    def function(self, region: str) -> str:
+        """A function from the region's pool (grown to ~one per two APIs, then reused)."""
+        pool = self.functions[region]
+        wanted = max(2, (self.spec.rest_apis + self.spec.http_apis) // 2 // len(self.regions))
+        if not pool or (len(pool) < wanted and self.rng.random() < 0.5):
+            name = f"bench-{region}-fn{len(pool):03d}"
+            timeout = self.rng.choice(LAMBDA_TIMEOUTS)
+            pool.append(self.accounts[region].lambda_function(name, timeout, region))
+            return pool[-1]
+        return self.rng.choice(pool)
+
+    def web_acl(self, region: str) -> str:
+        if region not in self.web_acls:
+            self.web_acls[region] = AccountBuilder(region).web_acl(f"bench-{region}-acl")
+        return self.web_acls[region]
+
+    def rest_api(self, index: int) -> None:
+        spec, rng = self.spec, self.rng
+        region = self.region_of(index)
+        tags = {"team": f"team{index % 7}", **_exclusion_tags(index)}
+        excluded = bool(_exclusion_tags(index))
+        endpoint = {5: "PRIVATE", 9: "EDGE"}.get(index % 10, "REGIONAL")
+        api = RestApiBuilder(f"bench-rest-{index:04d}", region, tags, endpoint)
+        authorizer = api.authorizer("token-auth", self.function(region))
+        validators = [
+            api.validator("body-and-params", body=True, parameters=True),
+            api.validator("params-only", body=False, parameters=True),
+        ]
+        gateway_responses = 0
+        if index % 3 == 0:
+            api.gateway_response(
+                "DEFAULT_4XX",
+                {"gatewayresponse.header.Access-Control-Allow-Origin": "'https://example.com'"},
+            )
+            gateway_responses = 1
+        arns: set[str] = set()
+        paths = _leaf_paths(spec.resources)
+        for j, path in enumerate(paths):
+            for verb in VERBS[: spec.methods]:
+                arns.update(self._rest_method(api, verb, path, authorizer, validators))
+            if j % 4 == 0:
+                api.cors_preflight(path, allow_origin=rng.choice(("'*'", "'https://example.com'")))
+        for s, name in enumerate(STAGE_NAMES[: spec.stages]):
+            self._rest_stage(api, index, s, name, paths[0])
+        manifest = self.regions[region]
+        manifest.rest_apis.append(
+            RestApiShape(
+                id=api.id,
+                excluded=excluded,
+                resources=len(_all_paths(paths)),
+                stages=spec.stages,
+                authorizers=1,
+                validators=len(validators),
+                gateway_responses=gateway_responses,
+            )
+        )
+        if not excluded:
+            manifest.lambda_arns |= arns
+
+    def _rest_method(
+        self, api: RestApiBuilder, verb: str, path: str, authorizer: str, validators: list[str]
+    ) -> set[str]:
+        rng = self.rng
+        auth = rng.choices(("NONE", "AWS_IAM", "CUSTOM", "KEY"), weights=(2, 3, 4, 1))[0]
+        integration = rng.choices(("lambda", "http", "mock"), weights=(6, 3, 1))[0]
+        lambda_arn = self.function(api.region) if integration == "lambda" else None
+        api.method(
+            verb,
+            path,
+            authorization="NONE" if auth == "KEY" else auth,
+            authorizer_id=authorizer if auth == "CUSTOM" else None,
+            api_key_required=auth == "KEY",
+            validator_id=rng.choice([*validators, None]),
+            request_parameters=(
+                {"method.request.path.id": True} if path.endswith("{id}") else None
+            ),
+            lambda_arn=lambda_arn,
+            http_url=f"https://backend.example.com{path}" if integration == "http" else None,
+            timeout_ms=rng.choice((None, 10_000, 29_000)),
+        )
+        return {lambda_arn} if lambda_arn else set()
+
+    def _rest_stage(
+        self, api: RestApiBuilder, index: int, position: int, name: str, first_path: str
+    ) -> None:
+        region = api.region
+        production = position == 0
+        api.stage(
+            name,
+            tracing=production and index % 2 == 0,
+            cache_cluster=production and index % 5 == 0,
+            rate=self.rng.choice((None, 100, 5_000, 20_000)),
+            burst=self.rng.choice((None, 50, 2_000)),
+            caching=False if production else None,
+            methods={f"GET {first_path}": MethodCache(caching=index % 4 == 0, rate=50, burst=20)}
+            if production
+            else None,
+            web_acl_arn=self.web_acl(region) if production and index % 25 < 2 else None,
+        )
+        if position < 2 and (index + position) % 2 == 0:
+            api.usage_plan(name, rate=100, burst=50)
+            self.regions[region].usage_plans += 1
+        if position < 2 and index % 4 == 0:
+            self.accounts[region].request_count(
+                {"ApiName": api.name, "Stage": name}, float(10 ** (index % 7))
+            )
+
+    def http_api(self, index: int) -> None:
+        spec, rng = self.spec, self.rng
+        region = self.region_of(index)
+        excluded = index % 5 == 4
+        api = HttpApiBuilder(
+            f"bench-http-{index:04d}",
+            region,
+            tags={"ExcludeFromAudit": "true"} if excluded else {},
+            cors_origins=rng.choice((("*",), ("https://example.com",), None)),
+            cors_credentials=index % 3 == 0,
+        )
+        authorizers = 0
+        jwt = None
+        if index % 2 == 0:
+            jwt = api.jwt_authorizer("jwt")
+            authorizers = 1
+        arns = [self.function(region), self.function(region)]
+        integrations = [api.lambda_integration(arn, rng.choice((None, 15_000))) for arn in arns]
+        for j, path in enumerate(_leaf_paths(spec.resources)):
+            verb = VERBS[j % 4]
+            authorized = jwt is not None and rng.random() < 0.7
+            api.route(
+                f"{verb} {path}",
+                integrations[j % 2],
+                authorization="JWT" if authorized else "NONE",
+                authorizer_id=jwt if authorized else None,
+            )
+        for s, name in enumerate(STAGE_NAMES[: spec.stages]):
+            api.stage(name, rate=rng.choice((None, 200.0)), burst=rng.choice((None, 100)))
+            if s < 2 and index % 3 == 0:
+                self.accounts[region].request_count({"ApiId": api.id, "Stage": name}, 1_000.0)
+        manifest = self.regions[region]
+        manifest.v2_apis.append(
+            V2ApiShape(
+                id=api.id,
+                excluded=excluded,
+                routes=spec.resources,
+                integrations=len(integrations),
+                stages=spec.stages,
+                authorizers=authorizers,
+            )
+        )
+        if not excluded:
+            manifest.lambda_arns |= set(arns)
+
+
+def build_estate(spec: EstateSpec) -> EstateManifest:
+    """Create ``spec`` in the emulated account; returns what was built."""
+    builder = _EstateBuilder(spec)
+    for index in range(spec.rest_apis):
+        builder.rest_api(index)
+    for index in range(spec.http_apis):
+        builder.http_api(index)
+    return EstateManifest(spec, [builder.regions[region] for region in spec.regions])

@@ -1,0 +1,65 @@
+"""The floor: the fewest AWS calls that can build the inventory of an estate.
+
+Every inventory field comes from some read call, and API Gateway offers no call that answers
+for more than one API (except the region-wide listings), so any collector needs at least:
+
+    floor = 1                                     STS GetCallerIdentity (the account id)
+      + per region
+          pages(REST APIs)                        GetRestApis  (tags included: exclusion is free)
+          + pages(HTTP/WebSocket APIs)            GetApis
+          + pages(usage plans)                    GetUsagePlans (bound to stages locally)
+          + ceil(stages of collected APIs / 500)  GetMetricData (500 queries per call)
+      + per REST API in scope
+          pages(resources)                        GetResources (embed=methods: no per-method call)
+          + 1                                     GetStages (not paginated)
+          + pages(authorizers) + pages(validators) + pages(gateway responses)
+      + per HTTP/WebSocket API in scope
+          pages(routes) + pages(integrations) + pages(stages) + pages(authorizers)
+      + per distinct Lambda function an integration of an API in scope invokes
+          1                                       GetFunctionConfiguration
+
+    pages(n) = max(1, ceil(n / 500)) for apigateway lists (500 is the largest ``limit``);
+    apigatewayv2 documents no largest page, so its lists count one page each (the
+    emulator answers every list in one page, so it does too).
+
+Nothing in it grows with methods per resource, resources beyond 500 per API, or stages
+(beyond 500 per region), which is what ``python -m bench scaling`` demonstrates. WAF needs no
+call: a stage names its web ACL (``webAclArn``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from bench.estate import EstateManifest
+
+APIGATEWAY_PAGE = 500
+METRIC_QUERIES_PER_CALL = 500
+
+
+def _pages(items: int, page: int = APIGATEWAY_PAGE) -> int:
+    return max(1, math.ceil(items / page))
+
+
+def floor_by_operation(manifest: EstateManifest) -> Counter[str]:
+    """The floor, as ``"service.Operation" -> calls``."""
+    floor: Counter[str] = Counter({"sts.GetCallerIdentity": 1})
+    for region in manifest.regions:
+        floor["apigateway.GetRestApis"] += _pages(len(region.rest_apis))
+        floor["apigatewayv2.GetApis"] += 1
+        floor["apigateway.GetUsagePlans"] += _pages(region.usage_plans)
+        rest = [api for api in region.rest_apis if not api.excluded]
+        v2 = [api for api in region.v2_apis if not api.excluded]
+        stages = sum(api.stages for api in rest) + sum(api.stages for api in v2)
+        floor["cloudwatch.GetMetricData"] += math.ceil(stages / METRIC_QUERIES_PER_CALL)
+        for api in rest:
+            floor["apigateway.GetResources"] += _pages(api.resources)
+            floor["apigateway.GetStages"] += 1
+            floor["apigateway.GetAuthorizers"] += _pages(api.authorizers)
+            floor["apigateway.GetRequestValidators"] += _pages(api.validators)
+            floor["apigateway.GetGatewayResponses"] += _pages(api.gateway_responses)
+        for operation in ("GetRoutes", "GetIntegrations", "GetStages", "GetAuthorizers"):
+            floor[f"apigatewayv2.{operation}"] += len(v2)
+        floor["lambda.GetFunctionConfiguration"] += len(region.lambda_arns)
+    return +floor  # drop zero entries (e.g. no stages, so no GetMetricData)

@@ -1,0 +1,167 @@
+"""The results of ``bench.run`` as the tables it prints: a pure function of the results JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tabulate import tabulate
+
+# The targets of issue 3.
+CALLS_RATIO_LIMIT = 1.5
+CHECK_PHASE_RATIO_LIMIT = 1.5
+SPEEDUP_TARGET = 5.0
+XL_SECONDS_LIMIT = 180.0
+XL_RSS_LIMIT_MIB = 1024.0
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.2f} s"
+
+
+def _calls_rows(results: dict[str, Any]) -> list[list[Any]]:
+    clean = results["collections"]["clean"]
+    floor: dict[str, int] = results["floor"]
+    server: dict[str, int] = clean["server_requests"]
+    rows = []
+    for operation in sorted(set(floor) | set(server)):
+        measured, minimum = server.get(operation, 0), floor.get(operation, 0)
+        ratio = f"{measured / minimum:.2f}" if minimum else "-"
+        rows.append([operation, measured, clean["client_calls"].get(operation, 0), minimum, ratio])
+    total, minimum = sum(server.values()), sum(floor.values())
+    rows.append(["TOTAL", total, sum(clean["client_calls"].values()), minimum, total / minimum])
+    return rows
+
+
+def _per_item_overhead(check: dict[str, Any]) -> str:
+    extra = check["audit_in_pytest_seconds"] - check["bare_in_pytest_seconds"]
+    return f"{extra / check['items'] * 1e6:+.0f} us"
+
+
+def _summary_rows(results: dict[str, Any]) -> list[list[Any]]:
+    size = results["size"]
+    estate, collections = results["estate"], results["collections"]
+    audit, throttled_audit = results["audits"]["audit"], results["audits"]["audit_throttled"]
+    check = results["check_phase"]
+    calls = sum(collections["clean"]["server_requests"].values())
+    floor = sum(results["floor"].values())
+    ratio = calls / floor
+    targets = results["targets"]
+    rows: list[list[Any]] = [
+        [
+            "estate",
+            f"{estate['rest_apis']} REST ({estate['rest_apis_excluded']} excluded by tag), "
+            f"{estate['http_apis']} HTTP ({estate['http_apis_excluded']} excluded), "
+            f"{estate['stages']} stages, {estate['lambda_functions']} Lambda functions",
+            "",
+        ],
+        ["targets", ", ".join(f"{n} {kind}" for kind, n in targets.items() if n), ""],
+        [
+            "test items (end-to-end audit)",
+            f"{audit['items']} {audit['split']}" if audit["items"] else "0 (no checks yet)",
+            "",
+        ],
+        ["estate build (in-process)", _seconds(results["build_seconds"]), ""],
+        [
+            "AWS calls / floor",
+            f"{calls} / {floor} = {ratio:.2f}",
+            f"<= {CALLS_RATIO_LIMIT}: {_verdict(ratio <= CALLS_RATIO_LIMIT)}",
+        ],
+    ]
+    for latency in ("clean", "latency"):
+        pool, serial = collections[latency], collections[f"{latency}_one_worker"]
+        speedup = serial["seconds"] / pool["seconds"]
+        label = f"{pool['latency_ms']:g} ms latency" if pool["latency_ms"] else "no latency"
+        verdict = ""
+        if latency == "latency":
+            verdict = f">= {SPEEDUP_TARGET:g}x at large: " + (
+                _verdict(speedup >= SPEEDUP_TARGET) if size == "large" else f"({size})"
+            )
+        rows.append(
+            [
+                f"collection, {label}",
+                f"{pool['workers']} workers {_seconds(pool['seconds'])}, 1 worker "
+                f"{_seconds(serial['seconds'])}: speedup {speedup:.1f}x",
+                verdict,
+            ]
+        )
+    if check["measured"]:
+        rows += [
+            [
+                "check phase vs bare pytest (wall)",
+                f"{_seconds(check['audit_wall_seconds'])} / "
+                f"{_seconds(check['bare_wall_seconds'])} = {check['wall_ratio']:.2f}",
+                f"<= {CHECK_PHASE_RATIO_LIMIT}: "
+                f"{_verdict(check['wall_ratio'] <= CHECK_PHASE_RATIO_LIMIT)}",
+            ],
+            [
+                "check phase vs bare pytest (in pytest)",
+                f"{_seconds(check['audit_in_pytest_seconds'])} / "
+                f"{_seconds(check['bare_in_pytest_seconds'])} = {check['in_pytest_ratio']:.2f}; "
+                f"{_per_item_overhead(check)} per item over bare",
+                f"median of {check['repeats']}, alternating; AWS calls: {check['server_requests']}",
+            ],
+        ]
+    else:
+        rows.append(["check phase vs bare pytest", f"not measured: {check['reason']}", ""])
+    xl = size == "xl"
+    rows += [
+        [
+            "end-to-end audit vs emulator",
+            f"{_seconds(audit['seconds'])}, peak RSS {audit['peak_rss_mib']:.0f} MiB, "
+            f"exit {audit['exit_status']}, wrote {', '.join(audit['files_written']) or '-'}",
+            (
+                f"xl <= {XL_SECONDS_LIMIT:g} s and <= {XL_RSS_LIMIT_MIB:g} MiB: "
+                + _verdict(
+                    audit["seconds"] <= XL_SECONDS_LIMIT
+                    and audit["peak_rss_mib"] <= XL_RSS_LIMIT_MIB
+                )
+                if xl
+                else ""
+            ),
+        ],
+        [
+            "peak RSS",
+            f"collection {collections['clean']['peak_rss_mib']:.0f} MiB, check phase "
+            + (f"{check['audit_peak_rss_mib']:.0f} MiB, " if check["measured"] else "- , ")
+            + f"emulator+estate {results['bench_peak_rss_mib']:.0f} MiB",
+            "",
+        ],
+        _throttle_row(results, "inventory", collections["throttled"]),
+        _throttle_row(results, "findings", throttled_audit),
+    ]
+    return rows
+
+
+def _throttle_row(results: dict[str, Any], what: str, run: dict[str, Any]) -> list[Any]:
+    difference = results[f"throttled_{what}_difference"]
+    fraction = results["collections"]["throttled"]["throttle_fraction"]
+    requests = run["server_requests"]
+    requests = sum(requests.values()) if isinstance(requests, dict) else requests
+    injected = f"{run['server_throttled']} of {requests} requests throttled"
+    if "seconds" in run:
+        injected += f", {_seconds(run['seconds'])}"
+    if difference is None:
+        return [f"{what} under {fraction:.0%} throttling", f"identical ({injected})", "met"]
+    if difference.startswith("not compared"):
+        return [f"{what} under {fraction:.0%} throttling", difference, ""]
+    return [f"{what} under {fraction:.0%} throttling", f"DIFFER at {difference}", "MISSED"]
+
+
+def render(results: dict[str, Any]) -> str:
+    spec = results["spec"]
+    title = (
+        f"apigw-audit benchmark, size {results['size']}: {spec['rest_apis']} REST x "
+        f"{spec['resources']} resources x {spec['methods']} methods x {spec['stages']} stages, "
+        f"{spec['http_apis']} HTTP, regions {', '.join(spec['regions'])}"
+    )
+    summary = tabulate(_summary_rows(results), headers=["measure", "value", "target"])
+    calls = tabulate(
+        _calls_rows(results),
+        headers=["operation", "server", "client", "floor", "ratio"],
+        floatfmt=".2f",
+    )
+    return f"{title}\n\n{summary}\n\nAWS calls by operation (clean collection)\n{calls}\n"
