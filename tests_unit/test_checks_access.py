@@ -6,24 +6,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from collectors.demo.builders import AccountBuilder, HttpApiBuilder, RestApiBuilder
+from collectors.demo.builders import AccountBuilder, HttpApiBuilder, RestApiBuilder, invoke_policy
 from collectors.demo.estate import emulated_aws
 from tests_unit.checks_harness import AuditRun, audit_account, denying, key
 
 AUTH, WAF, CORS = "APIGW-AUTH-001", "APIGW-WAF-001", "APIGW-CORS-001"
 VPC_ENDPOINT = "vpce-0123456789abcdef0"
-
-
-def _private_policy(condition: dict[str, dict[str, str]] | None) -> dict[str, object]:
-    statement: dict[str, object] = {
-        "Effect": "Allow",
-        "Principal": "*",
-        "Action": "execute-api:Invoke",
-        "Resource": "execute-api:/*",
-    }
-    if condition:
-        statement["Condition"] = condition
-    return {"Version": "2012-10-17", "Statement": [statement]}
 
 
 @dataclass
@@ -59,13 +47,13 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         pinned = RestApiBuilder(
             "pinned",
             endpoint_type="PRIVATE",
-            policy=_private_policy({"StringEquals": {"aws:SourceVpce": VPC_ENDPOINT}}),
+            policy=invoke_policy({"StringEquals": {"aws:SourceVpce": VPC_ENDPOINT}}),
         )
         pinned.method("GET", "/stock")
         pinned.stage("prod")
 
         open_private = RestApiBuilder(
-            "open-private", endpoint_type="PRIVATE", policy=_private_policy(None)
+            "open-private", endpoint_type="PRIVATE", policy=invoke_policy()
         )
         open_private.method("GET", "/stock")
         open_private.stage("prod")

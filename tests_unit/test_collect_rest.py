@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from collectors.demo.builders import AccountBuilder, MethodCache, RestApiBuilder
+from collectors.demo.builders import AccountBuilder, MethodCache, RestApiBuilder, invoke_policy
 from collectors.model import Inventory, RestApi, RestStage, Throttle
 from collectors.rest import parse_resource_policy, parse_stage
 from collectors.serialization import inventory_to_json
 from tests_unit.conftest import REGION, collect
 
 ACCESS_LOGS = "arn:aws:logs:us-east-1:123456789012:log-group:api-access"
-VPCE_POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": "*",
-            "Action": "execute-api:Invoke",
-            "Resource": "execute-api:/*",
-            "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-123"}},
-        }
-    ],
-}
+VPCE_POLICY = invoke_policy({"StringEquals": {"aws:SourceVpce": "vpce-123"}})
 
 
 @pytest.fixture

@@ -38,6 +38,20 @@ def lambda_invocation_uri(region: str, function_arn: str) -> str:
     )
 
 
+def invoke_policy(condition: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+    """A resource policy allowing anyone to invoke the API, under ``condition`` if given
+    (e.g. ``{"StringEquals": {"aws:SourceVpce": "vpce-123"}}`` pins it to a VPC endpoint)."""
+    statement: dict[str, Any] = {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "execute-api:Invoke",
+        "Resource": "execute-api:/*",
+    }
+    if condition:
+        statement["Condition"] = condition
+    return {"Version": "2012-10-17", "Statement": [statement]}
+
+
 def _lambda_role() -> str:
     """The execution role every emulated function uses (IAM is global: made once)."""
     iam = _client("iam", "us-east-1")

@@ -17,7 +17,13 @@ from moto import mock_aws
 from moto.moto_api._internal import mock_random
 
 from collectors.demo import moto_shims
-from collectors.demo.builders import AccountBuilder, HttpApiBuilder, MethodCache, RestApiBuilder
+from collectors.demo.builders import (
+    AccountBuilder,
+    HttpApiBuilder,
+    MethodCache,
+    RestApiBuilder,
+    invoke_policy,
+)
 
 DEMO_REGIONS = ("us-east-1", "eu-west-1")
 DEMO_VPC_ENDPOINT = "vpce-0a1b2c3d4e5f60718"
@@ -153,18 +159,7 @@ def _partner_private() -> None:
     api = RestApiBuilder(
         "partner-private",
         endpoint_type="PRIVATE",
-        policy={
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": "*",
-                    "Action": "execute-api:Invoke",
-                    "Resource": "execute-api:/*",
-                    "Condition": {"StringEquals": {"aws:SourceVpce": DEMO_VPC_ENDPOINT}},
-                }
-            ],
-        },
+        policy=invoke_policy({"StringEquals": {"aws:SourceVpce": DEMO_VPC_ENDPOINT}}),
     )
     api.method("GET", "/inventory", lambda_arn=partner_fn, timeout_ms=25_000)
     api.method(
