@@ -13,14 +13,17 @@ import pytest
 
 from checks.policy import (
     CorsExposure,
+    DefinitionDrift,
     EffectiveThrottle,
+    Perimeter,
     cors_exposure,
+    definition_drift,
     effective_throttle,
     integration_uri,
-    request_validation,
+    perimeter,
     rest_only_features,
 )
-from collectors.model import LambdaFunction
+from collectors.model import AccountSettings, LambdaFunction
 from collectors.targets import (
     RestApiTarget,
     RestMethodTarget,
@@ -34,15 +37,39 @@ from collectors.targets import (
 
 
 @pytest.fixture
-def throttle(operation: RestMethodTarget | V2RouteTarget) -> EffectiveThrottle:
-    """The operation's effective throttle (needs the usage plans when an API key is required)."""
-    return effective_throttle(operation)
+def account_limits(
+    operation: RestMethodTarget | V2RouteTarget, audit_index: TargetIndex
+) -> AccountSettings:
+    """API Gateway's account settings in the operation's region (GetAccount)."""
+    inventory = audit_index.inventory
+    region = operation.api.region
+    return require(
+        inventory.account(region),
+        inventory.errors,
+        "GetAccount",
+        f"the API Gateway account settings of {region}",
+        region,
+    )
 
 
 @pytest.fixture
-def validation(operation: RestMethodTarget | V2RouteTarget) -> str | None:
-    """What the REST method's validator validates; ``None`` for HTTP routes (no validators)."""
-    return request_validation(operation) if isinstance(operation, RestMethodTarget) else None
+def throttle(
+    operation: RestMethodTarget | V2RouteTarget, account_limits: AccountSettings
+) -> EffectiveThrottle:
+    """The operation's effective throttle (needs the usage plans when an API key is required)."""
+    return effective_throttle(operation, account_limits)
+
+
+@pytest.fixture
+def stage_perimeter(stage: RestStageTarget | V2StageTarget, audit_index: TargetIndex) -> Perimeter:
+    """How every way into the stage is protected (custom domains, CloudFront, VPC)."""
+    return perimeter(stage, audit_index.inventory)
+
+
+@pytest.fixture
+def drift(stage: RestStageTarget | V2StageTarget) -> DefinitionDrift:
+    """How the definition the stage serves differs from the API's current one."""
+    return definition_drift(stage)
 
 
 @pytest.fixture
@@ -69,6 +96,7 @@ def request_count(stage: RestStageTarget | V2StageTarget) -> float:
         stage.api.errors,
         "GetMetricData",
         f"the request count of {stage.api.name}/{stage.stage.name}",
+        stage.key,
     )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from checks.catalog import Severity, check
-from checks.policy import CorsExposure, authorization, label, waf_status
+from checks.policy import CorsExposure, Perimeter, authorization, label, served_from
 from collectors.targets import (
     RestMethodTarget,
     RestResourceTarget,
@@ -16,18 +18,16 @@ API_KEY_NOTE = (
     "apiKeyRequired is not authorization: API keys identify callers for usage plans and "
     "throttling, and ship inside client code where anyone can read them"
 )
-WAF_UNSUPPORTED_REMEDIATION = (
-    "front the API with CloudFront + AWS WAF and disable the default execute-api endpoint, "
-    "or use a REST API"
+FRONT_WITH_CLOUDFRONT = (
+    "put a CloudFront distribution with an AWS WAF web ACL in front of a custom domain "
+    "that maps the stage, and disable the default execute-api endpoint "
+    "(disableExecuteApiEndpoint)"
 )
 
 
-def _unattached_authorizers(operation: RestMethodTarget | V2RouteTarget) -> list[str] | str:
-    """Authorizers defined on the API: none of them protects this operation."""
-    authorizers = operation.api.authorizers
-    if authorizers is None:
-        return "unknown (authorizers not collected)"
-    return sorted(a.name or a.id for a in authorizers)
+def _unattached_authorizers(operation: RestMethodTarget | V2RouteTarget) -> list[str]:
+    """Authorizers the served definition has: none of them protects this operation."""
+    return sorted(a.name or a.id for a in operation.definition.authorizers)
 
 
 @check(
@@ -65,6 +65,7 @@ def test_operation_requires_authorization(
         authorizer_id=auth.authorizer_id,
         api_key_required=auth.api_key_required,
         network_restriction=auth.network_restriction,
+        judged_on=served_from(operation),
     )
     if auth.decided_by:
         evidence["authorization_decided_by"] = auth.decided_by
@@ -81,7 +82,7 @@ def test_operation_requires_authorization(
         finding += "; its resource policy does not limit callers to aws:SourceVpce/aws:SourceVpc"
     unattached = _unattached_authorizers(operation)
     evidence["authorizers_defined_not_attached"] = unattached
-    if isinstance(unattached, list) and unattached:
+    if unattached:
         finding += f"; defined on the API but not attached: {', '.join(unattached)}"
     assert auth.authorized, finding
 
@@ -90,40 +91,53 @@ def test_operation_requires_authorization(
     id="APIGW-WAF-001",
     issue_type="Perimeter Defense Missing",
     severity=Severity.CRITICAL,
-    title="Every stage is protected by AWS WAF",
+    title="Every way into a stage goes through AWS WAF",
     security_impact="Injection, bot and flood traffic reaches the backend unfiltered.",
     remediation=(
-        "Associate an AWS WAFv2 web ACL (AWS managed rule groups plus a rate-based rule) with "
-        "the REST API stage.",
-        "HTTP and WebSocket APIs cannot have AWS WAF: " + WAF_UNSUPPORTED_REMEDIATION + ".",
+        "REST APIs: associate an AWS WAFv2 web ACL (AWS managed rule groups plus a rate-based "
+        "rule) with the stage.",
+        "HTTP and WebSocket APIs cannot have AWS WAF associated: " + FRONT_WITH_CLOUDFRONT + ".",
+        "PRIVATE REST APIs: limit execute-api:Invoke in the resource policy to your VPC "
+        "endpoints (aws:SourceVpce).",
     ),
     references=(
         "APIGateway.4",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-aws-waf.html",
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html",
     ),
 )
 def test_stage_has_web_application_firewall(
-    stage: RestStageTarget | V2StageTarget, evidence: dict[str, object]
+    stage: RestStageTarget | V2StageTarget,
+    stage_perimeter: Perimeter,
+    evidence: dict[str, object],
 ) -> None:
-    """Every stage is protected by AWS WAF
+    """Every way into a stage goes through AWS WAF
 
     Without a web ACL in front of it, a stage has no filtering of malicious requests and no
-    rate-based blocking: all of it lands on the backend. AWS WAF can be associated with REST
-    API stages only; HTTP and WebSocket APIs need CloudFront in front to get it.
+    rate-based blocking: all of it lands on the backend. A REST stage can have its own web
+    ACL; otherwise (and always for HTTP and WebSocket APIs, which AWS WAF cannot be attached
+    to) every way in must be covered: the default execute-api endpoint disabled, and each
+    custom domain mapping the stage behind a CloudFront distribution with a web ACL. A PRIVATE
+    API whose resource policy admits only named VPC endpoints has the network as perimeter.
     """
-    status = waf_status(stage)
-    evidence.update(waf_status=status, waf_supported=status != "UNSUPPORTED")
+    evidence.update(
+        protected=stage_perimeter.protected,
+        protected_by=list(stage_perimeter.protected_by),
+        open_ways_in=list(stage_perimeter.open_ways_in),
+        disable_execute_api_endpoint=stage.api.disable_execute_api_endpoint,
+    )
     if isinstance(stage, RestStageTarget):
         evidence["web_acl_arn"] = stage.stage.web_acl_arn
-        assert status == "ENABLED", f"stage {label(stage)} has no AWS WAF web ACL (no webAclArn)"
-        return
-    evidence.update(
-        disable_execute_api_endpoint=stage.api.disable_execute_api_endpoint,
-        remediation=WAF_UNSUPPORTED_REMEDIATION,
+    remedy = (
+        "associate a web ACL with the stage, or " + FRONT_WITH_CLOUDFRONT
+        if isinstance(stage, RestStageTarget) and "PRIVATE" not in stage.api.endpoint_types
+        else FRONT_WITH_CLOUDFRONT
     )
-    assert status == "ENABLED", (
-        f"{stage.api.api_type} API stage {label(stage)} cannot have AWS WAF attached: "
-        f"{WAF_UNSUPPORTED_REMEDIATION}"
+    if isinstance(stage, RestStageTarget) and "PRIVATE" in stage.api.endpoint_types:
+        remedy = "limit the resource policy to your VPC endpoints (aws:SourceVpce)"
+    assert stage_perimeter.protected, (
+        f"stage {label(stage)} is reachable without AWS WAF through "
+        f"{'; '.join(stage_perimeter.open_ways_in)}: {remedy}"
     )
 
 
@@ -131,14 +145,14 @@ def test_stage_has_web_application_firewall(
     id="APIGW-CORS-001",
     issue_type="CORS Misconfiguration",
     severity=Severity.HIGH,
-    title="Production APIs do not let any origin read their responses",
+    title="Browsers are not told that any origin may read the responses",
     security_impact="Any website a user visits can call the API from the browser and read "
-    "the answers.",
+    "the answers; with credentials, as the signed-in user.",
     remediation=(
         "Answer Access-Control-Allow-Origin with the exact origins of your web applications, "
-        "not '*': in OPTIONS integration responses, gateway responses (REST) or "
-        "CorsConfiguration.AllowOrigins (HTTP).",
-        "Never combine a wildcard origin with Access-Control-Allow-Credentials: true.",
+        "not '*' and never the caller's own Origin: in OPTIONS integration responses, gateway "
+        "responses (REST) or CorsConfiguration.AllowOrigins (HTTP).",
+        "Never combine a wildcard or reflected origin with Access-Control-Allow-Credentials: true.",
     ),
     references=(
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html",
@@ -148,22 +162,29 @@ def test_stage_has_web_application_firewall(
 def test_cors_does_not_allow_any_origin(
     resource: RestResourceTarget | V2StageTarget, cors: CorsExposure, evidence: dict[str, object]
 ) -> None:
-    """Production APIs do not let any origin read their responses
+    """Browsers are not told that any origin may read the responses
 
-    ``Access-Control-Allow-Origin: *`` tells browsers that every website may read the API's
-    responses with the user's network position; with credentials allowed too, a malicious
-    page can act as the signed-in user. Staging stages are tolerated.
+    ``Access-Control-Allow-Origin: *`` on a production stage lets every website read the
+    API's responses from a user's browser (tolerated on staging). Reflecting the caller's own
+    ``Origin`` together with ``Access-Control-Allow-Credentials: true`` is worse: any site
+    can read authenticated responses (browsers refuse ``*`` with credentials, not a reflected
+    origin), so it is a finding on every audited stage, staging included.
     """
     evidence.update(
         environment=resource.environment,
         any_origin=cors.any_origin,
         wildcard_sources=list(cors.wildcard_sources),
+        reflected_origin_sources=list(cors.reflected_sources),
         allow_credentials=cors.allow_credentials,
     )
-    if cors.any_origin and cors.allow_credentials:
-        evidence["credentials_with_wildcard"] = (
-            "credentials are allowed together with a wildcard origin"
-        )
+    if cors.decided_by_backend:
+        evidence["origin_policy"] = cors.decided_by_backend
+        pytest.skip(cors.decided_by_backend)
+    assert not cors.reflects_origin_with_credentials, (
+        f"{label(resource)} echoes the caller's Origin back with "
+        f"Access-Control-Allow-Credentials: true (in {', '.join(cors.reflected_sources)}): "
+        "any website can read authenticated responses"
+    )
     if resource.environment == "staging":
         if cors.any_origin:
             evidence["note"] = "a wildcard origin is tolerated on a staging stage"

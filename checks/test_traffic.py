@@ -6,26 +6,24 @@ import pytest
 
 from checks.catalog import Severity, check
 from checks.policy import (
-    ACCOUNT_BURST_LIMIT,
-    ACCOUNT_RATE_LIMIT,
     EffectiveThrottle,
-    accepted_inputs,
     label,
     method_settings_key,
-    unvalidated_inputs,
+    request_validation,
+    served_from,
 )
 from collectors.targets import RestMethodTarget, V2RouteTarget
 
 
 def _finding(operation: RestMethodTarget | V2RouteTarget, throttle: EffectiveThrottle) -> str:
-    account = f"{ACCOUNT_RATE_LIMIT:,g} rps, burst {ACCOUNT_BURST_LIMIT:,}"
+    account = f"{throttle.account_rate_limit:,g} rps, burst {throttle.account_burst_limit:,}"
     if not throttle.has_limit:
         return f"{label(operation)} has no throttle: only the account-wide limits apply ({account})"
-    rate = f"{throttle.rate_limit:,g} rps" if throttle.rate_limit is not None else "no rate limit"
-    burst = f"burst {throttle.burst_limit:,}" if throttle.burst_limit is not None else "no burst"
     return (
         f"{label(operation)} is not throttled below the account limits "
-        f"({rate}, {burst} from {throttle.source}; account: {account})"
+        f"({throttle.rate_limit:,g} rps from {throttle.rate_source}, burst "
+        f"{throttle.burst_limit:,} from {throttle.burst_source}; account in "
+        f"{operation.api.region}: {account})"
     )
 
 
@@ -53,17 +51,21 @@ def test_operation_is_throttled(
 ) -> None:
     """Every operation is throttled below the account limits
 
-    Without its own limit an operation shares the account's 10,000 requests per second
-    (burst 5,000) with every other API in the region, so one noisy or hostile client can
-    starve them all. The effective limit follows AWS precedence: the method's own setting,
-    else the stage default, else (only for methods that require an API key) the usage plan.
+    Without its own limit an operation shares the account's regional limit (GetAccount;
+    10,000 requests per second, burst 5,000 by default, lower in some regions) with every
+    other API in the region, so one noisy or hostile client can starve them all. The limit a
+    caller meets is the tightest of the account limit, the stage's setting for the operation
+    (its own method setting or route setting, else the stage default) and, for methods that
+    require an API key, the usage plan's per-key limit. Both rate and burst must be below the
+    account's.
     """
     evidence.update(
         rate_limit=throttle.rate_limit,
         burst_limit=throttle.burst_limit,
-        source=throttle.source,
-        account_rate_limit=ACCOUNT_RATE_LIMIT,
-        account_burst_limit=ACCOUNT_BURST_LIMIT,
+        rate_source=throttle.rate_source,
+        burst_source=throttle.burst_source,
+        account_rate_limit=throttle.account_rate_limit,
+        account_burst_limit=throttle.account_burst_limit,
     )
     if isinstance(operation, RestMethodTarget):
         method = operation.method
@@ -86,34 +88,42 @@ def test_operation_is_throttled(
     title="What a method accepts is validated at the gateway",
     security_impact="Malformed or malicious input reaches the backend unchecked.",
     remediation=(
-        "Attach a request validator that validates the body (with a request model) to methods "
-        "that accept one, and one that validates parameters to methods that declare them.",
+        "Attach a request validator that validates the body, with a request model for each "
+        "content type, to methods that accept one (POST, PUT, PATCH, ANY).",
+        "Mark the parameters a method needs as required and attach a validator that "
+        "validates parameters.",
+        "WebSocket APIs: set the route's ModelSelectionExpression and RequestModels.",
     ),
     references=(
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-request-validation.html",
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-request-validation.html",
     ),
 )
 def test_request_input_is_validated(
     operation: RestMethodTarget | V2RouteTarget,
-    validation: str | None,
     evidence: dict[str, object],
 ) -> None:
     """What a method accepts is validated at the gateway
 
-    A method that takes a body (POST, PUT, PATCH or declared request models) or declares
-    request parameters should have API Gateway reject requests that do not match before
-    they reach (and are billed by) the backend. A method with neither has nothing to validate.
+    A method that takes a body (POST, PUT, PATCH, ANY or declared request models) or declares
+    request parameters should have API Gateway reject requests that do not match before they
+    reach (and are billed by) the backend. A body validator without a request model validates
+    nothing (AWS skips validation when no model matches), and a parameters validator checks
+    only the parameters marked required. WebSocket routes validate messages against their
+    request models; HTTP APIs cannot validate requests.
     """
-    if not isinstance(operation, RestMethodTarget):
-        pytest.skip("HTTP and WebSocket APIs have no request validation: validate in the backend")
-    missing = unvalidated_inputs(operation)
+    if isinstance(operation, V2RouteTarget) and operation.api.protocol_type == "HTTP":
+        pytest.skip("HTTP APIs have no request validation: validate in the backend")
+    validation = request_validation(operation)
     evidence.update(
-        validation=validation,
-        request_validator_id=operation.method.request_validator_id,
-        accepts=list(accepted_inputs(operation)),
-        unvalidated=list(missing),
+        validation=validation.validator,
+        accepts=list(validation.accepts),
+        unvalidated=list(validation.unvalidated),
+        judged_on=served_from(operation),
     )
-    assert not missing, (
-        f"{label(operation)} does not validate the request {' and '.join(missing)} it accepts "
-        f"(request validator: {validation})"
+    if isinstance(operation, RestMethodTarget):
+        evidence["request_validator"] = operation.method.request_validator_id
+    assert not validation.unvalidated, (
+        f"{label(operation)} does not validate the request {' and '.join(validation.unvalidated)}"
+        f" (request validator: {validation.validator})"
     )

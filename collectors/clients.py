@@ -2,8 +2,9 @@
 
 Every client is made here, so every client gets the same three things:
 - adaptive retries (API Gateway's control plane allows only a few requests per second);
-- the read-only guard: an operation whose name does not start with Get, List or Describe is
-  refused before its request is built, so the suite cannot change an account even by mistake;
+- the read-only guard: an operation whose name does not start with Get, List or Describe (or
+  is not one of the few reads named otherwise, ``READ_ONLY_OPERATIONS``) is refused before its
+  request is built, so the suite cannot change an account even by mistake;
 - an optional observer, told of every operation called (tests and the benchmark count them).
 
 ``call_recording_errors`` turns a failed call into a ``CollectionError`` for the inventory
@@ -30,6 +31,9 @@ from collectors.errors import AuditSetupError, WriteOperationRefused
 from collectors.model import CollectionError
 
 READ_ONLY_PREFIXES = ("Get", "List", "Describe")
+# Reads whose names do not say so. apigatewayv2 ExportApi is an HTTP GET of the API's
+# definition (GET /v2/apis/{apiId}/exports/{specification}, IAM apigateway:GET).
+READ_ONLY_OPERATIONS = frozenset({"ExportApi"})
 
 # Shared by every client; pool size matches the collection thread pool.
 CLIENT_CONFIG = Config(
@@ -44,8 +48,8 @@ T = TypeVar("T")
 
 
 def refuse_writes(model: Any, **_: Any) -> None:
-    """botocore ``before-parameter-build`` handler: only Get/List/Describe may proceed."""
-    if not model.name.startswith(READ_ONLY_PREFIXES):
+    """botocore ``before-parameter-build`` handler: only reads may proceed."""
+    if not model.name.startswith(READ_ONLY_PREFIXES) and model.name not in READ_ONLY_OPERATIONS:
         raise WriteOperationRefused(
             f"apigw-audit is read-only and refused to call {model.service_model.service_name}"
             f".{model.name}"

@@ -1,16 +1,22 @@
 """Collect one HTTP or WebSocket API (apigatewayv2): four paginated calls, whatever its size.
 
-GetRoutes, GetIntegrations, GetStages and GetAuthorizers. (moto does not implement the list
-call GetAuthorizers; the demo and the tests add it with ``collectors.demo.moto_shims``, so this
-code calls exactly what AWS serves.)
+GetRoutes, GetIntegrations, GetStages and GetAuthorizers; then, for an HTTP API, two per
+distinct deployment that an in-scope stage without AutoDeploy serves: GetDeployment (its date)
+and ExportApi of one stage serving it (``collectors.http_export``). An AutoDeploy stage serves
+the current definition; WebSocket APIs cannot be exported. (moto lacks GetAuthorizers,
+deployments and ExportApi; the demo and the tests add them with ``collectors.demo`` shims in
+AWS's shapes, so this code calls exactly what AWS serves.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+import json
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from collectors.clients import call_recording_errors
+from collectors.http_export import parse_deployed_v2_definition
 from collectors.model import (
     CollectionError,
     CorsConfiguration,
@@ -18,6 +24,7 @@ from collectors.model import (
     Throttle,
     V2Api,
     V2Authorizer,
+    V2Deployment,
     V2Integration,
     V2Route,
     V2Stage,
@@ -66,6 +73,12 @@ def _route(raw: Mapping[str, Any]) -> V2Route:
         authorizer_id=raw.get("AuthorizerId"),
         api_key_required=bool(raw.get("ApiKeyRequired", False)),
         target=raw.get("Target"),
+        model_selection_expression=raw.get("ModelSelectionExpression"),
+        request_models=dict(raw.get("RequestModels") or {}),
+        request_parameters={
+            key: bool((value or {}).get("Required", False))
+            for key, value in (raw.get("RequestParameters") or {}).items()
+        },
     )
 
 
@@ -77,6 +90,7 @@ def _integration(raw: Mapping[str, Any]) -> V2Integration:
         timeout_ms=raw.get("TimeoutInMillis"),
         connection_type=raw.get("ConnectionType"),
         payload_format_version=raw.get("PayloadFormatVersion"),
+        subtype=raw.get("IntegrationSubtype"),
     )
 
 
@@ -109,8 +123,71 @@ def _stage(raw: Mapping[str, Any]) -> V2Stage:
     )
 
 
-def collect_v2_api(client: Any, summary: Mapping[str, Any], region: str) -> V2Api:
-    """Everything about one HTTP/WebSocket API; a failed call leaves its section ``None``."""
+def _read_export(client: Any, api_id: str, stage: str) -> dict[str, Any]:
+    response = client.export_api(
+        ApiId=api_id,
+        Specification="OAS30",
+        OutputType="JSON",
+        IncludeExtensions=True,
+        StageName=stage,
+    )
+    document: dict[str, Any] = json.loads(response["body"].read())
+    return document
+
+
+def collect_v2_deployments(
+    client: Any,
+    api_id: str,
+    region: str,
+    stages: tuple[V2Stage, ...],
+    errors: list[CollectionError],
+) -> tuple[V2Deployment, ...]:
+    """The deployments ``stages`` (not auto-deployed) serve, each read once."""
+    serving: dict[str, str] = {}
+    for stage in stages:
+        if not stage.auto_deploy and stage.deployment_id and stage.deployment_id not in serving:
+            serving[stage.deployment_id] = stage.name
+    deployments: list[V2Deployment] = []
+    for deployment_id, stage_name in sorted(serving.items()):
+        target = f"{region}/{api_id}/{stage_name}"
+        raw = call_recording_errors(
+            errors,
+            SERVICE,
+            "GetDeployment",
+            target,
+            functools.partial(client.get_deployment, ApiId=api_id, DeploymentId=deployment_id),
+        )
+        if raw is None:
+            continue
+        export = call_recording_errors(
+            errors,
+            SERVICE,
+            "ExportApi",
+            target,
+            functools.partial(_read_export, client, api_id, stage_name),
+        )
+        if export is None:
+            continue
+        deployments.append(
+            V2Deployment(
+                id=deployment_id,
+                created_date=iso(raw.get("CreatedDate")),
+                description=raw.get("Description"),
+                definition=parse_deployed_v2_definition(export),
+            )
+        )
+    return tuple(deployments)
+
+
+def collect_v2_api(
+    client: Any,
+    summary: Mapping[str, Any],
+    region: str,
+    audited: Callable[[str], bool] = lambda _: True,
+) -> V2Api:
+    """Everything about one HTTP/WebSocket API; a failed call leaves its section ``None``.
+
+    Deployments are read for the HTTP API stages ``audited`` accepts."""
     api_id = summary["ApiId"]
     target = f"{region}/{api_id}"
     errors: list[CollectionError] = []
@@ -126,12 +203,21 @@ def collect_v2_api(client: Any, summary: Mapping[str, Any], region: str) -> V2Ap
     raw_integrations = paginate("GetIntegrations", "get_integrations")
     raw_stages = paginate("GetStages", "get_stages")
     raw_authorizers = paginate("GetAuthorizers", "get_authorizers")
+    stages = parse_all(raw_stages, _stage, sort_key=lambda s: s.name)
+    protocol = summary.get("ProtocolType", "HTTP")
+    deployments = (
+        collect_v2_deployments(
+            client, api_id, region, tuple(s for s in stages or () if audited(s.name)), errors
+        )
+        if protocol == "HTTP"
+        else ()
+    )
 
     return V2Api(
         id=api_id,
         name=summary.get("Name", ""),
         region=region,
-        protocol_type=summary.get("ProtocolType", "HTTP"),
+        protocol_type=protocol,
         tags=dict(summary.get("Tags") or {}),
         cors=_cors(summary.get("CorsConfiguration")),
         disable_execute_api_endpoint=bool(summary.get("DisableExecuteApiEndpoint", False)),
@@ -139,6 +225,7 @@ def collect_v2_api(client: Any, summary: Mapping[str, Any], region: str) -> V2Ap
         routes=parse_all(raw_routes, _route, sort_key=lambda r: r.route_key),
         integrations=parse_all(raw_integrations, _integration),
         authorizers=parse_all(raw_authorizers, _authorizer),
-        stages=parse_all(raw_stages, _stage, sort_key=lambda s: s.name),
+        stages=stages,
+        deployments=deployments,
         errors=tuple(errors),
     )

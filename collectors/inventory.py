@@ -1,13 +1,20 @@
 """Build the inventory of every region: list, then collect each API, then what they share.
 
-The number of calls depends on the number of regions, APIs and distinct Lambda functions,
-never on methods, resources or stages:
+The number of calls depends on the number of regions, APIs, distinct deployments and distinct
+referenced resources, never on methods or resources:
 
-    1 (STS GetCallerIdentity)
-    + per region:     GetRestApis + GetApis + GetUsagePlans + ceil(stages / 500) GetMetricData
+    2 (STS GetCallerIdentity, CloudFront ListDistributions)
+    + per region:     GetRestApis + GetApis + GetUsagePlans + GetAccount + GetDomainNames
+                      + ceil(metric queries / 500) GetMetricData
+                      (a query per stage; WebSocket stages two: ConnectCount, MessageCount)
+    + per custom domain: GetApiMappings
     + per REST API:   GetResources + GetStages + GetAuthorizers + GetRequestValidators
                       + GetGatewayResponses                                        (5)
+                      + 2 per distinct deployment of its in-scope stages
+                        (GetDeployment with embed=apisummary, GetExport)
     + per v2 API:     GetRoutes + GetIntegrations + GetStages + GetAuthorizers     (4)
+                      + 2 per distinct deployment of its in-scope HTTP stages without
+                        AutoDeploy (GetDeployment, ExportApi)
     + per distinct Lambda function: GetFunctionConfiguration
     + one more call for every extra page of a paginated answer.
 
@@ -29,13 +36,14 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from collectors import http, lambdas, metrics, rest
+from collectors import account, cloudfront, domains, http, lambdas, metrics, rest
 from collectors.clients import AwsClients, call_recording_errors
 from collectors.errors import AuditSetupError
 from collectors.model import (
-    LAMBDA_INTEGRATION_TYPES,
+    AccountSettings,
     CollectionError,
     CollectionMetadata,
+    CustomDomain,
     Inventory,
     RestApi,
     RestStage,
@@ -43,11 +51,13 @@ from collectors.model import (
     UsagePlanBinding,
     V2Api,
     V2Stage,
+    invokes_lambda,
     lambda_arn_from_uri,
 )
-from collectors.scope import api_exclusion_reason
+from collectors.scope import StageScope, api_exclusion_reason
 
 DEFAULT_WORKERS = 8
+DEFAULT_SCOPE = StageScope()
 T = TypeVar("T")
 A = TypeVar("A")
 
@@ -103,12 +113,15 @@ class _RegionListing:
     rest: list[dict[str, Any]] | None
     v2: list[dict[str, Any]] | None
     usage_plans: dict[tuple[str, str], tuple[UsagePlanBinding, ...]] | None
+    account: AccountSettings | None
+    custom_domains: tuple[CustomDomain, ...] | None
     errors: list[CollectionError]
 
 
 def _list_region(clients: AwsClients, region: str) -> _RegionListing:
     errors: list[CollectionError] = []
     apigw = clients.get(rest.SERVICE, region)
+    v2 = clients.get(http.SERVICE, region)
     return _RegionListing(
         region=region,
         rest=call_recording_errors(
@@ -119,11 +132,13 @@ def _list_region(clients: AwsClients, region: str) -> _RegionListing:
             http.SERVICE,
             "GetApis",
             region,
-            lambda: http.list_v2_apis(clients.get(http.SERVICE, region)),
+            lambda: http.list_v2_apis(v2),
         ),
         usage_plans=call_recording_errors(
             errors, rest.SERVICE, "GetUsagePlans", region, lambda: rest.list_usage_plans(apigw)
         ),
+        account=account.collect_account(apigw, region, errors),
+        custom_domains=domains.collect_custom_domains(v2, region, errors),
         errors=errors,
     )
 
@@ -168,7 +183,7 @@ ApiJob = Callable[[], RestApi | V2Api]
 
 
 def _plan_api_collection(
-    clients: AwsClients, listings: list[_RegionListing]
+    clients: AwsClients, listings: list[_RegionListing], audited: rest.StageFilter
 ) -> tuple[list[ApiJob], list[SkippedApi]]:
     """One collection job per in-scope API; APIs excluded by tag are only recorded."""
     jobs: list[ApiJob] = []
@@ -181,7 +196,9 @@ def _plan_api_collection(
                 skipped.append(_skipped(summary["id"], summary, "REST", region, reason))
             else:
                 client = clients.get(rest.SERVICE, region)
-                jobs.append(functools.partial(rest.collect_rest_api, client, summary, region))
+                jobs.append(
+                    functools.partial(rest.collect_rest_api, client, summary, region, audited)
+                )
         for summary in listing.v2 or ():
             reason = api_exclusion_reason(summary.get("Tags") or {})
             if reason:
@@ -189,7 +206,9 @@ def _plan_api_collection(
                 skipped.append(_skipped(summary["ApiId"], summary, api_type, region, reason))
             else:
                 client = clients.get(http.SERVICE, region)
-                jobs.append(functools.partial(http.collect_v2_api, client, summary, region))
+                jobs.append(
+                    functools.partial(http.collect_v2_api, client, summary, region, audited)
+                )
     return jobs, skipped
 
 
@@ -200,24 +219,38 @@ def collect_inventory(
     workers: int = DEFAULT_WORKERS,
     progress: ProgressCallback | None = None,
     demo: bool = False,
+    audited: rest.StageFilter = DEFAULT_SCOPE.audits,
 ) -> Inventory:
+    """The inventory of ``regions``; deployments are read for the stages ``audited`` accepts
+    (by default the default scope rule's production and staging stages)."""
     started = _now()
-    account = account_id(clients, regions[0])
+    account_number = account_id(clients, regions[0])
     tracker = _ProgressTracker(progress, len(regions))
     count_errors: list[CollectionError] = []
     lambda_errors: list[CollectionError] = []
+    global_errors: list[CollectionError] = []
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="apigw-audit") as pool:
+        distributions_job = pool.submit(
+            cloudfront.collect_distributions,
+            clients.get(cloudfront.SERVICE, cloudfront.REGION),
+            global_errors,
+        )
         listings = _map(
             pool, functools.partial(_list_region, clients), regions, tracker.region_listed
         )
-        jobs, skipped = _plan_api_collection(clients, listings)
+        jobs, skipped = _plan_api_collection(clients, listings, audited)
         tracker.apis_planned(len(jobs))
         apis = _map(pool, lambda job: job(), jobs, tracker.api_collected)
         end = _now()
         counts_by_region = _map(
             pool,
             functools.partial(
-                _region_request_counts, clients, apis=apis, end=end, errors=count_errors
+                _region_request_counts,
+                clients,
+                apis=apis,
+                listings={listing.region: listing for listing in listings},
+                end=end,
+                errors=count_errors,
             ),
             regions,
         )
@@ -226,8 +259,12 @@ def collect_inventory(
             functools.partial(lambdas.collect_lambda_function, clients, errors=lambda_errors),
             sorted(_lambda_arns(apis)),
         )
+        distributions = distributions_job.result()
 
-    counts = {key: value for by_stage in counts_by_region for key, value in by_stage.items()}
+    counts = metrics.StageCounts({}, {})
+    for by_region in counts_by_region:
+        counts.counts.update(by_region.counts)
+        counts.unknown.update(by_region.unknown)
     region_errors = {
         listing.region: [*listing.errors, *(e for e in count_errors if e.target == listing.region)]
         for listing in listings
@@ -243,7 +280,7 @@ def collect_inventory(
     ]
     return Inventory(
         metadata=CollectionMetadata(
-            account_id=account,
+            account_id=account_number,
             regions=regions,
             started_at=started.isoformat(),
             finished_at=_now().isoformat(),
@@ -255,11 +292,18 @@ def collect_inventory(
         lambda_functions=tuple(
             sorted((f for f in functions if f is not None), key=lambda f: f.arn)
         ),
+        accounts=tuple(listing.account for listing in listings if listing.account is not None),
+        custom_domains=tuple(
+            domain for listing in listings for domain in listing.custom_domains or ()
+        ),
+        distributions=distributions,
         skipped_apis=tuple(sorted(skipped, key=lambda s: (s.region, s.id))),
         errors=(
+            *global_errors,
             *(e for listing in listings for e in listing.errors),
             *(e for api in apis for e in api.errors),
             *count_errors,
+            *_unknown_count_errors(counts),
             *lambda_errors,
         ),
     )
@@ -282,48 +326,85 @@ def _stage_key(api: RestApi | V2Api, stage_name: str) -> str:
     return f"{api.region}/{api.id}/{stage_name}"
 
 
+def _shared_rest_names(listing: _RegionListing) -> set[str]:
+    """REST API names used by more than one REST API of the region (excluded ones too)."""
+    names = [str(summary.get("name", "")) for summary in listing.rest or ()]
+    return {name for name in names if names.count(name) > 1}
+
+
 def _region_request_counts(
     clients: AwsClients,
     region: str,
     *,
     apis: list[RestApi | V2Api],
+    listings: dict[str, _RegionListing],
     end: datetime,
     errors: list[CollectionError],
-) -> dict[str, float]:
-    queries = [
-        (
-            metrics.rest_stage_query(_stage_key(api, stage.name), api.name, stage.name)
-            if isinstance(api, RestApi)
-            else metrics.v2_stage_query(_stage_key(api, stage.name), api.id, stage.name)
+) -> metrics.StageCounts:
+    # CloudWatch keys REST API metrics by ApiName, so REST APIs sharing a name share their
+    # counts: no query can tell them apart, and each would read the others' traffic.
+    shared = _shared_rest_names(listings[region])
+    counts = metrics.StageCounts({}, {})
+    queries = []
+    for api in apis:
+        if api.region != region:
+            continue
+        for stage in api.stages or ():
+            key = _stage_key(api, stage.name)
+            if isinstance(api, RestApi) and api.name in shared:
+                counts.unknown[key] = (
+                    f"another REST API in {region} is also named {api.name!r}, and CloudWatch "
+                    "counts REST API requests by name (ApiName), so this stage's requests "
+                    "cannot be told apart from the other API's"
+                )
+            elif isinstance(api, RestApi):
+                queries.append(metrics.rest_stage_query(key, api.name, stage.name))
+            else:
+                queries.append(metrics.v2_stage_query(key, api.id, stage.name, api.protocol_type))
+    if queries:
+        region_errors: list[CollectionError] = []
+        measured = metrics.request_counts(
+            clients.get(metrics.SERVICE, region), queries, end, region, region_errors
         )
-        for api in apis
-        if api.region == region
-        for stage in api.stages or ()
-    ]
-    if not queries:
-        return {}
-    region_errors: list[CollectionError] = []
-    counts = metrics.request_counts(
-        clients.get(metrics.SERVICE, region), queries, end, region, region_errors
-    )
-    errors.extend(region_errors)  # list.extend is atomic under the GIL
+        errors.extend(region_errors)  # list.extend is atomic under the GIL
+        counts.counts.update(measured.counts)
+        counts.unknown.update(measured.unknown)
     return counts
 
 
+def _unknown_count_errors(counts: metrics.StageCounts) -> list[CollectionError]:
+    return [
+        CollectionError(metrics.SERVICE, "GetMetricData", key, "IncompleteData", reason)
+        for key, reason in sorted(counts.unknown.items())
+    ]
+
+
 def _lambda_arns(apis: list[RestApi | V2Api]) -> set[str]:
+    """Every Lambda function an integration invokes, current or deployed."""
     arns: set[str] = set()
     for api in apis:
+        integrations: list[tuple[str, str | None]]
         if isinstance(api, RestApi):
+            resources = [
+                *(api.resources or ()),
+                *(r for d in api.deployments for r in d.definition.resources),
+            ]
             integrations = [
                 (m.integration.type, m.integration.uri)
-                for resource in api.resources or ()
+                for resource in resources
                 for m in resource.methods
                 if m.integration is not None
             ]
         else:
-            integrations = [(i.type, i.uri) for i in api.integrations or ()]
+            integrations = [
+                (i.type, i.uri)
+                for i in (
+                    *(api.integrations or ()),
+                    *(i for d in api.deployments for i in d.definition.integrations),
+                )
+            ]
         for integration_type, uri in integrations:
-            arn = lambda_arn_from_uri(uri) if integration_type in LAMBDA_INTEGRATION_TYPES else None
+            arn = lambda_arn_from_uri(uri) if invokes_lambda(integration_type, uri) else None
             if arn:
                 arns.add(arn)
     return arns
@@ -338,35 +419,44 @@ def _with_region_errors(
     return (*api_errors, *(e for e in region_errors if e.operation in operations))
 
 
+def _count_errors(api: RestApi | V2Api, counts: metrics.StageCounts) -> list[CollectionError]:
+    keys = {_stage_key(api, stage.name) for stage in api.stages or ()}
+    return [e for e in _unknown_count_errors(counts) if e.target in keys]
+
+
 def _bind_rest(
     api: RestApi,
     usage_plans: dict[tuple[str, str], tuple[UsagePlanBinding, ...]] | None,
-    counts: dict[str, float],
+    counts: metrics.StageCounts,
     region_errors: list[CollectionError],
 ) -> RestApi:
     """Attach what was collected per region: usage plans and request counts."""
 
     def bind(stage: RestStage) -> RestStage:
         plans = usage_plans.get((api.id, stage.name), ()) if usage_plans is not None else None
-        count = counts.get(_stage_key(api, stage.name))
+        count = counts.counts.get(_stage_key(api, stage.name))
         return dataclasses.replace(stage, usage_plans=plans, request_count_30d=count)
 
+    errors = _with_region_errors(api.errors, region_errors, ("GetUsagePlans", "GetMetricData"))
     return dataclasses.replace(
         api,
         stages=tuple(map(bind, api.stages)) if api.stages is not None else None,
-        errors=_with_region_errors(api.errors, region_errors, ("GetUsagePlans", "GetMetricData")),
+        errors=(*_count_errors(api, counts), *errors),
     )
 
 
-def _bind_v2(api: V2Api, counts: dict[str, float], region_errors: list[CollectionError]) -> V2Api:
+def _bind_v2(
+    api: V2Api, counts: metrics.StageCounts, region_errors: list[CollectionError]
+) -> V2Api:
     """Attach what was collected per region: request counts."""
 
     def bind(stage: V2Stage) -> V2Stage:
-        count = counts.get(_stage_key(api, stage.name))
+        count = counts.counts.get(_stage_key(api, stage.name))
         return dataclasses.replace(stage, request_count_30d=count)
 
+    errors = _with_region_errors(api.errors, region_errors, ("GetMetricData",))
     return dataclasses.replace(
         api,
         stages=tuple(map(bind, api.stages)) if api.stages is not None else None,
-        errors=_with_region_errors(api.errors, region_errors, ("GetMetricData",)),
+        errors=(*_count_errors(api, counts), *errors),
     )

@@ -15,11 +15,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-# API Gateway defaults that apply when the API does not say otherwise.
+# API Gateway's default integration timeouts, by API type, when the integration sets none:
+# 29 s for REST and WebSocket APIs, 30 s for HTTP APIs
+# (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html and
+# .../http-api-quotas.html).
 REST_INTEGRATION_TIMEOUT_DEFAULT_MS = 29_000
 HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS = 30_000
+WEBSOCKET_INTEGRATION_TIMEOUT_DEFAULT_MS = 29_000
 
 LAMBDA_INTEGRATION_TYPES = frozenset({"AWS", "AWS_PROXY"})
 LISTING_OPERATIONS = frozenset({"GetRestApis", "GetApis"})
@@ -31,6 +35,16 @@ _LAMBDA_ARN = re.compile(
     r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(?::[A-Za-z0-9_$-]+)?"
     r"(?=/invocations|$)"
 )
+
+
+def invokes_lambda(integration_type: str, uri: str | None) -> bool:
+    """Whether an integration invokes a Lambda function: an AWS/AWS_PROXY integration whose URI
+    is a Lambda invocation (REST ``...:lambda:path/...``, HTTP a bare function ARN, or one
+    chosen by a stage variable). Other AWS service integrations (SQS, Step Functions, HTTP
+    APIs' ``IntegrationSubtype`` integrations, which have no URI) do not."""
+    if integration_type.upper() not in LAMBDA_INTEGRATION_TYPES or not uri:
+        return False
+    return ":lambda:path/" in uri or ":lambda:" in uri.partition("/")[0]
 
 
 def lambda_arn_from_uri(uri: str | None) -> str | None:
@@ -122,6 +136,36 @@ class GatewayResponse:
     default_response: bool
 
 
+@dataclass(frozen=True)
+class RestDefinition:
+    """What a REST API defines: as it stands now (GetResources & co.) or as a deployment froze
+    it (GetExport of a stage). References inside it (a method's ``authorizer_id`` and
+    ``request_validator_id``) name entries of the same definition by ``id``: AWS ids in the
+    current definition; in a deployed one the authorizer's and validator's names, the only
+    handles AWS's export carries."""
+
+    resources: tuple[RestResource, ...]
+    authorizers: tuple[RestAuthorizer, ...]
+    request_validators: tuple[RequestValidator, ...]
+    gateway_responses: tuple[GatewayResponse, ...]  # customised ones only
+
+    def authorizer(self, authorizer_id: str | None) -> RestAuthorizer | None:
+        return next((a for a in self.authorizers if a.id == authorizer_id), None)
+
+    def validator(self, validator_id: str | None) -> RequestValidator | None:
+        return next((v for v in self.request_validators if v.id == validator_id), None)
+
+
+@dataclass(frozen=True)
+class RestDeployment:
+    """A deployment that an in-scope stage serves: its date and the definition it froze."""
+
+    id: str
+    created_date: str | None
+    description: str | None
+    definition: RestDefinition
+
+
 def method_settings_key(path: str, http_method: str) -> str:
     """A method's key in a stage's methodSettings: the resource path with ``~`` escaped as
     ``~0`` and ``/`` as ``~1`` (JSON Pointer), then the method: ``/pets/{id}`` GET ->
@@ -169,6 +213,7 @@ class RestStage:
     access_log_format: str | None
     client_certificate_id: str | None
     web_acl_arn: str | None
+    canary_deployment_id: str | None  # canarySettings: part of the traffic goes to another one
     variable_names: tuple[str, ...]  # names only: values can hold secrets
     tags: Mapping[str, str]
     usage_plans: tuple[UsagePlanBinding, ...] | None  # None: GetUsagePlans failed
@@ -191,11 +236,33 @@ class RestApi:
     request_validators: tuple[RequestValidator, ...] | None
     gateway_responses: tuple[GatewayResponse, ...] | None
     stages: tuple[RestStage, ...] | None
+    # the deployments in-scope stages serve (GetDeployment + GetExport); one that could not be
+    # read is absent, with its error in ``errors``
+    deployments: tuple[RestDeployment, ...]
     errors: tuple[CollectionError, ...]
 
     @property
     def api_type(self) -> str:
         return "REST"
+
+    def current_definition(self) -> RestDefinition | None:
+        """The definition as it stands now; ``None`` if any part of it was not collected."""
+        if (
+            self.resources is None
+            or self.authorizers is None
+            or self.request_validators is None
+            or self.gateway_responses is None
+        ):
+            return None
+        return RestDefinition(
+            self.resources,
+            self.authorizers,
+            self.request_validators,
+            tuple(r for r in self.gateway_responses if not r.default_response),
+        )
+
+    def deployment(self, deployment_id: str | None) -> RestDeployment | None:
+        return next((d for d in self.deployments if d.id == deployment_id), None)
 
 
 # --- HTTP and WebSocket APIs (apigatewayv2) --------------------------------------------------
@@ -216,9 +283,10 @@ class V2Integration:
     id: str
     type: str  # AWS_PROXY, HTTP_PROXY, MOCK, AWS, HTTP
     uri: str | None
-    timeout_ms: int | None  # None: the default (30 s for HTTP APIs) applies
+    timeout_ms: int | None  # None: the default (30 s HTTP, 29 s WebSocket) applies
     connection_type: str | None
     payload_format_version: str | None
+    subtype: str | None  # IntegrationSubtype: an AWS service action (SQS-SendMessage...)
 
 
 @dataclass(frozen=True)
@@ -229,6 +297,10 @@ class V2Route:
     authorizer_id: str | None
     api_key_required: bool
     target: str | None  # "integrations/abc123"
+    # WebSocket request validation: the models a message is validated against
+    model_selection_expression: str | None
+    request_models: Mapping[str, str]
+    request_parameters: Mapping[str, bool]  # "route.request.querystring.q" -> required
 
     @property
     def integration_id(self) -> str | None:
@@ -242,6 +314,35 @@ class V2Authorizer:
     id: str
     name: str
     type: str  # JWT, REQUEST
+
+
+@dataclass(frozen=True)
+class V2Definition:
+    """An HTTP/WebSocket API's routes, integrations, authorizers and CORS: now, or as a stage's
+    deployment froze them (ExportApi of the stage). In a deployed definition AWS's export
+    carries no ids: a route's integration is inline (its id is the route key) and authorizers
+    are named (their id is their name)."""
+
+    routes: tuple[V2Route, ...]
+    integrations: tuple[V2Integration, ...]
+    authorizers: tuple[V2Authorizer, ...]
+    cors: CorsConfiguration | None
+
+    def integration(self, route: V2Route) -> V2Integration | None:
+        return next((i for i in self.integrations if i.id == route.integration_id), None)
+
+    def authorizer(self, authorizer_id: str | None) -> V2Authorizer | None:
+        return next((a for a in self.authorizers if a.id == authorizer_id), None)
+
+
+@dataclass(frozen=True)
+class V2Deployment:
+    """A deployment that an in-scope, not auto-deployed HTTP API stage serves."""
+
+    id: str
+    created_date: str | None
+    description: str | None
+    definition: V2Definition
 
 
 @dataclass(frozen=True)
@@ -281,11 +382,20 @@ class V2Api:
     integrations: tuple[V2Integration, ...] | None
     authorizers: tuple[V2Authorizer, ...] | None
     stages: tuple[V2Stage, ...] | None
+    deployments: tuple[V2Deployment, ...]  # those in-scope, not auto-deployed stages serve
     errors: tuple[CollectionError, ...]
 
     @property
     def api_type(self) -> str:
         return self.protocol_type
+
+    def current_definition(self) -> V2Definition | None:
+        if self.routes is None or self.integrations is None or self.authorizers is None:
+            return None
+        return V2Definition(self.routes, self.integrations, self.authorizers, self.cors)
+
+    def deployment(self, deployment_id: str | None) -> V2Deployment | None:
+        return next((d for d in self.deployments if d.id == deployment_id), None)
 
 
 # --- Everything else ----------------------------------------------------------------------------
@@ -297,6 +407,42 @@ class LambdaFunction:
     timeout_seconds: int
     runtime: str | None
     memory_mb: int | None
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    """API Gateway's account-level settings in one region (GetAccount)."""
+
+    region: str
+    throttle: Throttle  # the account's limit for every API in the region together
+    cloudwatch_role_arn: str | None
+
+
+@dataclass(frozen=True)
+class ApiMapping:
+    api_id: str
+    stage: str
+    key: str  # the base path ("" for the root)
+
+
+@dataclass(frozen=True)
+class CustomDomain:
+    """A regional custom domain name and the API stages it maps (apigatewayv2)."""
+
+    name: str
+    region: str
+    regional_domain_names: tuple[str, ...]  # d-abc.execute-api.region.amazonaws.com
+    mappings: tuple[ApiMapping, ...] | None  # None: GetApiMappings failed
+
+
+@dataclass(frozen=True)
+class CloudFrontDistribution:
+    id: str
+    domain_name: str  # d111111abcdef8.cloudfront.net
+    aliases: tuple[str, ...]
+    origin_domain_names: tuple[str, ...]
+    web_acl_id: str | None  # a WAFv2 web ACL ARN (or a WAF Classic id)
+    enabled: bool
 
 
 @dataclass(frozen=True)
@@ -327,9 +473,15 @@ class Inventory:
     rest_apis: tuple[RestApi, ...]
     http_apis: tuple[V2Api, ...]
     lambda_functions: tuple[LambdaFunction, ...]
+    accounts: tuple[AccountSettings, ...]  # per region; a region whose GetAccount failed: absent
+    custom_domains: tuple[CustomDomain, ...]  # a region whose GetDomainNames failed: errors
+    distributions: tuple[CloudFrontDistribution, ...] | None  # None: ListDistributions failed
     skipped_apis: tuple[SkippedApi, ...]
     # every failed call; a failed GetRestApis/GetApis leaves a whole region's APIs unknown
     errors: tuple[CollectionError, ...]
 
     def listing_failures(self) -> tuple[CollectionError, ...]:
         return tuple(e for e in self.errors if e.operation in LISTING_OPERATIONS)
+
+    def account(self, region: str) -> AccountSettings | None:
+        return next((a for a in self.accounts if a.region == region), None)

@@ -157,7 +157,12 @@ class AuditSession:
         session = make_session(self.profile)
         require_credentials(session)
         regions = resolve_regions(session, self.regions)
-        return collect_inventory(AwsClients(session), regions, progress=self._progress(regions))
+        return collect_inventory(
+            AwsClients(session),
+            regions,
+            progress=self._progress(regions),
+            audited=self.scope.audits,
+        )
 
     def _build_demo(self) -> Inventory:
         import boto3
@@ -173,7 +178,11 @@ class AuditSession:
             build_demo_estate()
             session = boto3.Session(region_name=regions[0])
             return collect_inventory(
-                AwsClients(session), regions, progress=self._progress(regions), demo=True
+                AwsClients(session),
+                regions,
+                progress=self._progress(regions),
+                demo=True,
+                audited=self.scope.audits,
             )
 
     def _write_line(self, line: str) -> None:

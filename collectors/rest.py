@@ -2,14 +2,17 @@
 
 Five paginated calls per API: GetResources (with ``embed=methods``, so methods and their
 integrations arrive with the resources), GetStages, GetAuthorizers, GetRequestValidators,
-GetGatewayResponses. Usage plans are listed once per region (``list_usage_plans``) and bound
-to stages by the orchestrator, as are CloudWatch request counts.
+GetGatewayResponses; then two per distinct deployment an in-scope stage serves:
+GetDeployment (``embed=apisummary``) and GetExport of one stage serving it
+(``collectors.rest_export``). Usage plans are listed once per region (``list_usage_plans``)
+and bound to stages by the orchestrator, as are CloudWatch request counts.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from collectors.clients import call_recording_errors
@@ -20,6 +23,7 @@ from collectors.model import (
     RequestValidator,
     RestApi,
     RestAuthorizer,
+    RestDeployment,
     RestIntegration,
     RestMethod,
     RestResource,
@@ -28,6 +32,7 @@ from collectors.model import (
     UsagePlanBinding,
 )
 from collectors.parsing import iso, parse_all
+from collectors.rest_export import parse_deployed_definition
 
 SERVICE = "apigateway"
 # API Gateway's list calls return 25 items a page unless asked; 500 is the most they allow.
@@ -187,6 +192,7 @@ def parse_stage(raw: Mapping[str, Any]) -> RestStage:
         access_log_format=access_log.get("format"),
         client_certificate_id=raw.get("clientCertificateId"),
         web_acl_arn=raw.get("webAclArn"),
+        canary_deployment_id=(raw.get("canarySettings") or {}).get("deploymentId"),
         variable_names=tuple(sorted(raw.get("variables") or {})),
         tags=dict(raw.get("tags") or {}),
         usage_plans=None,  # bound by the orchestrator from the region's usage plans
@@ -194,8 +200,79 @@ def parse_stage(raw: Mapping[str, Any]) -> RestStage:
     )
 
 
-def collect_rest_api(client: Any, summary: Mapping[str, Any], region: str) -> RestApi:
-    """Everything about one REST API; a failed call leaves its section ``None`` and an error."""
+StageFilter = Callable[[str], bool]  # whether a stage (by name) is audited
+
+
+def _read_export(client: Any, api_id: str, stage: str) -> dict[str, Any]:
+    response = client.get_export(
+        restApiId=api_id,
+        stageName=stage,
+        exportType="oas30",
+        parameters={"extensions": "apigateway"},
+        accepts="application/json",
+    )
+    document: dict[str, Any] = json.loads(response["body"].read())
+    return document
+
+
+def collect_deployments(
+    client: Any,
+    api_id: str,
+    region: str,
+    stages: tuple[RestStage, ...],
+    errors: list[CollectionError],
+) -> tuple[RestDeployment, ...]:
+    """The deployments ``stages`` serve, each read once whatever the number of its stages."""
+    serving: dict[str, str] = {}  # deployment id -> the first stage serving it
+    for stage in stages:
+        if stage.deployment_id and stage.deployment_id not in serving:
+            serving[stage.deployment_id] = stage.name
+    deployments: list[RestDeployment] = []
+    for deployment_id, stage_name in sorted(serving.items()):
+        target = f"{region}/{api_id}/{stage_name}"
+        raw = call_recording_errors(
+            errors,
+            SERVICE,
+            "GetDeployment",
+            target,
+            functools.partial(
+                client.get_deployment,
+                restApiId=api_id,
+                deploymentId=deployment_id,
+                embed=["apisummary"],
+            ),
+        )
+        if raw is None:
+            continue
+        export = call_recording_errors(
+            errors,
+            SERVICE,
+            "GetExport",
+            target,
+            functools.partial(_read_export, client, api_id, stage_name),
+        )
+        if export is None:
+            continue
+        deployments.append(
+            RestDeployment(
+                id=deployment_id,
+                created_date=iso(raw.get("createdDate")),
+                description=raw.get("description"),
+                definition=parse_deployed_definition(export, raw.get("apiSummary") or {}),
+            )
+        )
+    return tuple(deployments)
+
+
+def collect_rest_api(
+    client: Any,
+    summary: Mapping[str, Any],
+    region: str,
+    audited: StageFilter = lambda _: True,
+) -> RestApi:
+    """Everything about one REST API; a failed call leaves its section ``None`` and an error.
+
+    Deployments are read for the stages ``audited`` accepts."""
     api_id = summary["id"]
     target = f"{region}/{api_id}"
     errors: list[CollectionError] = []
@@ -227,6 +304,10 @@ def collect_rest_api(client: Any, summary: Mapping[str, Any], region: str) -> Re
         policy = None
         errors.append(CollectionError(SERVICE, "GetRestApis", target, "InvalidPolicy", str(exc)))
 
+    stages = parse_all(raw_stages, parse_stage, sort_key=lambda s: s.name)
+    deployments = collect_deployments(
+        client, api_id, region, tuple(s for s in stages or () if audited(s.name)), errors
+    )
     return RestApi(
         id=api_id,
         name=summary.get("name", ""),
@@ -241,6 +322,7 @@ def collect_rest_api(client: Any, summary: Mapping[str, Any], region: str) -> Re
         authorizers=parse_all(raw_authorizers, _authorizer),
         request_validators=parse_all(raw_validators, _validator),
         gateway_responses=parse_all(raw_responses, _gateway_response),
-        stages=parse_all(raw_stages, parse_stage, sort_key=lambda s: s.name),
+        stages=stages,
+        deployments=deployments,
         errors=tuple(errors),
     )

@@ -20,6 +20,8 @@ NEGATING_TOKENS = frozenset({"non", "nonprod"})
 # Tokens split on -, _, . and spaces, on lower→upper case changes and on letter↔digit changes:
 # "prod-eu-1" -> prod/eu/1, "ProdEU" -> prod/eu, "staging2" -> staging/2.
 _TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+# "pre" before "prod" is one word however it is written: "pre-prod", "PreProd" -> preprod.
+_JOINED_TO_PRE = frozenset({"prod", "production"})
 
 
 def api_exclusion_reason(tags: Mapping[str, str]) -> str | None:
@@ -32,7 +34,13 @@ def api_exclusion_reason(tags: Mapping[str, str]) -> str | None:
 
 
 def stage_name_tokens(name: str) -> list[str]:
-    return [token.lower() for token in _TOKEN.findall(name)]
+    tokens: list[str] = []
+    for token in (t.lower() for t in _TOKEN.findall(name)):
+        if tokens and tokens[-1] == "pre" and token in _JOINED_TO_PRE:
+            tokens[-1] = "preprod"
+        else:
+            tokens.append(token)
+    return tokens
 
 
 def stage_environment(name: str) -> str | None:
@@ -69,6 +77,9 @@ class StageScope:
         if stage_environment(stage_name) is None:
             return f"stage '{stage_name}' is not a production or staging stage"
         return None
+
+    def audits(self, stage_name: str) -> bool:
+        return self.exclusion_reason(stage_name) is None
 
     def environment(self, stage_name: str) -> str:
         """``production`` or ``staging`` for an in-scope stage (patterns: by name, else prod)."""

@@ -27,18 +27,22 @@ from typing import TypeVar
 
 from collectors.errors import DataUnavailable
 from collectors.model import (
-    LAMBDA_INTEGRATION_TYPES,
     CollectionError,
     Inventory,
     LambdaFunction,
     RestApi,
+    RestDefinition,
+    RestDeployment,
     RestMethod,
     RestResource,
     RestStage,
     V2Api,
+    V2Definition,
+    V2Deployment,
     V2Integration,
     V2Route,
     V2Stage,
+    invokes_lambda,
     lambda_arn_from_uri,
 )
 from collectors.scope import StageScope
@@ -76,6 +80,7 @@ class RestStageTarget:
     api: RestApi
     stage: RestStage
     environment: str  # "production" or "staging"
+    deployment: RestDeployment | None  # what the stage serves; None: it could not be read
 
 
 @dataclass(frozen=True)
@@ -84,48 +89,71 @@ class V2StageTarget:
     api: V2Api
     stage: V2Stage
     environment: str
+    # what the stage serves (None: it could not be read) and where that was read from
+    definition: V2Definition | None
+    served_from: str
+    deployment: V2Deployment | None  # None for AutoDeploy stages and WebSocket APIs
 
 
 @dataclass(frozen=True)
 class RestResourceTarget:
+    """A resource as the stage's deployment defines it."""
+
     key: str
     api: RestApi
     stage: RestStage
     resource: RestResource
     environment: str
+    deployment: RestDeployment
+
+    @property
+    def definition(self) -> RestDefinition:
+        return self.deployment.definition
 
 
 @dataclass(frozen=True)
 class RestMethodTarget:
+    """A method as the stage's deployment defines it."""
+
     key: str
     api: RestApi
     stage: RestStage
     resource: RestResource
     method: RestMethod
     environment: str
+    deployment: RestDeployment
+
+    @property
+    def definition(self) -> RestDefinition:
+        return self.deployment.definition
 
     @property
     def lambda_arn(self) -> str | None:
         integration = self.method.integration
-        if integration is None or integration.type not in LAMBDA_INTEGRATION_TYPES:
+        if integration is None or not invokes_lambda(integration.type, integration.uri):
             return None
         return lambda_arn_from_uri(integration.uri)
 
 
 @dataclass(frozen=True)
 class V2RouteTarget:
+    """A route as the stage serves it (its deployment, or the current definition)."""
+
     key: str
     api: V2Api
     stage: V2Stage
     route: V2Route
     integration: V2Integration | None
     environment: str
+    definition: V2Definition
+    served_from: str
 
     @property
     def lambda_arn(self) -> str | None:
-        if self.integration is None or self.integration.type not in LAMBDA_INTEGRATION_TYPES:
+        integration = self.integration
+        if integration is None or not invokes_lambda(integration.type, integration.uri):
             return None
-        return lambda_arn_from_uri(self.integration.uri)
+        return lambda_arn_from_uri(integration.uri)
 
 
 @dataclass(frozen=True)
@@ -167,7 +195,7 @@ def _invokes_lambda(target: RestMethodTarget | V2RouteTarget) -> bool:
     integration = (
         target.method.integration if isinstance(target, RestMethodTarget) else target.integration
     )
-    return integration is not None and integration.type in LAMBDA_INTEGRATION_TYPES
+    return integration is not None and invokes_lambda(integration.type, integration.uri)
 
 
 def _is_read_operation(target: Target) -> bool:
@@ -268,10 +296,13 @@ def describe(target: Target | Unlisted) -> TargetDescription:
     )
 
 
-def _reason(errors: tuple[CollectionError, ...], operation: str, fallback: str) -> str:
-    for error in errors:
-        if error.operation == operation:
-            return error.describe()
+def _reason(
+    errors: tuple[CollectionError, ...], operation: str, fallback: str, target: str | None = None
+) -> str:
+    """The failed call that explains a gap: one about ``target`` first, else any of them."""
+    matching = [error for error in errors if error.operation == operation]
+    for error in sorted(matching, key=lambda e: e.target != target):
+        return error.describe()
     return fallback
 
 
@@ -381,23 +412,24 @@ class TargetIndex:
         for stage in stages:
             stage_key = f"{api_key}/{stage.name}"
             environment = self.scope.environment(stage.name)
-            self._put(Kind.REST_STAGE, RestStageTarget(stage_key, api, stage, environment))
-            if api.resources is None:
-                reason = _reason(
-                    api.errors, "GetResources", "the API's resources were not collected"
-                )
+            deployment = api.deployment(stage.deployment_id)
+            self._put(
+                Kind.REST_STAGE, RestStageTarget(stage_key, api, stage, environment, deployment)
+            )
+            if deployment is None:
+                reason = deployment_reason(api.errors, stage_key, stage.deployment_id)
                 for kind in (Kind.REST_RESOURCE, Kind.REST_METHOD):
-                    self._put(kind, Unlisted(f"{stage_key}/(resources not listed)", kind, reason))
+                    self._put(kind, Unlisted(f"{stage_key}/{NOT_READ}", kind, reason))
                 continue
-            for resource in api.resources:
+            for resource in deployment.definition.resources:
                 self._put(
                     Kind.REST_RESOURCE,
                     RestResourceTarget(
-                        f"{stage_key}{resource.path}", api, stage, resource, environment
+                        f"{stage_key}{resource.path}", api, stage, resource, environment, deployment
                     ),
                 )
                 for method in resource.methods:
-                    if method.http_method == "OPTIONS":
+                    if is_mock_preflight(method):
                         continue  # CORS preflights: judged by the CORS check, per resource
                     self._put(
                         Kind.REST_METHOD,
@@ -408,6 +440,7 @@ class TargetIndex:
                             resource,
                             method,
                             environment,
+                            deployment,
                         ),
                     )
 
@@ -421,23 +454,39 @@ class TargetIndex:
             return
         stages = self._in_scope(api.stages, lambda s: s.name)
         self._put(Kind.V2_API, V2ApiTarget(api_key, api, tuple(stages)))
-        integrations = {i.id: i for i in api.integrations or ()}
         for stage in stages:
             stage_key = f"{api_key}/{stage.name}"
             environment = self.scope.environment(stage.name)
-            self._put(Kind.V2_STAGE, V2StageTarget(stage_key, api, stage, environment))
-            if api.routes is None or api.integrations is None:
-                operation = "GetRoutes" if api.routes is None else "GetIntegrations"
-                reason = _reason(api.errors, operation, "the API's routes were not collected")
+            definition, served_from, deployment = _served_v2(api, stage)
+            self._put(
+                Kind.V2_STAGE,
+                V2StageTarget(
+                    stage_key, api, stage, environment, definition, served_from, deployment
+                ),
+            )
+            if definition is None:
+                if deployment is None and served_from.startswith("deployment"):
+                    reason = deployment_reason(api.errors, stage_key, stage.deployment_id)
+                    placeholder = NOT_READ
+                else:
+                    operation = next(
+                        op
+                        for op, part in (
+                            ("GetRoutes", api.routes),
+                            ("GetIntegrations", api.integrations),
+                            ("GetAuthorizers", api.authorizers),
+                        )
+                        if part is None
+                    )
+                    reason = _reason(api.errors, operation, "the API's routes were not collected")
+                    placeholder = "(routes not listed)"
                 self._put(
-                    Kind.V2_ROUTE,
-                    Unlisted(f"{stage_key}/(routes not listed)", Kind.V2_ROUTE, reason),
+                    Kind.V2_ROUTE, Unlisted(f"{stage_key}/{placeholder}", Kind.V2_ROUTE, reason)
                 )
                 continue
-            for route in api.routes:
-                if route.route_key.startswith("OPTIONS "):
-                    continue  # CORS preflights: judged by the CORS check
-                integration = integrations.get(route.integration_id or "")
+            for route in definition.routes:
+                if is_exempt_preflight(route, definition):
+                    continue  # CORS preflights API Gateway answers: judged by the CORS check
                 self._put(
                     Kind.V2_ROUTE,
                     V2RouteTarget(
@@ -445,14 +494,79 @@ class TargetIndex:
                         api,
                         stage,
                         route,
-                        integration,
+                        definition.integration(route),
                         environment,
+                        definition,
+                        served_from,
                     ),
                 )
 
 
-def require(value: T | None, errors: tuple[CollectionError, ...], operation: str, what: str) -> T:
-    """``value``, or ``DataUnavailable`` naming the failed call that left it unknown."""
+NOT_READ = "(deployed definition not read)"
+DEPLOYMENT_OPERATIONS = ("GetDeployment", "GetExport", "ExportApi")
+
+
+def deployment_reason(
+    errors: tuple[CollectionError, ...], stage_key: str, deployment_id: str | None
+) -> str:
+    """Why the deployment a stage serves is unknown: the failed call about this stage, else
+    about another stage serving it."""
+    failed = [e for e in errors if e.operation in DEPLOYMENT_OPERATIONS]
+    for error in sorted(failed, key=lambda e: e.target != stage_key):
+        return error.describe()
+    return (
+        f"the definition of deployment {deployment_id} that {stage_key} serves was not "
+        "collected (the stage was out of scope when the inventory was taken)"
+    )
+
+
+def is_mock_preflight(method: RestMethod) -> bool:
+    """An OPTIONS method answered by a MOCK integration: a CORS preflight that reaches no
+    backend. An OPTIONS method backed by Lambda or HTTP is a way into the backend and is
+    audited like any other method."""
+    integration = method.integration
+    return (
+        method.http_method == "OPTIONS" and integration is not None and integration.type == "MOCK"
+    )
+
+
+def is_exempt_preflight(route: V2Route, definition: V2Definition) -> bool:
+    """An ``OPTIONS`` route that no caller reaches the backend through: it has no integration,
+    or the API has a CORS configuration, with which API Gateway answers every preflight itself
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html)."""
+    if not route.route_key.startswith("OPTIONS "):
+        return False
+    return route.integration_id is None or definition.cors is not None
+
+
+def _served_v2(api: V2Api, stage: V2Stage) -> tuple[V2Definition | None, str, V2Deployment | None]:
+    """What an HTTP/WebSocket stage serves, where that was read from, and its deployment."""
+    if api.protocol_type == "WEBSOCKET":
+        return (
+            api.current_definition(),
+            "current definition (AWS cannot export a WebSocket API, so the deployed "
+            "definition cannot be read)",
+            None,
+        )
+    if stage.auto_deploy:
+        return api.current_definition(), "current definition (AutoDeploy stage)", None
+    if stage.deployment_id is None:
+        return V2Definition((), (), (), None), "no deployment: the stage serves nothing", None
+    deployment = api.deployment(stage.deployment_id)
+    if deployment is None:
+        return None, f"deployment {stage.deployment_id}", None
+    return deployment.definition, f"deployment {deployment.id}", deployment
+
+
+def require(
+    value: T | None,
+    errors: tuple[CollectionError, ...],
+    operation: str,
+    what: str,
+    target: str | None = None,
+) -> T:
+    """``value``, or ``DataUnavailable`` naming the failed call that left it unknown (the one
+    about ``target`` when there is one)."""
     if value is None:
-        raise DataUnavailable(_reason(errors, operation, f"{what} was not collected"))
+        raise DataUnavailable(_reason(errors, operation, f"{what} was not collected", target))
     return value

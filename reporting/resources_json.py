@@ -26,12 +26,12 @@ from checks.policy import (
     cors_exposure,
     effective_throttle,
     integration_timeout_ms,
+    perimeter,
     request_validation,
-    waf_status,
     xray_tracing,
 )
 from collectors.errors import DataUnavailable
-from collectors.model import LAMBDA_INTEGRATION_TYPES, Inventory, RestApi, V2Api
+from collectors.model import Inventory, RestApi, V2Api, invokes_lambda
 from collectors.scope import StageScope
 from collectors.serialization import to_jsonable
 from collectors.targets import (
@@ -146,7 +146,21 @@ class _Estate:
             stage = cors_target = self.v2_stages[where]
         posture = _Posture()
         auth = authorization(operation)
-        throttle = posture.known("throttling", lambda: effective_throttle(operation))
+        inventory = self.index.inventory
+        throttle = posture.known(
+            "throttling",
+            lambda: effective_throttle(
+                operation,
+                require(
+                    inventory.account(operation.api.region),
+                    inventory.errors,
+                    "GetAccount",
+                    f"the API Gateway account settings of {operation.api.region}",
+                    operation.api.region,
+                ),
+            ),
+        )
+        edge = posture.known("waf_status", lambda: perimeter(stage, inventory))
         cors = posture.known("cors", lambda: cors_exposure(cors_target))
         mine = results.covering(description)
         open_findings = [r for r in mine if r.status is Status.FAIL]
@@ -165,8 +179,8 @@ class _Estate:
             "api_key_required": auth.api_key_required,
             "network_restriction": auth.network_restriction,
             "request_validator": (
-                posture.known("request_validator", lambda: request_validation(operation))
-                if isinstance(operation, RestMethodTarget)
+                request_validation(operation).validator
+                if isinstance(operation, RestMethodTarget) or operation.api.api_type != "HTTP"
                 else UNSUPPORTED
             ),
             "throttling": (
@@ -178,7 +192,7 @@ class _Estate:
                 if throttle is not None
                 else None
             ),
-            "waf_status": waf_status(stage),
+            "waf_status": (None if edge is None else ("ENABLED" if edge.protected else "NONE")),
             "cors": (
                 {
                     "any_origin": cors.any_origin,
@@ -224,7 +238,7 @@ class _Estate:
         if integration is None:
             return None
         lambda_timeout = None
-        if integration.type in LAMBDA_INTEGRATION_TYPES:
+        if invokes_lambda(integration.type, integration.uri):
             lambda_timeout = posture.known(
                 "lambda_timeout_seconds",
                 lambda: (

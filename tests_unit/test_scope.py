@@ -43,6 +43,13 @@ def test_other_tags_keep_the_api_in_scope(tags: dict[str, str]) -> None:
         ("stage", "staging"),
         ("stg_us", "staging"),
         ("preprod", "staging"),
+        ("pre-prod", "staging"),
+        ("pre_prod", "staging"),
+        ("PreProd", "staging"),
+        ("Pre-Prod", "staging"),
+        ("pre-production", "staging"),
+        ("PRE-PROD-eu", "staging"),
+        ("prod-pre", "production"),
     ],
 )
 def test_production_and_staging_stages_are_in_scope(name: str, environment: str) -> None:
@@ -52,7 +59,19 @@ def test_production_and_staging_stages_are_in_scope(name: str, environment: str)
 
 
 @pytest.mark.parametrize(
-    "name", ["nonprod", "non-prod", "NonProd", "non_production", "dev", "test", "qa", "product"]
+    "name",
+    [
+        "nonprod",
+        "non-prod",
+        "NonProd",
+        "non_production",
+        "non-pre-prod",
+        "pre",
+        "dev",
+        "test",
+        "qa",
+        "product",
+    ],
 )
 def test_other_stages_are_out_of_scope(name: str) -> None:
     assert StageScope().exclusion_reason(name) == (

@@ -4,23 +4,29 @@ The checks (``checks/test_*.py``) decide with these, and the reports call them t
 each resource. A function that needs an inventory section that was not collected raises
 ``collectors.errors.DataUnavailable`` naming the failed call (the check then errors).
 
-Access (``checks.policy.access``):
+Method- and route-level policy reads what the stage serves: the target's deployed
+definition (``target.definition``, ``target.method``); stage-level policy reads the stage.
+
+Access (``checks.policy.access``, ``checks.policy.resource_policy``, ``checks.policy.perimeter``):
     authorization(target: RestMethodTarget | V2RouteTarget) -> Authorization
         .authorization_type, .authorizer_id, .api_key_required, .network_restriction,
         .decided_by ("$connect" for WebSocket routes), .authorized
-    network_restriction(target: RestMethodTarget) -> str | None
+    network_restriction(api, stage, http_method, path) -> str | None
         PRIVATE API whose resource policy admits only aws:SourceVpce / aws:SourceVpc callers
-    waf_status(target: RestStageTarget | V2StageTarget) -> "ENABLED" | "NONE" | "UNSUPPORTED"
+    invoke_access(policy, api_id=, stage=, http_method=, resource_path=) -> InvokeAccess
+    perimeter(target: RestStageTarget | V2StageTarget, inventory) -> Perimeter
+        .protected, .protected_by, .open_ways_in (default endpoint, custom domains, VPC)
     cors_exposure(target: RestResourceTarget | V2StageTarget) -> CorsExposure
-        .wildcard_sources (where '*' is allowed), .allow_credentials, .any_origin
+        .wildcard_sources, .reflected_sources, .allow_credentials, .decided_by_backend
 
 Traffic (``checks.policy.traffic``):
-    effective_throttle(target: RestMethodTarget | V2RouteTarget) -> EffectiveThrottle
-        .rate_limit, .burst_limit, .source, .has_limit, .below_account_defaults
-    method_settings_key(path: str, http_method: str) -> str     "~1pets~1{id}/GET"
-    request_validation(target: RestMethodTarget) -> "NONE" | "BODY" | "PARAMETERS" | "FULL"
-    accepted_inputs(target: RestMethodTarget) -> tuple[str, ...]     ("body", "parameters")
-    unvalidated_inputs(target: RestMethodTarget) -> tuple[str, ...]
+    effective_throttle(target, account: AccountSettings) -> EffectiveThrottle
+        .rate_limit, .burst_limit, .rate_source, .burst_source, .below_account_defaults
+    request_validation(target: RestMethodTarget | V2RouteTarget) -> Validation
+        .validator, .accepts, .unvalidated (each with its reason)
+
+Drift (``checks.policy.drift``):
+    definition_drift(target: RestStageTarget | V2StageTarget) -> DefinitionDrift | None
 
 Backend (``checks.policy.backend``):
     integration_uri(target: RestMethodTarget | V2RouteTarget) -> str | None
@@ -43,7 +49,6 @@ from checks.policy.access import (
     authorization,
     cors_exposure,
     network_restriction,
-    waf_status,
 )
 from checks.policy.backend import (
     caching_status,
@@ -52,30 +57,30 @@ from checks.policy.backend import (
     xray_tracing,
 )
 from checks.policy.cost import Pricing, api_request_count_30d, monthly_saving, rest_only_features
-from checks.policy.labels import label
+from checks.policy.drift import DefinitionDrift, definition_drift
+from checks.policy.labels import label, served_from
+from checks.policy.perimeter import Perimeter, perimeter
 from checks.policy.traffic import (
-    ACCOUNT_BURST_LIMIT,
-    ACCOUNT_RATE_LIMIT,
     EffectiveThrottle,
-    accepted_inputs,
+    Validation,
     effective_throttle,
     request_validation,
-    unvalidated_inputs,
 )
 from collectors.model import method_settings_key
 
 __all__ = [
-    "ACCOUNT_BURST_LIMIT",
-    "ACCOUNT_RATE_LIMIT",
     "Authorization",
     "CorsExposure",
+    "DefinitionDrift",
     "EffectiveThrottle",
+    "Perimeter",
     "Pricing",
-    "accepted_inputs",
+    "Validation",
     "api_request_count_30d",
     "authorization",
     "caching_status",
     "cors_exposure",
+    "definition_drift",
     "effective_throttle",
     "integration_timeout_ms",
     "integration_uri",
@@ -83,9 +88,9 @@ __all__ = [
     "method_settings_key",
     "monthly_saving",
     "network_restriction",
+    "perimeter",
     "request_validation",
     "rest_only_features",
-    "unvalidated_inputs",
-    "waf_status",
+    "served_from",
     "xray_tracing",
 ]

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import fnmatch
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
+from checks.policy.resource_policy import invoke_access
+from collectors.errors import DataUnavailable
+from collectors.model import RestApi
 from collectors.targets import (
     RestMethodTarget,
     RestResourceTarget,
-    RestStageTarget,
     V2RouteTarget,
     V2StageTarget,
-    require,
 )
 
 # --- Authorization ---------------------------------------------------------------------------
@@ -48,12 +46,14 @@ def authorization(target: RestMethodTarget | V2RouteTarget) -> Authorization:
             method.authorization_type,
             method.authorizer_id,
             method.api_key_required,
-            network_restriction(target),
+            network_restriction(
+                target.api, target.stage.name, method.http_method, target.resource.path
+            ),
         )
     route = target.route
     if target.api.protocol_type == "WEBSOCKET" and route.route_key != "$connect":
         # Only $connect can carry an authorizer; every message on the connection inherits it.
-        connect = next((r for r in target.api.routes or () if r.route_key == "$connect"), None)
+        connect = next((r for r in target.definition.routes if r.route_key == "$connect"), None)
         return Authorization(
             connect.authorization_type if connect else "NONE",
             connect.authorizer_id if connect else None,
@@ -66,129 +66,53 @@ def authorization(target: RestMethodTarget | V2RouteTarget) -> Authorization:
     )
 
 
-_NETWORK_KEYS = frozenset({"aws:sourcevpce", "aws:sourcevpc"})
-_INVOKE_ACTIONS = frozenset({"execute-api:invoke", "execute-api:*", "*"})
-# "arn:aws:execute-api:us-east-1:123456789012:a1b2c3/prod/GET/pets" -> api id, resource part
-_EXECUTE_API_ARN = re.compile(r"^arn:[^:]+:execute-api:[^:]*:[^:]*:([^/]+)/(.*)$")
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return [value] if isinstance(value, (str, Mapping)) else list(value)
-
-
-def _invokes(statement: Mapping[str, Any]) -> bool:
-    if "NotAction" in statement:
-        excluded = {str(a).lower() for a in _as_list(statement["NotAction"])}
-        return not excluded & _INVOKE_ACTIONS
-    return any(str(a).lower() in _INVOKE_ACTIONS for a in _as_list(statement.get("Action")))
-
-
-def _covers(statement: Mapping[str, Any], api_id: str, method_resource: str) -> bool:
-    """Whether the statement applies to ``prod/GET/pets`` of this API.
-
-    ``NotResource`` is not evaluated: such an Allow is taken to cover the method and such a
-    Deny not to, so an unusual policy can only make the method look less protected.
-    """
-    if "NotResource" in statement:
-        return statement.get("Effect") == "Allow"
-    for pattern in _as_list(statement.get("Resource")):
-        pattern = str(pattern)
-        if pattern == "*":
-            return True
-        if pattern.startswith("execute-api:/"):
-            part = pattern.removeprefix("execute-api:/")
-        elif match := _EXECUTE_API_ARN.match(pattern):
-            if not fnmatch.fnmatchcase(api_id, match.group(1)):
-                continue
-            part = match.group(2)
-        else:
-            continue
-        if fnmatch.fnmatchcase(method_resource, part):
-            return True
-    return False
-
-
-def _network_conditions(statement: Mapping[str, Any], *, negated: bool) -> Iterator[str]:
-    """``aws:SourceVpce=vpce-1`` for each condition pinning named VPC endpoints or VPCs:
-    ``StringEquals``/``StringLike`` in an Allow, ``StringNotEquals``/``StringNotLike`` in a
-    Deny (``negated``). ``...IfExists`` in an Allow, ``Null``, and values with wildcards pin
-    nothing: they also admit requests from any endpoint."""
-    expected = ("stringnotequals", "stringnotlike") if negated else ("stringequals", "stringlike")
-    for operator, conditions in (statement.get("Condition") or {}).items():
-        # "ForAnyValue:StringEquals" -> "stringequals"; IfExists only matters in an Allow
-        base = operator.lower().rpartition(":")[2]
-        if negated:
-            base = base.removesuffix("ifexists")
-        if base not in expected or not isinstance(conditions, Mapping):
-            continue
-        for key, value in conditions.items():
-            values = [str(v) for v in _as_list(value)]
-            if key.lower() in _NETWORK_KEYS and values and not any("*" in v for v in values):
-                yield f"{key}={','.join(values)}"
-
-
-def network_restriction(target: RestMethodTarget) -> str | None:
-    """For a PRIVATE REST API, the resource-policy condition that lets only callers from a VPC
-    (endpoint) invoke this method; ``None`` when anyone else could invoke it.
-
-    Either every Allow of ``execute-api:Invoke`` covering the method is conditioned on
-    ``aws:SourceVpce``/``aws:SourceVpc``, or a Deny covering it applies to every request not
-    from the VPC (endpoint) (``StringNotEquals``), the pattern the AWS documentation uses.
-    """
-    api = target.api
-    if "PRIVATE" not in api.endpoint_types or not isinstance(api.policy, Mapping):
+def network_restriction(api: RestApi, stage: str, http_method: str, path: str) -> str | None:
+    """For a PRIVATE REST API, the resource-policy condition that lets only callers from named
+    VPC endpoints or VPCs invoke this method; ``None`` when anyone else could invoke it."""
+    if "PRIVATE" not in api.endpoint_types:
         return None
-    method_resource = f"{target.stage.name}/{target.method.http_method}{target.resource.path}"
-    statements = [
-        s
-        for s in _as_list(api.policy.get("Statement"))
-        if isinstance(s, Mapping) and _invokes(s) and _covers(s, api.id, method_resource)
-    ]
-    allows = [s for s in statements if s.get("Effect") == "Allow"]
-    if not allows:
+    # A private API answers only what its resource policy allows: without one, or with one
+    # that allows no caller, every call is refused
+    # (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-api-create.html).
+    if api.policy is None:
+        return "PRIVATE API with no resource policy: AWS accepts no call to it"
+    if not isinstance(api.policy, Mapping):
         return None
-    for deny in (s for s in statements if s.get("Effect") == "Deny"):
-        conditions = list(_network_conditions(deny, negated=True))
-        if conditions:
-            return "resource policy denies Invoke unless " + " and ".join(conditions)
-    allowed_under: list[str] = []
-    for allow in allows:
-        conditions = list(_network_conditions(allow, negated=False))
-        if not conditions:
-            return None
-        allowed_under += conditions
-    return "resource policy allows Invoke only with " + " or ".join(sorted(set(allowed_under)))
-
-
-# --- Perimeter ---------------------------------------------------------------------------------
-
-
-def waf_status(target: RestStageTarget | V2StageTarget) -> str:
-    """``ENABLED`` (a WAFv2 web ACL is associated), ``NONE``, or ``UNSUPPORTED``: AWS WAF cannot
-    be associated with HTTP or WebSocket APIs."""
-    if isinstance(target, V2StageTarget):
-        return "UNSUPPORTED"
-    return "ENABLED" if target.stage.web_acl_arn else "NONE"
+    access = invoke_access(
+        api.policy, api_id=api.id, stage=stage, http_method=http_method, resource_path=path
+    )
+    if not access.allowed:
+        return "the resource policy allows no caller to invoke it"
+    return access.network_pinned
 
 
 # --- CORS --------------------------------------------------------------------------------------
 
 _ALLOW_ORIGIN = "access-control-allow-origin"
 _ALLOW_CREDENTIALS = "access-control-allow-credentials"
+_PROXY_INTEGRATIONS = frozenset({"AWS_PROXY", "HTTP_PROXY"})
 
 
 @dataclass(frozen=True)
 class CorsExposure:
-    """Where browsers are told that any origin may read the responses."""
+    """What browsers are told about reading the responses, and where."""
 
     wildcard_sources: tuple[str, ...]  # "OPTIONS integration response 204", ...
+    reflected_sources: tuple[str, ...]  # where the caller's own Origin is echoed back
     allow_credentials: bool
+    # set when no CORS header is configured and proxy integrations answer: the backend code
+    # decides, which the configuration does not show
+    decided_by_backend: str | None = None
 
     @property
     def any_origin(self) -> bool:
         return bool(self.wildcard_sources)
+
+    @property
+    def reflects_origin_with_credentials(self) -> bool:
+        """Any site can read authenticated responses: worse than ``*``, which browsers refuse
+        together with credentials."""
+        return bool(self.reflected_sources) and self.allow_credentials
 
 
 def _header(name: str) -> str:
@@ -201,24 +125,24 @@ def _literal(value: str) -> str:
     return value.strip().strip("'\"").strip()
 
 
+def _reflects_origin(value: str) -> bool:
+    """A header mapped from the request's own ``Origin`` header (not a quoted literal)."""
+    return value.strip().lower() == "method.request.header.origin"
+
+
 def cors_exposure(target: RestResourceTarget | V2StageTarget) -> CorsExposure:
-    """The CORS headers of a REST resource (every method's integration responses, preflight
-    or not, any status code, and the API's gateway responses) or of an HTTP API
-    (``CorsConfiguration``). Raises ``DataUnavailable`` if gateway responses were not
-    collected."""
+    """The CORS headers the stage serves for a REST resource (every deployed method's
+    integration responses, preflight or not, and the deployed gateway responses) or an HTTP
+    API (its deployed ``CorsConfiguration``). Raises ``DataUnavailable`` when the HTTP API
+    stage's definition could not be read."""
     if isinstance(target, V2StageTarget):
-        cors = target.api.cors
+        if target.definition is None:
+            raise DataUnavailable(f"the definition {target.key} serves was not read")
+        cors = target.definition.cors
         if cors is None:
-            return CorsExposure((), False)
-        wildcard = ("CorsConfiguration.AllowOrigins",) if "*" in cors.allow_origins else ()
-        return CorsExposure(wildcard, cors.allow_credentials)
-    api = target.api
-    gateway_responses = require(
-        api.gateway_responses,
-        api.errors,
-        "GetGatewayResponses",
-        f"the gateway responses of {api.name}",
-    )
+            return CorsExposure((), (), False)
+        sources = ("CorsConfiguration.AllowOrigins",) if "*" in cors.allow_origins else ()
+        return CorsExposure(sources, (), cors.allow_credentials)
     headers: list[tuple[str, Mapping[str, str]]] = [
         (f"{method.http_method} integration response {status}", parameters)
         for method in target.resource.methods
@@ -227,14 +151,33 @@ def cors_exposure(target: RestResourceTarget | V2StageTarget) -> CorsExposure:
     ]
     headers += [
         (f"gateway response {response.response_type}", response.response_parameters)
-        for response in gateway_responses
+        for response in target.definition.gateway_responses
     ]
-    sources: list[str] = []
+    wildcard: list[str] = []
+    reflected: list[str] = []
     credentials = False
+    origin_configured = False
     for source, parameters in headers:
         for name, value in parameters.items():
-            if _header(name) == _ALLOW_ORIGIN and _literal(value) == "*":
-                sources.append(source)
+            if _header(name) == _ALLOW_ORIGIN:
+                origin_configured = True
+                if _literal(value) == "*":
+                    wildcard.append(source)
+                elif _reflects_origin(value):
+                    reflected.append(source)
             if _header(name) == _ALLOW_CREDENTIALS and _literal(value).lower() == "true":
                 credentials = True
-    return CorsExposure(tuple(sources), credentials)
+    proxies = sorted(
+        {
+            f"{m.http_method} ({m.integration.type})"
+            for m in target.resource.methods
+            if m.integration is not None and m.integration.type in _PROXY_INTEGRATIONS
+        }
+    )
+    backend = None
+    if proxies and not origin_configured:
+        backend = (
+            "the Access-Control-Allow-Origin of " + ", ".join(proxies) + " is set by the "
+            "backend (proxy integration), which the configuration does not show"
+        )
+    return CorsExposure(tuple(wildcard), tuple(reflected), credentials, backend)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collectors.model import (
     HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS,
     REST_INTEGRATION_TIMEOUT_DEFAULT_MS,
+    WEBSOCKET_INTEGRATION_TIMEOUT_DEFAULT_MS,
     method_settings_key,
 )
 from collectors.targets import (
@@ -24,12 +25,14 @@ def integration_uri(target: RestMethodTarget | V2RouteTarget) -> str | None:
 
 def integration_timeout_ms(target: RestMethodTarget | V2RouteTarget) -> int:
     """How long API Gateway waits for the integration before answering 504: the configured
-    ``timeoutInMillis``, else the default (29 s for REST, 30 s for HTTP APIs)."""
+    ``timeoutInMillis``, else the API type's default (29 s REST and WebSocket, 30 s HTTP)."""
     if isinstance(target, RestMethodTarget):
         integration = target.method.integration
         configured = integration.timeout_ms if integration is not None else None
         return configured or REST_INTEGRATION_TIMEOUT_DEFAULT_MS
     configured = target.integration.timeout_ms if target.integration is not None else None
+    if target.api.protocol_type == "WEBSOCKET":
+        return configured or WEBSOCKET_INTEGRATION_TIMEOUT_DEFAULT_MS
     return configured or HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS
 
 

@@ -8,8 +8,16 @@ from dataclasses import dataclass
 from collectors.targets import RestApiTarget, require
 
 # Integrations an HTTP API can also do; anything else (AWS, HTTP, MOCK) is a non-proxy
-# integration with request/response mapping, which only REST APIs have.
+# integration with request/response mapping, or a mock, which only REST APIs have.
 _PROXY_INTEGRATIONS = frozenset({"AWS_PROXY", "HTTP_PROXY"})
+# What only REST APIs can do, per AWS's comparison
+# (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html):
+# edge-optimized and private endpoints; backend client certificates, AWS WAF, resource
+# policies; API keys, usage plans (per-client throttling); caching, custom gateway
+# responses, canary release deployments, request validation, request body transformation
+# (mapping templates); mock integrations; X-Ray tracing, execution logs, access logs to
+# Firehose. Amazon Cognito user pool authorizers are not listed: an HTTP API's JWT
+# authorizer takes Cognito tokens.
 
 
 @dataclass(frozen=True)
@@ -38,7 +46,14 @@ def rest_only_features(target: RestApiTarget) -> Mapping[str, bool]:
     ]
     # OPTIONS preflight mocks are not counted: an HTTP API answers preflights itself.
     methods = [m for r in resources for m in r.methods if m.http_method != "OPTIONS"]
+    customised_responses = require(
+        api.gateway_responses,
+        api.errors,
+        "GetGatewayResponses",
+        f"the gateway responses of {api.name}",
+    )
     return {
+        "edge_optimized_endpoint": "EDGE" in api.endpoint_types,
         "waf": any(stage.web_acl_arn for stage in stages),
         "api_keys_or_usage_plans": any(m.api_key_required for m in methods) or any(usage_plans),
         "request_validators": any(m.request_validator_id for m in methods),
@@ -50,7 +65,21 @@ def rest_only_features(target: RestApiTarget) -> Mapping[str, bool]:
             m.integration is not None and m.integration.type not in _PROXY_INTEGRATIONS
             for m in methods
         ),
+        "mapping_templates": any(
+            m.integration is not None and m.integration.request_template_content_types
+            for m in methods
+        ),
         "client_certificate": any(stage.client_certificate_id for stage in stages),
+        "canary_release": any(stage.canary_deployment_id for stage in stages),
+        "custom_gateway_responses": any(not r.default_response for r in customised_responses),
+        "execution_logs": any(
+            setting.logging_level not in (None, "OFF")
+            for stage in stages
+            for setting in stage.method_settings
+        ),
+        "firehose_access_logs": any(
+            ":firehose:" in (stage.access_log_destination or "") for stage in stages
+        ),
     }
 
 

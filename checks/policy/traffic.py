@@ -5,12 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from collectors.model import Throttle, method_settings_key
+from collectors.errors import DataUnavailable
+from collectors.model import AccountSettings, Throttle, method_settings_key
 from collectors.targets import RestMethodTarget, V2RouteTarget, require
-
-# The account-level throttle every API in a region shares unless something lower applies.
-ACCOUNT_RATE_LIMIT = 10_000.0
-ACCOUNT_BURST_LIMIT = 5_000
 
 NONE = "none"
 
@@ -19,24 +16,42 @@ NONE = "none"
 
 @dataclass(frozen=True)
 class EffectiveThrottle:
-    """The limits that apply to an operation, and the setting each comes from."""
+    """The limits a caller of an operation meets, and the level that binds each.
 
-    rate_limit: float | None  # requests per second; None: no limit below the account's
-    burst_limit: int | None
-    source: str  # "method settings ~1pets~1{id}/GET", "stage default */*", "usage plan x", "none"
+    The limit is the tightest of the account's (per region, GetAccount), the stage's setting
+    for the operation (REST: the method's own methodSettings entry, else ``*/*``; HTTP and
+    WebSocket: the route's settings, else the default route settings) and, for REST methods
+    that require an API key, the per-key limit of the usage plan (its per-method throttle
+    first). A level that sets nothing does not bind.
+    """
+
+    rate_limit: float  # requests per second
+    burst_limit: int
+    rate_source: str  # "method settings ~1pets/GET", "stage default */*", "account limit"...
+    burst_source: str
+    account_rate_limit: float
+    account_burst_limit: int
+
+    @property
+    def source(self) -> str:
+        if self.rate_source == self.burst_source:
+            return self.rate_source
+        return f"{self.rate_source} (rate), {self.burst_source} (burst)"
 
     @property
     def has_limit(self) -> bool:
-        return self.rate_limit is not None or self.burst_limit is not None
+        """Whether anything below the account binds rate or burst."""
+        return self.rate_source != ACCOUNT or self.burst_source != ACCOUNT
 
     @property
     def below_account_defaults(self) -> bool:
         return (
-            self.rate_limit is not None
-            and self.rate_limit < ACCOUNT_RATE_LIMIT
-            and self.burst_limit is not None
-            and self.burst_limit < ACCOUNT_BURST_LIMIT
+            self.rate_limit < self.account_rate_limit
+            and self.burst_limit < self.account_burst_limit
         )
+
+
+ACCOUNT = "account limit"
 
 
 def _limit(value: float | None) -> float | None:
@@ -44,29 +59,25 @@ def _limit(value: float | None) -> float | None:
     return value if value is not None and value >= 0 else None
 
 
-def _first_set(
-    levels: Sequence[tuple[str, float | None]],
-) -> tuple[float | None, str | None]:
+def _first_set(levels: Sequence[tuple[str, float | None]]) -> tuple[float | None, str]:
+    """The most specific level that sets a value: a method's own setting overrides the stage
+    default, as AWS documents."""
     for source, value in levels:
         if _limit(value) is not None:
             return value, source
-    return None, None
+    return None, NONE
 
 
-def _resolve(levels: Sequence[tuple[str, Throttle | None]]) -> EffectiveThrottle:
-    """Rate and burst each from the most specific level that sets them."""
-    rate, rate_source = _first_set([(s, t.rate_limit) for s, t in levels if t is not None])
-    burst, burst_source = _first_set([(s, t.burst_limit) for s, t in levels if t is not None])
-    if rate_source == burst_source:
-        source = rate_source or NONE
-    else:
-        source = f"{rate_source or NONE} (rate), {burst_source or NONE} (burst)"
-    return EffectiveThrottle(rate, int(burst) if burst is not None else None, source)
+def _tightest(candidates: Sequence[tuple[str, float | None]]) -> tuple[float, str]:
+    """The lowest set value, and the level it comes from (the first of equals)."""
+    values = [(value, source) for source, value in candidates if value is not None and value >= 0]
+    value, source = min(values, key=lambda pair: pair[0])
+    return value, source
 
 
 def _usage_plan_level(target: RestMethodTarget) -> tuple[str, Throttle | None]:
-    """The least restrictive throttle among the usage plans bound to the API stage: a caller
-    gets the plan of the key they hold, so the most generous plan is the real limit."""
+    """The per-key limit of the usage plans bound to the API stage: a caller gets the plan of
+    the key they hold, so the most generous plan is the limit a caller can count on."""
     stage = target.stage
     plans = require(
         stage.usage_plans,
@@ -82,7 +93,7 @@ def _usage_plan_level(target: RestMethodTarget) -> tuple[str, Throttle | None]:
     bursts = [_limit(t.burst_limit) if t else None for t in throttles]
     names = ", ".join(plan.plan_name or plan.plan_id for plan in plans)
     return (
-        f"usage plan {names}",
+        f"usage plan {names} (per API key)",
         Throttle(
             None if None in rates else max(r for r in rates if r is not None),
             None if None in bursts else int(max(b for b in bursts if b is not None)),
@@ -90,59 +101,81 @@ def _usage_plan_level(target: RestMethodTarget) -> tuple[str, Throttle | None]:
     )
 
 
-def effective_throttle(target: RestMethodTarget | V2RouteTarget) -> EffectiveThrottle:
-    """The throttle API Gateway applies to the operation, in AWS precedence.
-
-    REST: the method's entry in the stage's methodSettings, else the stage default ``*/*``,
-    else, only when the method requires an API key, the usage plans bound to the API stage
-    (their per-method override first). HTTP/WebSocket: the route's settings, else the stage's
-    default route settings. Raises ``DataUnavailable`` when the usage plans are needed but were
-    not collected.
-    """
+def _stage_levels(target: RestMethodTarget | V2RouteTarget) -> list[tuple[str, Throttle | None]]:
+    """The stage's levels for the operation, most specific first."""
     if isinstance(target, V2RouteTarget):
         stage = target.stage
         route = stage.route_settings.get(target.route.route_key)
         default = stage.default_route_settings
-        return _resolve(
-            [
-                (f"route settings {target.route.route_key}", route.throttle if route else None),
-                ("stage default route settings", default.throttle if default else None),
-            ]
-        )
+        return [
+            (f"route settings {target.route.route_key}", route.throttle if route else None),
+            ("stage default route settings", default.throttle if default else None),
+        ]
     key = method_settings_key(target.resource.path, target.method.http_method)
     settings = {setting.key: setting.throttle for setting in target.stage.method_settings}
-    levels = [
-        (f"method settings {key}", settings.get(key)),
+    return [
+        (
+            f"the method setting for {target.method.http_method} {target.resource.path}",
+            settings.get(key),
+        ),
         ("stage default */*", settings.get("*/*")),
     ]
-    if target.method.api_key_required:
+
+
+def effective_throttle(
+    target: RestMethodTarget | V2RouteTarget, account: AccountSettings
+) -> EffectiveThrottle:
+    """The throttle a caller of the operation meets. Raises ``DataUnavailable`` when the usage
+    plans are needed but were not collected, or the account limits are unknown."""
+    levels = _stage_levels(target)
+    stage_rate = _first_set([(s, t.rate_limit) for s, t in levels if t is not None])
+    stage_burst = _first_set([(s, t.burst_limit) for s, t in levels if t is not None])
+    rate_candidates: list[tuple[str, float | None]] = [(stage_rate[1], stage_rate[0])]
+    burst_candidates: list[tuple[str, float | None]] = [(stage_burst[1], stage_burst[0])]
+    if isinstance(target, RestMethodTarget) and target.method.api_key_required:
         # Usage-plan throttles are enforced per API key, so they only ever apply to requests
         # that must carry one; a method without apiKeyRequired is not protected by them.
-        levels.append(_usage_plan_level(target))
-    return _resolve(levels)
+        plan_source, plan = _usage_plan_level(target)
+        if plan is not None:
+            rate_candidates.append((plan_source, plan.rate_limit))
+            burst_candidates.append((plan_source, plan.burst_limit))
+    account_rate = account.throttle.rate_limit
+    account_burst = account.throttle.burst_limit
+    if account_rate is None or account_burst is None:
+        raise DataUnavailable(f"GetAccount in {account.region} answered no throttleSettings")
+    rate, rate_source = _tightest([*rate_candidates, (ACCOUNT, account_rate)])
+    burst, burst_source = _tightest([*burst_candidates, (ACCOUNT, account_burst)])
+    return EffectiveThrottle(
+        rate_limit=float(rate),
+        burst_limit=int(burst),
+        rate_source=rate_source,
+        burst_source=burst_source,
+        account_rate_limit=float(account_rate),
+        account_burst_limit=int(account_burst),
+    )
 
 
 # --- Request validation ------------------------------------------------------------------------
 
-BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# Methods whose requests carry a body. ANY accepts every verb, bodies included.
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "ANY"})
 
 
-def request_validation(target: RestMethodTarget) -> str:
-    """What the method's request validator validates: ``NONE``, ``BODY``, ``PARAMETERS`` or
-    ``FULL``. Raises ``DataUnavailable`` if the API's validators were not collected."""
-    validator_id = target.method.request_validator_id
-    if validator_id is None:
-        return "NONE"
-    api = target.api
-    validators = require(
-        api.request_validators,
-        api.errors,
-        "GetRequestValidators",
-        f"the request validators of {api.name}",
-    )
-    validator = next((v for v in validators if v.id == validator_id), None)
+@dataclass(frozen=True)
+class Validation:
+    """What the gateway validates of an operation's requests, and what it lets through."""
+
+    validator: str  # NONE, BODY, PARAMETERS, FULL (REST); MODELS (WebSocket)
+    accepts: tuple[str, ...]  # "body", "parameters"
+    unvalidated: tuple[str, ...]  # each with its reason: "body (no request model ...)"
+
+
+def _rest_validator(target: RestMethodTarget) -> str:
+    """``NONE``, ``BODY``, ``PARAMETERS`` or ``FULL``: what the deployed method's validator
+    is set to validate."""
+    validator = target.definition.validator(target.method.request_validator_id)
     if validator is None:
-        return "NONE"  # AWS refuses dangling ids; an unknown one validates nothing
+        return "NONE"  # none attached (AWS refuses dangling ids)
     return {
         (True, True): "FULL",
         (True, False): "BODY",
@@ -151,24 +184,52 @@ def request_validation(target: RestMethodTarget) -> str:
     }[(validator.validate_request_body, validator.validate_request_parameters)]
 
 
-def accepted_inputs(target: RestMethodTarget) -> tuple[str, ...]:
-    """What a request to the method carries that a validator could check: ``body`` (POST, PUT,
-    PATCH or declared request models) and ``parameters`` (declared request parameters)."""
+def request_validation(target: RestMethodTarget | V2RouteTarget) -> Validation:
+    """What reaches the backend unvalidated.
+
+    REST (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-request-validation.html):
+    a body validator validates a body only against a request model for its content type, and
+    skips validation when no model matches, so a body validator on a method with no request
+    model validates nothing; a parameters validator checks only that parameters marked
+    required are present, so optional parameters are never validated.
+    WebSocket routes validate message bodies against ``RequestModels`` chosen by the route's
+    ``ModelSelectionExpression``
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-request-validation.html).
+    """
+    if isinstance(target, V2RouteTarget):
+        route = target.route
+        if route.route_key in ("$connect", "$disconnect"):
+            return Validation("NONE", (), ())  # no message body
+        validates = bool(route.request_models) and bool(route.model_selection_expression)
+        return Validation(
+            "MODELS" if validates else "NONE",
+            ("body",),
+            () if validates else ("body (the route has no request model to validate messages)",),
+        )
     method = target.method
-    inputs: list[str] = []
+    validator = _rest_validator(target)
+    accepts: list[str] = []
+    unvalidated: list[str] = []
     if method.http_method in BODY_METHODS or method.request_models:
-        inputs.append("body")
+        accepts.append("body")
+        if validator not in ("BODY", "FULL"):
+            unvalidated.append("body")
+        elif not method.request_models:
+            unvalidated.append(
+                "body (the validator checks bodies against a request model, and the method has "
+                "none, so AWS skips validation)"
+            )
     if method.request_parameters:
-        inputs.append("parameters")
-    return tuple(inputs)
-
-
-def unvalidated_inputs(target: RestMethodTarget) -> tuple[str, ...]:
-    """The accepted inputs the attached validator does not validate."""
-    validated = {
-        "NONE": (),
-        "BODY": ("body",),
-        "PARAMETERS": ("parameters",),
-        "FULL": ("body", "parameters"),
-    }[request_validation(target)]
-    return tuple(part for part in accepted_inputs(target) if part not in validated)
+        accepts.append("parameters")
+        optional = sorted(
+            name for name, required in method.request_parameters.items() if not required
+        )
+        if validator not in ("PARAMETERS", "FULL"):
+            unvalidated.append("parameters")
+        elif optional:
+            unvalidated.append(
+                "parameters (a parameters validator checks only required ones; optional: "
+                + ", ".join(optional)
+                + ")"
+            )
+    return Validation(validator, tuple(accepts), tuple(unvalidated))

@@ -99,10 +99,12 @@ class AccountBuilder:
         )
         return str(created["FunctionArn"])
 
-    def web_acl(self, name: str) -> str:
-        created = _client("wafv2", self.region).create_web_acl(
+    def web_acl(self, name: str, scope: str = "REGIONAL") -> str:
+        """A WAFv2 web ACL; ``scope="CLOUDFRONT"`` for a distribution (made in us-east-1)."""
+        region = "us-east-1" if scope == "CLOUDFRONT" else self.region
+        created = _client("wafv2", region).create_web_acl(
             Name=name,
-            Scope="REGIONAL",
+            Scope=scope,
             DefaultAction={"Allow": {}},
             VisibilityConfig={
                 "SampledRequestsEnabled": False,
@@ -112,13 +114,83 @@ class AccountBuilder:
         )
         return str(created["Summary"]["ARN"])
 
-    def request_count(self, dimensions: dict[str, str], count: float, days_ago: int = 2) -> None:
-        """Record ``count`` API Gateway requests for one stage, ``days_ago`` days back."""
+    def limits(self, rate: float, burst: int, cloudwatch_role_arn: str | None = None) -> None:
+        """The account's API Gateway throttle in this region (raised or lowered by AWS
+        Support in real accounts, so set directly in the emulator)."""
+        from collectors.demo.moto_shims import set_account_limits
+
+        set_account_limits(self.region, rate, burst, cloudwatch_role_arn)
+
+    def cloudfront_distribution(self, origin_domain: str, web_acl_arn: str | None) -> str:
+        """A CloudFront distribution in front of ``origin_domain``, with a web ACL or none."""
+        config: dict[str, Any] = {
+            "CallerReference": origin_domain,
+            "Comment": "",
+            "Enabled": True,
+            "Origins": {
+                "Quantity": 1,
+                "Items": [
+                    {
+                        "Id": "api",
+                        "DomainName": origin_domain,
+                        "CustomOriginConfig": {
+                            "HTTPPort": 80,
+                            "HTTPSPort": 443,
+                            "OriginProtocolPolicy": "https-only",
+                        },
+                    }
+                ],
+            },
+            "DefaultCacheBehavior": {
+                "TargetOriginId": "api",
+                "ViewerProtocolPolicy": "https-only",
+                "TrustedSigners": {"Enabled": False, "Quantity": 0},
+                "ForwardedValues": {"QueryString": True, "Cookies": {"Forward": "none"}},
+                "MinTTL": 0,
+            },
+        }
+        if web_acl_arn:
+            config["WebACLId"] = web_acl_arn
+        created = _client("cloudfront", "us-east-1").create_distribution(DistributionConfig=config)
+        return str(created["Distribution"]["Id"])
+
+    def custom_domain(self, name: str, mappings: list[tuple[str, str]]) -> str:
+        """A regional custom domain mapping ``(api id, stage)`` pairs (apigatewayv2, which
+        maps REST and HTTP APIs alike); returns its regional ``d-...`` domain name."""
+        client = _client("apigatewayv2", self.region)
+        created = client.create_domain_name(
+            DomainName=name,
+            DomainNameConfigurations=[
+                {
+                    "CertificateArn": f"arn:aws:acm:{self.region}:{ACCOUNT_ID}:certificate/demo",
+                    "EndpointType": "REGIONAL",
+                    "SecurityPolicy": "TLS_1_2",
+                }
+            ],
+        )
+        for index, (api_id, stage) in enumerate(mappings):
+            client.create_api_mapping(
+                DomainName=name,
+                ApiId=api_id,
+                Stage=stage,
+                ApiMappingKey="" if index == 0 else f"{stage}{index}",
+            )
+        configurations = created.get("DomainNameConfigurations") or [{}]
+        return str(configurations[0].get("ApiGatewayDomainName", name))
+
+    def request_count(
+        self,
+        dimensions: dict[str, str],
+        count: float,
+        days_ago: int = 2,
+        metric: str = "Count",
+    ) -> None:
+        """Record ``count`` of ``metric`` for one stage, ``days_ago`` days back."""
         _client("cloudwatch", self.region).put_metric_data(
             Namespace="AWS/ApiGateway",
             MetricData=[
                 {
-                    "MetricName": "Count",
+                    "MetricName": metric,
                     "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()],
                     "Value": count,
                     "Timestamp": datetime.now(UTC) - timedelta(days=days_ago),
@@ -136,6 +208,7 @@ class RestApiBuilder:
     tags: dict[str, str] = field(default_factory=dict)
     endpoint_type: str = "REGIONAL"
     policy: dict[str, Any] | None = None
+    disable_execute_api_endpoint: bool = False
     id: str = field(init=False)
     _resources: dict[str, str] = field(init=False, default_factory=dict)
     _deployment_id: str | None = field(init=False, default=None)
@@ -149,6 +222,8 @@ class RestApiBuilder:
         }
         if self.policy is not None:
             kwargs["policy"] = json.dumps(self.policy)
+        if self.disable_execute_api_endpoint:
+            kwargs["disableExecuteApiEndpoint"] = True
         created = self.client.create_rest_api(**kwargs)
         self.id = created["id"]
         self._resources["/"] = created["rootResourceId"]
@@ -218,6 +293,13 @@ class RestApiBuilder:
             integration["requestTemplates"] = request_templates
         self.client.put_integration(**integration)
 
+    def deploy(self, description: str = "") -> str:
+        """A new deployment of the current definition; stages made next serve it."""
+        self._deployment_id = str(
+            self.client.create_deployment(restApiId=self.id, description=description)["id"]
+        )
+        return self._deployment_id
+
     def cors_preflight(
         self, path: str, allow_origin: str = "'*'", status_code: str = "200"
     ) -> None:
@@ -277,7 +359,7 @@ class RestApiBuilder:
         """A deployed stage; ``rate``/``burst``/``caching`` are the ``*/*`` defaults and
         ``methods`` the per-method settings, keyed ``"GET /pets/{id}"``."""
         if self._deployment_id is None:
-            self._deployment_id = self.client.create_deployment(restApiId=self.id)["id"]
+            self.deploy()
         self.client.create_stage(
             restApiId=self.id,
             stageName=name,
@@ -360,6 +442,7 @@ class HttpApiBuilder:
     cors_origins: tuple[str, ...] | None = None
     cors_credentials: bool = False
     protocol: str = "HTTP"
+    disable_execute_api_endpoint: bool = False
     id: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -374,6 +457,10 @@ class HttpApiBuilder:
                 "AllowOrigins": list(self.cors_origins),
                 "AllowCredentials": self.cors_credentials,
             }
+        if self.protocol == "WEBSOCKET":
+            kwargs["RouteSelectionExpression"] = "$request.body.action"
+        if self.disable_execute_api_endpoint:
+            kwargs["DisableExecuteApiEndpoint"] = True
         self.id = self.client.create_api(**kwargs)["ApiId"]
 
     def lambda_integration(self, function_arn: str, timeout_ms: int | None = None) -> str:
@@ -404,7 +491,8 @@ class HttpApiBuilder:
         *,
         authorization: str = "NONE",
         authorizer_id: str | None = None,
-    ) -> None:
+        request_models: dict[str, str] | None = None,
+    ) -> str:
         kwargs: dict[str, Any] = {
             "ApiId": self.id,
             "RouteKey": route_key,
@@ -413,7 +501,28 @@ class HttpApiBuilder:
         }
         if authorizer_id:
             kwargs["AuthorizerId"] = authorizer_id
-        self.client.create_route(**kwargs)
+        if request_models:
+            kwargs["RequestModels"] = request_models
+            kwargs["ModelSelectionExpression"] = "$request.body.type"
+        return str(self.client.create_route(**kwargs)["RouteId"])
+
+    def update_route(
+        self, route_id: str, *, authorization: str, authorizer_id: str | None = None
+    ) -> None:
+        """Change a route's authorization in the current definition (not deployed)."""
+        kwargs: dict[str, Any] = {
+            "ApiId": self.id,
+            "RouteId": route_id,
+            "AuthorizationType": authorization,
+        }
+        if authorizer_id:
+            kwargs["AuthorizerId"] = authorizer_id
+        self.client.update_route(**kwargs)
+
+    def deploy(self) -> str:
+        """A deployment of the current definition (stages made without AutoDeploy serve the
+        latest one)."""
+        return str(self.client.create_deployment(ApiId=self.id)["DeploymentId"])
 
     def stage(
         self,
@@ -423,8 +532,16 @@ class HttpApiBuilder:
         burst: int | None = None,
         routes: dict[str, tuple[float, int]] | None = None,
         access_log_arn: str | None = None,
+        auto_deploy: bool = False,
+        deployment_id: str | None = None,
     ) -> None:
+        """A stage; without AutoDeploy it serves ``deployment_id``, else a new deployment of
+        the current definition (WebSocket APIs: always the current definition)."""
         kwargs: dict[str, Any] = {"ApiId": self.id, "StageName": name}
+        if auto_deploy:
+            kwargs["AutoDeploy"] = True
+        else:
+            kwargs["DeploymentId"] = deployment_id or self.deploy()
         if access_log_arn:
             kwargs["AccessLogSettings"] = {
                 "DestinationArn": access_log_arn,

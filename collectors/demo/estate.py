@@ -2,8 +2,10 @@
 
 It is built to show every check both passing and failing, and the scope rules at work:
 APIs excluded by each tag, stages that are not production or staging, a PRIVATE API pinned to
-a VPC endpoint, Lambda functions with short and long timeouts, a WAF web ACL on one stage,
-usage plans, CORS preflights answering ``'*'``, caching and tracing on some stages.
+a VPC endpoint, Lambda functions with short and long timeouts, a WAF web ACL on one stage and
+another in front of an HTTP API through CloudFront, usage plans, CORS preflights answering
+``'*'``, caching and tracing on some stages, and a production stage still serving an old,
+unauthenticated deployment after the authorizer was added but never deployed.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ def build_demo_estate() -> None:
     _petstore()
     _partner_private()
     _reports()
+    _inventory_undeployed_fix()
     _excluded_rest_apis()
     _checkout_http()
     _notifications_http()
@@ -185,6 +188,25 @@ def _reports() -> None:
     account.request_count({"ApiName": api.name, "Stage": "live"}, 40)
 
 
+def _inventory_undeployed_fix() -> None:
+    """An authorizer added to GET /items in the console and deployed to staging only: prod
+    still serves the deployment where the method is open to anyone."""
+    account = AccountBuilder("us-east-1")
+    items_fn = account.lambda_function("inventory-items", timeout_seconds=10)
+    authorizer_fn = account.lambda_function("inventory-authorizer", timeout_seconds=5)
+    api = RestApiBuilder("inventory-api", tags={"team": "stock"})
+    api.method("GET", "/items", lambda_arn=items_fn)
+    api.deploy("first release")
+    api.stage("prod", tracing=True, rate=100, burst=50, web_acl_arn=account.web_acl("stock-acl"))
+    token = api.authorizer("stock-token", authorizer_fn)
+    # the method redefined with the authorizer (a method is replaced whole, as PutMethod does)
+    api.method("GET", "/items", authorization="CUSTOM", authorizer_id=token, lambda_arn=items_fn)
+    api.deploy("GET /items behind stock-token")
+    api.stage("staging", tracing=True, rate=100, burst=50)
+    account.request_count({"ApiName": api.name, "Stage": "prod"}, 120_000)
+    account.request_count({"ApiName": api.name, "Stage": "staging"}, 3_000)
+
+
 def _excluded_rest_apis() -> None:
     """Out of scope by tag: one ``Internal=true``, one ``ExcludeFromAudit=TRUE``."""
     internal = RestApiBuilder("orders-internal-gw", tags={"Internal": "true"})
@@ -220,14 +242,22 @@ def _notifications_http() -> None:
     """A second region: a tidy HTTP API, and an excluded one beside it."""
     account = AccountBuilder("eu-west-1")
     notify_fn = account.lambda_function("notify-send", timeout_seconds=5)
+    # eu-west-1's account limit was lowered for this account
+    account.limits(rate=2_000, burst=1_000)
     api = HttpApiBuilder(
-        "notifications-http", region="eu-west-1", cors_origins=("https://app.example.com",)
+        "notifications-http",
+        region="eu-west-1",
+        cors_origins=("https://app.example.com",),
+        disable_execute_api_endpoint=True,
     )
     jwt = api.jwt_authorizer("cognito-jwt")
     send = api.lambda_integration(notify_fn, timeout_ms=10_000)
     api.route("POST /notify", send, authorization="JWT", authorizer_id=jwt)
     api.route("GET /status", send, authorization="AWS_IAM")
     api.stage("prod-eu-1", rate=100, burst=50)
+    # the only way in: a custom domain behind CloudFront with a web ACL
+    origin = account.custom_domain("notify.example.com", [(api.id, "prod-eu-1")])
+    account.cloudfront_distribution(origin, account.web_acl("notify-edge", scope="CLOUDFRONT"))
     account.request_count({"ApiId": api.id, "Stage": "prod-eu-1"}, 75_000)
     sandbox = HttpApiBuilder("sandbox-http", region="eu-west-1", tags={"ExcludeFromAudit": "true"})
     sandbox.route("GET /ping", sandbox.lambda_integration(notify_fn))

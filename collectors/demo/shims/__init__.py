@@ -1,0 +1,23 @@
+"""Fill gaps in moto so the emulated estate answers the calls real AWS answers.
+
+One module per service, each built on moto's own backend objects (the only state added is
+the deployment snapshots, hung on moto's objects): ``apigateway`` (REST deployments that
+freeze the API, GetDeployment ``embed=apisummary``, GetExport of the deployment a stage
+serves, GetAccount), ``apigatewayv2`` (deployments, stages serving them, AutoDeploy,
+ExportApi, GetAuthorizers) and ``domains`` (custom domain names as AWS lists them).
+CloudFront's ListDistributions already answers WebACLId, Aliases and Origins: no shim.
+"""
+
+from __future__ import annotations
+
+from collectors.demo.shims import apigateway, apigatewayv2, domains
+from collectors.demo.shims.apigateway import set_account_limits
+
+__all__ = ["install", "set_account_limits"]
+
+
+def install() -> None:
+    """Idempotent; safe to call from every process that emulates AWS with moto."""
+    apigateway.install()
+    apigatewayv2.install()
+    domains.install()

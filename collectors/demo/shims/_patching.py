@@ -1,0 +1,63 @@
+"""How the shims attach to moto: wrap a method, define a handler, route a URL; all idempotent.
+
+Each function marks what it installs, so installing twice (every process, every
+``emulated_aws``) changes nothing the second time. Everything installed works on moto's own
+backend objects; the only state the shims add is what they hang on those objects (the
+deployment snapshots), so it lives and dies with moto's backends.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import moto.apigateway.urls as apigateway_urls
+import moto.apigatewayv2.urls as apigatewayv2_urls
+
+_MARK = "_apigw_audit_shim"
+
+Function = Callable[..., Any]
+
+
+def _marked(function: Function) -> Function:
+    setattr(function, _MARK, True)
+    return function
+
+
+def is_installed(owner: Any, name: str) -> bool:
+    return bool(getattr(getattr(owner, name, None), _MARK, False))
+
+
+def wrap(owner: Any, name: str, make: Callable[[Function], Function]) -> None:
+    """Replace ``owner.name`` by ``make(original)``, once."""
+    if not is_installed(owner, name):
+        setattr(owner, name, _marked(make(getattr(owner, name))))
+
+
+def define(owner: Any, name: str, function: Function) -> None:
+    """Set ``owner.name`` (a response handler moto lacks or answers wrongly), once."""
+    if not is_installed(owner, name):
+        setattr(owner, name, _marked(function))
+
+
+def route(pattern: str, handler: Function) -> None:
+    """Serve ``pattern`` (moto's ``{0}/path$`` form) with ``handler``.
+
+    API Gateway v1 and v2 share a host, so moto routes both through the apigateway backend's
+    URL table, which copied v2's at import: a v2 path goes into both tables.
+    """
+    for table in (apigateway_urls.url_paths, apigatewayv2_urls.url_paths):
+        table.setdefault(pattern, handler)
+
+
+def json_copy(value: Any) -> Any:
+    """A detached, JSON-shaped copy: what a snapshot keeps of moto's live objects."""
+    return json.loads(json.dumps(value))
+
+
+def querystring_value(querystring: dict[str, Any], name: str) -> str | None:
+    values = querystring.get(name)
+    if isinstance(values, list):
+        return str(values[0]) if values else None
+    return None if values is None else str(values)

@@ -1,0 +1,106 @@
+"""Parse what an HTTP API stage serves: ExportApi of the stage (OpenAPI 3.0 with extensions).
+
+``ExportApi`` with ``StageName`` exports the definition the stage's deployment froze
+(https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-export.html). It has
+no route, integration or authorizer ids: integrations are inline in each operation
+(``x-amazon-apigateway-integration``) and authorizers are security schemes by name. In the
+resulting ``V2Definition`` a route's id and its integration's id are the route key, and an
+authorizer's id is its name. AWS exports HTTP APIs only; WebSocket APIs are judged on their
+current definition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from collectors.model import CorsConfiguration, V2Authorizer, V2Definition, V2Integration, V2Route
+from collectors.rest_export import ANY_METHOD
+
+_SIGV4 = "sigv4"
+
+
+def _route_key(path: str, operation_key: str) -> str | None:
+    if path == "$default":
+        return "$default" if operation_key == ANY_METHOD else None
+    if operation_key == ANY_METHOD:
+        return f"ANY {path}"
+    if operation_key.startswith("x-") or operation_key in ("parameters", "summary", "servers"):
+        return None
+    return f"{operation_key.upper()} {path}"
+
+
+def _cors(raw: Mapping[str, Any] | None) -> CorsConfiguration | None:
+    if raw is None:
+        return None
+    return CorsConfiguration(
+        allow_origins=tuple(raw.get("allowOrigins") or ()),
+        allow_credentials=bool(raw.get("allowCredentials", False)),
+        allow_methods=tuple(raw.get("allowMethods") or ()),
+        allow_headers=tuple(raw.get("allowHeaders") or ()),
+        expose_headers=tuple(raw.get("exposeHeaders") or ()),
+        max_age=raw.get("maxAge"),
+    )
+
+
+def _authorization(
+    operation: Mapping[str, Any], authorizers: Mapping[str, V2Authorizer]
+) -> tuple[str, str | None]:
+    """(AuthorizationType, authorizer name) from the operation's security requirements."""
+    for requirement in operation.get("security") or ():
+        for scheme in requirement:
+            if scheme == _SIGV4:
+                return "AWS_IAM", None
+            authorizer = authorizers.get(scheme)
+            if authorizer is not None:
+                return ("JWT" if authorizer.type == "JWT" else "CUSTOM"), authorizer.id
+    return "NONE", None
+
+
+def parse_deployed_v2_definition(export: Mapping[str, Any]) -> V2Definition:
+    schemes = (export.get("components") or {}).get("securitySchemes") or {}
+    authorizers = {
+        name: V2Authorizer(id=name, name=name, type=str(extension.get("type", "")).upper())
+        for name, scheme in schemes.items()
+        if (extension := scheme.get("x-amazon-apigateway-authorizer")) is not None
+    }
+    routes: list[V2Route] = []
+    integrations: list[V2Integration] = []
+    for path, operations in (export.get("paths") or {}).items():
+        for operation_key, operation in (operations or {}).items():
+            route_key = _route_key(path, operation_key)
+            if route_key is None or not isinstance(operation, Mapping):
+                continue
+            authorization_type, authorizer_id = _authorization(operation, authorizers)
+            raw = operation.get("x-amazon-apigateway-integration")
+            if raw is not None:
+                integrations.append(
+                    V2Integration(
+                        id=route_key,
+                        type=str(raw.get("type", "")).upper(),
+                        uri=raw.get("uri"),
+                        timeout_ms=raw.get("timeoutInMillis"),
+                        connection_type=raw.get("connectionType"),
+                        payload_format_version=raw.get("payloadFormatVersion"),
+                        subtype=raw.get("integrationSubtype"),
+                    )
+                )
+            routes.append(
+                V2Route(
+                    id=route_key,
+                    route_key=route_key,
+                    authorization_type=authorization_type,
+                    authorizer_id=authorizer_id,
+                    api_key_required=False,  # HTTP APIs have no API keys
+                    target=f"integrations/{route_key}" if raw is not None else None,
+                    model_selection_expression=None,
+                    request_models={},
+                    request_parameters={},
+                )
+            )
+    return V2Definition(
+        routes=tuple(sorted(routes, key=lambda r: r.route_key)),
+        integrations=tuple(sorted(integrations, key=lambda i: i.id)),
+        authorizers=tuple(authorizers[name] for name in sorted(authorizers)),
+        cors=_cors(export.get("x-amazon-apigateway-cors")),
+    )

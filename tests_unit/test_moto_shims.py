@@ -1,0 +1,837 @@
+"""The emulated AWS answers deployments, exports and the account as real AWS does.
+
+Each test builds a small API with plain boto3 clients in the emulated account (the ``aws``
+fixture: ``emulated_aws()``), deploys it, changes it without redeploying, and checks that what
+a stage serves is the deployment, not the current API.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+import yaml
+from botocore.exceptions import ClientError
+
+from collectors.demo import moto_shims
+
+REGION = "us-east-1"
+FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:pets"
+LAMBDA_URI = f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{FUNCTION}/invocations"
+ANY_METHOD = "x-amazon-apigateway-any-method"
+
+
+def _client(service: str, region: str = REGION) -> Any:
+    return boto3.client(service, region_name=region)
+
+
+def _keys(value: Any) -> Iterator[str]:
+    """Every key of a JSON document, at any depth."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _keys(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _keys(item)
+
+
+def _error_code(error: pytest.ExceptionInfo[ClientError]) -> str:
+    return str(error.value.response["Error"]["Code"])
+
+
+# --- REST APIs (apigateway) ------------------------------------------------------------------
+
+
+class RestApi:
+    """A REST API built with plain apigateway calls."""
+
+    def __init__(self, name: str = "pets") -> None:
+        self.client = _client("apigateway")
+        created = self.client.create_rest_api(name=name)
+        self.id: str = created["id"]
+        self.resources = {"/": created["rootResourceId"]}
+
+    def resource(self, path: str) -> str:
+        if path not in self.resources:
+            parent, _, part = path.rpartition("/")
+            self.resources[path] = self.client.create_resource(
+                restApiId=self.id, parentId=self.resource(parent or "/"), pathPart=part
+            )["id"]
+        return self.resources[path]
+
+    def method(self, verb: str, path: str, timeout_ms: int = 29_000, **method: Any) -> None:
+        ids = {"restApiId": self.id, "resourceId": self.resource(path), "httpMethod": verb}
+        method.setdefault("authorizationType", "NONE")
+        self.client.put_method(**ids, **method)
+        self.client.put_integration(
+            **ids,
+            type="AWS_PROXY",
+            integrationHttpMethod="POST",
+            uri=LAMBDA_URI,
+            timeoutInMillis=timeout_ms,
+        )
+
+    def authorizer(self, name: str) -> str:
+        return str(
+            self.client.create_authorizer(
+                restApiId=self.id,
+                name=name,
+                type="TOKEN",
+                authorizerUri=LAMBDA_URI,
+                identitySource="method.request.header.Authorization",
+            )["id"]
+        )
+
+    def deploy(self, stage: str | None = None) -> str:
+        kwargs = {"stageName": stage} if stage else {}
+        return str(self.client.create_deployment(restApiId=self.id, **kwargs)["id"])
+
+    def stage(self, name: str, deployment_id: str) -> None:
+        self.client.create_stage(restApiId=self.id, stageName=name, deploymentId=deployment_id)
+
+    def point(self, stage: str, deployment_id: str) -> None:
+        self.client.update_stage(
+            restApiId=self.id,
+            stageName=stage,
+            patchOperations=[{"op": "replace", "path": "/deploymentId", "value": deployment_id}],
+        )
+
+    def export(self, stage: str, export_type: str = "oas30", **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("parameters", {"extensions": "apigateway"})
+        response = self.client.get_export(
+            restApiId=self.id, stageName=stage, exportType=export_type, **kwargs
+        )
+        document: dict[str, Any] = json.loads(response["body"].read())
+        return document
+
+    def summary(self, deployment_id: str) -> dict[str, Any]:
+        deployment = self.client.get_deployment(
+            restApiId=self.id, deploymentId=deployment_id, embed=["apisummary"]
+        )
+        summary: dict[str, Any] = deployment["apiSummary"]
+        return summary
+
+
+def _get_pets(document: dict[str, Any]) -> dict[str, Any]:
+    operation: dict[str, Any] = document["paths"]["/pets"]["get"]
+    return operation
+
+
+def test_rest_export_answers_the_deployment_the_stage_serves_not_later_changes(
+    aws: None,
+) -> None:
+    api = RestApi()
+    api.method("GET", "/pets", timeout_ms=10_000)
+    api.stage("prod", api.deploy())
+    authorizer = api.authorizer("token-auth")
+    api.method(  # changed, not redeployed: an authorizer and a longer timeout
+        "GET", "/pets", timeout_ms=29_000, authorizationType="CUSTOM", authorizerId=authorizer
+    )
+
+    operation = _get_pets(api.export("prod"))
+
+    assert "security" not in operation
+    assert operation["x-amazon-apigateway-integration"]["timeoutInMillis"] == 10_000
+    assert "token-auth" not in api.export("prod")["components"]["securitySchemes"]
+
+
+def test_rest_stage_serves_a_new_deployment_once_update_stage_points_it_there(aws: None) -> None:
+    api = RestApi()
+    api.method("GET", "/pets", timeout_ms=10_000)
+    first = api.deploy()
+    api.stage("prod", first)
+    authorizer = api.authorizer("token-auth")
+    api.method(
+        "GET", "/pets", timeout_ms=29_000, authorizationType="CUSTOM", authorizerId=authorizer
+    )
+    second = api.deploy()
+    assert _get_pets(api.export("prod"))["x-amazon-apigateway-integration"]["timeoutInMillis"] == (
+        10_000
+    )
+
+    api.point("prod", second)
+
+    operation = _get_pets(api.export("prod"))
+    assert operation["security"] == [{"token-auth": []}]
+    assert operation["x-amazon-apigateway-integration"]["timeoutInMillis"] == 29_000
+    assert api.summary(first)["/pets"]["GET"]["authorizationType"] == "NONE"
+    assert api.summary(second)["/pets"]["GET"]["authorizationType"] == "CUSTOM"
+
+
+def test_rest_deployment_has_an_api_summary_only_when_embedded(aws: None) -> None:
+    api = RestApi()
+    api.method("GET", "/pets", apiKeyRequired=True)
+    api.method("ANY", "/", authorizationType="AWS_IAM")
+    deployment_id = api.deploy()
+    api.method("POST", "/pets")  # not deployed
+
+    plain = api.client.get_deployment(restApiId=api.id, deploymentId=deployment_id)
+
+    assert "apiSummary" not in plain
+    assert plain["id"] == deployment_id
+    assert api.summary(deployment_id) == {
+        "/": {"ANY": {"authorizationType": "AWS_IAM", "apiKeyRequired": False}},
+        "/pets": {"GET": {"authorizationType": "NONE", "apiKeyRequired": True}},
+    }
+
+
+def test_rest_deployment_that_does_not_exist_is_not_found(aws: None) -> None:
+    api = RestApi()
+    with pytest.raises(ClientError) as error:
+        api.client.get_deployment(restApiId=api.id, deploymentId="nope")
+    assert _error_code(error) == "NotFoundException"
+
+
+def test_rest_create_deployment_on_an_existing_stage_moves_it_and_keeps_its_settings(
+    aws: None,
+) -> None:
+    api = RestApi()
+    api.method("GET", "/pets", timeout_ms=10_000)
+    api.stage("prod", api.deploy())
+    api.client.update_stage(
+        restApiId=api.id,
+        stageName="prod",
+        patchOperations=[{"op": "replace", "path": "/tracingEnabled", "value": "true"}],
+    )
+    api.method("GET", "/pets", timeout_ms=20_000)
+
+    second = api.deploy(stage="prod")
+
+    stage = api.client.get_stage(restApiId=api.id, stageName="prod")
+    assert (stage["deploymentId"], stage["tracingEnabled"]) == (second, True)
+    integration = _get_pets(api.export("prod"))["x-amazon-apigateway-integration"]
+    assert integration["timeoutInMillis"] == 20_000
+
+
+def test_rest_export_of_a_stage_that_does_not_exist_is_not_found(aws: None) -> None:
+    api = RestApi()
+    api.method("GET", "/pets")
+    api.stage("prod", api.deploy())
+    with pytest.raises(ClientError) as error:
+        api.export("nope")
+    assert _error_code(error) == "NotFoundException"
+
+
+def test_rest_export_carries_the_contracted_definition_with_apigateway_extensions(
+    aws: None,
+) -> None:
+    api = RestApi()
+    client = api.client
+    authorizer = api.authorizer("token-auth")
+    validator = client.create_request_validator(
+        restApiId=api.id, name="all", validateRequestBody=True, validateRequestParameters=True
+    )["id"]
+    client.create_model(
+        restApiId=api.id,
+        name="Pet",
+        contentType="application/json",
+        schema=json.dumps({"$schema": "http://json-schema.org/draft-04/schema#", "type": "object"}),
+    )
+    api.method(
+        "GET",
+        "/pets",
+        apiKeyRequired=True,
+        requestValidatorId=validator,
+        requestParameters={"method.request.querystring.limit": False},
+    )
+    api.method(
+        "PUT",
+        "/pets/{id}",
+        authorizationType="CUSTOM",
+        authorizerId=authorizer,
+        requestParameters={"method.request.path.id": True},
+        requestModels={"application/json": "Pet"},
+    )
+    api.method("DELETE", "/pets/{id}", authorizationType="AWS_IAM")
+    options = {"restApiId": api.id, "resourceId": api.resource("/pets"), "httpMethod": "OPTIONS"}
+    header = "method.response.header.Access-Control-Allow-Origin"
+    client.put_method(**options, authorizationType="NONE")
+    client.put_integration(
+        **options, type="MOCK", requestTemplates={"application/json": '{"statusCode": 200}'}
+    )
+    client.put_method_response(**options, statusCode="204", responseParameters={header: False})
+    client.put_integration_response(
+        **options, statusCode="204", selectionPattern="", responseParameters={header: "'*'"}
+    )
+    client.put_gateway_response(
+        restApiId=api.id,
+        responseType="DEFAULT_4XX",
+        statusCode="400",
+        responseParameters={"gatewayresponse.header.Access-Control-Allow-Origin": "'*'"},
+    )
+    api.stage("prod", api.deploy())
+
+    response = client.get_export(
+        restApiId=api.id,
+        stageName="prod",
+        exportType="oas30",
+        parameters={"extensions": "apigateway"},
+        accepts="application/json",
+    )
+    document = json.loads(response["body"].read())
+
+    assert response["contentType"] == "application/json"
+    assert response["contentDisposition"].startswith('attachment; filename="')
+    assert document["openapi"] == "3.0.1"
+    assert document["info"]["title"] == "pets"
+    assert document["servers"] == [
+        {
+            "url": f"https://{api.id}.execute-api.{REGION}.amazonaws.com/{{basePath}}",
+            "variables": {"basePath": {"default": "prod"}},
+        }
+    ]
+    get_pets = document["paths"]["/pets"]["get"]
+    assert get_pets["parameters"] == [
+        {"name": "limit", "in": "query", "required": False, "schema": {"type": "string"}}
+    ]
+    assert get_pets["security"] == [{"api_key": []}]
+    assert get_pets["x-amazon-apigateway-request-validator"] == "all"
+    assert get_pets["x-amazon-apigateway-integration"] == {
+        "type": "aws_proxy",
+        "httpMethod": "POST",
+        "uri": LAMBDA_URI,
+        "connectionType": "INTERNET",
+        "passthroughBehavior": "when_no_match",
+        "timeoutInMillis": 29_000,
+    }
+    put_pet = document["paths"]["/pets/{id}"]["put"]
+    assert put_pet["parameters"] == [
+        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+    ]
+    assert put_pet["requestBody"] == {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}},
+        "required": True,
+    }
+    assert put_pet["security"] == [{"token-auth": []}]
+    assert "x-amazon-apigateway-request-validator" not in put_pet
+    assert document["paths"]["/pets/{id}"]["delete"]["security"] == [{"sigv4": []}]
+    preflight = document["paths"]["/pets"]["options"]
+    assert preflight["responses"]["204"]["headers"] == {
+        "Access-Control-Allow-Origin": {"schema": {"type": "string"}}
+    }
+    assert preflight["x-amazon-apigateway-integration"]["type"] == "mock"
+    assert preflight["x-amazon-apigateway-integration"]["requestTemplates"] == {
+        "application/json": '{"statusCode": 200}'
+    }
+    assert preflight["x-amazon-apigateway-integration"]["responses"] == {
+        "default": {"statusCode": "204", "responseParameters": {header: "'*'"}}
+    }
+    assert document["components"]["schemas"] == {"Pet": {"type": "object"}}
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["api_key"] == {"type": "apiKey", "name": "x-api-key", "in": "header"}
+    assert schemes["sigv4"]["x-amazon-apigateway-authtype"] == "awsSigv4"
+    assert schemes["token-auth"] == {
+        "type": "apiKey",
+        "name": "Authorization",
+        "in": "header",
+        "x-amazon-apigateway-authtype": "custom",
+        "x-amazon-apigateway-authorizer": {
+            "type": "token",
+            "authorizerUri": LAMBDA_URI,
+            "identitySource": "method.request.header.Authorization",
+            "authorizerResultTtlInSeconds": 300,
+        },
+    }
+    assert document["x-amazon-apigateway-gateway-responses"] == {
+        "DEFAULT_4XX": {
+            "statusCode": "400",
+            "responseParameters": {"gatewayresponse.header.Access-Control-Allow-Origin": "'*'"},
+        }
+    }
+    assert document["x-amazon-apigateway-request-validators"] == {
+        "all": {"validateRequestBody": True, "validateRequestParameters": True}
+    }
+
+
+def test_rest_export_refers_to_the_built_in_empty_model_and_defines_it(aws: None) -> None:
+    api = RestApi()
+    api.method("POST", "/pets", requestModels={"application/json": "Empty"})
+    api.stage("prod", api.deploy())
+
+    document = api.export("prod")
+
+    assert document["components"]["schemas"] == {
+        "Empty": {"title": "Empty Schema", "type": "object"}
+    }
+
+
+def test_rest_export_without_extensions_has_no_amazon_keys(aws: None) -> None:
+    api = RestApi()
+    authorizer = api.authorizer("token-auth")
+    api.method("GET", "/pets", authorizationType="CUSTOM", authorizerId=authorizer)
+    api.method("ANY", "/", authorizationType="AWS_IAM")
+    api.stage("prod", api.deploy())
+
+    document = api.export("prod", parameters={})
+
+    assert not [key for key in _keys(document) if key.startswith("x-amazon-apigateway")]
+    assert _get_pets(document)["security"] == [{"token-auth": []}]
+    assert "/" not in document["paths"]  # its only method is ANY, an extension
+
+
+def test_rest_export_with_integrations_only_has_no_authorizer_extensions(aws: None) -> None:
+    api = RestApi()
+    authorizer = api.authorizer("token-auth")
+    api.method("GET", "/pets", authorizationType="CUSTOM", authorizerId=authorizer)
+    api.stage("prod", api.deploy())
+
+    document = api.export("prod", parameters={"extensions": "integrations"})
+
+    assert "x-amazon-apigateway-integration" in _get_pets(document)
+    assert "x-amazon-apigateway-authorizer" not in set(_keys(document))
+
+
+def test_rest_swagger_and_yaml_exports_answer_the_deployed_definition_too(aws: None) -> None:
+    api = RestApi()
+    api.method("GET", "/pets", timeout_ms=10_000)
+    api.stage("prod", api.deploy())
+    api.method("GET", "/pets", timeout_ms=20_000)
+
+    swagger = api.export("prod", export_type="swagger")
+    response = api.client.get_export(
+        restApiId=api.id,
+        stageName="prod",
+        exportType="oas30",
+        parameters={"extensions": "apigateway"},
+        accepts="application/yaml",
+    )
+    from_yaml = yaml.safe_load(response["body"].read())
+
+    assert (swagger["swagger"], swagger["basePath"]) == ("2.0", "/prod")
+    assert _get_pets(swagger)["x-amazon-apigateway-integration"]["timeoutInMillis"] == 10_000
+    assert response["contentType"] == "application/yaml"
+    assert _get_pets(from_yaml)["x-amazon-apigateway-integration"]["timeoutInMillis"] == 10_000
+
+
+def test_rest_cloudformation_deployment_is_snapshotted_like_any_other(aws: None) -> None:
+    template = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Resources": {
+            "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "cfn-pets"}},
+            "Pets": {
+                "Type": "AWS::ApiGateway::Resource",
+                "Properties": {
+                    "RestApiId": {"Ref": "Api"},
+                    "ParentId": {"Fn::GetAtt": ["Api", "RootResourceId"]},
+                    "PathPart": "pets",
+                },
+            },
+            "GetPets": {
+                "Type": "AWS::ApiGateway::Method",
+                "Properties": {
+                    "RestApiId": {"Ref": "Api"},
+                    "ResourceId": {"Ref": "Pets"},
+                    "HttpMethod": "GET",
+                    "AuthorizationType": "NONE",
+                    "Integration": {
+                        "Type": "AWS_PROXY",
+                        "IntegrationHttpMethod": "POST",
+                        "Uri": LAMBDA_URI,
+                    },
+                },
+            },
+            "Deployment": {
+                "Type": "AWS::ApiGateway::Deployment",
+                "DependsOn": "GetPets",
+                "Properties": {"RestApiId": {"Ref": "Api"}, "StageName": "prod"},
+            },
+        },
+    }
+    _client("cloudformation").create_stack(StackName="pets", TemplateBody=json.dumps(template))
+    apigateway = _client("apigateway")
+    (api,) = apigateway.get_rest_apis()["items"]
+    pets = next(
+        r
+        for r in apigateway.get_resources(restApiId=api["id"])["items"]
+        if r.get("pathPart") == "pets"
+    )
+    apigateway.put_method(
+        restApiId=api["id"], resourceId=pets["id"], httpMethod="POST", authorizationType="NONE"
+    )  # after the stack's deployment
+
+    deployment_id = apigateway.get_stage(restApiId=api["id"], stageName="prod")["deploymentId"]
+    deployment = apigateway.get_deployment(
+        restApiId=api["id"], deploymentId=deployment_id, embed=["apisummary"]
+    )
+
+    assert deployment["apiSummary"] == {
+        "/pets": {"GET": {"authorizationType": "NONE", "apiKeyRequired": False}}
+    }
+
+
+# --- HTTP and WebSocket APIs (apigatewayv2) --------------------------------------------------
+
+
+class HttpApi:
+    """An HTTP API built with plain apigatewayv2 calls."""
+
+    def __init__(self, name: str = "checkout", **kwargs: Any) -> None:
+        self.client = _client("apigatewayv2")
+        self.id: str = self.client.create_api(Name=name, ProtocolType="HTTP", **kwargs)["ApiId"]
+        self.integration: str = self.client.create_integration(
+            ApiId=self.id,
+            IntegrationType="AWS_PROXY",
+            IntegrationUri=FUNCTION,
+            PayloadFormatVersion="2.0",
+            TimeoutInMillis=10_000,
+        )["IntegrationId"]
+
+    def route(self, route_key: str, **kwargs: Any) -> str:
+        return str(
+            self.client.create_route(
+                ApiId=self.id,
+                RouteKey=route_key,
+                Target=f"integrations/{self.integration}",
+                **kwargs,
+            )["RouteId"]
+        )
+
+    def jwt(self, name: str = "cognito-jwt") -> str:
+        return str(
+            self.client.create_authorizer(
+                ApiId=self.id,
+                AuthorizerType="JWT",
+                IdentitySource=["$request.header.Authorization"],
+                Name=name,
+                JwtConfiguration={"Audience": ["app"], "Issuer": "https://issuer.example.com"},
+            )["AuthorizerId"]
+        )
+
+    def deploy(self, **kwargs: Any) -> str:
+        return str(self.client.create_deployment(ApiId=self.id, **kwargs)["DeploymentId"])
+
+    def export(self, stage: str | None = None, extensions: bool = True) -> dict[str, Any]:
+        kwargs = {"StageName": stage} if stage is not None else {}
+        response = self.client.export_api(
+            ApiId=self.id,
+            Specification="OAS30",
+            OutputType="JSON",
+            IncludeExtensions=extensions,
+            **kwargs,
+        )
+        document: dict[str, Any] = json.loads(response["body"].read())
+        return document
+
+    def stage(self, name: str) -> dict[str, Any]:
+        stage: dict[str, Any] = self.client.get_stage(ApiId=self.id, StageName=name)
+        return stage
+
+
+def _get_cart(document: dict[str, Any]) -> dict[str, Any]:
+    operation: dict[str, Any] = document["paths"]["/cart"]["get"]
+    return operation
+
+
+def _change_get_cart(api: HttpApi, route_id: str) -> None:
+    """Add a JWT authorizer to GET /cart and lengthen its integration's timeout."""
+    api.client.update_route(
+        ApiId=api.id, RouteId=route_id, AuthorizationType="JWT", AuthorizerId=api.jwt()
+    )
+    api.client.update_integration(
+        ApiId=api.id, IntegrationId=api.integration, TimeoutInMillis=30_000
+    )
+
+
+def test_http_export_of_a_stage_answers_its_deployment_not_later_changes(aws: None) -> None:
+    api = HttpApi()
+    route_id = api.route("GET /cart")
+    api.client.create_stage(ApiId=api.id, StageName="prod", DeploymentId=api.deploy())
+    _change_get_cart(api, route_id)
+
+    deployed = _get_cart(api.export("prod"))
+    latest = _get_cart(api.export())
+
+    assert "security" not in deployed
+    assert deployed["x-amazon-apigateway-integration"]["timeoutInMillis"] == 10_000
+    assert latest["security"] == [{"cognito-jwt": []}]
+    assert latest["x-amazon-apigateway-integration"]["timeoutInMillis"] == 30_000
+
+
+def test_http_stage_serves_a_new_deployment_once_update_stage_points_it_there(aws: None) -> None:
+    api = HttpApi()
+    route_id = api.route("GET /cart")
+    first = api.deploy()
+    api.client.create_stage(ApiId=api.id, StageName="prod", DeploymentId=first)
+    _change_get_cart(api, route_id)
+    second = api.deploy(Description="with jwt")
+
+    updated = api.client.update_stage(ApiId=api.id, StageName="prod", DeploymentId=second)
+
+    assert updated["DeploymentId"] == second
+    assert api.stage("prod")["DeploymentId"] == second
+    assert _get_cart(api.export("prod"))["security"] == [{"cognito-jwt": []}]
+
+
+def test_http_create_deployment_with_a_stage_name_points_that_stage_at_it(aws: None) -> None:
+    api = HttpApi()
+    route_id = api.route("GET /cart")
+    api.client.create_stage(ApiId=api.id, StageName="prod", DeploymentId=api.deploy())
+    _change_get_cart(api, route_id)
+
+    second = api.deploy(StageName="prod")
+
+    assert api.stage("prod")["DeploymentId"] == second
+    assert _get_cart(api.export("prod"))["security"] == [{"cognito-jwt": []}]
+
+
+def test_http_auto_deploy_stage_serves_the_current_definition_through_auto_deployments(
+    aws: None,
+) -> None:
+    api = HttpApi()
+    route_id = api.route("GET /cart")
+    created = api.client.create_stage(ApiId=api.id, StageName="prod", AutoDeploy=True)
+    first = api.stage("prod")["DeploymentId"]
+    _change_get_cart(api, route_id)
+
+    exported = _get_cart(api.export("prod"))
+    stage = api.stage("prod")
+    deployment = api.client.get_deployment(ApiId=api.id, DeploymentId=stage["DeploymentId"])
+
+    assert created["AutoDeploy"] is True
+    assert stage["AutoDeploy"] is True
+    assert exported["security"] == [{"cognito-jwt": []}]
+    assert stage["DeploymentId"] != first
+    assert deployment["AutoDeployed"] is True
+
+
+def test_http_deployments_answer_botocore_deployment_shape(aws: None) -> None:
+    api = HttpApi()
+    api.route("GET /cart")
+    deployment_id = api.deploy(Description="first")
+
+    deployment = api.client.get_deployment(ApiId=api.id, DeploymentId=deployment_id)
+    listed = api.client.get_deployments(ApiId=api.id)["Items"]
+
+    assert deployment["DeploymentId"] == deployment_id
+    assert deployment["DeploymentStatus"] == "DEPLOYED"
+    assert deployment["AutoDeployed"] is False
+    assert deployment["Description"] == "first"
+    assert deployment["CreatedDate"].year >= 2024
+    assert [item["DeploymentId"] for item in listed] == [deployment_id]
+
+
+def test_http_deployment_that_does_not_exist_is_not_found(aws: None) -> None:
+    api = HttpApi()
+    with pytest.raises(ClientError) as error:
+        api.client.get_deployment(ApiId=api.id, DeploymentId="nope")
+    assert _error_code(error) == "NotFoundException"
+
+
+def test_http_api_without_routes_cannot_be_deployed(aws: None) -> None:
+    api = HttpApi()
+    with pytest.raises(ClientError) as error:
+        api.deploy()
+    assert _error_code(error) == "BadRequestException"
+
+
+def test_http_stage_cannot_name_a_deployment_that_does_not_exist(aws: None) -> None:
+    api = HttpApi()
+    with pytest.raises(ClientError) as error:
+        api.client.create_stage(ApiId=api.id, StageName="prod", DeploymentId="nope")
+    assert _error_code(error) == "NotFoundException"
+
+
+def test_http_stage_without_a_deployment_has_nothing_to_export(aws: None) -> None:
+    api = HttpApi()
+    api.route("GET /cart")
+    api.client.create_stage(ApiId=api.id, StageName="prod")
+
+    with pytest.raises(ClientError) as error:
+        api.export("prod")
+
+    assert "DeploymentId" not in api.stage("prod")
+    assert _error_code(error) == "NotFoundException"
+
+
+def test_http_export_carries_routes_authorizers_integrations_and_cors(aws: None) -> None:
+    api = HttpApi(CorsConfiguration={"AllowOrigins": ["*"], "AllowCredentials": True})
+    jwt = api.jwt()
+    api.route("GET /cart", AuthorizationType="JWT", AuthorizerId=jwt, AuthorizationScopes=["read"])
+    api.route("ANY /cart")
+    api.route("POST /pay", AuthorizationType="AWS_IAM")
+    api.route("$default")
+    api.client.create_stage(ApiId=api.id, StageName="prod", DeploymentId=api.deploy())
+
+    document = api.export("prod")
+
+    assert document["openapi"] == "3.0.1"
+    assert document["info"]["title"] == "checkout"
+    assert document["servers"][0]["variables"] == {"basePath": {"default": "prod"}}
+    cart = document["paths"]["/cart"]
+    assert cart["get"]["responses"] == {
+        "default": {"description": "Default response for GET /cart"}
+    }
+    assert cart["get"]["security"] == [{"cognito-jwt": ["read"]}]
+    assert cart["get"]["x-amazon-apigateway-integration"] == {
+        "type": "aws_proxy",
+        "httpMethod": "POST",
+        "uri": FUNCTION,
+        "connectionType": "INTERNET",
+        "timeoutInMillis": 10_000,
+        "payloadFormatVersion": "2.0",
+    }
+    assert "security" not in cart[ANY_METHOD]
+    assert document["paths"]["/pay"]["post"]["security"] == [{"sigv4": []}]
+    assert ANY_METHOD in document["paths"]["$default"]
+    assert document["components"]["securitySchemes"]["cognito-jwt"] == {
+        "type": "oauth2",
+        "flows": {},
+        "x-amazon-apigateway-authorizer": {
+            "type": "jwt",
+            "identitySource": "$request.header.Authorization",
+            "jwtConfiguration": {"audience": ["app"], "issuer": "https://issuer.example.com"},
+        },
+    }
+    assert document["components"]["securitySchemes"]["sigv4"]["x-amazon-apigateway-authtype"] == (
+        "awsSigv4"
+    )
+    assert document["x-amazon-apigateway-cors"] == {"allowOrigins": ["*"], "allowCredentials": True}
+    assert document["x-amazon-apigateway-importexport-version"] == "1.0"
+
+
+def test_http_export_without_extensions_has_no_amazon_keys(aws: None) -> None:
+    api = HttpApi(CorsConfiguration={"AllowOrigins": ["*"]})
+    api.route("GET /cart", AuthorizationType="JWT", AuthorizerId=api.jwt())
+    api.route("$default")
+
+    document = api.export(extensions=False)
+
+    assert not [key for key in _keys(document) if key.startswith("x-amazon-apigateway")]
+    assert _get_cart(document)["security"] == [{"cognito-jwt": []}]
+
+
+def test_http_export_of_a_websocket_api_is_a_bad_request(aws: None) -> None:
+    client = _client("apigatewayv2")
+    api_id = client.create_api(
+        Name="chat", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action"
+    )["ApiId"]
+    with pytest.raises(ClientError) as error:
+        client.export_api(ApiId=api_id, Specification="OAS30", OutputType="JSON")
+    assert _error_code(error) == "BadRequestException"
+
+
+def test_http_get_authorizers_lists_every_authorizer(aws: None) -> None:
+    api = HttpApi()
+    ids = {api.jwt("one"), api.jwt("two")}
+    items = api.client.get_authorizers(ApiId=api.id)["Items"]
+    assert {item["AuthorizerId"] for item in items} == ids
+
+
+# --- The account, custom domains, CloudFront ---------------------------------------------------
+
+
+def test_get_account_answers_the_limits_set_for_its_region_only(aws: None) -> None:
+    role = "arn:aws:iam::123456789012:role/apigateway-logs"
+    assert "cloudwatchRoleArn" not in _client("apigateway").get_account()
+
+    moto_shims.set_account_limits(REGION, rate_limit=500, burst_limit=250, cloudwatch_role_arn=role)
+
+    account = _client("apigateway").get_account()
+    elsewhere = _client("apigateway", "eu-west-1").get_account()
+    assert account["throttleSettings"] == {"rateLimit": 500.0, "burstLimit": 250}
+    assert account["cloudwatchRoleArn"] == role
+    assert elsewhere["throttleSettings"] == {"rateLimit": 10_000.0, "burstLimit": 5_000}
+    assert "cloudwatchRoleArn" not in elsewhere
+
+
+def test_http_custom_domain_lists_its_api_gateway_domain_name_and_mappings(aws: None) -> None:
+    api = HttpApi()
+    client = api.client
+    client.create_domain_name(
+        DomainName="api.example.com",
+        DomainNameConfigurations=[
+            {"CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc"}
+        ],
+    )
+    client.create_api_mapping(
+        DomainName="api.example.com", ApiId=api.id, Stage="prod", ApiMappingKey="shop"
+    )
+
+    (domain,) = client.get_domain_names()["Items"]
+    (mapping,) = client.get_api_mappings(DomainName="api.example.com")["Items"]
+
+    (configuration,) = domain["DomainNameConfigurations"]
+    assert configuration["ApiGatewayDomainName"].startswith("d-")
+    assert configuration["ApiGatewayDomainName"].endswith(".execute-api.us-east-1.amazonaws.com")
+    assert configuration["EndpointType"] == "REGIONAL"
+    assert (mapping["ApiId"], mapping["Stage"], mapping["ApiMappingKey"]) == (
+        api.id,
+        "prod",
+        "shop",
+    )
+
+
+def test_rest_custom_domain_and_base_path_mappings_are_listed_by_apigatewayv2(aws: None) -> None:
+    api = RestApi()
+    api.method("GET", "/pets")
+    api.stage("prod", api.deploy())
+    rest = api.client
+    created = rest.create_domain_name(
+        domainName="pets.example.com",
+        regionalCertificateArn="arn:aws:acm:us-east-1:123456789012:certificate/abc",
+        endpointConfiguration={"types": ["REGIONAL"]},
+    )
+    rest.create_base_path_mapping(domainName="pets.example.com", restApiId=api.id, stage="prod")
+
+    v2 = _client("apigatewayv2")
+    (domain,) = v2.get_domain_names()["Items"]
+    (mapping,) = v2.get_api_mappings(DomainName="pets.example.com")["Items"]
+
+    assert domain["DomainName"] == "pets.example.com"
+    assert (
+        domain["DomainNameConfigurations"][0]["ApiGatewayDomainName"]
+        == (created["regionalDomainName"])
+    )
+    assert (mapping["ApiId"], mapping["Stage"], mapping["ApiMappingKey"]) == (api.id, "prod", "")
+
+
+def test_cloudfront_lists_web_acl_aliases_and_origins_as_created(aws: None) -> None:
+    origin = "abc123.execute-api.us-east-1.amazonaws.com"
+    web_acl = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/abc"
+    _client("cloudfront").create_distribution(
+        DistributionConfig={
+            "CallerReference": "edge",
+            "Comment": "",
+            "Enabled": True,
+            "Aliases": {"Quantity": 1, "Items": ["api.example.com"]},
+            "Origins": {
+                "Quantity": 1,
+                "Items": [
+                    {
+                        "Id": "api",
+                        "DomainName": origin,
+                        "CustomOriginConfig": {
+                            "HTTPPort": 80,
+                            "HTTPSPort": 443,
+                            "OriginProtocolPolicy": "https-only",
+                        },
+                    }
+                ],
+            },
+            "DefaultCacheBehavior": {
+                "TargetOriginId": "api",
+                "ViewerProtocolPolicy": "https-only",
+                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+            },
+            "WebACLId": web_acl,
+        }
+    )
+
+    (distribution,) = _client("cloudfront").list_distributions()["DistributionList"]["Items"]
+
+    assert distribution["WebACLId"] == web_acl
+    assert distribution["Aliases"]["Items"] == ["api.example.com"]
+    assert [o["DomainName"] for o in distribution["Origins"]["Items"]] == [origin]
+
+
+def test_installing_the_shims_again_changes_nothing(aws: None) -> None:
+    from moto.apigateway.models import RestAPI
+    from moto.apigatewayv2.responses import ApiGatewayV2Response
+
+    before = (RestAPI.create_deployment, ApiGatewayV2Response.export_api)
+    moto_shims.install()
+    assert (RestAPI.create_deployment, ApiGatewayV2Response.export_api) == before
