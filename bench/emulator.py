@@ -39,7 +39,7 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import make_server
 
 # The services the audit calls (its IAM policy); other requests are counted as "unknown".
-AUDITED_SERVICES = ("apigateway", "apigatewayv2", "lambda", "sts", "cloudwatch")
+AUDITED_SERVICES = ("apigateway", "apigatewayv2", "lambda", "sts", "cloudwatch", "cloudfront")
 HOST = "127.0.0.1"
 
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request")
@@ -73,7 +73,7 @@ class OperationNames:
         for service in services:
             model = session.get_service_model(service)
             self._services_by_signing_name.setdefault(model.signing_name, []).append(service)
-            if model.protocol == "rest-json":
+            if model.protocol in ("rest-json", "rest-xml"):
                 self._routes[service] = [
                     self._route(service, model.operation_model(name))
                     for name in model.operation_names
@@ -113,7 +113,7 @@ class OperationNames:
             for service in services:
                 found = self._match_route(service, environ["REQUEST_METHOD"], path)
                 if found:
-                    return found, "rest-json"
+                    return found, "rest-xml" if service == "cloudfront" else "rest-json"
         return ("unknown", f"{environ.get('REQUEST_METHOD')} {path}"), "rest-json"
 
     def _match_route(self, service: str, method: str, path: str) -> Operation | None:
@@ -167,7 +167,7 @@ def throttled_response(protocol: str) -> tuple[str, list[tuple[str, str]], bytes
             ("x-amzn-ErrorType", "TooManyRequestsException"),
         ]
         return "429 Too Many Requests", headers, json.dumps({"message": message}).encode()
-    if protocol == "query":
+    if protocol in ("query", "rest-xml"):  # STS, CloudFront: 400 Throttling in XML
         body = (
             "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
             f"<Message>{message}</Message></Error><RequestId>bench</RequestId></ErrorResponse>"

@@ -23,6 +23,9 @@ import random
 from dataclasses import dataclass, field
 
 from collectors.demo.builders import AccountBuilder, HttpApiBuilder, MethodCache, RestApiBuilder
+from collectors.scope import StageScope
+
+_in_scope = StageScope().audits
 
 STAGE_NAMES = ("prod", "staging", "dev", "nonprod", "prod-eu-1", "stg2", "qa", "test")
 VERBS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "ANY")
@@ -65,6 +68,8 @@ class RestApiShape:
     authorizers: int
     validators: int
     gateway_responses: int
+    # distinct deployments the in-scope stages serve (each costs GetDeployment + GetExport)
+    deployments_in_scope: int
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class V2ApiShape:
     integrations: int
     stages: int
     authorizers: int
+    deployments_in_scope: int  # distinct ones served by in-scope stages without AutoDeploy
 
 
 @dataclass
@@ -198,6 +204,8 @@ class _EstateBuilder:
                 stages=spec.stages,
                 authorizers=1,
                 validators=len(validators),
+                # the builder deploys once: every stage serves the same deployment
+                deployments_in_scope=int(any(_in_scope(n) for n in STAGE_NAMES[: spec.stages])),
                 gateway_responses=gateway_responses,
             )
         )
@@ -292,6 +300,8 @@ class _EstateBuilder:
                 integrations=len(integrations),
                 stages=spec.stages,
                 authorizers=authorizers,
+                # each stage made without AutoDeploy gets a deployment of its own
+                deployments_in_scope=sum(_in_scope(n) for n in STAGE_NAMES[: spec.stages]),
             )
         )
         if not excluded:

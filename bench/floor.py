@@ -4,17 +4,24 @@ Every inventory field comes from some read call, and API Gateway offers no call 
 for more than one API (except the region-wide listings), so any collector needs at least:
 
     floor = 1                                     STS GetCallerIdentity (the account id)
+      + 1                                         CloudFront ListDistributions (global)
       + per region
           pages(REST APIs)                        GetRestApis  (tags included: exclusion is free)
           + pages(HTTP/WebSocket APIs)            GetApis
           + pages(usage plans)                    GetUsagePlans (bound to stages locally)
-          + ceil(stages of collected APIs / 500)  GetMetricData (500 queries per call)
+          + 1                                     GetAccount (the region's account limits)
+          + 1                                     GetDomainNames (+ GetApiMappings per domain)
+          + ceil(metric queries / 500)            GetMetricData (a query per stage, 500 a call)
       + per REST API in scope
           pages(resources)                        GetResources (embed=methods: no per-method call)
           + 1                                     GetStages (not paginated)
           + pages(authorizers) + pages(validators) + pages(gateway responses)
+          + 2 per distinct deployment of its in-scope stages
+                                                  GetDeployment (embed=apisummary) + GetExport
       + per HTTP/WebSocket API in scope
           pages(routes) + pages(integrations) + pages(stages) + pages(authorizers)
+          + 2 per distinct deployment of its in-scope HTTP stages without AutoDeploy
+                                                  GetDeployment + ExportApi
       + per distinct Lambda function an integration of an API in scope invokes
           1                                       GetFunctionConfiguration
 
@@ -24,7 +31,8 @@ for more than one API (except the region-wide listings), so any collector needs 
 
 Nothing in it grows with methods per resource, resources beyond 500 per API, or stages
 (beyond 500 per region), which is what ``python -m bench scaling`` demonstrates. WAF needs no
-call: a stage names its web ACL (``webAclArn``).
+call: a stage names its web ACL (``webAclArn``). The deployed definition a stage serves needs
+its deployment read, once per distinct deployment, never per method.
 """
 
 from __future__ import annotations
@@ -44,11 +52,13 @@ def _pages(items: int, page: int = APIGATEWAY_PAGE) -> int:
 
 def floor_by_operation(manifest: EstateManifest) -> Counter[str]:
     """The floor, as ``"service.Operation" -> calls``."""
-    floor: Counter[str] = Counter({"sts.GetCallerIdentity": 1})
+    floor: Counter[str] = Counter({"sts.GetCallerIdentity": 1, "cloudfront.ListDistributions": 1})
     for region in manifest.regions:
         floor["apigateway.GetRestApis"] += _pages(len(region.rest_apis))
         floor["apigatewayv2.GetApis"] += 1
         floor["apigateway.GetUsagePlans"] += _pages(region.usage_plans)
+        floor["apigateway.GetAccount"] += 1
+        floor["apigatewayv2.GetDomainNames"] += 1
         rest = [api for api in region.rest_apis if not api.excluded]
         v2 = [api for api in region.v2_apis if not api.excluded]
         stages = sum(api.stages for api in rest) + sum(api.stages for api in v2)
@@ -59,7 +69,12 @@ def floor_by_operation(manifest: EstateManifest) -> Counter[str]:
             floor["apigateway.GetAuthorizers"] += _pages(api.authorizers)
             floor["apigateway.GetRequestValidators"] += _pages(api.validators)
             floor["apigateway.GetGatewayResponses"] += _pages(api.gateway_responses)
+            floor["apigateway.GetDeployment"] += api.deployments_in_scope
+            floor["apigateway.GetExport"] += api.deployments_in_scope
         for operation in ("GetRoutes", "GetIntegrations", "GetStages", "GetAuthorizers"):
             floor[f"apigatewayv2.{operation}"] += len(v2)
+        for v2_api in v2:
+            floor["apigatewayv2.GetDeployment"] += v2_api.deployments_in_scope
+            floor["apigatewayv2.ExportApi"] += v2_api.deployments_in_scope
         floor["lambda.GetFunctionConfiguration"] += len(region.lambda_arns)
     return +floor  # drop zero entries (e.g. no stages, so no GetMetricData)

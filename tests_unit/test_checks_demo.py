@@ -1,4 +1,4 @@
-"""The ten checks as the issue fixes them, and the --demo estate showing each pass and fail."""
+"""The checks as the issues fix them, and the --demo estate showing each pass and fail."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ THE_CHECKS = {
     "APIGW-TRACE-001": ("Tracing Deficit", Severity.MEDIUM, "stage"),
     "APIGW-COST-001": ("Cost Optimization Opportunity", Severity.LOW, "rest_api"),
     "APIGW-UNUSED-001": ("Unused API", Severity.FINOPS, "stage"),
+    "APIGW-DRIFT-001": ("Undeployed Change", Severity.LOW, "stage"),
 }
 
 
@@ -27,7 +28,7 @@ def demo() -> AuditRun:
     return audit("--demo")
 
 
-def test_the_demo_runs_the_ten_checks_with_their_severities(demo: AuditRun) -> None:
+def test_the_demo_runs_every_check_with_its_severity(demo: AuditRun) -> None:
     ran = {(r["check_id"], r["target_fixture"]) for r in demo.records}
     assert ran == {(check_id, spec[2]) for check_id, spec in THE_CHECKS.items()}
     for check_id, (issue_type, severity, _) in THE_CHECKS.items():
@@ -46,3 +47,16 @@ def test_the_demo_audits_rest_and_http_targets(demo: AuditRun) -> None:
     keys = demo.keys("APIGW-AUTH-001")
     assert any(" /pets" in k for k in keys)  # REST petstore
     assert any(" /cart" in k for k in keys)  # HTTP checkout
+
+
+def test_the_demo_prod_stage_serving_an_old_deployment_is_open_and_drifted(demo: AuditRun) -> None:
+    """inventory-api: an authorizer added to GET /items and deployed to staging only."""
+    (prod,) = [k for k in demo.keys("APIGW-AUTH-001") if k.endswith("/prod/GET /items")]
+    staging = prod.replace("/prod/", "/staging/")
+    assert demo.outcome("APIGW-AUTH-001", prod) == "failed"
+    assert demo.outcome("APIGW-AUTH-001", staging) == "passed"
+    drift = demo["APIGW-DRIFT-001", "/".join(prod.split("/")[:3])]
+    assert drift.outcome == "failed"
+    assert "GET /items: authorization 'NONE' deployed, 'CUSTOM (stock-token)' now" in (
+        drift.details["differences"]
+    )

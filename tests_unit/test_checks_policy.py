@@ -519,8 +519,8 @@ def test_a_stage_setting_is_judged_against_the_regions_own_account_limit() -> No
 
 
 def test_a_method_entry_with_the_account_defaults_overrides_a_lower_stage_default() -> None:
-    # AWS creates a method's methodSettings entry with the account defaults in its throttle
-    # fields when it is created for anything (here: logging); the entry wins over */*.
+    # An entry created for logging carries the account defaults AWS wrote into its throttle
+    # fields; as the method's own setting it wins over */*, leaving the method unprotected.
     target = with_stage(
         rest_target(),
         method_settings=(
@@ -604,6 +604,8 @@ VALIDATORS = (
     RequestValidator("params", "params", False, True),
 )
 JSON_MODEL = {"application/json": "Pet"}
+# "$default": the model for every content type, so no body escapes validation
+EVERY_CONTENT_TYPE = {"$default": "Pet"}
 NO_MODEL_REASON = (
     "body (the validator checks bodies against a request model, and the method has none, "
     "so AWS skips validation)"
@@ -636,7 +638,7 @@ def test_what_a_method_accepts() -> None:
         "POST",
         validators=VALIDATORS,
         request_validator_id="body",
-        request_models=JSON_MODEL,
+        request_models=EVERY_CONTENT_TYPE,
         request_parameters={"method.request.path.id": True},
     )
     validation = request_validation(target)
@@ -663,7 +665,10 @@ def test_a_body_validator_without_a_request_model_leaves_the_body_unvalidated() 
 
 def test_a_body_validator_with_a_request_model_validates_the_body() -> None:
     target = rest_target(
-        "POST", validators=VALIDATORS, request_validator_id="body", request_models=JSON_MODEL
+        "POST",
+        validators=VALIDATORS,
+        request_validator_id="body",
+        request_models=EVERY_CONTENT_TYPE,
     )
     assert request_validation(target).unvalidated == ()
 
@@ -692,7 +697,7 @@ def test_a_full_validator_with_models_and_required_parameters_validates_everythi
         "PUT",
         validators=VALIDATORS,
         request_validator_id="full",
-        request_models=JSON_MODEL,
+        request_models=EVERY_CONTENT_TYPE,
         request_parameters={"method.request.header.X-Tenant": True},
     )
     validation = request_validation(target)
@@ -708,7 +713,8 @@ def test_a_body_validator_with_a_model_for_one_content_type_leaves_others_unvali
     target = rest_target(
         "POST", validators=VALIDATORS, request_validator_id="body", request_models=JSON_MODEL
     )
-    assert request_validation(target).unvalidated != ()
+    # A text/plain body meets no model and reaches the backend unvalidated.
+    assert [item for item in request_validation(target).unvalidated if item.startswith("body")]
 
 
 def websocket_route(route_key: str = "sendMessage", **changes: Any) -> V2RouteTarget:
@@ -1003,6 +1009,20 @@ def test_a_custom_domain_behind_cloudfront_without_a_web_acl_is_a_way_in() -> No
     assert result.open_ways_in == (
         f"custom domain {DOMAIN} (no CloudFront distribution with a web ACL has it as origin)",
     )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="product bug: perimeter._fronting ignores CloudFrontDistribution.enabled; a "
+    "disabled distribution accepts no request, so its web ACL filters nothing",
+)
+def test_a_disabled_distribution_protects_nothing() -> None:
+    disabled = replace(distribution(DOMAIN), enabled=False)
+    domains = (custom_domain((HTTP_ID, "prod")),)
+    result = perimeter(
+        closed_http_stage(), inventory(custom_domains=domains, distributions=(disabled,))
+    )
+    assert not result.protected
 
 
 def test_a_custom_domain_no_distribution_fronts_is_a_way_in() -> None:

@@ -41,11 +41,30 @@ def test_access_denied_on_one_api_is_recorded_and_the_others_are_collected(aws: 
         "AccessDeniedException",
     )
 
+    # The stage's methods come from the deployment it serves, which was read: only what
+    # compares with the current definition (drift) is left unknown.
     index = TargetIndex(inventory, StageScope())
-    placeholder = f"us-east-1/{denied.id}/prod/(resources not listed)"
+    assert f"us-east-1/{denied.id}/prod/GET /items" in index.keys("operation")
+    assert f"us-east-1/{readable.id}/prod/GET /items" in index.keys("operation")
+    assert by_id[denied.id].current_definition() is None
+
+
+def test_a_denied_export_leaves_the_stage_s_methods_unknown(aws: None) -> None:
+    denied, readable = two_apis()
+    session = failing_session(
+        "before-call.apigateway.GetExport",
+        "AccessDeniedException",
+        when=lambda request: f"/restapis/{denied.id}/" in request["url_path"],
+    )
+    inventory = collect(session=session)
+    (error,) = inventory.errors
+    assert (error.operation, error.target) == ("GetExport", f"us-east-1/{denied.id}/prod")
+
+    index = TargetIndex(inventory, StageScope())
+    placeholder = f"us-east-1/{denied.id}/prod/(deployed definition not read)"
     assert placeholder in index.keys("operation")
     assert f"us-east-1/{readable.id}/prod/GET /items" in index.keys("operation")
-    with pytest.raises(DataUnavailable, match=r"GetResources .* AccessDeniedException"):
+    with pytest.raises(DataUnavailable, match=r"GetExport .* AccessDeniedException"):
         index.resolve("operation", placeholder)
 
 

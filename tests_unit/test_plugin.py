@@ -77,7 +77,7 @@ def test_target_that_could_not_be_listed_errors_with_the_reason(
     api = RestApiBuilder("shop")
     api.method("GET", "/items")
     api.stage("prod")
-    session = failing_session("before-call.apigateway.GetResources", "AccessDeniedException")
+    session = failing_session("before-call.apigateway.GetExport", "AccessDeniedException")
     path = tmp_path / "inventory.json"
     save_snapshot(collect(session=session), path)
 
@@ -85,8 +85,8 @@ def test_target_that_could_not_be_listed_errors_with_the_reason(
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(
         [
-            "data unavailable: GetResources on us-east-1/* failed (AccessDeniedException): *",
-            "ERROR checks/test_tiny.py::test_method_is_known?*/prod/(resources not listed)?*",
+            "data unavailable: GetExport on us-east-1/*/prod failed (AccessDeniedException): *",
+            "ERROR checks/test_tiny.py::test_method_is_known?*/prod/(deployed definition not read)?*",
         ]
     )
 

@@ -58,7 +58,11 @@ def _fronting(
 ) -> CloudFrontDistribution | None:
     names = {domain.name, *domain.regional_domain_names}
     for distribution in distributions:
-        if distribution.web_acl_id and names & set(distribution.origin_domain_names):
+        if (
+            distribution.enabled
+            and distribution.web_acl_id
+            and names & set(distribution.origin_domain_names)
+        ):
             return distribution
     return None
 

@@ -519,6 +519,9 @@ class HttpApiBuilder:
             kwargs["AuthorizerId"] = authorizer_id
         self.client.update_route(**kwargs)
 
+    def _has_routes(self) -> bool:
+        return bool(self.client.get_routes(ApiId=self.id).get("Items"))
+
     def deploy(self) -> str:
         """A deployment of the current definition (stages made without AutoDeploy serve the
         latest one)."""
@@ -540,7 +543,8 @@ class HttpApiBuilder:
         kwargs: dict[str, Any] = {"ApiId": self.id, "StageName": name}
         if auto_deploy:
             kwargs["AutoDeploy"] = True
-        else:
+        elif deployment_id or self._has_routes():
+            # AWS refuses to deploy an API without routes: such a stage serves nothing yet.
             kwargs["DeploymentId"] = deployment_id or self.deploy()
         if access_log_arn:
             kwargs["AccessLogSettings"] = {
