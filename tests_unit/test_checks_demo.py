@@ -57,6 +57,7 @@ def test_the_demo_prod_stage_serving_an_old_deployment_is_open_and_drifted(demo:
     assert demo.outcome("APIGW-AUTH-001", staging) == "passed"
     drift = demo["APIGW-DRIFT-001", "/".join(prod.split("/")[:3])]
     assert drift.outcome == "failed"
-    assert "GET /items: authorization 'NONE' deployed, 'CUSTOM (stock-token)' now" in (
-        drift.details["differences"]
+    assert (
+        "GET /items: authorization 'NONE' deployed, 'CUSTOM (stock-token)' now"
+        in (drift.details["differences"])
     )

@@ -704,11 +704,6 @@ def test_a_full_validator_with_models_and_required_parameters_validates_everythi
     assert (validation.validator, validation.unvalidated) == ("FULL", ())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: a body validator skips bodies whose content type has no model "
-    "(api-gateway-method-request-validation.html); only a $default model covers them all",
-)
 def test_a_body_validator_with_a_model_for_one_content_type_leaves_others_unvalidated() -> None:
     target = rest_target(
         "POST", validators=VALIDATORS, request_validator_id="body", request_models=JSON_MODEL
@@ -1011,11 +1006,6 @@ def test_a_custom_domain_behind_cloudfront_without_a_web_acl_is_a_way_in() -> No
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: perimeter._fronting ignores CloudFrontDistribution.enabled; a "
-    "disabled distribution accepts no request, so its web ACL filters nothing",
-)
 def test_a_disabled_distribution_protects_nothing() -> None:
     disabled = replace(distribution(DOMAIN), enabled=False)
     domains = (custom_domain((HTTP_ID, "prod")),)

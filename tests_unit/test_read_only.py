@@ -102,3 +102,22 @@ def test_shipped_iam_policy_is_read_only() -> None:
         for action in actions:
             verb = action.split(":", 1)[1]
             assert verb == "GET" or verb.startswith(("Get", "List", "Describe")), action
+
+
+def test_the_guard_lets_through_exactly_the_reads_and_export_api() -> None:
+    """Every apigatewayv2 operation whose name is not Get/List/Describe is refused, except
+    ExportApi (an HTTP GET of the API's definition)."""
+    from botocore.session import get_session
+
+    from collectors.clients import READ_ONLY_OPERATIONS, refuse_writes
+
+    model = get_session().get_service_model("apigatewayv2")
+    passed = []
+    for name in model.operation_names:
+        try:
+            refuse_writes(model.operation_model(name))
+        except WriteOperationRefused:
+            continue
+        passed.append(name)
+    assert {n for n in passed if not n.startswith(("Get", "List", "Describe"))} == {"ExportApi"}
+    assert {"ExportApi"} == READ_ONLY_OPERATIONS

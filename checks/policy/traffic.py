@@ -219,6 +219,14 @@ def request_validation(target: RestMethodTarget | V2RouteTarget) -> Validation:
                 "body (the validator checks bodies against a request model, and the method has "
                 "none, so AWS skips validation)"
             )
+        elif "$default" not in method.request_models:
+            # "If no matching content type is found, request validation is not performed":
+            # only a $default model covers a body sent with any other Content-Type.
+            unvalidated.append(
+                "body (validated only when sent as "
+                + ", ".join(sorted(method.request_models))
+                + "; any other Content-Type skips validation: add a $default model)"
+            )
     if method.request_parameters:
         accepts.append("parameters")
         optional = sorted(
