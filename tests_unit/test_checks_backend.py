@@ -5,12 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from moto.apigatewayv2.models import apigatewayv2_backends
 
-from collectors.demo.builders import AccountBuilder, HttpApiBuilder, MethodCache, RestApiBuilder
+from collectors.demo.builders import (
+    ACCOUNT_ID,
+    AccountBuilder,
+    HttpApiBuilder,
+    MethodCache,
+    RestApiBuilder,
+)
 from collectors.demo.estate import emulated_aws
 from tests_unit.checks_harness import AuditRun, audit_account, denying, key
 
 TIMEOUT, CACHE, TRACE = "APIGW-TIMEOUT-001", "APIGW-CACHE-001", "APIGW-TRACE-001"
+SQS_URI = "arn:aws:apigateway:us-east-1:sqs:path/123456789012/queue"
 
 
 @dataclass
@@ -18,6 +26,7 @@ class Estate:
     service: RestApiBuilder
     unlisted: RestApiBuilder  # its stages cannot be read in the denied run
     web: HttpApiBuilder
+    chat: HttpApiBuilder  # WebSocket
     excluded: HttpApiBuilder
     run: AuditRun
     denied: AuditRun
@@ -36,6 +45,15 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         service.method("GET", "/slow", authorization="AWS_IAM", lambda_arn=slow)
         service.method("POST", "/jobs", lambda_arn=medium, timeout_ms=15_000)
         service.method("GET", "/proxy", http_url="https://backend.example.com/proxy")
+        service.method("POST", "/enqueue", authorization="AWS_IAM")
+        service.client.put_integration(  # an AWS service integration: SQS SendMessage
+            restApiId=service.id,
+            resourceId=service.resource("/enqueue"),
+            httpMethod="POST",
+            type="AWS",
+            integrationHttpMethod="POST",
+            uri=SQS_URI,
+        )
         service.stage(
             "prod",
             tracing=True,
@@ -57,6 +75,18 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         web.route("GET /home", web.lambda_integration(quick, timeout_ms=15_000))
         web.stage("prod")
 
+        chat = HttpApiBuilder("chat", protocol="WEBSOCKET")
+        messages = chat.lambda_integration(account.lambda_function("messages", 29))
+        connect = chat.lambda_integration(account.lambda_function("connect", 30))
+        # moto answers TimeoutInMillis 30000 for every AWS_PROXY integration, WebSocket ones
+        # included (AWS: 29000); leave it unset, as a template that sets none is read
+        integrations = apigatewayv2_backends[ACCOUNT_ID]["us-east-1"].apis[chat.id].integrations
+        for integration_id in (messages, connect):
+            integrations[integration_id].timeout_in_millis = None
+        chat.route("$connect", connect, authorization="AWS_IAM")
+        chat.route("sendmessage", messages)
+        chat.stage("prod")
+
         excluded = HttpApiBuilder("sandbox", tags={"ExcludeFromAudit": "true"})
         excluded.route("GET /ping", excluded.lambda_integration(slow))
         excluded.stage("prod")
@@ -64,7 +94,7 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         run = audit_account(tmp_path_factory)
         denied_session = denying("quick/configuration", f"/restapis/{unlisted.id}/stages")
         denied = audit_account(tmp_path_factory, denied_session)
-    return Estate(service, unlisted, web, excluded, run, denied)
+    return Estate(service, unlisted, web, chat, excluded, run, denied)
 
 
 # --- Backend Timeout Risk ----------------------------------------------------------------------
@@ -97,8 +127,25 @@ def test_http_api_default_timeout_is_30_s(estate: Estate) -> None:
     assert (outcome.outcome, outcome.details["integration_timeout_ms"]) == ("failed", 30_000)
 
 
+def test_websocket_default_timeout_is_29_s(estate: Estate) -> None:
+    connect = estate.run[TIMEOUT, key(estate.chat, "prod", "$connect")]
+    assert (connect.outcome, connect.details["integration_timeout_ms"]) == ("failed", 29_000)
+    assert connect.message == (
+        "route $connect on chat/prod stops waiting after 29 s but its Lambda function connect "
+        "may run for 30 s"
+    )
+    messages = estate.run[TIMEOUT, key(estate.chat, "prod", "sendmessage")]
+    assert (messages.outcome, messages.details["integration_timeout_ms"]) == ("passed", 29_000)
+
+
 def test_only_lambda_integrations_are_timeout_targets(estate: Estate) -> None:
     assert key(estate.service, "prod", "GET /proxy") not in estate.run.keys(TIMEOUT)
+
+
+def test_aws_service_integration_is_not_a_timeout_target(estate: Estate) -> None:
+    # type AWS is also how a non-proxy Lambda integration is written: the URI tells them apart
+    assert key(estate.service, "prod", "POST /enqueue") not in estate.run.keys(TIMEOUT)
+    assert "error" not in estate.run.outcomes_of(TIMEOUT)
 
 
 def test_unreadable_function_configuration_errors(estate: Estate) -> None:

@@ -19,6 +19,9 @@ class Estate:
     plain: RestApiBuilder  # no REST-only feature, busy
     featured: RestApiBuilder  # a request validator, barely used
     quiet: HttpApiBuilder
+    chat: HttpApiBuilder  # WebSocket: ConnectCount + MessageCount, no Count
+    twins: tuple[RestApiBuilder, RestApiBuilder]  # two REST APIs named "twin"
+    edge: RestApiBuilder  # EDGE endpoint, nothing else REST-only
     excluded: RestApiBuilder
     run: AuditRun
     configured: AuditRun  # --unused-threshold 10, other prices
@@ -52,6 +55,26 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         quiet.stage("dev")
         account.request_count({"ApiId": quiet.id, "Stage": "staging"}, 500)
 
+        chat = HttpApiBuilder("chat", protocol="WEBSOCKET")
+        chat.route("$connect", chat.lambda_integration(backend), authorization="AWS_IAM")
+        chat.stage("prod")
+        # neither metric alone reaches the threshold of 100: the stage's traffic is their sum
+        account.request_count({"ApiId": chat.id, "Stage": "prod"}, 40, metric="ConnectCount")
+        account.request_count({"ApiId": chat.id, "Stage": "prod"}, 70, metric="MessageCount")
+        account.request_count({"ApiId": chat.id, "Stage": "prod"}, 5_000)  # no WebSocket Count
+
+        twins = (RestApiBuilder("twin"), RestApiBuilder("twin"))
+        for twin in twins:
+            twin.method("GET", "/things", authorization="AWS_IAM", lambda_arn=backend)
+            twin.stage("prod")
+        account.request_count({"ApiName": "twin", "Stage": "prod"}, 5_000)
+
+        edge = RestApiBuilder("edge", endpoint_type="EDGE")
+        edge.method("GET", "/things", authorization="AWS_IAM", lambda_arn=backend)
+        edge.stage("prod")
+        # Canary settings are not tested: moto 5.2 keeps no canarySettings on a stage
+        # (CreateStage and UpdateStage drop them), so the builders cannot make one.
+
         excluded = RestApiBuilder("batch", tags={"ExcludeFromAudit": "true"})
         excluded.method("GET", "/jobs")
         excluded.stage("prod")
@@ -67,7 +90,7 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         )
         denied_session = denying("GetMetricData", f"/restapis/{featured.id}/resources")
         denied = audit_account(tmp_path_factory, denied_session)
-    return Estate(plain, featured, quiet, excluded, run, configured, denied)
+    return Estate(plain, featured, quiet, chat, twins, edge, excluded, run, configured, denied)
 
 
 # --- Cost Optimization Opportunity -------------------------------------------------------------
@@ -89,6 +112,15 @@ def test_rest_api_using_a_validator_passes(estate: Estate) -> None:
     assert (outcome.outcome, outcome.details["features_used"]) == (
         "passed",
         ["request_validators"],
+    )
+
+
+def test_edge_optimized_rest_api_is_not_a_migration_candidate(estate: Estate) -> None:
+    # HTTP APIs have no edge-optimized endpoint
+    outcome = estate.run[COST, key(estate.edge)]
+    assert (outcome.outcome, outcome.details["features_used"]) == (
+        "passed",
+        ["edge_optimized_endpoint"],
     )
 
 
@@ -129,6 +161,21 @@ def test_stage_without_any_data_point_has_zero_requests(estate: Estate) -> None:
 def test_busy_stages_pass(estate: Estate) -> None:
     assert estate.run.outcome(UNUSED, key(estate.plain, "prod")) == "passed"
     assert estate.run.outcome(UNUSED, key(estate.quiet, "staging")) == "passed"
+
+
+def test_websocket_stage_traffic_is_its_connections_and_messages(estate: Estate) -> None:
+    outcome = estate.run[UNUSED, key(estate.chat, "prod")]
+    assert (outcome.outcome, outcome.details["requests_30d"]) == ("passed", 110)
+
+
+def test_rest_apis_sharing_a_name_have_unknown_request_counts(estate: Estate) -> None:
+    for twin in estate.twins:
+        outcome = estate.run[UNUSED, key(twin, "prod")]
+        assert outcome.outcome == "error"
+        assert f"GetMetricData on {key(twin, 'prod')} failed (IncompleteData)" in outcome.message
+        assert "another REST API in us-east-1 is also named 'twin'" in outcome.message
+        # the saving of moving one cannot be estimated either
+        assert estate.run[COST, key(twin)].details["estimated_monthly_saving_usd"] == "unknown"
 
 
 def test_threshold_is_configurable(estate: Estate) -> None:

@@ -347,6 +347,26 @@ def test_rest_export_carries_the_contracted_definition_with_apigateway_extension
     }
 
 
+def test_rest_request_authorizer_reading_several_sources_is_an_unused_header_scheme(
+    aws: None,
+) -> None:
+    api = RestApi()
+    authorizer = api.client.create_authorizer(
+        restApiId=api.id,
+        name="request-auth",
+        type="REQUEST",
+        authorizerUri=LAMBDA_URI,
+        identitySource="method.request.header.Auth, method.request.querystring.key",
+    )["id"]
+    api.method("GET", "/pets", authorizationType="CUSTOM", authorizerId=authorizer)
+    api.stage("prod", api.deploy())
+
+    scheme = api.export("prod")["components"]["securitySchemes"]["request-auth"]
+
+    assert (scheme["name"], scheme["in"]) == ("Unused", "header")
+    assert scheme["x-amazon-apigateway-authorizer"]["type"] == "request"
+
+
 def test_rest_export_refers_to_the_built_in_empty_model_and_defines_it(aws: None) -> None:
     api = RestApi()
     api.method("POST", "/pets", requestModels={"application/json": "Empty"})
@@ -653,6 +673,15 @@ def test_http_export_carries_routes_authorizers_integrations_and_cors(aws: None)
     api.route("GET /cart", AuthorizationType="JWT", AuthorizerId=jwt, AuthorizationScopes=["read"])
     api.route("ANY /cart")
     api.route("POST /pay", AuthorizationType="AWS_IAM")
+    lambda_authorizer = api.client.create_authorizer(
+        ApiId=api.id,
+        AuthorizerType="REQUEST",
+        IdentitySource=["$request.header.Authorization"],
+        Name="lambda-auth",
+        AuthorizerUri=LAMBDA_URI,
+        AuthorizerPayloadFormatVersion="2.0",
+    )["AuthorizerId"]
+    api.route("DELETE /cart", AuthorizationType="CUSTOM", AuthorizerId=lambda_authorizer)
     api.route("$default")
     api.client.create_stage(ApiId=api.id, StageName="prod", DeploymentId=api.deploy())
 
@@ -684,6 +713,18 @@ def test_http_export_carries_routes_authorizers_integrations_and_cors(aws: None)
             "type": "jwt",
             "identitySource": "$request.header.Authorization",
             "jwtConfiguration": {"audience": ["app"], "issuer": "https://issuer.example.com"},
+        },
+    }
+    assert cart["delete"]["security"] == [{"lambda-auth": []}]
+    assert document["components"]["securitySchemes"]["lambda-auth"] == {
+        "type": "apiKey",
+        "name": "Authorization",
+        "in": "header",
+        "x-amazon-apigateway-authorizer": {
+            "type": "request",
+            "authorizerUri": LAMBDA_URI,
+            "authorizerPayloadFormatVersion": "2.0",
+            "identitySource": ["$request.header.Authorization"],
         },
     }
     assert document["components"]["securitySchemes"]["sigv4"]["x-amazon-apigateway-authtype"] == (

@@ -350,22 +350,16 @@ def _templates(templates: Mapping[str, Any]) -> dict[str, str]:
 def _authorizer_scheme(authorizer: Mapping[str, Any], extensions: Extensions) -> dict[str, Any]:
     """A Lambda (TOKEN/REQUEST) or Cognito authorizer as a security scheme.
 
-    The scheme's ``name`` is the header its identity source reads; a REQUEST authorizer
-    reading no header is exported as ``"Unused"``, as AWS does
+    ``name``/``in`` are the one header (or query string parameter) the identity source reads;
+    with several sources, or another kind, AWS writes ``"Unused"`` in ``header``
     (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html).
     """
     kind = str(authorizer.get("type") or "TOKEN").upper()
-    sources = str(authorizer.get("identitySource") or "").split(",")
-    headers = [
-        source.strip()[len("method.request.header.") :]
-        for source in sources
-        if source.strip().startswith("method.request.header.")
-    ]
-    scheme: dict[str, Any] = {
-        "type": "apiKey",
-        "name": headers[0] if headers else ("Unused" if kind == "REQUEST" else "Authorization"),
-        "in": "header",
-    }
+    name, location = single_identity_source(
+        str(authorizer.get("identitySource") or "").split(","),
+        {"method.request.header.": "header", "method.request.querystring.": "query"},
+    )
+    scheme: dict[str, Any] = {"type": "apiKey", "name": name, "in": location}
     if not extensions.authorizers:
         return scheme
     scheme["x-amazon-apigateway-authtype"] = authorizer.get("authType") or (
@@ -385,6 +379,17 @@ def _authorizer_scheme(authorizer: Mapping[str, Any], extensions: Extensions) ->
     body["authorizerResultTtlInSeconds"] = _DEFAULT_AUTHORIZER_TTL if ttl is None else int(ttl)
     scheme["x-amazon-apigateway-authorizer"] = body
     return scheme
+
+
+def single_identity_source(sources: list[str], prefixes: Mapping[str, str]) -> tuple[str, str]:
+    """(name, in) of a security scheme reading ``sources``: the parameter itself when there is
+    one header or query string source, else AWS's placeholder ("Unused", "header")."""
+    stripped = [source.strip() for source in sources if source.strip()]
+    if len(stripped) == 1:
+        for prefix, location in prefixes.items():
+            if stripped[0].startswith(prefix):
+                return stripped[0][len(prefix) :], location
+    return "Unused", "header"
 
 
 def _schema(raw: Any) -> dict[str, Any]:

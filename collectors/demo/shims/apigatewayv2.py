@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -41,6 +42,8 @@ from collectors.demo.shims.apigatewayv2_export import http_export
 _DEPLOYMENTS = "_apigw_audit_deployments"
 # The description AWS gives the deployments it makes for AutoDeploy stages.
 _AUTO_DEPLOY_DESCRIPTION = "Automatic deployment triggered by changes to the Api configuration"
+# moto's server answers each request on its own thread: deployments are numbered under a lock.
+_DEPLOYING = threading.RLock()
 
 
 class NotFoundException(APIGatewayV2Error):
@@ -102,33 +105,36 @@ def deployments(api: Any) -> dict[str, HttpDeployment]:
 
 
 def deploy(api: Any, description: str | None, *, auto_deployed: bool) -> HttpDeployment:
-    made = deployments(api)
-    # Derived, not drawn from moto's seeded generator: a lazy auto-deployment happening on a
-    # read must not shift the ids of everything created after it.
-    deployment_id = hashlib.sha256(f"{api.api_id}/{len(made)}".encode()).hexdigest()[:6]
-    deployment = HttpDeployment(
-        id=deployment_id,
-        created=datetime.now(UTC),
-        description=description,
-        auto_deployed=auto_deployed,
-        snapshot=snapshot_http_api(api),
-    )
-    made[deployment_id] = deployment
-    return deployment
+    with _DEPLOYING:
+        made = deployments(api)
+        # Derived, not drawn from moto's seeded generator: a lazy auto-deployment happening on
+        # a read must not shift the ids of everything created after it.
+        deployment_id = hashlib.sha256(f"{api.api_id}/{len(made)}".encode()).hexdigest()[:6]
+        deployment = HttpDeployment(
+            id=deployment_id,
+            created=datetime.now(UTC),
+            description=description,
+            auto_deployed=auto_deployed,
+            snapshot=snapshot_http_api(api),
+        )
+        made[deployment_id] = deployment
+        return deployment
 
 
 def refresh_auto_deployments(api: Any) -> None:
     """Give every AutoDeploy stage a deployment of the current definition, if it lacks one."""
     current: dict[str, Any] | None = None
-    for stage in api.stages.values():
-        if not stage.auto_deploy:
-            continue
-        current = current or snapshot_http_api(api)
-        if not current["routes"]:
-            continue  # AWS cannot deploy an API without routes; the stage stays as it was
-        deployed = deployments(api).get(getattr(stage, "deployment_id", None) or "")
-        if deployed is None or deployed.snapshot != current:
-            stage.deployment_id = deploy(api, _AUTO_DEPLOY_DESCRIPTION, auto_deployed=True).id
+    with _DEPLOYING:
+        for stage in list(api.stages.values()):
+            if not stage.auto_deploy:
+                continue
+            current = current or snapshot_http_api(api)
+            if not current["routes"]:
+                continue  # AWS cannot deploy an API without routes: the stage stays as it was
+            deployed = deployments(api).get(getattr(stage, "deployment_id", None) or "")
+            if deployed is None or deployed.snapshot != current:
+                made = deploy(api, _AUTO_DEPLOY_DESCRIPTION, auto_deployed=True)
+                stage.deployment_id = made.id
 
 
 def _check_deployment(api: Any, deployment_id: str | None) -> None:
@@ -209,7 +215,13 @@ def _create_deployment(self: Any) -> tuple[int, dict[str, str], str]:
     params = json.loads(self.body or "{}")
     stage = api.get_stage(params["stageName"]) if params.get("stageName") else None
     if not api.routes:
-        raise BadRequestException("Unable to deploy API because no routes exist in this API")
+        # AWS's own words (quoted in github.com/mach-composer/mach-composer-cli/issues/42 and
+        # github.com/aws/serverless-application-model/issues/2512).
+        raise BadRequestException(
+            "At least one route is required before deploying the Api"
+            if api.protocol_type == "WEBSOCKET"
+            else "Unable to deploy API because no routes exist in this API"
+        )
     deployment = deploy(api, params.get("description"), auto_deployed=False)
     if stage is not None:
         stage.deployment_id = deployment.id

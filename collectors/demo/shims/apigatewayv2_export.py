@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from collectors.demo.shims.apigateway_export import single_identity_source
+
 ANY_METHOD = "x-amazon-apigateway-any-method"
 DEFAULT_ROUTE = "$default"
 _DEFAULT_TIMEOUT_MS = 30_000  # HTTP API integrations' default (GetIntegration answers it)
@@ -133,9 +135,10 @@ def _authorizer_scheme(authorizer: Mapping[str, Any], extensions: bool) -> dict[
             "jwtConfiguration": {k: jwt[k] for k in ("audience", "issuer") if k in jwt},
         }
     else:
-        prefix = "$request.header."
-        headers = [source[len(prefix) :] for source in sources if source.startswith(prefix)]
-        scheme = {"type": "apiKey", "name": headers[0] if headers else "Unused", "in": "header"}
+        name, location = single_identity_source(
+            sources, {"$request.header.": "header", "$request.querystring.": "query"}
+        )
+        scheme = {"type": "apiKey", "name": name, "in": location}
         body = {"type": "request"}
         for key in (
             "authorizerUri",
@@ -148,6 +151,8 @@ def _authorizer_scheme(authorizer: Mapping[str, Any], extensions: bool) -> dict[
                 body["authorizerCredentials" if key == "authorizerCredentialsArn" else key] = (
                     authorizer[key]
                 )
+        # A list, as the export contract (/tmp/plan/export_contract.md) has it and
+        # GetAuthorizer answers it; AWS's extension page shows a comma-separated string.
         body["identitySource"] = sources
     if extensions:
         scheme["x-amazon-apigateway-authorizer"] = body
