@@ -17,8 +17,11 @@ from collectors.targets import RestMethodTarget, V2RouteTarget
 
 def _finding(operation: RestMethodTarget | V2RouteTarget, throttle: EffectiveThrottle) -> str:
     account = f"{throttle.account_rate_limit:,g} rps, burst {throttle.account_burst_limit:,}"
-    if not throttle.has_limit:
-        return f"{label(operation)} has no throttle: only the account-wide limits apply ({account})"
+    if not throttle.configured:
+        return (
+            f"{label(operation)} has no throttle: only the account-wide limits apply "
+            f"({operation.api.region}: {account})"
+        )
     return (
         f"{label(operation)} is not throttled below the account limits "
         f"({throttle.rate_limit:,g} rps from {throttle.rate_source}, burst "

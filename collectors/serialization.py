@@ -8,6 +8,7 @@ message naming the problem, never half-loaded.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import tempfile
@@ -43,6 +44,13 @@ def from_jsonable(cls: type[T], data: Any) -> T:
     return typing.cast(T, _decode(cls, data, "inventory"))
 
 
+@functools.cache
+def _type_hints(tp: type) -> dict[str, Any]:
+    """A dataclass's resolved field types; resolving them parses every annotation again, so
+    once per class, not once per instance."""
+    return typing.get_type_hints(tp)
+
+
 def _decode(tp: Any, data: Any, where: str) -> Any:
     origin = typing.get_origin(tp)
     if tp is Any:
@@ -70,7 +78,7 @@ def _decode(tp: Any, data: Any, where: str) -> Any:
         return {k: _decode(value_type, v, f"{where}.{k}") for k, v in data.items()}
     if dataclasses.is_dataclass(tp):
         _expect(data, dict, where)
-        hints = typing.get_type_hints(tp)
+        hints = _type_hints(cast(type, tp))
         kwargs = {}
         for field in dataclasses.fields(tp):
             if field.name not in data:

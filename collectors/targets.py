@@ -82,6 +82,14 @@ class RestStageTarget:
     environment: str  # "production" or "staging"
     deployment: RestDeployment | None  # what the stage serves; None: it could not be read
 
+    def served_deployment(self) -> RestDeployment:
+        """The deployment the stage serves; ``DataUnavailable`` naming the failed call."""
+        if self.deployment is None:
+            raise DataUnavailable(
+                deployment_reason(self.api.errors, self.key, self.stage.deployment_id)
+            )
+        return self.deployment
+
 
 @dataclass(frozen=True)
 class V2StageTarget:
@@ -93,6 +101,25 @@ class V2StageTarget:
     definition: V2Definition | None
     served_from: str
     deployment: V2Deployment | None  # None for AutoDeploy stages and WebSocket APIs
+
+    def served(self) -> V2Definition:
+        """The definition the stage serves; ``DataUnavailable`` naming the failed call."""
+        if self.definition is not None:
+            return self.definition
+        if self.served_from.startswith("deployment"):
+            reason = deployment_reason(self.api.errors, self.key, self.stage.deployment_id)
+        else:
+            missing = next(
+                op
+                for op, part in (
+                    ("GetRoutes", self.api.routes),
+                    ("GetIntegrations", self.api.integrations),
+                    ("GetAuthorizers", self.api.authorizers),
+                )
+                if part is None
+            )
+            reason = _reason(self.api.errors, missing, "the API's routes were not collected")
+        raise DataUnavailable(reason)
 
 
 @dataclass(frozen=True)
@@ -458,28 +485,16 @@ class TargetIndex:
             stage_key = f"{api_key}/{stage.name}"
             environment = self.scope.environment(stage.name)
             definition, served_from, deployment = _served_v2(api, stage)
-            self._put(
-                Kind.V2_STAGE,
-                V2StageTarget(
-                    stage_key, api, stage, environment, definition, served_from, deployment
-                ),
+            target = V2StageTarget(
+                stage_key, api, stage, environment, definition, served_from, deployment
             )
+            self._put(Kind.V2_STAGE, target)
             if definition is None:
-                if deployment is None and served_from.startswith("deployment"):
-                    reason = deployment_reason(api.errors, stage_key, stage.deployment_id)
-                    placeholder = NOT_READ
-                else:
-                    operation = next(
-                        op
-                        for op, part in (
-                            ("GetRoutes", api.routes),
-                            ("GetIntegrations", api.integrations),
-                            ("GetAuthorizers", api.authorizers),
-                        )
-                        if part is None
-                    )
-                    reason = _reason(api.errors, operation, "the API's routes were not collected")
-                    placeholder = "(routes not listed)"
+                try:
+                    target.served()
+                except DataUnavailable as exc:
+                    reason = str(exc)
+                placeholder = NOT_READ if served_from.startswith("deployment") else UNLISTED_ROUTES
                 self._put(
                     Kind.V2_ROUTE, Unlisted(f"{stage_key}/{placeholder}", Kind.V2_ROUTE, reason)
                 )
@@ -503,6 +518,7 @@ class TargetIndex:
 
 
 NOT_READ = "(deployed definition not read)"
+UNLISTED_ROUTES = "(routes not listed)"
 DEPLOYMENT_OPERATIONS = ("GetDeployment", "GetExport", "ExportApi")
 
 
@@ -551,11 +567,16 @@ def _served_v2(api: V2Api, stage: V2Stage) -> tuple[V2Definition | None, str, V2
     if stage.auto_deploy:
         return api.current_definition(), "current definition (AutoDeploy stage)", None
     if stage.deployment_id is None:
-        return V2Definition((), (), (), None), "no deployment: the stage serves nothing", None
+        return (
+            V2Definition((), (), (), None),
+            "empty definition (never deployed, no AutoDeploy)",
+            None,
+        )
     deployment = api.deployment(stage.deployment_id)
     if deployment is None:
         return None, f"deployment {stage.deployment_id}", None
-    return deployment.definition, f"deployment {deployment.id}", deployment
+    served_from = f"deployment {deployment.id} ({deployment.created_date or 'date unknown'})"
+    return deployment.definition, served_from, deployment
 
 
 def require(

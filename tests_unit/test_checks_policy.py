@@ -430,7 +430,7 @@ def test_a_setting_keyed_by_resource_id_is_not_the_method_setting() -> None:
     target = with_stage(rest_target(), method_settings=(setting("r1/GET", 1, 1),))
     throttle = effective_throttle(target, DEFAULT_ACCOUNT)
     assert throttle.source == "account limit"
-    assert not throttle.has_limit
+    assert not throttle.configured
 
 
 def test_negative_limits_are_unset_and_fall_through_limit_by_limit() -> None:
@@ -463,7 +463,9 @@ def test_usage_plan_method_override_and_the_most_generous_plan_apply() -> None:
 def test_a_plan_without_throttle_leaves_keyed_callers_unlimited() -> None:
     plans = (plan("gold", 50, 10), plan("unlimited", None, None))
     target = with_stage(rest_target(api_key_required=True), usage_plans=plans)
-    assert not effective_throttle(target, DEFAULT_ACCOUNT).has_limit
+    throttle = effective_throttle(target, DEFAULT_ACCOUNT)
+    assert not throttle.configured  # the unlimited plan's keys escape gold's limits
+    assert throttle.source == "account limit"
 
 
 def test_unread_usage_plans_are_unavailable_only_when_they_matter() -> None:
@@ -508,7 +510,7 @@ def test_a_lower_regional_account_limit_binds_over_a_higher_stage_setting() -> N
     assert (throttle.rate_limit, throttle.burst_limit) == (2_000, 1_000)
     assert (throttle.rate_source, throttle.burst_source) == ("account limit", "account limit")
     assert (throttle.account_rate_limit, throttle.account_burst_limit) == (2_000, 1_000)
-    assert not throttle.has_limit
+    assert throttle.configured  # set, but above the account: it binds nothing
     assert not throttle.below_account_defaults
 
 
@@ -580,7 +582,7 @@ def test_each_limit_names_the_level_that_binds_it() -> None:
     assert (throttle.rate_limit, throttle.rate_source) == (100, "stage default */*")
     assert (throttle.burst_limit, throttle.burst_source) == (50, "usage plan gold (per API key)")
     assert throttle.source == "stage default */* (rate), usage plan gold (per API key) (burst)"
-    assert throttle.has_limit
+    assert throttle.configured
 
 
 def test_the_account_binds_the_limit_the_stage_leaves_unset() -> None:
@@ -1216,7 +1218,7 @@ def test_http_api_cors_is_the_deployed_configuration() -> None:
 
 def test_an_unread_http_api_definition_leaves_cors_unavailable() -> None:
     target = v2_stage_target(served=None, served_from="deployment d1")
-    with pytest.raises(DataUnavailable, match="not read"):
+    with pytest.raises(DataUnavailable, match=r"deployment .* serves was not collected"):
         cors_exposure(target)
 
 

@@ -162,7 +162,11 @@ def test_stage_limit_above_a_lowered_account_limit_does_not_bind(estate: Estate)
         2_000,
         1_000,
     )
-    assert outcome.message.endswith("only the account-wide limits apply (2,000 rps, burst 1,000)")
+    # a throttle is set (3,000/1,500) but above the region's account limit: it binds nothing
+    assert outcome.message.endswith(
+        "(2,000 rps from account limit, burst 1,000 from account limit; account in "
+        "eu-west-1: 2,000 rps, burst 1,000)"
+    )
 
 
 def test_the_same_stage_limit_binds_below_the_default_account_limit(estate: Estate) -> None:

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from checks.policy.resource_policy import invoke_access
-from collectors.errors import DataUnavailable
 from collectors.model import RestApi
 from collectors.targets import (
     RestMethodTarget,
@@ -136,9 +135,7 @@ def cors_exposure(target: RestResourceTarget | V2StageTarget) -> CorsExposure:
     API (its deployed ``CorsConfiguration``). Raises ``DataUnavailable`` when the HTTP API
     stage's definition could not be read."""
     if isinstance(target, V2StageTarget):
-        if target.definition is None:
-            raise DataUnavailable(f"the definition {target.key} serves was not read")
-        cors = target.definition.cors
+        cors = target.served().cors
         if cors is None:
             return CorsExposure((), (), False)
         sources = ("CorsConfiguration.AllowOrigins",) if "*" in cors.allow_origins else ()

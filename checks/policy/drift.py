@@ -13,17 +13,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from collectors.errors import DataUnavailable
 from collectors.model import (
     HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS,
     REST_INTEGRATION_TIMEOUT_DEFAULT_MS,
     RestDefinition,
+    RestDeployment,
     RestIntegration,
     RestMethod,
     V2Definition,
+    V2Deployment,
     V2Route,
 )
-from collectors.targets import RestStageTarget, V2StageTarget, deployment_reason, require
+from collectors.targets import RestStageTarget, V2StageTarget, require
 
 
 @dataclass(frozen=True)
@@ -154,11 +155,14 @@ def definition_drift(target: RestStageTarget | V2StageTarget) -> DefinitionDrift
     (AutoDeploy stages, WebSocket APIs). Raises ``DataUnavailable`` when either definition
     was not read."""
     api = target.api
-    deployment = target.deployment
-    if isinstance(target, V2StageTarget) and deployment is None and target.definition is not None:
-        return None  # AutoDeploy, WebSocket or never deployed: nothing to compare
-    if deployment is None:
-        raise DataUnavailable(deployment_reason(api.errors, target.key, target.stage.deployment_id))
+    if isinstance(target, V2StageTarget):
+        if target.deployment is None and target.definition is not None:
+            return None  # AutoDeploy, WebSocket or never deployed: nothing to compare
+        target.served()  # raises with the failed call when the deployment was not read
+        deployment: RestDeployment | V2Deployment | None = target.deployment
+    else:
+        deployment = target.served_deployment()
+    assert deployment is not None
     current = require(
         api.current_definition(),
         api.errors,

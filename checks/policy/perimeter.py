@@ -106,12 +106,7 @@ def perimeter(target: RestStageTarget | V2StageTarget, inventory: Inventory) -> 
 
 
 def _private_perimeter(target: RestStageTarget) -> Perimeter:
-    deployment = target.deployment
-    if deployment is None:
-        raise DataUnavailable(
-            f"the deployment {target.stage.deployment_id} that {target.key} serves was not "
-            "read, so its methods' resource-policy pinning is unknown"
-        )
+    deployment = target.served_deployment()
     unpinned: list[str] = []
     pins: set[str] = set()
     for resource in deployment.definition.resources:

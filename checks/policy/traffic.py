@@ -27,7 +27,7 @@ class EffectiveThrottle:
 
     rate_limit: float  # requests per second
     burst_limit: int
-    rate_source: str  # "method settings ~1pets/GET", "stage default */*", "account limit"...
+    rate_source: str  # "the method setting for GET /pets", "stage default */*", "account limit"
     burst_source: str
     account_rate_limit: float
     account_burst_limit: int
@@ -38,10 +38,7 @@ class EffectiveThrottle:
             return self.rate_source
         return f"{self.rate_source} (rate), {self.burst_source} (burst)"
 
-    @property
-    def has_limit(self) -> bool:
-        """Whether anything below the account binds rate or burst."""
-        return self.rate_source != ACCOUNT or self.burst_source != ACCOUNT
+    configured: bool  # whether any level below the account sets a rate or burst at all
 
     @property
     def below_account_defaults(self) -> bool:
@@ -152,6 +149,9 @@ def effective_throttle(
         burst_source=burst_source,
         account_rate_limit=float(account_rate),
         account_burst_limit=int(account_burst),
+        configured=any(
+            _limit(value) is not None for _, value in (*rate_candidates, *burst_candidates)
+        ),
     )
 
 
