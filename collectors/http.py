@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from collectors.clients import call_recording_errors
+from collectors.deployments import DeploymentReader, read_served_deployments
 from collectors.http_export import parse_deployed_v2_definition
 from collectors.model import (
     CollectionError,
@@ -142,41 +143,25 @@ def collect_v2_deployments(
     stages: tuple[V2Stage, ...],
     errors: list[CollectionError],
 ) -> tuple[V2Deployment, ...]:
-    """The deployments ``stages`` (not auto-deployed) serve, each read once."""
-    serving: dict[str, str] = {}
-    for stage in stages:
-        if not stage.auto_deploy and stage.deployment_id and stage.deployment_id not in serving:
-            serving[stage.deployment_id] = stage.name
-    deployments: list[V2Deployment] = []
-    for deployment_id, stage_name in sorted(serving.items()):
-        target = f"{region}/{api_id}/{stage_name}"
-        raw = call_recording_errors(
-            errors,
-            SERVICE,
-            "GetDeployment",
-            target,
-            functools.partial(client.get_deployment, ApiId=api_id, DeploymentId=deployment_id),
-        )
-        if raw is None:
-            continue
-        export = call_recording_errors(
-            errors,
-            SERVICE,
-            "ExportApi",
-            target,
-            functools.partial(_read_export, client, api_id, stage_name),
-        )
-        if export is None:
-            continue
-        deployments.append(
-            V2Deployment(
-                id=deployment_id,
-                created_date=iso(raw.get("CreatedDate")),
-                description=raw.get("Description"),
-                definition=parse_deployed_v2_definition(export),
-            )
-        )
-    return tuple(deployments)
+    """The deployments ``stages`` without AutoDeploy serve, each read once."""
+    reader = DeploymentReader(
+        SERVICE,
+        "ExportApi",
+        lambda deployment_id: client.get_deployment(ApiId=api_id, DeploymentId=deployment_id),
+        functools.partial(_read_export, client, api_id),
+    )
+    return read_served_deployments(
+        reader,
+        f"{region}/{api_id}",
+        ((stage.name, stage.deployment_id) for stage in stages if not stage.auto_deploy),
+        lambda deployment_id, raw, export: V2Deployment(
+            id=deployment_id,
+            created_date=iso(raw.get("CreatedDate")),
+            description=raw.get("Description"),
+            definition=parse_deployed_v2_definition(export),
+        ),
+        errors,
+    )
 
 
 def collect_v2_api(

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from collectors.clients import call_recording_errors
+from collectors.deployments import DeploymentReader, read_served_deployments
 from collectors.model import (
     CollectionError,
     GatewayResponse,
@@ -223,45 +224,26 @@ def collect_deployments(
     errors: list[CollectionError],
 ) -> tuple[RestDeployment, ...]:
     """The deployments ``stages`` serve, each read once whatever the number of its stages."""
-    serving: dict[str, str] = {}  # deployment id -> the first stage serving it
-    for stage in stages:
-        if stage.deployment_id and stage.deployment_id not in serving:
-            serving[stage.deployment_id] = stage.name
-    deployments: list[RestDeployment] = []
-    for deployment_id, stage_name in sorted(serving.items()):
-        target = f"{region}/{api_id}/{stage_name}"
-        raw = call_recording_errors(
-            errors,
-            SERVICE,
-            "GetDeployment",
-            target,
-            functools.partial(
-                client.get_deployment,
-                restApiId=api_id,
-                deploymentId=deployment_id,
-                embed=["apisummary"],
-            ),
-        )
-        if raw is None:
-            continue
-        export = call_recording_errors(
-            errors,
-            SERVICE,
-            "GetExport",
-            target,
-            functools.partial(_read_export, client, api_id, stage_name),
-        )
-        if export is None:
-            continue
-        deployments.append(
-            RestDeployment(
-                id=deployment_id,
-                created_date=iso(raw.get("createdDate")),
-                description=raw.get("description"),
-                definition=parse_deployed_definition(export, raw.get("apiSummary") or {}),
-            )
-        )
-    return tuple(deployments)
+    reader = DeploymentReader(
+        SERVICE,
+        "GetExport",
+        lambda deployment_id: client.get_deployment(
+            restApiId=api_id, deploymentId=deployment_id, embed=["apisummary"]
+        ),
+        functools.partial(_read_export, client, api_id),
+    )
+    return read_served_deployments(
+        reader,
+        f"{region}/{api_id}",
+        ((stage.name, stage.deployment_id) for stage in stages),
+        lambda deployment_id, raw, export: RestDeployment(
+            id=deployment_id,
+            created_date=iso(raw.get("createdDate")),
+            description=raw.get("description"),
+            definition=parse_deployed_definition(export, raw.get("apiSummary") or {}),
+        ),
+        errors,
+    )
 
 
 def collect_rest_api(
