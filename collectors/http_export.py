@@ -30,6 +30,10 @@ def _route_key(path: str, operation_key: str) -> str | None:
     return f"{operation_key.upper()} {path}"
 
 
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
 def _cors(raw: Mapping[str, Any] | None) -> CorsConfiguration | None:
     if raw is None:
         return None
@@ -81,7 +85,8 @@ def parse_deployed_v2_definition(export: Mapping[str, Any]) -> V2Definition:
                         uri=raw.get("uri"),
                         timeout_ms=raw.get("timeoutInMillis"),
                         connection_type=raw.get("connectionType"),
-                        payload_format_version=raw.get("payloadFormatVersion"),
+                        # AWS's own examples write it as a number (1.0): keep it as text
+                        payload_format_version=_text(raw.get("payloadFormatVersion")),
                         subtype=raw.get("integrationSubtype"),
                     )
                 )

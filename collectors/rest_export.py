@@ -48,9 +48,13 @@ def _verb(operation_key: str) -> str | None:
     return operation_key.upper()
 
 
-def _request_parameters(operation: Mapping[str, Any]) -> dict[str, bool]:
+def _request_parameters(operation: Mapping[str, Any], shared: Mapping[str, Any]) -> dict[str, bool]:
+    """``method.request.querystring.q`` -> required; a ``$ref`` names a shared parameter of
+    ``components.parameters``."""
     parameters: dict[str, bool] = {}
-    for parameter in operation.get("parameters") or ():
+    for listed in operation.get("parameters") or ():
+        reference = str(listed.get("$ref", ""))
+        parameter = shared.get(reference.rpartition("/")[2], {}) if reference else listed
         source = PARAMETER_SOURCES.get(str(parameter.get("in", "")))
         if source and parameter.get("name"):
             key = f"method.request.{source}.{parameter['name']}"
@@ -119,6 +123,7 @@ def parse_deployed_definition(
     components = export.get("components") or {}
     authorizers = _authorizers(components.get("securitySchemes") or {})
     paths = export.get("paths") or {}
+    default_validator = export.get("x-amazon-apigateway-request-validator")
     resources: list[RestResource] = []
     for path in sorted(api_summary):
         exported = {
@@ -136,8 +141,13 @@ def parse_deployed_definition(
                     authorization_type=str(summary.get("authorizationType", "NONE")),
                     authorizer_id=_authorizer_name(operation, authorizers),
                     api_key_required=bool(summary.get("apiKeyRequired", False)),
-                    request_validator_id=operation.get("x-amazon-apigateway-request-validator"),
-                    request_parameters=_request_parameters(operation),
+                    # a document-level validator applies to the methods that name none
+                    request_validator_id=operation.get(
+                        "x-amazon-apigateway-request-validator", default_validator
+                    ),
+                    request_parameters=_request_parameters(
+                        operation, components.get("parameters") or {}
+                    ),
                     request_models=_request_models(operation),
                     integration=_integration(operation.get("x-amazon-apigateway-integration")),
                 )

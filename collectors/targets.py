@@ -104,22 +104,27 @@ class V2StageTarget:
 
     def served(self) -> V2Definition:
         """The definition the stage serves; ``DataUnavailable`` naming the failed call."""
-        if self.definition is not None:
-            return self.definition
+        if self.definition is None:
+            raise DataUnavailable(self.unread_reason())
+        return self.definition
+
+    def unread_reason(self) -> str:
+        """Why the definition the stage serves is unknown: the failed call."""
         if self.served_from.startswith("deployment"):
-            reason = deployment_reason(self.api.errors, self.key, self.stage.deployment_id)
-        else:
-            missing = next(
-                op
-                for op, part in (
+            return deployment_reason(self.api.errors, self.key, self.stage.deployment_id)
+        missing = next(
+            (
+                operation
+                for operation, part in (
                     ("GetRoutes", self.api.routes),
                     ("GetIntegrations", self.api.integrations),
                     ("GetAuthorizers", self.api.authorizers),
                 )
                 if part is None
-            )
-            reason = _reason(self.api.errors, missing, "the API's routes were not collected")
-        raise DataUnavailable(reason)
+            ),
+            "GetRoutes",
+        )
+        return _reason(self.api.errors, missing, "the API's routes were not collected")
 
 
 @dataclass(frozen=True)
@@ -490,13 +495,10 @@ class TargetIndex:
             )
             self._put(Kind.V2_STAGE, target)
             if definition is None:
-                try:
-                    target.served()
-                except DataUnavailable as exc:
-                    reason = str(exc)
                 placeholder = NOT_READ if served_from.startswith("deployment") else UNLISTED_ROUTES
                 self._put(
-                    Kind.V2_ROUTE, Unlisted(f"{stage_key}/{placeholder}", Kind.V2_ROUTE, reason)
+                    Kind.V2_ROUTE,
+                    Unlisted(f"{stage_key}/{placeholder}", Kind.V2_ROUTE, target.unread_reason()),
                 )
                 continue
             for route in definition.routes:
