@@ -100,6 +100,87 @@ def _expect(data: Any, tp: type, where: str) -> None:
         raise _ShapeError(f"{where}: expected {tp.__name__}, got {type(data).__name__}")
 
 
+_NOT_IN_V1 = "NotInSnapshot"
+
+
+def _not_in_v1(service: str, operation: str, target: str) -> dict[str, str]:
+    return {
+        "service": service,
+        "operation": operation,
+        "target": target,
+        "code": _NOT_IN_V1,
+        "message": "this snapshot (schema 1) was taken before apigw-audit read it: "
+        "collect the inventory again",
+    }
+
+
+def _v1_to_v2(inventory: dict[str, Any]) -> dict[str, Any]:
+    """Schema 1 predates what stages serve (deployments), account limits, custom domains and
+    CloudFront. Their fields get their empty values and each gap a recorded error, so the
+    checks that need them are UNKNOWN with that reason (fail closed), never a pass."""
+    migrated = dict(inventory)
+    regions = list((inventory.get("metadata") or {}).get("regions") or [])
+    errors = list(inventory.get("errors") or [])
+    errors.append(_not_in_v1("cloudfront", "ListDistributions", "global"))
+    for region in regions:
+        errors.append(_not_in_v1("apigateway", "GetAccount", region))
+        errors.append(_not_in_v1("apigatewayv2", "GetDomainNames", region))
+    rest_apis = []
+    for api in inventory.get("rest_apis") or []:
+        target = f"{api.get('region')}/{api.get('id')}"
+        stages = [{**stage, "canary_deployment_id": None} for stage in api.get("stages") or []]
+        rest_apis.append(
+            {
+                **api,
+                "stages": stages if api.get("stages") is not None else None,
+                "deployments": [],
+                "errors": [*api.get("errors", []), _not_in_v1("apigateway", "GetExport", target)],
+            }
+        )
+    http_apis = []
+    for api in inventory.get("http_apis") or []:
+        target = f"{api.get('region')}/{api.get('id')}"
+        routes = api.get("routes")
+        integrations = api.get("integrations")
+        http_apis.append(
+            {
+                **api,
+                "routes": (
+                    [
+                        {
+                            **route,
+                            "model_selection_expression": None,
+                            "request_models": {},
+                            "request_parameters": {},
+                        }
+                        for route in routes
+                    ]
+                    if routes is not None
+                    else None
+                ),
+                "integrations": (
+                    [{**integration, "subtype": None} for integration in integrations]
+                    if integrations is not None
+                    else None
+                ),
+                "deployments": [],
+                "errors": [
+                    *api.get("errors", []),
+                    _not_in_v1("apigatewayv2", "ExportApi", target),
+                ],
+            }
+        )
+    migrated.update(
+        rest_apis=rest_apis,
+        http_apis=http_apis,
+        accounts=[],
+        custom_domains=[],
+        distributions=None,
+        errors=errors,
+    )
+    return migrated
+
+
 def inventory_to_json(inventory: Inventory) -> dict[str, Any]:
     return {"schema_version": SCHEMA_VERSION, "inventory": to_jsonable(inventory)}
 
@@ -116,8 +197,11 @@ def inventory_from_json(document: Any) -> Inventory:
             f"written by a newer apigw-audit (schema {version}; this version reads up to "
             f"{SCHEMA_VERSION}): upgrade apigw-audit"
         )
+    inventory = document.get("inventory")
+    if version < 2 and isinstance(inventory, dict):
+        inventory = _v1_to_v2(inventory)
     try:
-        return from_jsonable(Inventory, document.get("inventory"))
+        return from_jsonable(Inventory, inventory)
     except _ShapeError as exc:
         raise ValueError(f"malformed inventory: {exc}") from None
 

@@ -70,3 +70,29 @@ def test_wrong_field_type_is_named_with_its_path(demo_inventory: Inventory) -> N
 def test_missing_snapshot_file(tmp_path: Path) -> None:
     with pytest.raises(AuditSetupError, match="does not exist"):
         load_snapshot(tmp_path / "nope.json")
+
+
+SCHEMA_1_DEMO = Path(__file__).parent / "data" / "demo-snapshot-schema1.json"
+
+
+def test_a_schema_1_snapshot_still_loads() -> None:
+    """Written by apigw-audit 0.1.0 (schema 1) from the demo estate, before deployments,
+    account limits, custom domains and CloudFront were collected."""
+    inventory = load_snapshot(SCHEMA_1_DEMO)
+    assert {api.name for api in inventory.rest_apis} >= {"petstore-public", "reports-api"}
+    assert all(api.deployments == () for api in inventory.rest_apis)
+    assert inventory.distributions is None
+
+
+def test_a_schema_1_snapshot_audits_what_it_has_and_fails_closed_on_the_rest(
+    tmp_path: Path,
+) -> None:
+    from tests_unit.checks_harness import audit
+
+    run = audit(f"--snapshot-in={SCHEMA_1_DEMO}")
+    tracing = {o.outcome for (check, _), o in run.outcomes.items() if check == "APIGW-TRACE-001"}
+    assert tracing == {"passed", "failed", "skipped"}  # stage settings: still judged
+    auth = [o for (check, _), o in run.outcomes.items() if check == "APIGW-AUTH-001"]
+    assert auth
+    assert all(o.outcome == "error" for o in auth)  # what stages serve: unknown, never a pass
+    assert all("schema 1" in o.message for o in auth)
