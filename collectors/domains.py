@@ -1,8 +1,9 @@
 """Custom domain names and the API stages they map, per region (apigatewayv2).
 
 One GetDomainNames per region, then one GetApiMappings per domain: a distinct referenced
-resource, never per API or stage. apigatewayv2 lists every regional custom domain of the
-region, those REST APIs use included, and its API mappings include REST base path mappings
+resource, never per API or stage. apigatewayv2 lists the custom domains of the region, those
+REST APIs use included (a configuration's ``EndpointType`` is ``REGIONAL`` or ``EDGE`` in
+botocore's model), and its API mappings include REST base path mappings
 (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-custom-domain-names.html).
 """
 
