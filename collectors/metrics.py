@@ -64,7 +64,8 @@ class StageCounts:
 def _fetch(
     client: Any, batch: Sequence[_Metric], start: datetime, end: datetime
 ) -> dict[str, tuple[float, str]]:
-    """Sum and final StatusCode of each query id, over every page."""
+    """Sum and final status of each query id, over every page: its ``StatusCode``, with the
+    ``Messages`` CloudWatch adds to a Forbidden or InternalError answer."""
     metric_queries = [
         {
             "Id": f"q{index}",
@@ -88,10 +89,14 @@ def _fetch(
     for page in pages:
         for result in page.get("MetricDataResults", []):
             total, _ = results.get(result["Id"], (0.0, ""))
+            status = str(result.get("StatusCode", "Complete"))
+            messages = "; ".join(
+                str(m.get("Value", "")) for m in result.get("Messages") or () if m.get("Value")
+            )
             # A query may appear on several pages; its status on the last one is final.
             results[result["Id"]] = (
                 total + sum(result.get("Values", [])),
-                str(result.get("StatusCode", "Complete")),
+                f"{status} ({messages})" if messages and status != "Complete" else status,
             )
     return results
 
@@ -125,12 +130,16 @@ def request_counts(
             key = metric.query.stage_key
             total, status = results.get(f"q{index}", (0.0, "Complete"))
             if status != "Complete":
-                counts.unknown[key] = (
+                reason = (
                     f"CloudWatch answered {metric.metric_name} for {key} with StatusCode "
                     f"{status}, not Complete"
                 )
+                earlier = counts.unknown.get(key)
+                counts.unknown[key] = f"{earlier}; {reason}" if earlier else reason
             elif key not in counts.unknown:
                 counts.counts[key] = counts.counts.get(key, 0.0) + total
+    for key in failed:  # the failed call, recorded in ``errors``, is the reason
+        counts.unknown.pop(key, None)
     for key in (*counts.unknown, *failed):
         counts.counts.pop(key, None)
     return counts

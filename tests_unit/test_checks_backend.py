@@ -5,15 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from moto.apigatewayv2.models import apigatewayv2_backends
 
-from collectors.demo.builders import (
-    ACCOUNT_ID,
-    AccountBuilder,
-    HttpApiBuilder,
-    MethodCache,
-    RestApiBuilder,
-)
+from collectors.demo.builders import AccountBuilder, HttpApiBuilder, MethodCache, RestApiBuilder
 from collectors.demo.estate import emulated_aws
 from tests_unit.checks_harness import AuditRun, audit_account, denying, key
 
@@ -78,11 +71,6 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         chat = HttpApiBuilder("chat", protocol="WEBSOCKET")
         messages = chat.lambda_integration(account.lambda_function("messages", 29))
         connect = chat.lambda_integration(account.lambda_function("connect", 30))
-        # moto answers TimeoutInMillis 30000 for every AWS_PROXY integration, WebSocket ones
-        # included (AWS: 29000); leave it unset, as a template that sets none is read
-        integrations = apigatewayv2_backends[ACCOUNT_ID]["us-east-1"].apis[chat.id].integrations
-        for integration_id in (messages, connect):
-            integrations[integration_id].timeout_in_millis = None
         chat.route("$connect", connect, authorization="AWS_IAM")
         chat.route("sendmessage", messages)
         chat.stage("prod")

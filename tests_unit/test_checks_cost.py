@@ -22,6 +22,8 @@ class Estate:
     chat: HttpApiBuilder  # WebSocket: ConnectCount + MessageCount, no Count
     twins: tuple[RestApiBuilder, RestApiBuilder]  # two REST APIs named "twin"
     edge: RestApiBuilder  # EDGE endpoint, nothing else REST-only
+    canaried: RestApiBuilder  # a canary release on its stage, nothing else REST-only
+    uncanaried: RestApiBuilder  # the same API, its stage without a canary
     excluded: RestApiBuilder
     run: AuditRun
     configured: AuditRun  # --unused-threshold 10, other prices
@@ -72,8 +74,18 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         edge = RestApiBuilder("edge", endpoint_type="EDGE")
         edge.method("GET", "/things", authorization="AWS_IAM", lambda_arn=backend)
         edge.stage("prod")
-        # Canary settings are not tested: moto 5.2 keeps no canarySettings on a stage
-        # (CreateStage and UpdateStage drop them), so the builders cannot make one.
+
+        canaried, uncanaried = RestApiBuilder("canaried"), RestApiBuilder("uncanaried")
+        for api in (canaried, uncanaried):
+            api.method("GET", "/things", authorization="AWS_IAM", lambda_arn=backend)
+        uncanaried.stage("prod")
+        released, upcoming = canaried.deploy(), canaried.deploy()
+        canaried.client.create_stage(  # 10 % of prod's traffic tries the upcoming deployment
+            restApiId=canaried.id,
+            stageName="prod",
+            deploymentId=released,
+            canarySettings={"deploymentId": upcoming, "percentTraffic": 10.0},
+        )
 
         excluded = RestApiBuilder("batch", tags={"ExcludeFromAudit": "true"})
         excluded.method("GET", "/jobs")
@@ -90,7 +102,20 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         )
         denied_session = denying("GetMetricData", f"/restapis/{featured.id}/resources")
         denied = audit_account(tmp_path_factory, denied_session)
-    return Estate(plain, featured, quiet, chat, twins, edge, excluded, run, configured, denied)
+    return Estate(
+        plain,
+        featured,
+        quiet,
+        chat,
+        twins,
+        edge,
+        canaried,
+        uncanaried,
+        excluded,
+        run,
+        configured,
+        denied,
+    )
 
 
 # --- Cost Optimization Opportunity -------------------------------------------------------------
@@ -122,6 +147,16 @@ def test_edge_optimized_rest_api_is_not_a_migration_candidate(estate: Estate) ->
         "passed",
         ["edge_optimized_endpoint"],
     )
+
+
+def test_rest_api_releasing_through_a_canary_passes_and_without_one_fails(
+    estate: Estate,
+) -> None:
+    # HTTP API stages have no canary release deployments
+    canaried = estate.run[COST, key(estate.canaried)]
+    uncanaried = estate.run[COST, key(estate.uncanaried)]
+    assert (canaried.outcome, canaried.details["features_used"]) == ("passed", ["canary_release"])
+    assert (uncanaried.outcome, uncanaried.details["features_used"]) == ("failed", [])
 
 
 def test_prices_are_configurable(estate: Estate) -> None:

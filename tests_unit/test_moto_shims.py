@@ -483,6 +483,183 @@ def test_rest_cloudformation_deployment_is_snapshotted_like_any_other(aws: None)
     }
 
 
+# --- Canary settings of REST stages --------------------------------------------------------------
+
+
+def _replace(path: str, value: str) -> dict[str, str]:
+    return {"op": "replace", "path": path, "value": value}
+
+
+def _canaried_api() -> tuple[RestApi, str, str]:
+    """An API with two deployments: the released one (GET /pets) and the next (POST too)."""
+    api = RestApi()
+    api.method("GET", "/pets")
+    released = api.deploy()
+    api.method("POST", "/pets")
+    return api, released, api.deploy()
+
+
+def test_rest_stage_answers_the_canary_settings_it_was_created_with(aws: None) -> None:
+    api, released, upcoming = _canaried_api()
+
+    created = api.client.create_stage(
+        restApiId=api.id,
+        stageName="prod",
+        deploymentId=released,
+        canarySettings={
+            "deploymentId": upcoming,
+            "percentTraffic": 10,
+            "stageVariableOverrides": {"alias": "next"},
+        },
+    )
+    api.client.create_stage(  # a canary naming no deployment tries the stage's own
+        restApiId=api.id,
+        stageName="dev",
+        deploymentId=released,
+        canarySettings={"useStageCache": True},
+    )
+    api.stage("test", released)
+
+    canary = {
+        "deploymentId": upcoming,
+        "percentTraffic": 10.0,
+        "stageVariableOverrides": {"alias": "next"},
+        "useStageCache": False,
+    }
+    stages = {
+        stage["stageName"]: stage for stage in api.client.get_stages(restApiId=api.id)["item"]
+    }
+    assert (created["deploymentId"], created["canarySettings"]) == (released, canary)
+    assert api.client.get_stage(restApiId=api.id, stageName="prod")["canarySettings"] == canary
+    assert stages["prod"]["canarySettings"] == canary
+    assert stages["dev"]["canarySettings"] == {
+        "deploymentId": released,
+        "percentTraffic": 0.0,
+        "useStageCache": True,
+    }
+    assert "canarySettings" not in stages["test"]
+
+
+def test_rest_update_stage_makes_changes_and_removes_a_canary(aws: None) -> None:
+    api, released, upcoming = _canaried_api()
+    api.stage("prod", released)
+
+    def update(*operations: dict[str, str]) -> dict[str, Any]:
+        stage: dict[str, Any] = api.client.update_stage(
+            restApiId=api.id, stageName="prod", patchOperations=list(operations)
+        )
+        return stage
+
+    # a replace on a stage without a canary starts one, on the stage's own deployment
+    started = update(_replace("/canarySettings/percentTraffic", "25"))
+    changed = update(
+        _replace("/canarySettings/deploymentId", upcoming),
+        _replace("/canarySettings/useStageCache", "true"),
+        _replace("/canarySettings/stageVariableOverrides/alias", "next"),
+        _replace("/canarySettings/stageVariableOverrides/mode", "beta"),
+    )
+    fewer = update({"op": "remove", "path": "/canarySettings/stageVariableOverrides/mode"})
+    removed = update({"op": "remove", "path": "/canarySettings"})
+
+    assert started["canarySettings"] == {
+        "deploymentId": released,
+        "percentTraffic": 25.0,
+        "useStageCache": False,
+    }
+    assert changed["canarySettings"] == {
+        "deploymentId": upcoming,
+        "percentTraffic": 25.0,
+        "stageVariableOverrides": {"alias": "next", "mode": "beta"},
+        "useStageCache": True,
+    }
+    # moto alone reads /canarySettings/deploymentId as /deploymentId: the stage stays put
+    assert changed["deploymentId"] == released
+    assert fewer["canarySettings"]["stageVariableOverrides"] == {"alias": "next"}
+    assert "canarySettings" not in removed
+    stage = api.client.get_stage(restApiId=api.id, stageName="prod")
+    assert (stage["deploymentId"], "canarySettings" in stage) == (released, False)
+
+
+def test_rest_canary_promotion_copies_its_deployment_and_variables_to_the_stage(
+    aws: None,
+) -> None:
+    api, released, upcoming = _canaried_api()
+    api.client.create_stage(
+        restApiId=api.id,
+        stageName="prod",
+        deploymentId=released,
+        variables={"alias": "live", "region": "east"},
+        canarySettings={
+            "deploymentId": upcoming,
+            "percentTraffic": 10,
+            "stageVariableOverrides": {"alias": "next"},
+        },
+    )
+
+    promoted = api.client.update_stage(  # promote-canary-deployment.html
+        restApiId=api.id,
+        stageName="prod",
+        patchOperations=[
+            _replace("/canarySettings/percentTraffic", "0.0"),
+            {"op": "copy", "from": "/canarySettings/stageVariableOverrides", "path": "/variables"},
+            {"op": "copy", "from": "/canarySettings/deploymentId", "path": "/deploymentId"},
+        ],
+    )
+
+    assert promoted["deploymentId"] == upcoming
+    assert promoted["variables"] == {"alias": "next", "region": "east"}
+    # promoting does not turn the canary off
+    assert promoted["canarySettings"]["percentTraffic"] == 0.0
+    assert "post" in api.export("prod")["paths"]["/pets"]  # it serves the promoted deployment
+
+
+def test_rest_canary_settings_are_refused_as_aws_refuses_them(aws: None) -> None:
+    api, released, _ = _canaried_api()
+    with pytest.raises(ClientError) as unknown_deployment:
+        api.client.create_stage(
+            restApiId=api.id,
+            stageName="prod",
+            deploymentId=released,
+            canarySettings={"deploymentId": "nope"},
+        )
+    with pytest.raises(ClientError) as not_made:
+        api.client.get_stage(restApiId=api.id, stageName="prod")
+    api.stage("prod", released)
+
+    def refused(*operations: dict[str, str]) -> str:
+        with pytest.raises(ClientError) as error:
+            api.client.update_stage(
+                restApiId=api.id, stageName="prod", patchOperations=list(operations)
+            )
+        return f"{_error_code(error)}: {error.value.response['Error']['Message']}"
+
+    assert _error_code(unknown_deployment) == "BadRequestException"
+    assert _error_code(not_made) == "NotFoundException"
+    assert refused({"op": "add", "path": "/canarySettings/deploymentId", "value": released}) == (
+        "BadRequestException: Invalid add operation with path: /canarySettings/deploymentId"
+    )
+    assert refused({"op": "remove", "path": "/canarySettings/stageVariableOverrides"}) == (
+        "BadRequestException: Cannot remove method setting canarySettings/"
+        "stageVariableOverrides because there is no method setting for this method "
+    )
+    assert refused(_replace("/canarySettings/badPath", "x")).startswith(
+        "BadRequestException: Invalid method setting path: /canarySettings/badPath"
+    )
+    assert refused(_replace("/canarySettings/percentTraffic", "150")).startswith(
+        "BadRequestException: "
+    )
+    assert refused(
+        {"op": "copy", "from": "/canarySettings/deploymentId", "path": "/deploymentId"}
+    ) == ("BadRequestException: Promotion not available. Canary does not exist.")
+    # all or nothing: the description replaced before the refused operation is not kept
+    assert refused(
+        _replace("/description", "changed"),
+        _replace("/canarySettings/deploymentId", "nope"),
+    ).startswith("BadRequestException: ")
+    stage = api.client.get_stage(restApiId=api.id, stageName="prod")
+    assert (stage["description"], "canarySettings" in stage) == ("", False)
+
+
 # --- HTTP and WebSocket APIs (apigatewayv2) --------------------------------------------------
 
 
@@ -753,6 +930,36 @@ def test_http_export_of_a_websocket_api_is_a_bad_request(aws: None) -> None:
     with pytest.raises(ClientError) as error:
         client.export_api(ApiId=api_id, Specification="OAS30", OutputType="JSON")
     assert _error_code(error) == "BadRequestException"
+
+
+def test_integration_without_a_timeout_gets_the_default_of_its_api_type(aws: None) -> None:
+    client = _client("apigatewayv2")
+    chat = client.create_api(
+        Name="chat", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action"
+    )["ApiId"]
+    web = client.create_api(Name="web", ProtocolType="HTTP")["ApiId"]
+
+    def timeout(api_id: str, integration_type: str = "AWS_PROXY", **kwargs: Any) -> int:
+        if integration_type != "MOCK":
+            kwargs["IntegrationUri"] = LAMBDA_URI if api_id == chat else FUNCTION
+        if api_id == web:
+            kwargs["PayloadFormatVersion"] = "2.0"
+        created = client.create_integration(
+            ApiId=api_id, IntegrationType=integration_type, **kwargs
+        )
+        integration_id = created["IntegrationId"]
+        read = client.get_integration(ApiId=api_id, IntegrationId=integration_id)
+        assert created["TimeoutInMillis"] == read["TimeoutInMillis"]
+        return int(read["TimeoutInMillis"])
+
+    # AWS's defaults: 29 s on WebSocket APIs, whatever the integration; 30 s on HTTP APIs
+    assert timeout(chat) == 29_000
+    assert timeout(chat, "MOCK") == 29_000
+    assert timeout(chat, TimeoutInMillis=10_000) == 10_000
+    assert timeout(web) == 30_000
+    assert timeout(web, TimeoutInMillis=10_000) == 10_000
+    listed = client.get_integrations(ApiId=chat)["Items"]
+    assert sorted(item["TimeoutInMillis"] for item in listed) == [10_000, 29_000, 29_000]
 
 
 def test_http_get_authorizers_lists_every_authorizer(aws: None) -> None:

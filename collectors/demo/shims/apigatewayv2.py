@@ -1,21 +1,27 @@
 """API Gateway v2 (HTTP and WebSocket APIs) in moto: deployments, stages that serve them, exports.
 
-moto 5.2 has no apigatewayv2 deployments, no UpdateStage, no ExportApi, and lists authorizers
-only one at a time. On AWS a deployment freezes the API's routes, integrations, authorizers
-and CORS configuration; a stage serves the deployment its ``DeploymentId`` names, or, with
-``AutoDeploy``, a deployment API Gateway makes after every change
-(https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-stages.html).
+moto 5.2 has no apigatewayv2 deployments, no UpdateStage, no ExportApi, lists authorizers
+only one at a time, and gives every AWS_PROXY or HTTP(_PROXY) integration created without a
+timeout 30000 ms, WebSocket ones included. On AWS a deployment freezes the API's routes,
+integrations, authorizers and CORS configuration; a stage serves the deployment its
+``DeploymentId`` names, or, with ``AutoDeploy``, a deployment API Gateway makes after every
+change (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-stages.html).
 
 Deployments are kept on moto's ``Api`` object, each with a JSON copy of the API taken when it
 was made; a stage's ``DeploymentId`` is kept on moto's ``Stage``. Auto-deployment is lazy:
 whenever a stage, deployment or export is read, an AutoDeploy stage whose deployment no
 longer matches the API gets a new one (``AutoDeployed: true``), so it always serves the
 current definition, as on AWS, without hooking every call that changes an API.
+
+An integration created without ``TimeoutInMillis`` gets AWS's default for its API: 29000 ms
+on a WebSocket API (its integration timeout is 50 ms to 29 s), 30000 ms on an HTTP API
+(https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
 """
 
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import threading
 from dataclasses import dataclass
@@ -42,6 +48,9 @@ from collectors.demo.shims.apigatewayv2_export import http_export
 _DEPLOYMENTS = "_apigw_audit_deployments"
 # The description AWS gives the deployments it makes for AutoDeploy stages.
 _AUTO_DEPLOY_DESCRIPTION = "Automatic deployment triggered by changes to the Api configuration"
+# AWS's default integration timeout of a WebSocket API (quotas: "Integration timeout 50
+# milliseconds - 29 seconds"); moto's 30000 is the HTTP API one.
+WEBSOCKET_DEFAULT_TIMEOUT_MS = 29_000
 # moto's server answers each request on its own thread: deployments are numbered under a lock.
 _DEPLOYING = threading.RLock()
 
@@ -196,6 +205,19 @@ def update_stage(api: Any, stage: Any, params: dict[str, Any]) -> None:
     stage.updated = datetime.now()  # moto's stage dates are naive local times
 
 
+def _integration_with_default_timeout(original: Function) -> Function:
+    signature = inspect.signature(original)
+
+    def create_integration(self: Any, *args: Any, **kwargs: Any) -> Any:
+        given = signature.bind(self, *args, **kwargs).arguments.get("timeout_in_millis")
+        integration = original(self, *args, **kwargs)
+        if self.protocol_type == "WEBSOCKET" and not given:
+            integration.timeout_in_millis = WEBSOCKET_DEFAULT_TIMEOUT_MS
+        return integration
+
+    return create_integration
+
+
 def _get_authorizers(self: Any) -> tuple[int, dict[str, str], str]:
     api = self.apigatewayv2_backend.get_api(self.path.split("/")[-2])
     items = [authorizer.to_json() for authorizer in api.authorizers.values()]
@@ -287,6 +309,7 @@ def _export_api(self: Any) -> tuple[int, dict[str, str], bytes]:
 
 def install() -> None:
     wrap(Api, "create_stage", _stage_with_deployment)
+    wrap(Api, "create_integration", _integration_with_default_timeout)
     wrap(Stage, "to_json", _stage_json_with_deployment)
     wrap(ApiGatewayV2Backend, "get_stage", _refreshing)
     wrap(ApiGatewayV2Backend, "get_stages", _refreshing)
