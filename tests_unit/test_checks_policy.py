@@ -641,11 +641,16 @@ def test_what_a_method_accepts() -> None:
         validators=VALIDATORS,
         request_validator_id="body",
         request_models=EVERY_CONTENT_TYPE,
-        request_parameters={"method.request.path.id": True},
+        request_parameters={"method.request.path.id": True, "method.request.header.v": True},
     )
     validation = request_validation(target)
     assert validation.accepts == ("body", "parameters")
     assert validation.unvalidated == ("parameters",)
+
+
+def test_path_parameters_are_always_present_and_need_no_validation() -> None:
+    target = rest_target("GET", request_parameters={"method.request.path.id": True})
+    assert request_validation(target).accepts == ()
 
 
 def test_a_method_with_nothing_to_accept_has_nothing_unvalidated() -> None:

@@ -50,10 +50,11 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         body_only = shop.validator("body-only", body=True, parameters=False)
         params_only = shop.validator("params-only", body=False, parameters=True)
         item_id = {"method.request.path.id": True}
+        version = {"method.request.header.If-Match": True}
         shop.method("GET", "/items")
         shop.method("POST", "/items", validator_id=full, request_models=BODY)
-        shop.method("PUT", "/items/{id}", request_parameters=item_id, request_models=BODY)
-        shop.method("PATCH", "/items/{id}", validator_id=body_only, request_parameters=item_id)
+        shop.method("PUT", "/items/{id}", request_parameters=version, request_models=BODY)
+        shop.method("PATCH", "/items/{id}", validator_id=body_only, request_parameters=version)
         shop.method("GET", "/items/{id}", validator_id=params_only, request_parameters=item_id)
         shop.method("DELETE", "/items/{id}")
         shop.method("GET", "/reports", api_key_required=True)
@@ -224,6 +225,12 @@ def test_body_without_a_validator_fails(estate: Estate) -> None:
     outcome = estate.run[DATA, key(estate.shop, "prod", "PUT /items/{id}")]
     assert outcome.outcome == "failed"
     assert outcome.details["unvalidated"] == ["body", "parameters"]
+
+
+def test_path_parameters_alone_need_no_parameter_validator(estate: Estate) -> None:
+    """API Gateway cannot route a request without its path parameters: nothing to check."""
+    outcome = estate.run[DATA, key(estate.shop, "prod", "DELETE /items/{id}")]
+    assert (outcome.outcome, outcome.details["accepts"]) == ("passed", [])
 
 
 def test_declared_parameters_need_parameter_validation(estate: Estate) -> None:

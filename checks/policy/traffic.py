@@ -227,11 +227,12 @@ def request_validation(target: RestMethodTarget | V2RouteTarget) -> Validation:
                 + ", ".join(sorted(method.request_models))
                 + "; any other Content-Type skips validation: add a $default model)"
             )
-    if method.request_parameters:
+    # Path parameters are always present (API Gateway cannot route a request without them),
+    # and AWS's export lists every one of the resource path: nothing to validate there.
+    parameters = {k: v for k, v in method.request_parameters.items() if ".path." not in k}
+    if parameters:
         accepts.append("parameters")
-        optional = sorted(
-            name for name, required in method.request_parameters.items() if not required
-        )
+        optional = sorted(name for name, required in parameters.items() if not required)
         if validator not in ("PARAMETERS", "FULL"):
             unvalidated.append("parameters")
         elif optional:

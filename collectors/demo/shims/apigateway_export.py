@@ -11,6 +11,7 @@ and the extensions it documents
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -160,15 +161,22 @@ class _Exporter:
             for verb, method in sorted(resource["methods"].items()):
                 if verb == "ANY" and not self.extensions.any:
                     continue
-                item[ANY_METHOD if verb == "ANY" else verb.lower()] = self._operation(method)
+                item[ANY_METHOD if verb == "ANY" else verb.lower()] = self._operation(
+                    method, resource["path"]
+                )
             if item:
                 paths[resource["path"]] = item
         return paths
 
-    def _operation(self, method: Mapping[str, Any]) -> dict[str, Any]:
+    def _operation(self, method: Mapping[str, Any], path: str) -> dict[str, Any]:
         operation: dict[str, Any] = {}
         parameters = []
-        for key, required in sorted((method.get("requestParameters") or {}).items()):
+        declared = dict(method.get("requestParameters") or {})
+        # AWS's export lists every parameter of the resource path, declared or not, as
+        # required (the developer guide's Kinesis export: method.request.path.stream-name).
+        for name in re.findall(r"\{([^}]+?)\+?\}", path):
+            declared.setdefault(f"method.request.path.{name}", True)
+        for key, required in sorted(declared.items()):
             parts = key.split(".", 3)
             if len(parts) == 4 and parts[:2] == ["method", "request"]:
                 location = _PARAMETER_LOCATIONS.get(parts[2])
