@@ -10,7 +10,10 @@ for more than one API (except the region-wide listings), so any collector needs 
           + pages(HTTP/WebSocket APIs)            GetApis
           + pages(usage plans)                    GetUsagePlans (bound to stages locally)
           + 1                                     GetAccount (the region's account limits)
-          + 1                                     GetDomainNames (+ GetApiMappings per domain)
+          + 1                                     GetDomainNames, apigatewayv2 (regional domains,
+                                                  + GetApiMappings per domain)
+          + 1                                     GetDomainNames, v1 (edge-optimized domains,
+                                                  + GetBasePathMappings per edge domain)
           + ceil(metric queries / 500)            GetMetricData (a query per stage, 500 a call)
       + per REST API in scope
           pages(resources)                        GetResources (embed=methods: no per-method call)
@@ -59,6 +62,7 @@ def floor_by_operation(manifest: EstateManifest) -> Counter[str]:
         floor["apigateway.GetUsagePlans"] += _pages(region.usage_plans)
         floor["apigateway.GetAccount"] += 1
         floor["apigatewayv2.GetDomainNames"] += 1
+        floor["apigateway.GetDomainNames"] += 1
         rest = [api for api in region.rest_apis if not api.excluded]
         v2 = [api for api in region.v2_apis if not api.excluded]
         stages = sum(api.stages for api in rest) + sum(api.stages for api in v2)

@@ -1,10 +1,12 @@
-"""Custom domain names and the API stages they map, per region (apigatewayv2).
+"""Custom domain names and the API stages they map, per region.
 
-One GetDomainNames per region, then one GetApiMappings per domain: a distinct referenced
-resource, never per API or stage. apigatewayv2 lists the custom domains of the region, those
-REST APIs use included (a configuration's ``EndpointType`` is ``REGIONAL`` or ``EDGE`` in
-botocore's model), and its API mappings include REST base path mappings
-(https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-custom-domain-names.html).
+Regional domains through apigatewayv2: one GetDomainNames per region, then one GetApiMappings
+per domain (its mappings include REST base path mappings). apigatewayv2 manages only regional
+domains ("For EDGE domain names, please use the API Gateway V1 API";
+https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html), so
+edge-optimized ones come from apigateway v1: one GetDomainNames per region, then one
+GetBasePathMappings per edge domain. Each is a distinct referenced resource, never per API
+or stage.
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ def collect_custom_domains(
         return None
     domains = []
     for raw in sorted(raw_domains, key=lambda d: str(d["DomainName"])):
+        configurations = raw.get("DomainNameConfigurations") or ()
+        if any(str(c.get("EndpointType", "")).upper() == "EDGE" for c in configurations):
+            continue  # managed, and listed, through apigateway v1
         name = str(raw["DomainName"])
         raw_mappings = call_recording_errors(
             errors,
@@ -59,6 +64,7 @@ def collect_custom_domains(
             CustomDomain(
                 name=name,
                 region=region,
+                endpoint_type="REGIONAL",
                 regional_domain_names=tuple(
                     str(c["ApiGatewayDomainName"])
                     for c in raw.get("DomainNameConfigurations") or ()
@@ -70,6 +76,60 @@ def collect_custom_domains(
                             api_id=str(m["ApiId"]),
                             stage=str(m.get("Stage", "")),
                             key=str(m.get("ApiMappingKey", "")),
+                        )
+                        for m in raw_mappings
+                    )
+                    if raw_mappings is not None
+                    else None
+                ),
+            )
+        )
+    return tuple(domains)
+
+
+def _v1_list(client: Any, method: str, **kwargs: Any) -> list[dict[str, Any]]:
+    pages = client.get_paginator(method).paginate(PaginationConfig={"PageSize": 500}, **kwargs)
+    return [item for page in pages for item in page.get("items", [])]
+
+
+def collect_edge_domains(
+    client: Any, region: str, errors: list[CollectionError]
+) -> tuple[CustomDomain, ...] | None:
+    """The region's edge-optimized custom domains (apigateway v1); ``None`` when they could
+    not be listed. v1 lists regional ones too: those come from apigatewayv2."""
+    raw_domains = call_recording_errors(
+        errors, "apigateway", "GetDomainNames", region, lambda: _v1_list(client, "get_domain_names")
+    )
+    if raw_domains is None:
+        return None
+    domains = []
+    for raw in sorted(raw_domains, key=lambda d: str(d["domainName"])):
+        types = [str(t).upper() for t in (raw.get("endpointConfiguration") or {}).get("types", [])]
+        if "EDGE" not in types:
+            continue
+        name = str(raw["domainName"])
+        raw_mappings = call_recording_errors(
+            errors,
+            "apigateway",
+            "GetBasePathMappings",
+            f"{region}/{name}",
+            functools.partial(_v1_list, client, "get_base_path_mappings", domainName=name),
+        )
+        domains.append(
+            CustomDomain(
+                name=name,
+                region=region,
+                endpoint_type="EDGE",
+                regional_domain_names=tuple(
+                    str(raw[k]) for k in ("distributionDomainName",) if raw.get(k)
+                ),
+                mappings=(
+                    tuple(
+                        ApiMapping(
+                            api_id=str(m["restApiId"]),
+                            # "(none)": callers name the stage after the base path
+                            stage="" if m.get("stage") in (None, "(none)") else str(m["stage"]),
+                            key="" if m.get("basePath") == "(none)" else str(m.get("basePath", "")),
                         )
                         for m in raw_mappings
                     )

@@ -4,10 +4,11 @@ The number of calls depends on the number of regions, APIs, distinct deployments
 referenced resources, never on methods or resources:
 
     2 (STS GetCallerIdentity, CloudFront ListDistributions)
-    + per region:     GetRestApis + GetApis + GetUsagePlans + GetAccount + GetDomainNames
+    + per region:     GetRestApis + GetApis + GetUsagePlans + GetAccount
+                      + GetDomainNames (apigatewayv2: regional) + GetDomainNames (v1: edge)
                       + ceil(metric queries / 500) GetMetricData
                       (a query per stage; WebSocket stages two: ConnectCount, MessageCount)
-    + per custom domain: GetApiMappings
+    + per custom domain: GetApiMappings (regional) or GetBasePathMappings (edge)
     + per REST API:   GetResources + GetStages + GetAuthorizers + GetRequestValidators
                       + GetGatewayResponses                                        (5)
                       + 2 per distinct deployment of its in-scope stages
@@ -138,9 +139,21 @@ def _list_region(clients: AwsClients, region: str) -> _RegionListing:
             errors, rest.SERVICE, "GetUsagePlans", region, lambda: rest.list_usage_plans(apigw)
         ),
         account=account.collect_account(apigw, region, errors),
-        custom_domains=domains.collect_custom_domains(v2, region, errors),
+        custom_domains=_both(
+            domains.collect_custom_domains(v2, region, errors),
+            domains.collect_edge_domains(apigw, region, errors),
+        ),
         errors=errors,
     )
+
+
+def _both(
+    regional: tuple[CustomDomain, ...] | None, edge: tuple[CustomDomain, ...] | None
+) -> tuple[CustomDomain, ...] | None:
+    """Every custom domain of the region; ``None`` when either listing failed."""
+    if regional is None or edge is None:
+        return None
+    return (*regional, *edge)
 
 
 def _map(

@@ -421,18 +421,24 @@ class AccountSettings:
 @dataclass(frozen=True)
 class ApiMapping:
     api_id: str
-    stage: str
+    stage: str  # "" (v1 "(none)"): every stage, named by callers after the base path
     key: str  # the base path ("" for the root)
+
+    def maps(self, api_id: str, stage: str) -> bool:
+        return self.api_id == api_id and self.stage in ("", stage)
 
 
 @dataclass(frozen=True)
 class CustomDomain:
-    """A regional custom domain name and the API stages it maps (apigatewayv2)."""
+    """A custom domain name and the API stages it maps."""
 
     name: str
     region: str
-    regional_domain_names: tuple[str, ...]  # d-abc.execute-api.region.amazonaws.com
-    mappings: tuple[ApiMapping, ...] | None  # None: GetApiMappings failed
+    endpoint_type: str  # REGIONAL (apigatewayv2) or EDGE (apigateway v1)
+    # the host names API Gateway serves it at: d-abc.execute-api.region.amazonaws.com
+    # (REGIONAL), or the AWS-managed CloudFront's d111.cloudfront.net (EDGE)
+    regional_domain_names: tuple[str, ...]
+    mappings: tuple[ApiMapping, ...] | None  # None: GetApiMappings/GetBasePathMappings failed
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ def expected_calls(
     regions: int, rest_apis: int, v2_apis: int, stages: int, deployments: int, functions: int
 ) -> int:
     """The formula of collectors.inventory: see its module docstring (no custom domains)."""
-    per_region = 5 + math.ceil(stages / 500)
+    per_region = 6 + math.ceil(stages / 500)
     return 2 + regions * per_region + 5 * rest_apis + 4 * v2_apis + 2 * deployments + functions
 
 
@@ -50,7 +50,7 @@ def test_call_count_follows_the_formula_for_3_apis_x_50_resources_x_4_methods_x_
         deployments=REST_APIS + 1,
         functions=2,
     )
-    assert len(calls) == 37  # 2 + (5 + 1) + 3 x 5 + 1 x 4 + 2 x 4 + 2
+    assert len(calls) == 38  # 2 + (6 + 1) + 3 x 5 + 1 x 4 + 2 x 4 + 2
     assert by_operation_count(calls, "apigateway.GetExport") == REST_APIS
     by_operation = Counter(calls)
     assert by_operation["apigateway.GetDeployment"] == REST_APIS

@@ -941,15 +941,18 @@ def custom_domain(*maps: tuple[str, str], **changes: Any) -> CustomDomain:
     base = CustomDomain(
         name=DOMAIN,
         region=REGION,
+        endpoint_type="REGIONAL",
         regional_domain_names=(REGIONAL_NAME,),
         mappings=tuple(ApiMapping(api_id=a, stage=s, key="") for a, s in maps),
     )
     return replace(base, **changes)
 
 
-def distribution(origin: str, web_acl_id: str | None = EDGE_WEB_ACL) -> CloudFrontDistribution:
+def distribution(
+    origin: str, web_acl_id: str | None = EDGE_WEB_ACL, id: str = "E2CDN"
+) -> CloudFrontDistribution:
     return CloudFrontDistribution(
-        id="E2CDN",
+        id=id,
         domain_name="d111111abcdef8.cloudfront.net",
         aliases=("www.example.com",),
         origin_domain_names=(origin,),
@@ -997,7 +1000,39 @@ def test_an_http_stage_reached_only_through_cloudfront_with_a_web_acl_is_protect
     assert result.open_ways_in == ()
     assert result.protected_by == (
         f"{DEFAULT_ENDPOINT} is disabled",
-        f"custom domain {DOMAIN} behind CloudFront E2CDN with web ACL {EDGE_WEB_ACL}",
+        f"custom domain {DOMAIN} behind CloudFront E2CDN with web ACL {EDGE_WEB_ACL} (callers "
+        "who reach the domain directly bypass CloudFront unless the API refuses them)",
+    )
+
+
+def test_one_distribution_without_a_web_acl_in_front_of_a_domain_is_a_way_in() -> None:
+    domains = (custom_domain((HTTP_ID, "prod")),)
+    fronting = (distribution(DOMAIN), distribution(REGIONAL_NAME, None, id="E9OPEN"))
+    result = perimeter(
+        closed_http_stage(), inventory(custom_domains=domains, distributions=fronting)
+    )
+    assert not result.protected
+    assert result.open_ways_in == (
+        f"custom domain {DOMAIN} (CloudFront E9OPEN in front of it has no web ACL)",
+    )
+
+
+def test_an_edge_optimized_domain_is_a_way_in_without_the_stage_s_web_acl() -> None:
+    target = rest_stage_target(rest_api(disable_execute_api_endpoint=True))
+    edge = custom_domain((REST_ID, "prod"), endpoint_type="EDGE")
+    result = perimeter(target, inventory(custom_domains=(edge,), distributions=()))
+    assert not result.protected
+    assert result.open_ways_in[0].startswith(f"edge-optimized custom domain {DOMAIN}")
+
+
+def test_a_mapping_without_a_stage_maps_every_stage() -> None:
+    """A v1 base path mapping with stage "(none)": callers name the stage after the path."""
+    target = rest_stage_target(rest_api(disable_execute_api_endpoint=True))
+    every_stage = custom_domain((REST_ID, ""))
+    result = perimeter(target, inventory(custom_domains=(every_stage,), distributions=()))
+    assert not result.protected
+    assert result.open_ways_in == (
+        f"custom domain {DOMAIN} (no CloudFront distribution has it as origin)",
     )
 
 
@@ -1009,7 +1044,7 @@ def test_a_custom_domain_behind_cloudfront_without_a_web_acl_is_a_way_in() -> No
     )
     assert not result.protected
     assert result.open_ways_in == (
-        f"custom domain {DOMAIN} (no CloudFront distribution with a web ACL has it as origin)",
+        f"custom domain {DOMAIN} (CloudFront E2CDN in front of it has no web ACL)",
     )
 
 

@@ -32,6 +32,11 @@ IAM_REQUIREMENT = {
     "apigatewayv2.GetDeployment": ("apigateway:GET", f"{APIGW}/apis/a/deployments/d"),
     "apigatewayv2.ExportApi": ("apigateway:GET", f"{APIGW}/apis/a/exports/OAS30"),
     "apigatewayv2.GetDomainNames": ("apigateway:GET", f"{APIGW}/domainnames"),
+    "apigateway.GetDomainNames": ("apigateway:GET", f"{APIGW}/domainnames"),
+    "apigateway.GetBasePathMappings": (
+        "apigateway:GET",
+        f"{APIGW}/domainnames/api.example.com/basepathmappings",
+    ),
     "apigatewayv2.GetApiMappings": (
         "apigateway:GET",
         f"{APIGW}/domainnames/api.example.com/apimappings",

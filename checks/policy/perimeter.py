@@ -48,23 +48,45 @@ def _mapping_domains(
             f"the API mappings of {domain.name}",
             f"{region}/{domain.name}",
         )
-        if any(m.api_id == target.api.id and m.stage == target.stage.name for m in mappings):
+        if any(m.maps(target.api.id, target.stage.name) for m in mappings):
             domains.append(domain)
     return domains
 
 
 def _fronting(
     domain: CustomDomain, distributions: tuple[CloudFrontDistribution, ...]
-) -> CloudFrontDistribution | None:
+) -> list[CloudFrontDistribution]:
+    """The enabled distributions whose origin is the domain (a disabled one serves nothing)."""
     names = {domain.name, *domain.regional_domain_names}
-    for distribution in distributions:
-        if (
-            distribution.enabled
-            and distribution.web_acl_id
-            and names & set(distribution.origin_domain_names)
-        ):
-            return distribution
-    return None
+    return [d for d in distributions if d.enabled and names & set(d.origin_domain_names)]
+
+
+def _domain_way_in(
+    domain: CustomDomain, distributions: tuple[CloudFrontDistribution, ...]
+) -> tuple[str | None, str | None]:
+    """(how the domain is covered, or why it is an open way in): one of the two is set."""
+    if domain.endpoint_type == "EDGE":
+        return None, (
+            f"edge-optimized custom domain {domain.name} (its AWS-managed CloudFront "
+            "distribution carries no web ACL of yours)"
+        )
+    fronting = _fronting(domain, distributions)
+    unfiltered = [d.id for d in fronting if not d.web_acl_id]
+    if not fronting:
+        return None, f"custom domain {domain.name} (no CloudFront distribution has it as origin)"
+    if unfiltered:
+        return None, (
+            f"custom domain {domain.name} (CloudFront {', '.join(unfiltered)} in front of it "
+            "has no web ACL)"
+        )
+    acls = ", ".join(f"{d.id} with web ACL {d.web_acl_id}" for d in fronting)
+    # The domain itself still answers whoever calls it directly: CloudFront resolves it
+    # through public DNS, so the API must refuse requests that did not come through CloudFront
+    # (a secret origin header checked by an authorizer, or mutual TLS) for this to hold.
+    return (
+        f"custom domain {domain.name} behind CloudFront {acls} (callers who reach the "
+        "domain directly bypass CloudFront unless the API refuses them)"
+    ), None
 
 
 def perimeter(target: RestStageTarget | V2StageTarget, inventory: Inventory) -> Perimeter:
@@ -91,17 +113,11 @@ def perimeter(target: RestStageTarget | V2StageTarget, inventory: Inventory) -> 
             "the CloudFront distributions",
         )
         for domain in domains:
-            distribution = _fronting(domain, distributions)
-            if distribution is None:
-                open_ways.append(
-                    f"custom domain {domain.name} (no CloudFront distribution with a web ACL "
-                    "has it as origin)"
-                )
-            else:
-                protected_by.append(
-                    f"custom domain {domain.name} behind CloudFront {distribution.id} "
-                    f"with web ACL {distribution.web_acl_id}"
-                )
+            covered, open_way = _domain_way_in(domain, distributions)
+            if covered:
+                protected_by.append(covered)
+            if open_way:
+                open_ways.append(open_way)
     return Perimeter(not open_ways, tuple(protected_by), tuple(open_ways))
 
 

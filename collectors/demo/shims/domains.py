@@ -6,8 +6,8 @@ points at) and the status AWS fills in; and moto keeps REST (v1) domain names an
 mappings apart from apigatewayv2's, while on AWS they are one set: apigatewayv2's
 GetDomainNames lists the domains CreateDomainName (v1) made and GetApiMappings their base
 path mappings (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-custom-domain-names.html).
-The v1 ones are shown through moto's own v2 classes, built from moto's v1 objects at each
-listing, never stored.
+The v1 regional ones are shown through moto's own v2 classes, built from moto's v1 objects
+at each listing, never stored; edge-optimized ones stay v1's alone, as on AWS.
 """
 
 from __future__ import annotations
@@ -65,7 +65,10 @@ def _with_rest_domains(original: Function) -> Function:
         known = {domain.domain_name for domain in domains}
         rest = apigateway_backends[self.account_id][self.region_name]
         for name, domain in rest.domain_names.items():
-            if name not in known:
+            # apigatewayv2 manages regional domains only: "For EDGE domain names, please use
+            # the API Gateway V1 API" (its BadRequestException).
+            edge = _rest_configuration(domain)["endpointType"] == "EDGE"
+            if name not in known and not edge:
                 domains.append(
                     DomainName(
                         domain_name=name,
