@@ -179,15 +179,17 @@ def test_cors_does_not_allow_any_origin(
     )
     if cors.decided_by_backend:
         evidence["origin_policy"] = cors.decided_by_backend
-        pytest.skip(cors.decided_by_backend)
     assert not cors.reflects_origin_with_credentials, (
         f"{label(resource)} echoes the caller's Origin back with "
         f"Access-Control-Allow-Credentials: true (in {', '.join(cors.reflected_sources)}): "
         "any website can read authenticated responses"
     )
-    if resource.environment == "staging":
+    if resource.environment == "staging" or not cors.any_origin:
         if cors.any_origin:
             evidence["note"] = "a wildcard origin is tolerated on a staging stage"
+        if cors.decided_by_backend:
+            # Not a clean pass: what browsers are told is decided where this cannot see.
+            pytest.skip(cors.decided_by_backend)
         return
     finding = (
         f"{label(resource)} allows any origin (Access-Control-Allow-Origin '*' in "

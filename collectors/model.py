@@ -90,6 +90,36 @@ class RestIntegration:
     request_template_content_types: tuple[str, ...]  # non-empty: mapping templates are used
     # status code -> response parameters of the integration response (CORS headers live here)
     response_parameters: Mapping[str, Mapping[str, str]]
+    # status code -> CORS header -> the expression a response mapping template sets it to
+    # (``#set($context.responseOverride.header.Access-Control-Allow-Origin = ...)``); only
+    # Access-Control-* headers are kept: templates can hold anything else, secrets included
+    response_cors_overrides: Mapping[str, Mapping[str, str]]
+
+
+# "#set($context.responseOverride.header.Access-Control-Allow-Origin = <expression>)", one
+# directive a line as AWS documents them (apigateway-override-request-response-parameters)
+_CORS_OVERRIDE = re.compile(
+    r"#set\(\s*\$context\.responseOverride\.header\.(Access-Control-[A-Za-z-]+)\s*=\s*(.*)\)",
+    re.IGNORECASE,
+)
+
+
+_SET_VARIABLE = re.compile(r"#set\(\s*(\$[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\)")
+
+
+def cors_overrides(templates: Mapping[str, str]) -> dict[str, str]:
+    """The Access-Control-* headers response mapping templates override, and to what (a
+    template variable replaced by what it was set to)."""
+    overrides: dict[str, str] = {}
+    for template in templates.values():
+        variables: dict[str, str] = {}
+        for line in (template or "").splitlines():
+            for header, expression in _CORS_OVERRIDE.findall(line):
+                value = expression.strip()
+                overrides[header] = variables.get(value, value)
+            for name, expression in _SET_VARIABLE.findall(line):
+                variables[name] = expression.strip()
+    return overrides
 
 
 @dataclass(frozen=True)

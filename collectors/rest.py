@@ -31,6 +31,7 @@ from collectors.model import (
     RestStage,
     Throttle,
     UsagePlanBinding,
+    cors_overrides,
 )
 from collectors.parsing import iso, parse_all
 from collectors.rest_export import parse_deployed_definition
@@ -109,6 +110,11 @@ def _integration(raw: Mapping[str, Any] | None) -> RestIntegration | None:
         response_parameters={
             status: dict(response.get("responseParameters") or {})
             for status, response in (raw.get("integrationResponses") or {}).items()
+        },
+        response_cors_overrides={
+            status: overrides
+            for status, response in (raw.get("integrationResponses") or {}).items()
+            if (overrides := cors_overrides(response.get("responseTemplates") or {}))
         },
     )
 

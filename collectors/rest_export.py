@@ -31,6 +31,7 @@ from collectors.model import (
     RestIntegration,
     RestMethod,
     RestResource,
+    cors_overrides,
 )
 
 ANY_METHOD = "x-amazon-apigateway-any-method"
@@ -85,6 +86,11 @@ def _integration(raw: Mapping[str, Any] | None) -> RestIntegration | None:
         response_parameters={
             str(response.get("statusCode", pattern)): dict(response.get("responseParameters") or {})
             for pattern, response in (raw.get("responses") or {}).items()
+        },
+        response_cors_overrides={
+            str(response.get("statusCode", pattern)): overrides
+            for pattern, response in (raw.get("responses") or {}).items()
+            if (overrides := cors_overrides(response.get("responseTemplates") or {}))
         },
     )
 

@@ -114,6 +114,21 @@ def _not_in_v1(service: str, operation: str, target: str) -> dict[str, str]:
     }
 
 
+def _v1_resource(resource: dict[str, Any]) -> dict[str, Any]:
+    methods = [
+        {
+            **method,
+            "integration": (
+                {**method["integration"], "response_cors_overrides": {}}
+                if method.get("integration") is not None
+                else None
+            ),
+        }
+        for method in resource.get("methods") or []
+    ]
+    return {**resource, "methods": methods}
+
+
 def _v1_to_v2(inventory: dict[str, Any]) -> dict[str, Any]:
     """Schema 1 predates what stages serve (deployments), account limits, custom domains and
     CloudFront. Their fields get their empty values and each gap a recorded error, so the
@@ -129,9 +144,15 @@ def _v1_to_v2(inventory: dict[str, Any]) -> dict[str, Any]:
     for api in inventory.get("rest_apis") or []:
         target = f"{api.get('region')}/{api.get('id')}"
         stages = [{**stage, "canary_deployment_id": None} for stage in api.get("stages") or []]
+        resources = api.get("resources")
         rest_apis.append(
             {
                 **api,
+                "resources": (
+                    [_v1_resource(resource) for resource in resources]
+                    if resources is not None
+                    else None
+                ),
                 "stages": stages if api.get("stages") is not None else None,
                 "deployments": [],
                 "errors": [*api.get("errors", []), _not_in_v1("apigateway", "GetExport", target)],

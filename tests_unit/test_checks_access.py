@@ -15,6 +15,11 @@ VPC_ENDPOINT = "vpce-0123456789abcdef0"
 NOT_READ = "(deployed definition not read)"
 DEFAULT_ENDPOINT = "the default execute-api endpoint"
 ORIGIN = "method.request.header.Origin"
+ECHO_ORIGIN_TEMPLATE = (
+    "#set($origin = $input.params().header.get('Origin'))\n"
+    "#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n"
+    "#set($context.responseOverride.header.Access-Control-Allow-Credentials = 'true')\n"
+)
 
 
 @dataclass
@@ -134,22 +139,25 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         hooks.method("GET", "/status", authorization="AWS_IAM")
         hooks.stage("prod")
 
+        # Integration responses may not map request headers
+        # (rest-api-parameter-mapping-sources.html): a preflight echoes the Origin through
+        # its response template, and a gateway response through method.request.header.Origin.
         reflecting = RestApiBuilder("reflecting")
         reflecting.method("GET", "/me", authorization="AWS_IAM")
-        reflecting.cors_preflight("/me", allow_origin=ORIGIN)
-        ids = {"restApiId": reflecting.id, "resourceId": reflecting.resource("/me")}
-        headers = "method.response.header.Access-Control-Allow-"
-        reflecting.client.put_method_response(
-            **ids,
-            httpMethod="OPTIONS",
-            statusCode="200",
-            responseParameters={f"{headers}Origin": False, f"{headers}Credentials": False},
-        )
+        reflecting.cors_preflight("/me", allow_origin="'https://app.example.com'")
         reflecting.client.put_integration_response(
-            **ids,
+            restApiId=reflecting.id,
+            resourceId=reflecting.resource("/me"),
             httpMethod="OPTIONS",
             statusCode="200",
-            responseParameters={f"{headers}Origin": ORIGIN, f"{headers}Credentials": "'true'"},
+            responseTemplates={"application/json": ECHO_ORIGIN_TEMPLATE},
+        )
+        reflecting.gateway_response(
+            "DEFAULT_4XX",
+            {
+                "gatewayresponse.header.Access-Control-Allow-Origin": ORIGIN,
+                "gatewayresponse.header.Access-Control-Allow-Credentials": "'true'",
+            },
         )
         reflecting.stage("staging")
 
@@ -417,11 +425,14 @@ def test_preflight_reflecting_the_origin_with_credentials_fails_even_on_staging(
     outcome = estate.run[CORS, key(estate.reflecting, "staging", "me")]
     assert outcome.outcome == "failed"
     assert outcome.details["environment"] == "staging"
-    assert outcome.details["reflected_origin_sources"] == ["OPTIONS integration response 200"]
+    assert outcome.details["reflected_origin_sources"] == [
+        "OPTIONS response template 200",
+        "gateway response DEFAULT_4XX",
+    ]
     assert outcome.message == (
         "/me on reflecting/staging echoes the caller's Origin back with "
-        "Access-Control-Allow-Credentials: true (in OPTIONS integration response 200): "
-        "any website can read authenticated responses"
+        "Access-Control-Allow-Credentials: true (in OPTIONS response template 200, gateway "
+        "response DEFAULT_4XX): any website can read authenticated responses"
     )
 
 
@@ -432,7 +443,7 @@ def test_resource_whose_origin_policy_is_left_to_proxy_backends_is_skipped(
     assert outcome.outcome == "skipped"
     assert outcome.message == (
         "the Access-Control-Allow-Origin of GET (AWS_PROXY), POST (AWS_PROXY) is set by the "
-        "backend (proxy integration), which the configuration does not show"
+        "backend, which the configuration does not show"
     )
     assert outcome.details["origin_policy"] == outcome.message
 

@@ -63,6 +63,7 @@ from collectors.model import (
     V2Integration,
     V2Route,
     V2Stage,
+    cors_overrides,
     invokes_lambda,
 )
 from collectors.scope import StageScope
@@ -99,6 +100,7 @@ def integration(type: str = "AWS_PROXY", **changes: Any) -> RestIntegration:
         connection_type=None,
         request_template_content_types=(),
         response_parameters={},
+        response_cors_overrides={},
     )
     return replace(base, **changes)
 
@@ -1597,3 +1599,54 @@ def test_monthly_saving_from_the_request_count() -> None:
     unknown = rest_api(stages=(stage(request_count_30d=3e6), stage("dev")))
     assert api_request_count_30d(api_target(unknown)) is None
     assert monthly_saving(None, Pricing()) is None
+
+
+# --- CORS decided where the configuration cannot see ------------------------------------------
+
+
+def test_a_literal_preflight_does_not_hide_a_proxy_method_s_own_cors_headers() -> None:
+    preflight = options("200", **{ORIGIN: "'https://app.example.com'"})
+    exposure = cors_exposure(resource_target(preflight, method("GET")))
+    assert exposure.decided_by_backend is not None
+    assert "GET (AWS_PROXY)" in exposure.decided_by_backend
+
+
+def test_an_origin_mapped_from_the_integration_response_is_the_backend_s() -> None:
+    mapped = integration(
+        "HTTP",
+        response_parameters={
+            "200": {f"method.response.header.{ORIGIN}": "integration.response.header.Origin"}
+        },
+    )
+    exposure = cors_exposure(resource_target(method("GET", integration=mapped)))
+    assert exposure.decided_by_backend is not None
+    assert "GET (mapped from the integration's response)" in exposure.decided_by_backend
+
+
+def test_a_response_template_echoing_the_origin_with_credentials_is_reflection() -> None:
+    overrides = {"200": {ORIGIN: "$input.params().header.get('Origin')", CREDENTIALS: "'true'"}}
+    preflight = method(
+        "OPTIONS", integration=integration("MOCK", response_cors_overrides=overrides)
+    )
+    exposure = cors_exposure(resource_target(preflight))
+    assert exposure.reflected_sources == ("OPTIONS response template 200",)
+    assert exposure.reflects_origin_with_credentials
+
+
+def test_an_http_api_without_cors_configuration_leaves_cors_to_its_integrations() -> None:
+    routed = v2_definition(route("GET /pets", target="integrations/i1"))
+    exposure = cors_exposure(v2_stage_target(served=routed))
+    assert exposure.decided_by_backend is not None
+    assert "no CORS configuration" in exposure.decided_by_backend
+
+
+def test_cors_overrides_are_read_from_response_templates_through_variables() -> None:
+    template = (
+        "#set($origin = $input.params().header.get('Origin'))\n"
+        "#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n"
+        "#set($context.responseOverride.status = 200)\n"
+        '#set($context.responseOverride.header.X-Secret = "s3cr3t")\n'
+    )
+    assert cors_overrides({"application/json": template}) == {
+        "Access-Control-Allow-Origin": "$input.params().header.get('Origin')"
+    }

@@ -125,56 +125,84 @@ def _literal(value: str) -> str:
 
 
 def _reflects_origin(value: str) -> bool:
-    """A header mapped from the request's own ``Origin`` header (not a quoted literal)."""
-    return value.strip().lower() == "method.request.header.origin"
+    """A header value taken from the request's own ``Origin``: the mapping
+    ``method.request.header.Origin`` (gateway responses), or a response template expression
+    reading it (``$input.params('origin')``, ``$input.params().header.get('Origin')``)."""
+    text = value.strip().lower()
+    if text == "method.request.header.origin":
+        return True
+    return "origin" in text and ("$input.params" in text or "$method.request" in text)
+
+
+def _from_backend(value: str) -> bool:
+    """A header value the backend's own response decides (non-proxy integrations)."""
+    return value.strip().lower().startswith("integration.response.")
 
 
 def cors_exposure(target: RestResourceTarget | V2StageTarget) -> CorsExposure:
     """The CORS headers the stage serves for a REST resource (every deployed method's
-    integration responses, preflight or not, and the deployed gateway responses) or an HTTP
-    API (its deployed ``CorsConfiguration``). Raises ``DataUnavailable`` when the HTTP API
-    stage's definition could not be read."""
+    integration responses and response-template overrides, preflight or not, and the
+    deployed gateway responses) or an HTTP API (its deployed ``CorsConfiguration``). Where
+    the backend sets them (proxy integrations, headers mapped from the integration's
+    response, an HTTP API without a CORS configuration), ``decided_by_backend`` says so.
+    Raises ``DataUnavailable`` when the HTTP API stage's definition could not be read."""
     if isinstance(target, V2StageTarget):
-        cors = target.served().cors
+        served = target.served()
+        cors = served.cors
         if cors is None:
-            return CorsExposure((), (), False)
+            # Without a CORS configuration the backend's headers reach the browser; with
+            # one, "API Gateway ignores CORS headers returned from your backend integration"
+            # (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html).
+            routed = any(route.integration_id for route in served.routes)
+            backend = (
+                "the HTTP API has no CORS configuration, so its integrations' own "
+                "Access-Control-Allow-Origin headers reach browsers; the configuration does not "
+                "show them"
+                if routed
+                else None
+            )
+            return CorsExposure((), (), False, backend)
         sources = ("CorsConfiguration.AllowOrigins",) if "*" in cors.allow_origins else ()
         return CorsExposure(sources, (), cors.allow_credentials)
-    headers: list[tuple[str, Mapping[str, str]]] = [
-        (f"{method.http_method} integration response {status}", parameters)
-        for method in target.resource.methods
-        if method.integration is not None
-        for status, parameters in sorted(method.integration.response_parameters.items())
-    ]
+    headers: list[tuple[str, str, Mapping[str, str]]] = []  # (method, source, headers)
+    for method in target.resource.methods:
+        integration = method.integration
+        if integration is None:
+            continue
+        for status, parameters in sorted(integration.response_parameters.items()):
+            source = f"{method.http_method} integration response {status}"
+            headers.append((method.http_method, source, parameters))
+        for status, overrides in sorted(integration.response_cors_overrides.items()):
+            source = f"{method.http_method} response template {status}"
+            headers.append((method.http_method, source, overrides))
     headers += [
-        (f"gateway response {response.response_type}", response.response_parameters)
+        ("", f"gateway response {response.response_type}", response.response_parameters)
         for response in target.definition.gateway_responses
     ]
     wildcard: list[str] = []
     reflected: list[str] = []
     credentials = False
-    origin_configured = False
-    for source, parameters in headers:
+    backend_methods = {
+        f"{m.http_method} ({m.integration.type})"
+        for m in target.resource.methods
+        if m.integration is not None and m.integration.type in _PROXY_INTEGRATIONS
+    }
+    for verb, source, parameters in headers:
         for name, value in parameters.items():
             if _header(name) == _ALLOW_ORIGIN:
-                origin_configured = True
                 if _literal(value) == "*":
                     wildcard.append(source)
                 elif _reflects_origin(value):
                     reflected.append(source)
+                elif _from_backend(value) and verb:
+                    backend_methods.add(f"{verb} (mapped from the integration's response)")
             if _header(name) == _ALLOW_CREDENTIALS and _literal(value).lower() == "true":
                 credentials = True
-    proxies = sorted(
-        {
-            f"{m.http_method} ({m.integration.type})"
-            for m in target.resource.methods
-            if m.integration is not None and m.integration.type in _PROXY_INTEGRATIONS
-        }
+    decided_by_backend = (
+        "the Access-Control-Allow-Origin of "
+        + ", ".join(sorted(backend_methods))
+        + " is set by the backend, which the configuration does not show"
+        if backend_methods
+        else None
     )
-    backend = None
-    if proxies and not origin_configured:
-        backend = (
-            "the Access-Control-Allow-Origin of " + ", ".join(proxies) + " is set by the "
-            "backend (proxy integration), which the configuration does not show"
-        )
-    return CorsExposure(tuple(wildcard), tuple(reflected), credentials, backend)
+    return CorsExposure(tuple(wildcard), tuple(reflected), credentials, decided_by_backend)
