@@ -502,7 +502,7 @@ class TargetIndex:
                 )
                 continue
             for route in definition.routes:
-                if is_exempt_preflight(route, definition):
+                if is_exempt_preflight(route):
                     continue  # CORS preflights API Gateway answers: judged by the CORS check
                 self._put(
                     Kind.V2_ROUTE,
@@ -548,13 +548,13 @@ def is_mock_preflight(method: RestMethod) -> bool:
     )
 
 
-def is_exempt_preflight(route: V2Route, definition: V2Definition) -> bool:
-    """An ``OPTIONS`` route that no caller reaches the backend through: it has no integration,
-    or the API has a CORS configuration, with which API Gateway answers every preflight itself
-    (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html)."""
-    if not route.route_key.startswith("OPTIONS "):
-        return False
-    return route.integration_id is None or definition.cors is not None
+def is_exempt_preflight(route: V2Route) -> bool:
+    """An ``OPTIONS`` route with no integration: nothing behind it. With a CORS configuration
+    API Gateway answers preflights itself, but only requests carrying ``Origin`` and
+    ``Access-Control-Request-Method``
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html); any
+    other OPTIONS request reaches the route's integration, so such a route is audited."""
+    return route.route_key.startswith("OPTIONS ") and route.integration_id is None
 
 
 def _served_v2(api: V2Api, stage: V2Stage) -> tuple[V2Definition | None, str, V2Deployment | None]:

@@ -264,10 +264,13 @@ def test_options_method_reaching_a_lambda_is_audited_and_fails_without_authorize
     assert estate.run.outcome(AUTH, key(estate.hooks, "prod", "POST /hooks")) == "passed"
 
 
-def test_http_options_route_answered_by_the_cors_configuration_is_not_a_target(
+def test_http_options_route_with_an_integration_is_audited_even_with_cors_configured(
     estate: Estate,
 ) -> None:
-    assert key(estate.checkout, "prod", "OPTIONS /cart") not in estate.run.keys(AUTH)
+    """API Gateway answers only real preflights itself; other OPTIONS reach the Lambda."""
+    outcome = estate.run[AUTH, key(estate.checkout, "prod", "OPTIONS /cart")]
+    assert outcome.outcome == "failed"
+    assert outcome.message.startswith("route OPTIONS /cart on checkout/prod has no authorizer")
 
 
 def test_unread_deployment_errors_the_stage_methods_with_the_failed_call(estate: Estate) -> None:

@@ -784,19 +784,19 @@ CORS = CorsConfiguration(("https://shop.example.com",), False, ("GET",), (), (),
 
 
 @pytest.mark.parametrize(
-    ("options_route", "cors", "exempt"),
+    ("options_route", "exempt"),
     [
-        pytest.param(route("OPTIONS /pets", target="integrations/i1"), None, False, id="backend"),
-        pytest.param(route("OPTIONS /pets", target="integrations/i1"), CORS, True, id="cors"),
-        pytest.param(route("OPTIONS /pets"), None, True, id="no-integration"),
-        pytest.param(route("GET /pets"), CORS, False, id="not-options"),
+        pytest.param(route("OPTIONS /pets", target="integrations/i1"), False, id="backend"),
+        pytest.param(route("OPTIONS /pets"), True, id="no-integration"),
+        pytest.param(route("GET /pets"), False, id="not-options"),
     ],
 )
-def test_an_http_options_route_is_exempt_only_with_cors_or_no_integration(
-    options_route: V2Route, cors: CorsConfiguration | None, exempt: bool
+def test_an_http_options_route_is_exempt_only_without_an_integration(
+    options_route: V2Route, exempt: bool
 ) -> None:
-    served = v2_definition(options_route, integrations=(v2_integration(),), cors=cors)
-    assert is_exempt_preflight(options_route, served) is exempt
+    """With CORS configured, API Gateway answers only real preflights (Origin and
+    Access-Control-Request-Method); any other OPTIONS request reaches the integration."""
+    assert is_exempt_preflight(options_route) is exempt
 
 
 def test_preflights_are_no_operation_targets_but_backed_options_are() -> None:
@@ -824,9 +824,12 @@ def test_preflights_are_no_operation_targets_but_backed_options_are() -> None:
         f"{REGION}/{HTTP_ID}/prod/GET /cart",
         f"{REGION}/{HTTP_ID}/prod/OPTIONS /cart",
     ]
-    with_cors = replace(http, cors=CORS)
+    with_cors = replace(http, cors=CORS)  # still reachable by OPTIONS that are no preflight
     index = TargetIndex(inventory(http_apis=(with_cors,)), StageScope())
-    assert index.keys("http_route") == [f"{REGION}/{HTTP_ID}/prod/GET /cart"]
+    assert index.keys("http_route") == [
+        f"{REGION}/{HTTP_ID}/prod/GET /cart",
+        f"{REGION}/{HTTP_ID}/prod/OPTIONS /cart",
+    ]
 
 
 # --- authorization -----------------------------------------------------------------------------
@@ -1551,6 +1554,10 @@ FIREHOSE = f"arn:aws:firehose:{REGION}:{ACCOUNT_ID}:deliverystream/amazon-apigat
             rest_api(stages=(stage(method_settings=(setting("*/*", logging_level="INFO"),)),)),
         ),
         ("firehose_access_logs", rest_api(stages=(stage(access_log_destination=FIREHOSE),))),
+        (
+            "integration_timeout_over_30s",
+            rest_api(resources=resources(method(integration=integration(timeout_ms=45_000)))),
+        ),
     ],
 )
 def test_each_rest_only_feature_is_detected(feature: str, api: RestApi) -> None:
@@ -1650,3 +1657,13 @@ def test_cors_overrides_are_read_from_response_templates_through_variables() -> 
     assert cors_overrides({"application/json": template}) == {
         "Access-Control-Allow-Origin": "$input.params().header.get('Origin')"
     }
+
+
+def test_multi_value_parameters_are_no_drift_though_openapi_exports_them_single() -> None:
+    current = method(request_parameters={"method.request.multivaluequerystring.tag": False})
+    served = method(request_parameters={"method.request.querystring.tag": False})
+    deployed = definition(resource("/pets", served))
+    api = rest_api(resources=(resource("/pets", current),))
+    drift = definition_drift(rest_stage_target(api, deployment(deployed)))
+    assert drift is not None
+    assert drift.differences == ()

@@ -70,6 +70,11 @@ def rest_only_features(target: RestApiTarget) -> Mapping[str, bool]:
             for m in methods
         ),
         "client_certificate": any(stage.client_certificate_id for stage in stages),
+        # Regional and private REST APIs can wait longer than 29 s for an integration; an HTTP
+        # API's limit is 30 s (.../limits.html, .../http-api-quotas.html).
+        "integration_timeout_over_30s": any(
+            m.integration is not None and (m.integration.timeout_ms or 0) > 30_000 for m in methods
+        ),
         "canary_release": any(stage.canary_deployment_id for stage in stages),
         "custom_gateway_responses": any(not r.default_response for r in customised_responses),
         "execution_logs": any(

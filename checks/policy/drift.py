@@ -61,9 +61,13 @@ def _rest_facts(method: RestMethod, definition: RestDefinition) -> dict[str, Any
             else None
         ),
         # AWS's export lists every path parameter of the resource path whether the method
-        # declares it or not, so only query string and header parameters are compared.
+        # declares it or not, so only query string and header parameters are compared; and
+        # OpenAPI has no multi-value location, so multivaluequerystring.x exports as
+        # querystring.x.
         "request parameters": {
-            k: v for k, v in method.request_parameters.items() if ".path." not in k
+            k.replace(".multivalue", "."): v
+            for k, v in method.request_parameters.items()
+            if ".path." not in k
         },
         "request models": dict(method.request_models),
         "integration": _rest_integration(method.integration),
