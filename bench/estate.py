@@ -80,7 +80,7 @@ class V2ApiShape:
     integrations: int
     stages: int
     authorizers: int
-    deployments_in_scope: int  # distinct ones served by in-scope stages without AutoDeploy
+    deployments_in_scope: int  # distinct ones served by in-scope HTTP stages
 
 
 @dataclass
@@ -300,7 +300,7 @@ class _EstateBuilder:
                 integrations=len(integrations),
                 stages=spec.stages,
                 authorizers=authorizers,
-                # each stage made without AutoDeploy gets a deployment of its own
+                # each stage gets a deployment of its own
                 deployments_in_scope=sum(_in_scope(n) for n in STAGE_NAMES[: spec.stages]),
             )
         )

@@ -23,7 +23,7 @@ for more than one API (except the region-wide listings), so any collector needs 
                                                   GetDeployment (embed=apisummary) + GetExport
       + per HTTP/WebSocket API in scope
           pages(routes) + pages(integrations) + pages(stages) + pages(authorizers)
-          + 2 per distinct deployment of its in-scope HTTP stages without AutoDeploy
+          + 2 per distinct deployment of its in-scope HTTP stages
                                                   GetDeployment + ExportApi
       + per distinct Lambda function an integration of an API in scope invokes
           1                                       GetFunctionConfiguration

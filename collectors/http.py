@@ -1,9 +1,9 @@
 """Collect one HTTP or WebSocket API (apigatewayv2): four paginated calls, whatever its size.
 
 GetRoutes, GetIntegrations, GetStages and GetAuthorizers; then, for an HTTP API, two per
-distinct deployment that an in-scope stage without AutoDeploy serves: GetDeployment (its date)
-and ExportApi of one stage serving it (``collectors.http_export``). An AutoDeploy stage serves
-the current definition; WebSocket APIs cannot be exported. (moto lacks GetAuthorizers,
+distinct deployment that an in-scope stage serves: GetDeployment (its date) and ExportApi of
+one stage serving it (``collectors.http_export``). AutoDeploy stages too: a failed automatic
+deployment leaves the stage on the one before. WebSocket APIs cannot be exported. (moto lacks GetAuthorizers,
 deployments and ExportApi; the demo and the tests add them with ``collectors.demo`` shims in
 AWS's shapes, so this code calls exactly what AWS serves.)
 """
@@ -143,7 +143,8 @@ def collect_v2_deployments(
     stages: tuple[V2Stage, ...],
     errors: list[CollectionError],
 ) -> tuple[V2Deployment, ...]:
-    """The deployments ``stages`` without AutoDeploy serve, each read once."""
+    """The deployments ``stages`` serve, each read once. AutoDeploy stages too: an automatic
+    deployment can fail, and the stage then serves the one before."""
     reader = DeploymentReader(
         SERVICE,
         "ExportApi",
@@ -153,7 +154,7 @@ def collect_v2_deployments(
     return read_served_deployments(
         reader,
         f"{region}/{api_id}",
-        ((stage.name, stage.deployment_id) for stage in stages if not stage.auto_deploy),
+        ((stage.name, stage.deployment_id) for stage in stages),
         lambda deployment_id, raw, export: V2Deployment(
             id=deployment_id,
             created_date=iso(raw.get("CreatedDate")),

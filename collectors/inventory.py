@@ -14,8 +14,8 @@ referenced resources, never on methods or resources:
                       + 2 per distinct deployment of its in-scope stages
                         (GetDeployment with embed=apisummary, GetExport)
     + per v2 API:     GetRoutes + GetIntegrations + GetStages + GetAuthorizers     (4)
-                      + 2 per distinct deployment of its in-scope HTTP stages without
-                        AutoDeploy (GetDeployment, ExportApi)
+                      + 2 per distinct deployment of its in-scope HTTP stages
+                        (GetDeployment, ExportApi)
     + per distinct Lambda function: GetFunctionConfiguration
     + one more call for every extra page of a paginated answer.
 

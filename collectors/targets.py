@@ -100,7 +100,7 @@ class V2StageTarget:
     # what the stage serves (None: it could not be read) and where that was read from
     definition: V2Definition | None
     served_from: str
-    deployment: V2Deployment | None  # None for AutoDeploy stages and WebSocket APIs
+    deployment: V2Deployment | None  # None for WebSocket APIs and stages never deployed
 
     def served(self) -> V2Definition:
         """The definition the stage serves; ``DataUnavailable`` naming the failed call."""
@@ -566,19 +566,22 @@ def _served_v2(api: V2Api, stage: V2Stage) -> tuple[V2Definition | None, str, V2
             "definition cannot be read)",
             None,
         )
-    if stage.auto_deploy:
-        return api.current_definition(), "current definition (AutoDeploy stage)", None
     if stage.deployment_id is None:
+        if stage.auto_deploy:  # the first automatic deployment is yet to come
+            return api.current_definition(), "current definition (AutoDeploy stage)", None
         return (
             V2Definition((), (), (), None),
             "empty definition (never deployed, no AutoDeploy)",
             None,
         )
+    # An AutoDeploy stage too serves its last deployment: when an automatic deployment
+    # fails (LastDeploymentStatusMessage), the stage keeps the one before.
     deployment = api.deployment(stage.deployment_id)
     if deployment is None:
         return None, f"deployment {stage.deployment_id}", None
-    served_from = f"deployment {deployment.id} ({deployment.created_date or 'date unknown'})"
-    return deployment.definition, served_from, deployment
+    date = deployment.created_date or "date unknown"
+    automatic = ", AutoDeploy" if stage.auto_deploy else ""
+    return deployment.definition, f"deployment {deployment.id} ({date}{automatic})", deployment
 
 
 def require(

@@ -134,15 +134,14 @@ def test_http_route_authorized_after_the_deployment_drifts(estate: Estate) -> No
     ]
 
 
-def test_autodeploy_stage_serves_the_current_definition(estate: Estate) -> None:
+def test_autodeploy_stage_is_judged_on_its_latest_automatic_deployment(estate: Estate) -> None:
+    """An automatic deployment can fail, leaving the stage on the one before: AutoDeploy
+    stages are read like any other, and serve the current definition when it succeeded."""
     outcome = estate.run[AUTH, key(estate.web, "staging", "GET /cart")]
     assert (outcome.outcome, outcome.details["authorization_type"]) == ("passed", "JWT")
-    assert outcome.details["judged_on"] == "current definition (AutoDeploy stage)"
-    drift = estate.run[DRIFT, key(estate.web, "staging")]
-    assert (drift.outcome, drift.message) == (
-        "skipped",
-        "nothing to compare: the stage serves its current definition (AutoDeploy stage)",
-    )
+    assert str(outcome.details["judged_on"]).startswith("deployment ")
+    assert str(outcome.details["judged_on"]).endswith(", AutoDeploy)")
+    assert estate.run.outcome(DRIFT, key(estate.web, "staging")) == "passed"
 
 
 def test_never_deployed_http_stage_serves_no_route(estate: Estate) -> None:
@@ -210,8 +209,8 @@ def test_unexported_http_stage_errors_its_route_checks_with_the_export_api_reaso
     outcome = estate.unexported[AUTH, key(estate.web, "prod", NOT_READ)]
     assert outcome.outcome == "error"
     assert "ExportApi" in outcome.message
-    # an AutoDeploy stage needs no export
-    assert estate.unexported.outcome(AUTH, key(estate.web, "staging", "GET /cart")) == "passed"
+    # an AutoDeploy stage is exported too: unknown as well, never a pass
+    assert estate.unexported.outcome(AUTH, key(estate.web, "staging", NOT_READ)) == "error"
 
 
 def test_unexported_http_stage_errors_cors_with_the_export_api_reason(estate: Estate) -> None:

@@ -155,13 +155,13 @@ def _v2_differences(deployed: V2Definition, current: V2Definition) -> list[str]:
 
 
 def definition_drift(target: RestStageTarget | V2StageTarget) -> DefinitionDrift | None:
-    """The differences, or ``None`` where a stage always serves the current definition
-    (AutoDeploy stages, WebSocket APIs). Raises ``DataUnavailable`` when either definition
+    """The differences, or ``None`` where there is no deployment to compare (WebSocket APIs,
+    stages never deployed). Raises ``DataUnavailable`` when either definition
     was not read."""
     api = target.api
     if isinstance(target, V2StageTarget):
         if target.deployment is None and target.definition is not None:
-            return None  # AutoDeploy, WebSocket or never deployed: nothing to compare
+            return None  # WebSocket or never deployed: nothing to compare
         target.served()  # raises with the failed call when the deployment was not read
         deployment: RestDeployment | V2Deployment | None = target.deployment
     else:
