@@ -3,9 +3,9 @@
 GetRoutes, GetIntegrations, GetStages and GetAuthorizers; then, for an HTTP API, two per
 distinct deployment that an in-scope stage serves: GetDeployment (its date) and ExportApi of
 one stage serving it (``collectors.http_export``). AutoDeploy stages too: a failed automatic
-deployment leaves the stage on the one before. WebSocket APIs cannot be exported. (moto lacks GetAuthorizers,
-deployments and ExportApi; the demo and the tests add them with ``collectors.demo`` shims in
-AWS's shapes, so this code calls exactly what AWS serves.)
+deployment leaves the stage on the one before. WebSocket APIs cannot be exported. (moto
+lacks GetAuthorizers, deployments and ExportApi; the demo and the tests add them with
+``collectors.demo`` shims in AWS's shapes, so this code calls exactly what AWS serves.)
 """
 
 from __future__ import annotations
