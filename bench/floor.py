@@ -21,6 +21,7 @@ for more than one API (except the region-wide listings), so any collector needs 
           + pages(authorizers) + pages(validators) + pages(gateway responses)
           + 2 per distinct deployment of its in-scope stages
                                                   GetDeployment (embed=apisummary) + GetExport
+          + 1 per distinct canary deployment      GetDeployment (the estates have none)
       + per HTTP/WebSocket API in scope
           pages(routes) + pages(integrations) + pages(stages) + pages(authorizers)
           + 2 per distinct deployment of its in-scope HTTP stages

@@ -12,10 +12,12 @@ from collections.abc import Mapping
 import pytest
 
 from checks.policy import (
+    Authorization,
     CorsExposure,
     DefinitionDrift,
     EffectiveThrottle,
     Perimeter,
+    authorization,
     cors_exposure,
     definition_drift,
     effective_throttle,
@@ -34,6 +36,12 @@ from collectors.targets import (
     V2StageTarget,
     require,
 )
+
+
+@pytest.fixture
+def operation_authorization(operation: RestMethodTarget | V2RouteTarget) -> Authorization:
+    """How the operation authorizes callers, as its stage serves it (a canary included)."""
+    return authorization(operation)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checks.catalog import Severity, check
-from checks.policy import CorsExposure, Perimeter, authorization, label, served_from
+from checks.policy import Authorization, CorsExposure, Perimeter, label, served_from
 from collectors.targets import (
     RestMethodTarget,
     RestResourceTarget,
@@ -50,16 +50,20 @@ def _unattached_authorizers(operation: RestMethodTarget | V2RouteTarget) -> list
     ),
 )
 def test_operation_requires_authorization(
-    operation: RestMethodTarget | V2RouteTarget, evidence: dict[str, object]
+    operation: RestMethodTarget | V2RouteTarget,
+    operation_authorization: Authorization,
+    evidence: dict[str, object],
 ) -> None:
     """Every operation requires authorization
 
     A method or route whose authorization type is NONE answers anyone on the internet. An
     authorizer that exists on the API but is not attached to the operation protects nothing,
     and an API key is an identifier, not a credential. A PRIVATE REST API whose resource
-    policy admits only callers from a VPC endpoint is controlled at the network level.
+    policy admits only callers from a VPC endpoint is controlled at the network level. A
+    canary taking part of a REST stage's traffic is judged too: the more open of the two
+    deployments decides.
     """
-    auth = authorization(operation)
+    auth = operation_authorization
     evidence.update(
         authorization_type=auth.authorization_type,
         authorizer_id=auth.authorizer_id,
@@ -80,7 +84,7 @@ def test_operation_requires_authorization(
         finding += "; apiKeyRequired=true is not authorization"
     if isinstance(operation, RestMethodTarget) and "PRIVATE" in operation.api.endpoint_types:
         finding += "; its resource policy does not limit callers to aws:SourceVpce/aws:SourceVpc"
-    unattached = _unattached_authorizers(operation)
+    unattached = [] if auth.via_canary else _unattached_authorizers(operation)
     evidence["authorizers_defined_not_attached"] = unattached
     if unattached:
         finding += f"; defined on the API but not attached: {', '.join(unattached)}"

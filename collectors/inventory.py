@@ -13,6 +13,7 @@ referenced resources, never on methods or resources:
                       + GetGatewayResponses                                        (5)
                       + 2 per distinct deployment of its in-scope stages
                         (GetDeployment with embed=apisummary, GetExport)
+                      + 1 per distinct canary deployment they send traffic to (GetDeployment)
     + per v2 API:     GetRoutes + GetIntegrations + GetStages + GetAuthorizers     (4)
                       + 2 per distinct deployment of its in-scope HTTP stages
                         (GetDeployment, ExportApi)

@@ -188,12 +188,17 @@ class RestDefinition:
 
 @dataclass(frozen=True)
 class RestDeployment:
-    """A deployment that an in-scope stage serves: its date and the definition it froze."""
+    """A deployment that an in-scope stage serves: its date and the definition it froze.
+
+    A canary's deployment cannot be exported (GetExport exports a stage's own deployment):
+    only its API summary is read, so its definition holds each method's authorization and
+    nothing else (``exported`` False)."""
 
     id: str
     created_date: str | None
     description: str | None
     definition: RestDefinition
+    exported: bool
 
 
 def method_settings_key(path: str, http_method: str) -> str:
@@ -243,7 +248,17 @@ class RestStage:
     access_log_format: str | None
     client_certificate_id: str | None
     web_acl_arn: str | None
-    canary_deployment_id: str | None  # canarySettings: part of the traffic goes to another one
+    # canarySettings: this share of the stage's traffic (percent) goes to another deployment
+    canary_deployment_id: str | None
+    canary_percent_traffic: float | None
+
+    @property
+    def canary_serves(self) -> str | None:
+        """The deployment a canary sends part of the traffic to, if any traffic at all."""
+        if self.canary_deployment_id and (self.canary_percent_traffic or 0) > 0:
+            return self.canary_deployment_id
+        return None
+
     variable_names: tuple[str, ...]  # names only: values can hold secrets
     tags: Mapping[str, str]
     usage_plans: tuple[UsagePlanBinding, ...] | None  # None: GetUsagePlans failed

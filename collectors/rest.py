@@ -200,6 +200,7 @@ def parse_stage(raw: Mapping[str, Any]) -> RestStage:
         client_certificate_id=raw.get("clientCertificateId"),
         web_acl_arn=raw.get("webAclArn"),
         canary_deployment_id=(raw.get("canarySettings") or {}).get("deploymentId"),
+        canary_percent_traffic=(raw.get("canarySettings") or {}).get("percentTraffic"),
         variable_names=tuple(sorted(raw.get("variables") or {})),
         tags=dict(raw.get("tags") or {}),
         usage_plans=None,  # bound by the orchestrator from the region's usage plans
@@ -222,6 +223,16 @@ def _read_export(client: Any, api_id: str, stage: str) -> dict[str, Any]:
     return document
 
 
+def _deployment(raw: Mapping[str, Any], export: Mapping[str, Any] | None) -> RestDeployment:
+    return RestDeployment(
+        id=str(raw["id"]),
+        created_date=iso(raw.get("createdDate")),
+        description=raw.get("description"),
+        definition=parse_deployed_definition(export or {}, raw.get("apiSummary") or {}),
+        exported=export is not None,
+    )
+
+
 def collect_deployments(
     client: Any,
     api_id: str,
@@ -229,27 +240,41 @@ def collect_deployments(
     stages: tuple[RestStage, ...],
     errors: list[CollectionError],
 ) -> tuple[RestDeployment, ...]:
-    """The deployments ``stages`` serve, each read once whatever the number of its stages."""
-    reader = DeploymentReader(
-        SERVICE,
-        "GetExport",
-        lambda deployment_id: client.get_deployment(
+    """The deployments ``stages`` serve, each read once whatever the number of its stages;
+    and, with one GetDeployment each, the canary deployments no stage serves as its own."""
+
+    def summary(deployment_id: str) -> Any:
+        return client.get_deployment(
             restApiId=api_id, deploymentId=deployment_id, embed=["apisummary"]
-        ),
-        functools.partial(_read_export, client, api_id),
+        )
+
+    reader = DeploymentReader(
+        SERVICE, "GetExport", summary, functools.partial(_read_export, client, api_id)
     )
-    return read_served_deployments(
+    served = read_served_deployments(
         reader,
         f"{region}/{api_id}",
         ((stage.name, stage.deployment_id) for stage in stages),
-        lambda deployment_id, raw, export: RestDeployment(
-            id=deployment_id,
-            created_date=iso(raw.get("createdDate")),
-            description=raw.get("description"),
-            definition=parse_deployed_definition(export, raw.get("apiSummary") or {}),
-        ),
+        lambda _, raw, export: _deployment(raw, export),
         errors,
     )
+    own = {stage.deployment_id for stage in stages}
+    canaries: dict[str, str] = {}
+    for stage in stages:
+        canary = stage.canary_serves
+        if canary and canary not in own:
+            canaries.setdefault(canary, stage.name)
+    read = [
+        call_recording_errors(
+            errors,
+            SERVICE,
+            "GetDeployment",
+            f"{region}/{api_id}/{stage_name}",
+            functools.partial(summary, deployment_id),
+        )
+        for deployment_id, stage_name in sorted(canaries.items())
+    ]
+    return (*served, *(_deployment(raw, None) for raw in read if raw is not None))
 
 
 def collect_rest_api(

@@ -143,7 +143,10 @@ def _v1_to_v2(inventory: dict[str, Any]) -> dict[str, Any]:
     rest_apis = []
     for api in inventory.get("rest_apis") or []:
         target = f"{api.get('region')}/{api.get('id')}"
-        stages = [{**stage, "canary_deployment_id": None} for stage in api.get("stages") or []]
+        stages = [
+            {**stage, "canary_deployment_id": None, "canary_percent_traffic": None}
+            for stage in api.get("stages") or []
+        ]
         resources = api.get("resources")
         rest_apis.append(
             {

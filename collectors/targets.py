@@ -445,6 +445,8 @@ class TargetIndex:
             stage_key = f"{api_key}/{stage.name}"
             environment = self.scope.environment(stage.name)
             deployment = api.deployment(stage.deployment_id)
+            if deployment is not None and not deployment.exported:
+                deployment = None  # only a canary's summary: not what this stage serves
             self._put(
                 Kind.REST_STAGE, RestStageTarget(stage_key, api, stage, environment, deployment)
             )

@@ -145,7 +145,7 @@ class _Estate:
         else:
             stage = cors_target = self.v2_stages[where]
         posture = _Posture()
-        auth = authorization(operation)
+        auth = posture.known("authorization", lambda: authorization(operation))
         inventory = self.index.inventory
         throttle = posture.known(
             "throttling",
@@ -175,9 +175,9 @@ class _Estate:
             "environment": operation.environment,
             "resource_path": description.resource_path,
             "http_method": description.http_method,
-            "authorization_type": auth.authorization_type,
-            "api_key_required": auth.api_key_required,
-            "network_restriction": auth.network_restriction,
+            "authorization_type": auth.authorization_type if auth else None,
+            "api_key_required": auth.api_key_required if auth else None,
+            "network_restriction": auth.network_restriction if auth else None,
             "request_validator": (
                 request_validation(operation).validator
                 if isinstance(operation, RestMethodTarget) or operation.api.api_type != "HTTP"

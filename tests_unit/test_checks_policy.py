@@ -136,6 +136,7 @@ def deployment(served: RestDefinition | None = None, **changes: Any) -> RestDepl
         created_date="2024-05-01T10:00:00Z",
         description=None,
         definition=served or definition(),
+        exported=True,
     )
     return replace(base, **changes)
 
@@ -168,6 +169,7 @@ def stage(name: str = "prod", **changes: Any) -> RestStage:
         client_certificate_id=None,
         web_acl_arn=None,
         canary_deployment_id=None,
+        canary_percent_traffic=None,
         variable_names=(),
         tags={},
         usage_plans=(),

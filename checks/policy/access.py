@@ -6,12 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from checks.policy.resource_policy import invoke_access
-from collectors.model import RestApi
+from collectors.errors import DataUnavailable
+from collectors.model import RestApi, RestMethod
 from collectors.targets import (
     RestMethodTarget,
     RestResourceTarget,
     V2RouteTarget,
     V2StageTarget,
+    deployment_reason,
 )
 
 # --- Authorization ---------------------------------------------------------------------------
@@ -28,6 +30,7 @@ class Authorization:
     network_restriction: str | None
     # WebSocket routes are authorized when the connection is opened: "$connect"
     decided_by: str | None = None
+    via_canary: bool = False  # decided by the stage's canary deployment, not its own
 
     @property
     def authorized(self) -> bool:
@@ -40,15 +43,11 @@ def authorization(target: RestMethodTarget | V2RouteTarget) -> Authorization:
     """The authorization actually attached to the operation (an authorizer merely defined on
     the API protects nothing)."""
     if isinstance(target, RestMethodTarget):
-        method = target.method
-        return Authorization(
-            method.authorization_type,
-            method.authorizer_id,
-            method.api_key_required,
-            network_restriction(
-                target.api, target.stage.name, method.http_method, target.resource.path
-            ),
-        )
+        served = _rest_authorization(target, target.method)
+        canary = _canary_authorization(target)
+        # A canary sends part of the stage's traffic to another deployment: the method is as
+        # open as the more open of the two.
+        return canary if served.authorized and canary and not canary.authorized else served
     route = target.route
     if target.api.protocol_type == "WEBSOCKET" and route.route_key != "$connect":
         # Only $connect can carry an authorizer; every message on the connection inherits it.
@@ -63,6 +62,49 @@ def authorization(target: RestMethodTarget | V2RouteTarget) -> Authorization:
     return Authorization(
         route.authorization_type, route.authorizer_id, route.api_key_required, None
     )
+
+
+def _rest_authorization(
+    target: RestMethodTarget, method: RestMethod, canary: str | None = None
+) -> Authorization:
+    return Authorization(
+        method.authorization_type,
+        method.authorizer_id,
+        method.api_key_required,
+        network_restriction(
+            target.api, target.stage.name, method.http_method, target.resource.path
+        ),
+        decided_by=canary,
+        via_canary=canary is not None,
+    )
+
+
+def _canary_authorization(target: RestMethodTarget) -> Authorization | None:
+    """How the stage's canary deployment authorizes the method, if a canary takes traffic
+    and serves it (https://docs.aws.amazon.com/apigateway/latest/developerguide/canary-release.html).
+    Raises ``DataUnavailable`` when the canary deployment could not be read."""
+    stage = target.stage
+    canary_id = stage.canary_serves
+    if canary_id is None:
+        return None
+    canary = target.api.deployment(canary_id)
+    if canary is None:
+        stage_key = f"{target.api.region}/{target.api.id}/{stage.name}"
+        raise DataUnavailable(deployment_reason(target.api.errors, stage_key, canary_id))
+    method = next(
+        (
+            m
+            for resource in canary.definition.resources
+            if resource.path == target.resource.path
+            for m in resource.methods
+            if m.http_method == target.method.http_method
+        ),
+        None,
+    )
+    if method is None:
+        return None
+    share = f"{stage.canary_percent_traffic:g}% of traffic"
+    return _rest_authorization(target, method, f"the canary deployment {canary_id} ({share})")
 
 
 def network_restriction(api: RestApi, stage: str, http_method: str, path: str) -> str | None:
