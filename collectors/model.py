@@ -178,6 +178,10 @@ class RestDefinition:
     authorizers: tuple[RestAuthorizer, ...]
     request_validators: tuple[RequestValidator, ...]
     gateway_responses: tuple[GatewayResponse, ...]  # customised ones only
+    # The resource policy: a change reaches stages only when deployed (updating-api.html).
+    # In a deployed definition, the policy its export carries (x-amazon-apigateway-policy);
+    # None when the export carries none, so the API's current policy is all that is known.
+    policy: Any
 
     def authorizer(self, authorizer_id: str | None) -> RestAuthorizer | None:
         return next((a for a in self.authorizers if a.id == authorizer_id), None)
@@ -304,6 +308,7 @@ class RestApi:
             self.authorizers,
             self.request_validators,
             tuple(r for r in self.gateway_responses if not r.default_response),
+            self.policy,
         )
 
     def deployment(self, deployment_id: str | None) -> RestDeployment | None:

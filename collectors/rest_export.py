@@ -20,6 +20,7 @@ it has no ids: in the resulting ``RestDefinition`` their names are their ids.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -182,4 +183,16 @@ def parse_deployed_definition(
             )
             for response_type, response in sorted(responses.items())
         ),
+        policy=_policy(export.get("x-amazon-apigateway-policy")),
     )
+
+
+def _policy(raw: Any) -> Any:
+    """The exported resource policy: a document, or (as the REST API returns it) its JSON
+    text."""
+    if isinstance(raw, str):
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError:
+            return None
+    return raw if isinstance(raw, Mapping) else None

@@ -8,6 +8,7 @@ definition), stage-level policy reads the stage. The resource-policy evaluator b
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from typing import Any
@@ -66,6 +67,7 @@ from collectors.model import (
     cors_overrides,
     invokes_lambda,
 )
+from collectors.rest_export import parse_deployed_definition
 from collectors.scope import StageScope
 from collectors.targets import (
     RestApiTarget,
@@ -125,7 +127,11 @@ def resource(path: str, *methods: RestMethod) -> RestResource:
 
 def definition(*resources: RestResource, **changes: Any) -> RestDefinition:
     base = RestDefinition(
-        resources=resources, authorizers=(), request_validators=(), gateway_responses=()
+        resources=resources,
+        authorizers=(),
+        request_validators=(),
+        gateway_responses=(),
+        policy=None,
     )
     return replace(base, **changes)
 
@@ -1669,3 +1675,45 @@ def test_multi_value_parameters_are_no_drift_though_openapi_exports_them_single(
     drift = definition_drift(rest_stage_target(api, deployment(deployed)))
     assert drift is not None
     assert drift.differences == ()
+
+
+# --- the resource policy a deployment carries -------------------------------------------------
+
+PINNED = {
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "execute-api:Invoke",
+            "Resource": "execute-api:/*",
+            "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1"}},
+        }
+    ]
+}
+OPEN = {
+    "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "*"}
+    ]
+}
+
+
+def test_a_private_api_is_judged_on_the_policy_its_deployment_carries() -> None:
+    """The API's policy was pinned but never deployed: the stage still serves the open one."""
+    private = rest_api(endpoint_types=("PRIVATE",), policy=PINNED)
+    assert network_restriction(private, "prod", "GET", "/pets", OPEN) is None
+    assert network_restriction(private, "prod", "GET", "/pets") is not None  # export says none
+
+
+def test_the_exported_policy_is_parsed_from_text_or_document() -> None:
+    export = {"paths": {}, "x-amazon-apigateway-policy": json.dumps(OPEN)}
+    assert parse_deployed_definition(export, {}).policy == OPEN
+    assert parse_deployed_definition({"paths": {}}, {}).policy is None
+
+
+def test_a_policy_changed_and_not_deployed_is_drift() -> None:
+    api = rest_api(policy=PINNED)
+    drift = definition_drift(rest_stage_target(api, deployment(definition(policy=OPEN))))
+    assert drift is not None
+    assert drift.differences == (
+        "resource policy: the deployed one differs from the API's current one",
+    )

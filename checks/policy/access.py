@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from checks.policy.resource_policy import invoke_access
 from collectors.errors import DataUnavailable
@@ -72,7 +73,11 @@ def _rest_authorization(
         method.authorizer_id,
         method.api_key_required,
         network_restriction(
-            target.api, target.stage.name, method.http_method, target.resource.path
+            target.api,
+            target.stage.name,
+            method.http_method,
+            target.resource.path,
+            target.definition.policy,
         ),
         decided_by=canary,
         via_canary=canary is not None,
@@ -107,20 +112,24 @@ def _canary_authorization(target: RestMethodTarget) -> Authorization | None:
     return _rest_authorization(target, method, f"the canary deployment {canary_id} ({share})")
 
 
-def network_restriction(api: RestApi, stage: str, http_method: str, path: str) -> str | None:
+def network_restriction(
+    api: RestApi, stage: str, http_method: str, path: str, deployed_policy: Any = None
+) -> str | None:
     """For a PRIVATE REST API, the resource-policy condition that lets only callers from named
-    VPC endpoints or VPCs invoke this method; ``None`` when anyone else could invoke it."""
+    VPC endpoints or VPCs invoke this method; ``None`` when anyone else could invoke it. The
+    policy the stage's deployment carries when its export says, else the API's own."""
     if "PRIVATE" not in api.endpoint_types:
         return None
+    policy = deployed_policy if deployed_policy is not None else api.policy
     # A private API answers only what its resource policy allows: without one, or with one
     # that allows no caller, every call is refused
     # (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-api-create.html).
-    if api.policy is None:
+    if policy is None:
         return "PRIVATE API with no resource policy: AWS accepts no call to it"
-    if not isinstance(api.policy, Mapping):
+    if not isinstance(policy, Mapping):
         return None
     access = invoke_access(
-        api.policy, api_id=api.id, stage=stage, http_method=http_method, resource_path=path
+        policy, api_id=api.id, stage=stage, http_method=http_method, resource_path=path
     )
     if not access.allowed:
         return "the resource policy allows no caller to invoke it"

@@ -102,6 +102,8 @@ def _rest_differences(deployed: RestDefinition, current: RestDefinition) -> list
             differences += _compare(
                 name, _rest_facts(served[name], deployed), _rest_facts(now[name], current)
             )
+    if deployed.policy is not None and deployed.policy != current.policy:
+        differences.append("resource policy: the deployed one differs from the API's current one")
     served_responses = {
         r.response_type: dict(r.response_parameters) for r in deployed.gateway_responses
     }

@@ -128,7 +128,11 @@ def _private_perimeter(target: RestStageTarget) -> Perimeter:
     for resource in deployment.definition.resources:
         for method in resource.methods:
             pin = network_restriction(
-                target.api, target.stage.name, method.http_method, resource.path
+                target.api,
+                target.stage.name,
+                method.http_method,
+                resource.path,
+                deployment.definition.policy,
             )
             if pin is None:
                 unpinned.append(f"{method.http_method} {resource.path}")
