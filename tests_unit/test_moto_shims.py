@@ -17,6 +17,7 @@ import yaml
 from botocore.exceptions import ClientError
 
 from collectors.demo import moto_shims
+from collectors.demo.builders import AccountBuilder
 
 REGION = "us-east-1"
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:pets"
@@ -1040,34 +1041,7 @@ def test_rest_custom_domain_and_base_path_mappings_are_listed_by_apigatewayv2(aw
 def test_cloudfront_lists_web_acl_aliases_and_origins_as_created(aws: None) -> None:
     origin = "abc123.execute-api.us-east-1.amazonaws.com"
     web_acl = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/abc"
-    _client("cloudfront").create_distribution(
-        DistributionConfig={
-            "CallerReference": "edge",
-            "Comment": "",
-            "Enabled": True,
-            "Aliases": {"Quantity": 1, "Items": ["api.example.com"]},
-            "Origins": {
-                "Quantity": 1,
-                "Items": [
-                    {
-                        "Id": "api",
-                        "DomainName": origin,
-                        "CustomOriginConfig": {
-                            "HTTPPort": 80,
-                            "HTTPSPort": 443,
-                            "OriginProtocolPolicy": "https-only",
-                        },
-                    }
-                ],
-            },
-            "DefaultCacheBehavior": {
-                "TargetOriginId": "api",
-                "ViewerProtocolPolicy": "https-only",
-                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
-            },
-            "WebACLId": web_acl,
-        }
-    )
+    AccountBuilder().cloudfront_distribution(origin, web_acl, aliases=("api.example.com",))
 
     (distribution,) = _client("cloudfront").list_distributions()["DistributionList"]["Items"]
 

@@ -121,12 +121,15 @@ class AccountBuilder:
 
         set_account_limits(self.region, rate, burst, cloudwatch_role_arn)
 
-    def cloudfront_distribution(self, origin_domain: str, web_acl_arn: str | None) -> str:
+    def cloudfront_distribution(
+        self, origin_domain: str, web_acl_arn: str | None, aliases: tuple[str, ...] = ()
+    ) -> str:
         """A CloudFront distribution in front of ``origin_domain``, with a web ACL or none."""
         config: dict[str, Any] = {
-            "CallerReference": origin_domain,
+            "CallerReference": f"{origin_domain}-{web_acl_arn}",
             "Comment": "",
             "Enabled": True,
+            "Aliases": {"Quantity": len(aliases), "Items": list(aliases)},
             "Origins": {
                 "Quantity": 1,
                 "Items": [
