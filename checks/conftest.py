@@ -25,7 +25,7 @@ from checks.policy import (
     perimeter,
     rest_only_features,
 )
-from collectors.model import AccountSettings, LambdaFunction
+from collectors.model import LambdaFunction
 from collectors.targets import (
     RestApiTarget,
     RestMethodTarget,
@@ -45,27 +45,21 @@ def operation_authorization(operation: RestMethodTarget | V2RouteTarget) -> Auth
 
 
 @pytest.fixture
-def account_limits(
+def throttle(
     operation: RestMethodTarget | V2RouteTarget, audit_index: TargetIndex
-) -> AccountSettings:
-    """API Gateway's account settings in the operation's region (GetAccount)."""
+) -> EffectiveThrottle:
+    """The operation's effective throttle: needs the region's account limits (GetAccount) and,
+    when an API key is required, the usage plans."""
     inventory = audit_index.inventory
     region = operation.api.region
-    return require(
+    account = require(
         inventory.account(region),
         inventory.errors,
         "GetAccount",
         f"the API Gateway account settings of {region}",
         region,
     )
-
-
-@pytest.fixture
-def throttle(
-    operation: RestMethodTarget | V2RouteTarget, account_limits: AccountSettings
-) -> EffectiveThrottle:
-    """The operation's effective throttle (needs the usage plans when an API key is required)."""
-    return effective_throttle(operation, account_limits)
+    return effective_throttle(operation, account)
 
 
 @pytest.fixture
