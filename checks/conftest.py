@@ -17,6 +17,7 @@ from checks.policy import (
     DefinitionDrift,
     EffectiveThrottle,
     Perimeter,
+    account_settings,
     authorization,
     cors_exposure,
     definition_drift,
@@ -24,6 +25,7 @@ from checks.policy import (
     integration_uri,
     perimeter,
     rest_only_features,
+    stage_request_count,
 )
 from collectors.model import LambdaFunction
 from collectors.targets import (
@@ -34,7 +36,6 @@ from collectors.targets import (
     TargetIndex,
     V2RouteTarget,
     V2StageTarget,
-    require,
 )
 
 
@@ -50,15 +51,7 @@ def throttle(
 ) -> EffectiveThrottle:
     """The operation's effective throttle: needs the region's account limits (GetAccount) and,
     when an API key is required, the usage plans."""
-    inventory = audit_index.inventory
-    region = operation.api.region
-    account = require(
-        inventory.account(region),
-        inventory.errors,
-        "GetAccount",
-        f"the API Gateway account settings of {region}",
-        region,
-    )
+    account = account_settings(audit_index.inventory, operation.api.region)
     return effective_throttle(operation, account)
 
 
@@ -93,13 +86,7 @@ def backend_function(
 @pytest.fixture
 def request_count(stage: RestStageTarget | V2StageTarget) -> float:
     """The stage's requests in the last 30 days, from CloudWatch."""
-    return require(
-        stage.stage.request_count_30d,
-        stage.api.errors,
-        "GetMetricData",
-        f"the request count of {stage.api.name}/{stage.stage.name}",
-        stage.key,
-    )
+    return stage_request_count(stage)
 
 
 @pytest.fixture

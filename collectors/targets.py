@@ -236,6 +236,11 @@ def _is_read_operation(target: Target) -> bool:
     return isinstance(target, V2RouteTarget) and target.route.route_key.startswith("GET ")
 
 
+def _has_cors(target: Target) -> bool:
+    """REST resources and HTTP API stages; a WebSocket handshake involves no CORS."""
+    return not (isinstance(target, V2StageTarget) and target.api.protocol_type == "WEBSOCKET")
+
+
 def _always(_: Target) -> bool:
     return True
 
@@ -276,6 +281,7 @@ FIXTURES: dict[str, FixtureTargets] = {
         (Kind.REST_RESOURCE, Kind.V2_STAGE),
         "each REST resource x in-scope stage; for HTTP APIs (one CORS configuration for all "
         "routes) each API x in-scope stage",
+        _has_cors,
     ),
 }
 

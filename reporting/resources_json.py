@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from checks.policy import (
+    Perimeter,
+    account_settings,
     authorization,
     caching_status,
     cors_exposure,
@@ -28,6 +30,7 @@ from checks.policy import (
     integration_timeout_ms,
     perimeter,
     request_validation,
+    stage_request_count,
     xray_tracing,
 )
 from collectors.errors import DataUnavailable
@@ -44,7 +47,6 @@ from collectors.targets import (
     V2RouteTarget,
     V2StageTarget,
     describe,
-    require,
 )
 from reporting.findings import CheckResult, Status, report_order
 from reporting.run import RunInfo, envelope
@@ -128,11 +130,25 @@ class _Estate:
             for t in index.targets(Kind.V2_STAGE)
             if isinstance(t, V2StageTarget)
         }
+        self._perimeters: dict[str, Perimeter | DataUnavailable] = {}
         self.rest_resources = {
             (t.api.region, t.api.id, t.stage.name, t.resource.path): t
             for t in index.targets(Kind.REST_RESOURCE)
             if isinstance(t, RestResourceTarget)
         }
+
+    def perimeter(self, stage: RestStageTarget | V2StageTarget) -> Perimeter:
+        """The stage's perimeter, decided once per stage, not once per operation."""
+        known = self._perimeters.get(stage.key)
+        if known is None:
+            try:
+                known = perimeter(stage, self.index.inventory)
+            except DataUnavailable as exc:
+                known = exc
+            self._perimeters[stage.key] = known
+        if isinstance(known, DataUnavailable):
+            raise known
+        return known
 
     def resource(self, operation: Operation, results: ResultsByScope) -> tuple[int, dict[str, Any]]:
         description = describe(operation)
@@ -150,17 +166,10 @@ class _Estate:
         throttle = posture.known(
             "throttling",
             lambda: effective_throttle(
-                operation,
-                require(
-                    inventory.account(operation.api.region),
-                    inventory.errors,
-                    "GetAccount",
-                    f"the API Gateway account settings of {operation.api.region}",
-                    operation.api.region,
-                ),
+                operation, account_settings(inventory, operation.api.region)
             ),
         )
-        edge = posture.known("waf_status", lambda: perimeter(stage, inventory))
+        edge = posture.known("waf_status", lambda: self.perimeter(stage))
         cors = posture.known("cors", lambda: cors_exposure(cors_target))
         mine = results.covering(description)
         open_findings = [r for r in mine if r.status is Status.FAIL]
@@ -197,7 +206,9 @@ class _Estate:
                 {
                     "any_origin": cors.any_origin,
                     "wildcard_sources": list(cors.wildcard_sources),
+                    "reflected_origin_sources": list(cors.reflected_sources),
                     "allow_credentials": cors.allow_credentials,
+                    "decided_by_backend": cors.decided_by_backend,
                 }
                 if cors is not None
                 else None
@@ -211,13 +222,7 @@ class _Estate:
             "integration": self._integration(operation, posture),
             "cloudwatch_metrics": {
                 "request_count_30d": posture.known(
-                    "cloudwatch_metrics",
-                    lambda: require(
-                        operation.stage.request_count_30d,
-                        operation.api.errors,
-                        "GetMetricData",
-                        f"the request count of {operation.api.name}/{operation.stage.name}",
-                    ),
+                    "cloudwatch_metrics", lambda: stage_request_count(stage)
                 )
             },
             "issues": _issue_types(mine, Status.FAIL),

@@ -217,3 +217,8 @@ def test_unexported_http_stage_errors_cors_with_the_export_api_reason(estate: Es
     outcome = estate.unexported[CORS, key(estate.web, "prod")]
     assert outcome.outcome == "error"
     assert "ExportApi" in outcome.message
+
+
+def test_websocket_stages_are_no_cors_targets(estate: Estate) -> None:
+    """A WebSocket handshake involves no CORS: nothing to judge, not a backend decision."""
+    assert not estate.run.on(CORS, apis={estate.chat.id})

@@ -56,13 +56,20 @@ from checks.policy.backend import (
     integration_uri,
     xray_tracing,
 )
-from checks.policy.cost import Pricing, api_request_count_30d, monthly_saving, rest_only_features
+from checks.policy.cost import (
+    Pricing,
+    api_request_count_30d,
+    monthly_saving,
+    rest_only_features,
+    stage_request_count,
+)
 from checks.policy.drift import DefinitionDrift, definition_drift
 from checks.policy.labels import label, served_from
 from checks.policy.perimeter import Perimeter, perimeter
 from checks.policy.traffic import (
     EffectiveThrottle,
     Validation,
+    account_settings,
     effective_throttle,
     request_validation,
 )
@@ -76,6 +83,7 @@ __all__ = [
     "Perimeter",
     "Pricing",
     "Validation",
+    "account_settings",
     "api_request_count_30d",
     "authorization",
     "caching_status",
@@ -92,5 +100,6 @@ __all__ = [
     "request_validation",
     "rest_only_features",
     "served_from",
+    "stage_request_count",
     "xray_tracing",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from collectors.targets import RestApiTarget, require
+from collectors.targets import RestApiTarget, RestStageTarget, V2StageTarget, require
 
 # Integrations an HTTP API can also do; anything else (AWS, HTTP, MOCK) is a non-proxy
 # integration with request/response mapping, or a mock, which only REST APIs have.
@@ -86,6 +86,18 @@ def rest_only_features(target: RestApiTarget) -> Mapping[str, bool]:
             ":firehose:" in (stage.access_log_destination or "") for stage in stages
         ),
     }
+
+
+def stage_request_count(target: RestStageTarget | V2StageTarget) -> float:
+    """The stage's requests in the last 30 days; ``DataUnavailable`` with the reason (the
+    stage's own CloudWatch gap first) when CloudWatch could not tell."""
+    return require(
+        target.stage.request_count_30d,
+        target.api.errors,
+        "GetMetricData",
+        f"the request count of {target.api.name}/{target.stage.name}",
+        target.key,
+    )
 
 
 def api_request_count_30d(target: RestApiTarget) -> float | None:

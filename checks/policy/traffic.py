@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from collectors.errors import DataUnavailable
-from collectors.model import AccountSettings, Throttle, method_settings_key
+from collectors.model import AccountSettings, Inventory, Throttle, method_settings_key
 from collectors.targets import RestMethodTarget, V2RouteTarget, require
 
 NONE = "none"
@@ -117,6 +117,17 @@ def _stage_levels(target: RestMethodTarget | V2RouteTarget) -> list[tuple[str, T
         ),
         ("stage default */*", settings.get("*/*")),
     ]
+
+
+def account_settings(inventory: Inventory, region: str) -> AccountSettings:
+    """API Gateway's account settings in ``region``; ``DataUnavailable`` if GetAccount failed."""
+    return require(
+        inventory.account(region),
+        inventory.errors,
+        "GetAccount",
+        f"the API Gateway account settings of {region}",
+        region,
+    )
 
 
 def effective_throttle(
