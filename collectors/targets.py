@@ -85,9 +85,7 @@ class RestStageTarget:
     def served_deployment(self) -> RestDeployment:
         """The deployment the stage serves; ``DataUnavailable`` naming the failed call."""
         if self.deployment is None:
-            raise DataUnavailable(
-                deployment_reason(self.api.errors, self.key, self.stage.deployment_id)
-            )
+            raise DataUnavailable(deployment_reason(self.api, self.key, self.stage.deployment_id))
         return self.deployment
 
 
@@ -111,7 +109,7 @@ class V2StageTarget:
     def unread_reason(self) -> str:
         """Why the definition the stage serves is unknown: the failed call."""
         if self.served_from.startswith("deployment"):
-            return deployment_reason(self.api.errors, self.key, self.stage.deployment_id)
+            return deployment_reason(self.api, self.key, self.stage.deployment_id)
         missing = next(
             (
                 operation
@@ -337,8 +335,11 @@ def describe(target: Target | Unlisted) -> TargetDescription:
 def _reason(
     errors: tuple[CollectionError, ...], operation: str, fallback: str, target: str | None = None
 ) -> str:
-    """The failed call that explains a gap: one about ``target`` first, else any of them."""
+    """The failed call that explains a gap: the one about ``target``, else one about what
+    contains it (its API, its region); never one about a sibling. Without ``target``, any."""
     matching = [error for error in errors if error.operation == operation]
+    if target is not None:
+        matching = [e for e in matching if e.target == target or target.startswith(f"{e.target}/")]
     for error in sorted(matching, key=lambda e: e.target != target):
         return error.describe()
     return fallback
@@ -457,7 +458,7 @@ class TargetIndex:
                 Kind.REST_STAGE, RestStageTarget(stage_key, api, stage, environment, deployment)
             )
             if deployment is None:
-                reason = deployment_reason(api.errors, stage_key, stage.deployment_id)
+                reason = deployment_reason(api, stage_key, stage.deployment_id)
                 for kind in (Kind.REST_RESOURCE, Kind.REST_METHOD):
                     self._put(kind, Unlisted(f"{stage_key}/{NOT_READ}", kind, reason))
                 continue
@@ -532,12 +533,25 @@ UNLISTED_ROUTES = "(routes not listed)"
 DEPLOYMENT_OPERATIONS = ("GetDeployment", "GetExport", "ExportApi")
 
 
-def deployment_reason(
-    errors: tuple[CollectionError, ...], stage_key: str, deployment_id: str | None
-) -> str:
-    """Why the deployment a stage serves is unknown: the failed call about this stage, else
-    about another stage serving it."""
-    failed = [e for e in errors if e.operation in DEPLOYMENT_OPERATIONS]
+def deployment_reason(api: RestApi | V2Api, stage_key: str, deployment_id: str | None) -> str:
+    """Why a deployment a stage serves is unknown: the failed call about this stage, else
+    about another stage serving the same deployment (each is read through one of them)."""
+    api_key = f"{api.region}/{api.id}"
+    serving = {
+        f"{api_key}/{stage.name}"
+        for stage in api.stages or ()
+        if deployment_id
+        and (
+            stage.deployment_id == deployment_id
+            or (isinstance(stage, RestStage) and stage.canary_deployment_id == deployment_id)
+        )
+    }
+    failed = [
+        e
+        for e in api.errors
+        if e.operation in DEPLOYMENT_OPERATIONS
+        and (e.target in (stage_key, api_key) or e.target in serving)
+    ]
     for error in sorted(failed, key=lambda e: e.target != stage_key):
         return error.describe()
     return (

@@ -79,6 +79,7 @@ from collectors.targets import (
     V2StageTarget,
     is_exempt_preflight,
     is_mock_preflight,
+    require,
 )
 
 # --- hand-made inventory -----------------------------------------------------------------------
@@ -1717,3 +1718,24 @@ def test_a_policy_changed_and_not_deployed_is_drift() -> None:
     assert drift.differences == (
         "resource policy: the deployed one differs from the API's current one",
     )
+
+
+def test_a_gap_is_never_explained_by_a_sibling_s_failed_call() -> None:
+    sibling = error("GetApiMappings", f"{REGION}/other.example.com")
+    region_wide = error("GetApiMappings", REGION)
+    with pytest.raises(DataUnavailable, match=r"the API mappings of api\.example\.com was not"):
+        require(
+            None,
+            (sibling,),
+            "GetApiMappings",
+            "the API mappings of api.example.com",
+            f"{REGION}/api.example.com",
+        )
+    with pytest.raises(DataUnavailable, match=f"GetApiMappings on {REGION} failed"):
+        require(
+            None,
+            (sibling, region_wide),
+            "GetApiMappings",
+            "the mappings",
+            f"{REGION}/api.example.com",
+        )

@@ -95,7 +95,7 @@ def _canary_authorization(target: RestMethodTarget) -> Authorization | None:
     canary = target.api.deployment(canary_id)
     if canary is None:
         stage_key = f"{target.api.region}/{target.api.id}/{stage.name}"
-        raise DataUnavailable(deployment_reason(target.api.errors, stage_key, canary_id))
+        raise DataUnavailable(deployment_reason(target.api, stage_key, canary_id))
     method = next(
         (
             m

@@ -44,7 +44,7 @@ def _mapping_domains(
         mappings = require(
             domain.mappings,
             inventory.errors,
-            "GetApiMappings",
+            "GetBasePathMappings" if domain.endpoint_type == "EDGE" else "GetApiMappings",
             f"the API mappings of {domain.name}",
             f"{region}/{domain.name}",
         )
