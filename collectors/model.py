@@ -26,6 +26,9 @@ HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS = 30_000
 WEBSOCKET_INTEGRATION_TIMEOUT_DEFAULT_MS = 29_000
 
 LAMBDA_INTEGRATION_TYPES = frozenset({"AWS", "AWS_PROXY"})
+# Integrations that hand the request to the backend as is, and its answer back: what HTTP APIs
+# also have; the backend, not the configuration, then sets the response headers.
+PROXY_INTEGRATION_TYPES = frozenset({"AWS_PROXY", "HTTP_PROXY"})
 LISTING_OPERATIONS = frozenset({"GetRestApis", "GetApis"})
 
 # A Lambda function ARN inside an integration URI: REST wraps it

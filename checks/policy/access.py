@@ -8,7 +8,7 @@ from typing import Any
 
 from checks.policy.resource_policy import invoke_access
 from collectors.errors import DataUnavailable
-from collectors.model import RestApi, RestMethod
+from collectors.model import PROXY_INTEGRATION_TYPES, RestApi, RestMethod
 from collectors.targets import (
     RestMethodTarget,
     RestResourceTarget,
@@ -140,7 +140,6 @@ def network_restriction(
 
 _ALLOW_ORIGIN = "access-control-allow-origin"
 _ALLOW_CREDENTIALS = "access-control-allow-credentials"
-_PROXY_INTEGRATIONS = frozenset({"AWS_PROXY", "HTTP_PROXY"})
 
 
 @dataclass(frozen=True)
@@ -236,7 +235,7 @@ def cors_exposure(target: RestResourceTarget | V2StageTarget) -> CorsExposure:
     backend_methods = {
         f"{m.http_method} ({m.integration.type})"
         for m in target.resource.methods
-        if m.integration is not None and m.integration.type in _PROXY_INTEGRATIONS
+        if m.integration is not None and m.integration.type in PROXY_INTEGRATION_TYPES
     }
     for verb, source, parameters in headers:
         for name, value in parameters.items():

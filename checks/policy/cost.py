@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from collectors.targets import RestApiTarget, RestStageTarget, V2StageTarget, require
+from collectors.model import HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS, PROXY_INTEGRATION_TYPES
+from collectors.targets import (
+    RestApiTarget,
+    RestStageTarget,
+    V2StageTarget,
+    is_mock_preflight,
+    require,
+)
 
-# Integrations an HTTP API can also do; anything else (AWS, HTTP, MOCK) is a non-proxy
-# integration with request/response mapping, or a mock, which only REST APIs have.
-_PROXY_INTEGRATIONS = frozenset({"AWS_PROXY", "HTTP_PROXY"})
 # What only REST APIs can do, per AWS's comparison
 # (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html):
 # edge-optimized and private endpoints; backend client certificates, AWS WAF, resource
@@ -44,8 +48,9 @@ def rest_only_features(target: RestApiTarget) -> Mapping[str, bool]:
         )
         for stage in stages
     ]
-    # OPTIONS preflight mocks are not counted: an HTTP API answers preflights itself.
-    methods = [m for r in resources for m in r.methods if m.http_method != "OPTIONS"]
+    # MOCK preflights are not counted: an HTTP API with a CORS configuration answers
+    # preflights itself. An OPTIONS method with a backend is a method like any other.
+    methods = [m for r in resources for m in r.methods if not is_mock_preflight(m)]
     customised_responses = require(
         api.gateway_responses,
         api.errors,
@@ -62,7 +67,7 @@ def rest_only_features(target: RestApiTarget) -> Mapping[str, bool]:
         "resource_policy": api.policy is not None,
         "xray_tracing": any(stage.tracing_enabled for stage in stages),
         "non_proxy_integrations": any(
-            m.integration is not None and m.integration.type not in _PROXY_INTEGRATIONS
+            m.integration is not None and m.integration.type not in PROXY_INTEGRATION_TYPES
             for m in methods
         ),
         "mapping_templates": any(
@@ -73,7 +78,9 @@ def rest_only_features(target: RestApiTarget) -> Mapping[str, bool]:
         # Regional and private REST APIs can wait longer than 29 s for an integration; an HTTP
         # API's limit is 30 s (.../limits.html, .../http-api-quotas.html).
         "integration_timeout_over_30s": any(
-            m.integration is not None and (m.integration.timeout_ms or 0) > 30_000 for m in methods
+            m.integration is not None
+            and (m.integration.timeout_ms or 0) > HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS
+            for m in methods
         ),
         "canary_release": any(stage.canary_deployment_id for stage in stages),
         "custom_gateway_responses": any(not r.default_response for r in customised_responses),

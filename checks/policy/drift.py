@@ -44,6 +44,9 @@ def _rest_integration(integration: RestIntegration | None) -> dict[str, Any] | N
         "connection_type": integration.connection_type or "INTERNET",
         "mapping templates": sorted(integration.request_template_content_types),
         "response headers": {k: dict(v) for k, v in integration.response_parameters.items()},
+        "response CORS overrides": {
+            k: dict(v) for k, v in integration.response_cors_overrides.items()
+        },
     }
 
 
@@ -90,8 +93,10 @@ def _rest_methods(definition: RestDefinition) -> dict[str, RestMethod]:
     }
 
 
-def _rest_differences(deployed: RestDefinition, current: RestDefinition) -> list[str]:
-    served, now = _rest_methods(deployed), _rest_methods(current)
+def _operation_differences(
+    served: Mapping[str, Mapping[str, Any]], now: Mapping[str, Mapping[str, Any]]
+) -> list[str]:
+    """Operations (by name, with their facts) served and defined now, and how they differ."""
     differences = []
     for name in sorted(served.keys() | now.keys()):
         if name not in now:
@@ -99,9 +104,15 @@ def _rest_differences(deployed: RestDefinition, current: RestDefinition) -> list
         elif name not in served:
             differences.append(f"{name}: added to the API, not deployed")
         else:
-            differences += _compare(
-                name, _rest_facts(served[name], deployed), _rest_facts(now[name], current)
-            )
+            differences += _compare(name, served[name], now[name])
+    return differences
+
+
+def _rest_differences(deployed: RestDefinition, current: RestDefinition) -> list[str]:
+    differences = _operation_differences(
+        {name: _rest_facts(m, deployed) for name, m in _rest_methods(deployed).items()},
+        {name: _rest_facts(m, current) for name, m in _rest_methods(current).items()},
+    )
     if deployed.policy is not None and deployed.policy != current.policy:
         differences.append("resource policy: the deployed one differs from the API's current one")
     served_responses = {
@@ -139,18 +150,10 @@ def _v2_facts(route: V2Route, definition: V2Definition) -> dict[str, Any]:
 
 
 def _v2_differences(deployed: V2Definition, current: V2Definition) -> list[str]:
-    served = {r.route_key: r for r in deployed.routes}
-    now = {r.route_key: r for r in current.routes}
-    differences = []
-    for key in sorted(served.keys() | now.keys()):
-        if key not in now:
-            differences.append(f"route {key}: still served, deleted from the API since")
-        elif key not in served:
-            differences.append(f"route {key}: added to the API, not deployed")
-        else:
-            differences += _compare(
-                f"route {key}", _v2_facts(served[key], deployed), _v2_facts(now[key], current)
-            )
+    differences = _operation_differences(
+        {f"route {r.route_key}": _v2_facts(r, deployed) for r in deployed.routes},
+        {f"route {r.route_key}": _v2_facts(r, current) for r in current.routes},
+    )
     if deployed.cors != current.cors:
         differences.append("CORS configuration differs from the deployed one")
     return differences

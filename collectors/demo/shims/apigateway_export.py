@@ -16,10 +16,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from collectors.model import REST_INTEGRATION_TIMEOUT_DEFAULT_MS
+from collectors.rest_export import ANY_METHOD
+
 OAS30 = "oas30"
 SWAGGER = "swagger"
 EXPORT_TYPES = (OAS30, SWAGGER)
-ANY_METHOD = "x-amazon-apigateway-any-method"
 
 # Every REST API starts with these two models (the console and CreateRestApi make them), so
 # methods refer to "Empty" without defining it; moto creates neither. Exported only when
@@ -39,7 +41,6 @@ _PARAMETER_LOCATIONS = {
     "header": "header",
     "multivalueheader": "header",
 }
-_DEFAULT_TIMEOUT_MS = 29_000
 _DEFAULT_AUTHORIZER_TTL = 300  # AWS's default authorizerResultTtlInSeconds; moto keeps None
 
 
@@ -334,7 +335,9 @@ def _integration(raw: Mapping[str, Any]) -> dict[str, Any]:
     integration["connectionType"] = raw.get("connectionType") or "INTERNET"
     integration["passthroughBehavior"] = str(raw.get("passthroughBehavior") or "WHEN_NO_MATCH")
     integration["passthroughBehavior"] = integration["passthroughBehavior"].lower()
-    integration["timeoutInMillis"] = int(raw.get("timeoutInMillis") or _DEFAULT_TIMEOUT_MS)
+    integration["timeoutInMillis"] = int(
+        raw.get("timeoutInMillis") or REST_INTEGRATION_TIMEOUT_DEFAULT_MS
+    )
     responses: dict[str, Any] = {}
     for response in (raw.get("integrationResponses") or {}).values():
         entry: dict[str, Any] = {"statusCode": str(response["statusCode"])}

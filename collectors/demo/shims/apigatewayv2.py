@@ -44,13 +44,13 @@ from collectors.demo.shims._patching import (
     wrap,
 )
 from collectors.demo.shims.apigatewayv2_export import http_export
+from collectors.model import WEBSOCKET_INTEGRATION_TIMEOUT_DEFAULT_MS
 
 _DEPLOYMENTS = "_apigw_audit_deployments"
 # The description AWS gives the deployments it makes for AutoDeploy stages.
 _AUTO_DEPLOY_DESCRIPTION = "Automatic deployment triggered by changes to the Api configuration"
 # AWS's default integration timeout of a WebSocket API (quotas: "Integration timeout 50
 # milliseconds - 29 seconds"); moto's 30000 is the HTTP API one.
-WEBSOCKET_DEFAULT_TIMEOUT_MS = 29_000
 # moto's server answers each request on its own thread: deployments are numbered under a lock.
 _DEPLOYING = threading.RLock()
 
@@ -212,7 +212,7 @@ def _integration_with_default_timeout(original: Function) -> Function:
         given = signature.bind(self, *args, **kwargs).arguments.get("timeout_in_millis")
         integration = original(self, *args, **kwargs)
         if self.protocol_type == "WEBSOCKET" and not given:
-            integration.timeout_in_millis = WEBSOCKET_DEFAULT_TIMEOUT_MS
+            integration.timeout_in_millis = WEBSOCKET_INTEGRATION_TIMEOUT_DEFAULT_MS
         return integration
 
     return create_integration

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from collectors.demo.shims.apigateway_export import single_identity_source
+from collectors.model import HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS
+from collectors.rest_export import ANY_METHOD
 
-ANY_METHOD = "x-amazon-apigateway-any-method"
 DEFAULT_ROUTE = "$default"
-_DEFAULT_TIMEOUT_MS = 30_000  # HTTP API integrations' default (GetIntegration answers it)
 _CORS_KEYS = (
     "allowOrigins",
     "allowCredentials",
@@ -112,7 +112,9 @@ def _integration(raw: Mapping[str, Any]) -> dict[str, Any]:
     integration["connectionType"] = raw.get("connectionType") or "INTERNET"
     if raw.get("connectionId"):
         integration["connectionId"] = raw["connectionId"]
-    integration["timeoutInMillis"] = int(raw.get("timeoutInMillis") or _DEFAULT_TIMEOUT_MS)
+    integration["timeoutInMillis"] = int(
+        raw.get("timeoutInMillis") or HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS
+    )
     # 1.0 is the default payload format of HTTP API integrations (CreateIntegration).
     integration["payloadFormatVersion"] = raw.get("payloadFormatVersion") or "1.0"
     return integration
@@ -151,8 +153,8 @@ def _authorizer_scheme(authorizer: Mapping[str, Any], extensions: bool) -> dict[
                 body["authorizerCredentials" if key == "authorizerCredentialsArn" else key] = (
                     authorizer[key]
                 )
-        # A list, as the export contract (/tmp/plan/export_contract.md) has it and
-        # GetAuthorizer answers it; AWS's extension page shows a comma-separated string.
+        # A list, as GetAuthorizer answers it; AWS's extension page shows a comma-separated
+        # string (the parsers read neither).
         body["identitySource"] = sources
     if extensions:
         scheme["x-amazon-apigateway-authorizer"] = body
