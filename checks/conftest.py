@@ -62,14 +62,15 @@ def stage_perimeter(stage: RestStageTarget | V2StageTarget, audit_index: TargetI
 
 
 @pytest.fixture
-def drift(stage: RestStageTarget | V2StageTarget) -> DefinitionDrift:
-    """How the definition the stage serves differs from the API's current one."""
+def drift(stage: RestStageTarget | V2StageTarget) -> DefinitionDrift | None:
+    """How the definition the stage serves differs from the API's current one; ``None``
+    where there is no deployment to compare."""
     return definition_drift(stage)
 
 
 @pytest.fixture
 def cors(resource: RestResourceTarget | V2StageTarget) -> CorsExposure:
-    """The resource's CORS headers (needs the API's gateway responses)."""
+    """The CORS headers the stage serves for the resource (its deployed definition)."""
     return cors_exposure(resource)
 
 
@@ -91,5 +92,6 @@ def request_count(stage: RestStageTarget | V2StageTarget) -> float:
 
 @pytest.fixture
 def rest_features(rest_api: RestApiTarget) -> Mapping[str, bool]:
-    """The REST-only features the API uses (needs its resources and usage plans)."""
+    """The REST-only features the API uses (needs its resources, gateway responses and
+    usage plans)."""
     return rest_only_features(rest_api)

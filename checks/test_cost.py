@@ -35,9 +35,12 @@ def test_rest_api_uses_rest_only_features(
 ) -> None:
     """REST APIs use a feature only REST APIs have
 
-    A REST API that uses none of WAF, API keys and usage plans, request validators, caching,
-    a PRIVATE endpoint, a resource policy, X-Ray, non-proxy integrations or client
-    certificates would work as an HTTP API at a fraction of the price per request.
+    A REST API that uses none of AWS's REST-only features (an edge-optimized or PRIVATE
+    endpoint, WAF, a resource policy, API keys and usage plans, request validators, caching,
+    custom gateway responses, canary releases, mapping templates or other non-proxy and mock
+    integrations, integration timeouts over 30 s, X-Ray, execution logs, Firehose access
+    logs, client certificates) would work as an HTTP API at a fraction of the price per
+    request.
     """
     used = [name for name, in_use in rest_features.items() if in_use]
     requests = api_request_count_30d(rest_api)

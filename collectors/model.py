@@ -390,7 +390,7 @@ class V2Definition:
 
 @dataclass(frozen=True)
 class V2Deployment:
-    """A deployment that an in-scope, not auto-deployed HTTP API stage serves."""
+    """A deployment that an in-scope HTTP API stage serves (AutoDeploy stages included)."""
 
     id: str
     created_date: str | None
@@ -435,7 +435,7 @@ class V2Api:
     integrations: tuple[V2Integration, ...] | None
     authorizers: tuple[V2Authorizer, ...] | None
     stages: tuple[V2Stage, ...] | None
-    deployments: tuple[V2Deployment, ...]  # those in-scope, not auto-deployed stages serve
+    deployments: tuple[V2Deployment, ...]  # those in-scope HTTP stages serve
     errors: tuple[CollectionError, ...]
 
     @property

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from botocore.exceptions import ClientError
 
-from collectors.demo import moto_shims
+from collectors.demo import shims
 from collectors.demo.builders import AccountBuilder
 
 REGION = "us-east-1"
@@ -977,7 +977,7 @@ def test_get_account_answers_the_limits_set_for_its_region_only(aws: None) -> No
     role = "arn:aws:iam::123456789012:role/apigateway-logs"
     assert "cloudwatchRoleArn" not in _client("apigateway").get_account()
 
-    moto_shims.set_account_limits(REGION, rate_limit=500, burst_limit=250, cloudwatch_role_arn=role)
+    shims.set_account_limits(REGION, rate_limit=500, burst_limit=250, cloudwatch_role_arn=role)
 
     account = _client("apigateway").get_account()
     elsewhere = _client("apigateway", "eu-west-1").get_account()
@@ -1055,5 +1055,5 @@ def test_installing_the_shims_again_changes_nothing(aws: None) -> None:
     from moto.apigatewayv2.responses import ApiGatewayV2Response
 
     before = (RestAPI.create_deployment, ApiGatewayV2Response.export_api)
-    moto_shims.install()
+    shims.install()
     assert (RestAPI.create_deployment, ApiGatewayV2Response.export_api) == before

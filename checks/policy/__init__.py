@@ -10,8 +10,9 @@ definition (``target.definition``, ``target.method``); stage-level policy reads 
 Access (``checks.policy.access``, ``checks.policy.resource_policy``, ``checks.policy.perimeter``):
     authorization(target: RestMethodTarget | V2RouteTarget) -> Authorization
         .authorization_type, .authorizer_id, .api_key_required, .network_restriction,
-        .decided_by ("$connect" for WebSocket routes), .authorized
-    network_restriction(api, stage, http_method, path) -> str | None
+        .decided_by ("$connect" for WebSocket routes, or a REST stage's canary deployment),
+        .authorized
+    network_restriction(api, stage, http_method, path, deployed_policy=None) -> str | None
         PRIVATE API whose resource policy admits only aws:SourceVpce / aws:SourceVpc callers
     invoke_access(policy, api_id=, stage=, http_method=, resource_path=) -> InvokeAccess
     perimeter(target: RestStageTarget | V2StageTarget, inventory) -> Perimeter

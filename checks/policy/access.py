@@ -149,8 +149,9 @@ class CorsExposure:
     wildcard_sources: tuple[str, ...]  # "OPTIONS integration response 204", ...
     reflected_sources: tuple[str, ...]  # where the caller's own Origin is echoed back
     allow_credentials: bool
-    # set when no CORS header is configured and proxy integrations answer: the backend code
-    # decides, which the configuration does not show
+    # set where the backend decides what browsers are told (proxy methods, headers mapped
+    # from the integration's response, an HTTP API without a CORS configuration), which the
+    # configuration does not show
     decided_by_backend: str | None = None
 
     @property

@@ -34,8 +34,8 @@ class Pricing:
 
 def rest_only_features(target: RestApiTarget) -> Mapping[str, bool]:
     """Each feature only REST APIs have, and whether the API uses it on any of its stages
-    (moving to an HTTP API moves them all). Raises ``DataUnavailable`` if the resources or
-    the usage plans were not collected."""
+    (moving to an HTTP API moves them all). Raises ``DataUnavailable`` if the resources, the
+    gateway responses or the usage plans were not collected."""
     api = target.api
     stages = api.stages or ()
     resources = require(api.resources, api.errors, "GetResources", f"the resources of {api.name}")

@@ -117,7 +117,7 @@ class AccountBuilder:
     def limits(self, rate: float, burst: int, cloudwatch_role_arn: str | None = None) -> None:
         """The account's API Gateway throttle in this region (raised or lowered by AWS
         Support in real accounts, so set directly in the emulator)."""
-        from collectors.demo.moto_shims import set_account_limits
+        from collectors.demo.shims import set_account_limits
 
         set_account_limits(self.region, rate, burst, cloudwatch_role_arn)
 

@@ -18,7 +18,7 @@ from unittest import mock
 from moto import mock_aws
 from moto.moto_api._internal import mock_random
 
-from collectors.demo import moto_shims
+from collectors.demo import shims
 from collectors.demo.builders import (
     AccountBuilder,
     HttpApiBuilder,
@@ -42,7 +42,7 @@ def emulated_aws(seed: int = DEMO_SEED) -> Iterator[None]:
     Ids are drawn from moto's generator seeded with ``seed``, so an estate built the same way
     gets the same API ids, and so the same test ids, on every run and in every process.
     """
-    moto_shims.install()
+    shims.install()
     mock_random.seed(seed)
     environment = {
         name: value

@@ -3,8 +3,10 @@
 One module per service, each built on moto's own backend objects (the only state added is
 the deployment snapshots, hung on moto's objects): ``apigateway`` (REST deployments that
 freeze the API, GetDeployment ``embed=apisummary``, GetExport of the deployment a stage
-serves, GetAccount), ``apigatewayv2`` (deployments, stages serving them, AutoDeploy,
-ExportApi, GetAuthorizers) and ``domains`` (custom domain names as AWS lists them).
+serves, canarySettings, GetAccount and ``set_account_limits``), ``apigatewayv2``
+(deployments, stages serving them, AutoDeploy, ExportApi, GetAuthorizers, WebSocket
+integrations' 29 s default) and ``domains`` (custom domain names as AWS lists them: regional
+ones in apigatewayv2, edge-optimized ones in v1 only).
 CloudFront's ListDistributions already answers WebACLId, Aliases and Origins: no shim.
 """
 
