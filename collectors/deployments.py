@@ -24,14 +24,15 @@ class DeploymentReader:
     service: str
     export_operation: str  # GetExport (REST) or ExportApi (HTTP)
     read_deployment: Callable[[str], Any]  # deployment id -> GetDeployment's answer
-    read_export: Callable[[str], dict[str, Any]]  # stage name -> the stage's export
+    # stage name -> the stage's export; None: the deployments cannot be exported (a canary's)
+    read_export: Callable[[str], dict[str, Any]] | None
 
 
 def read_served_deployments(
     reader: DeploymentReader,
     api_key: str,  # "region/apiId"
     stages: Iterable[tuple[str, str | None]],  # (stage name, deployment id)
-    build: Callable[[str, Any, dict[str, Any]], T],  # (id, deployment, export) -> model
+    build: Callable[[str, Any, dict[str, Any] | None], T],  # (id, deployment, export) -> model
     errors: list[CollectionError],
 ) -> tuple[T, ...]:
     serving: dict[str, str] = {}  # deployment id -> the first stage serving it
@@ -49,6 +50,9 @@ def read_served_deployments(
             functools.partial(reader.read_deployment, deployment_id),
         )
         if raw is None:
+            continue
+        if reader.read_export is None:
+            deployments.append(build(deployment_id, raw, None))
             continue
         export = call_recording_errors(
             errors,

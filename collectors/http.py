@@ -159,7 +159,7 @@ def collect_v2_deployments(
             id=deployment_id,
             created_date=iso(raw.get("CreatedDate")),
             description=raw.get("Description"),
-            definition=parse_deployed_v2_definition(export),
+            definition=parse_deployed_v2_definition(export or {}),  # the reader exports
         ),
         errors,
     )

@@ -10,6 +10,7 @@ missing data.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -187,10 +188,26 @@ class RestDefinition:
     policy: Any
 
     def authorizer(self, authorizer_id: str | None) -> RestAuthorizer | None:
-        return next((a for a in self.authorizers if a.id == authorizer_id), None)
+        return self._authorizers.get(authorizer_id or "")
 
     def validator(self, validator_id: str | None) -> RequestValidator | None:
-        return next((v for v in self.request_validators if v.id == validator_id), None)
+        return self._validators.get(validator_id or "")
+
+    def method(self, path: str, http_method: str) -> RestMethod | None:
+        return self._methods.get((path, http_method))
+
+    # Lookups built once per definition (kept out of the JSON: not fields).
+    @functools.cached_property
+    def _authorizers(self) -> dict[str, RestAuthorizer]:
+        return {a.id: a for a in self.authorizers}
+
+    @functools.cached_property
+    def _validators(self) -> dict[str, RequestValidator]:
+        return {v.id: v for v in self.request_validators}
+
+    @functools.cached_property
+    def _methods(self) -> dict[tuple[str, str], RestMethod]:
+        return {(r.path, m.http_method): m for r in self.resources for m in r.methods}
 
 
 @dataclass(frozen=True)
@@ -382,10 +399,18 @@ class V2Definition:
     cors: CorsConfiguration | None
 
     def integration(self, route: V2Route) -> V2Integration | None:
-        return next((i for i in self.integrations if i.id == route.integration_id), None)
+        return self._integrations.get(route.integration_id or "")
 
     def authorizer(self, authorizer_id: str | None) -> V2Authorizer | None:
-        return next((a for a in self.authorizers if a.id == authorizer_id), None)
+        return self._authorizers.get(authorizer_id or "")
+
+    @functools.cached_property
+    def _integrations(self) -> dict[str, V2Integration]:
+        return {i.id: i for i in self.integrations}
+
+    @functools.cached_property
+    def _authorizers(self) -> dict[str, V2Authorizer]:
+        return {a.id: a for a in self.authorizers}
 
 
 @dataclass(frozen=True)

@@ -259,22 +259,14 @@ def collect_deployments(
         errors,
     )
     own = {stage.deployment_id for stage in stages}
-    canaries: dict[str, str] = {}
-    for stage in stages:
-        canary = stage.canary_serves
-        if canary and canary not in own:
-            canaries.setdefault(canary, stage.name)
-    read = [
-        call_recording_errors(
-            errors,
-            SERVICE,
-            "GetDeployment",
-            f"{region}/{api_id}/{stage_name}",
-            functools.partial(summary, deployment_id),
-        )
-        for deployment_id, stage_name in sorted(canaries.items())
-    ]
-    return (*served, *(_deployment(raw, None) for raw in read if raw is not None))
+    canaries = read_served_deployments(
+        DeploymentReader(SERVICE, "GetExport", summary, None),
+        f"{region}/{api_id}",
+        ((stage.name, stage.canary_serves) for stage in stages if stage.canary_serves not in own),
+        lambda _, raw, export: _deployment(raw, export),
+        errors,
+    )
+    return (*served, *canaries)
 
 
 def collect_rest_api(

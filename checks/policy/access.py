@@ -96,16 +96,7 @@ def _canary_authorization(target: RestMethodTarget) -> Authorization | None:
     if canary is None:
         stage_key = f"{target.api.region}/{target.api.id}/{stage.name}"
         raise DataUnavailable(deployment_reason(target.api, stage_key, canary_id))
-    method = next(
-        (
-            m
-            for resource in canary.definition.resources
-            if resource.path == target.resource.path
-            for m in resource.methods
-            if m.http_method == target.method.http_method
-        ),
-        None,
-    )
+    method = canary.definition.method(target.resource.path, target.method.http_method)
     if method is None:
         return None
     share = f"{stage.canary_percent_traffic:g}% of traffic"
