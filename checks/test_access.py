@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checks.catalog import Severity, check
-from checks.policy import Authorization, CorsExposure, Perimeter, label, served_from
+from checks.policy import Authorization, CorsExposure, Perimeter, label
 from collectors.targets import (
     RestMethodTarget,
     RestResourceTarget,
@@ -69,7 +69,7 @@ def test_operation_requires_authorization(
         authorizer_id=auth.authorizer_id,
         api_key_required=auth.api_key_required,
         network_restriction=auth.network_restriction,
-        judged_on=served_from(operation),
+        judged_on=operation.served_from,
     )
     if auth.decided_by:
         evidence["authorization_decided_by"] = auth.decided_by

@@ -10,7 +10,6 @@ from checks.policy import (
     label,
     method_settings_key,
     request_validation,
-    served_from,
 )
 from collectors.targets import RestMethodTarget, V2RouteTarget
 
@@ -122,7 +121,7 @@ def test_request_input_is_validated(
         validation=validation.validator,
         accepts=list(validation.accepts),
         unvalidated=list(validation.unvalidated),
-        judged_on=served_from(operation),
+        judged_on=operation.served_from,
     )
     if isinstance(operation, RestMethodTarget):
         evidence["request_validator"] = operation.method.request_validator_id

@@ -386,11 +386,12 @@ def _region_request_counts(
     return counts
 
 
+def _incomplete(key: str, reason: str) -> CollectionError:
+    return CollectionError(metrics.SERVICE, "GetMetricData", key, "IncompleteData", reason)
+
+
 def _unknown_count_errors(counts: metrics.StageCounts) -> list[CollectionError]:
-    return [
-        CollectionError(metrics.SERVICE, "GetMetricData", key, "IncompleteData", reason)
-        for key, reason in sorted(counts.unknown.items())
-    ]
+    return [_incomplete(key, reason) for key, reason in sorted(counts.unknown.items())]
 
 
 def _lambda_arns(apis: list[RestApi | V2Api]) -> set[str]:
@@ -434,8 +435,9 @@ def _with_region_errors(
 
 
 def _count_errors(api: RestApi | V2Api, counts: metrics.StageCounts) -> list[CollectionError]:
-    keys = {_stage_key(api, stage.name) for stage in api.stages or ()}
-    return [e for e in _unknown_count_errors(counts) if e.target in keys]
+    """Why the API's stages whose counts are unknown are unknown (a dict lookup a stage)."""
+    keys = sorted(_stage_key(api, stage.name) for stage in api.stages or ())
+    return [_incomplete(key, counts.unknown[key]) for key in keys if key in counts.unknown]
 
 
 def _bind_rest(

@@ -100,6 +100,12 @@ class V2StageTarget:
     served_from: str
     deployment: V2Deployment | None  # None for WebSocket APIs and stages never deployed
 
+    @property
+    def reads_deployment(self) -> bool:
+        """Whether what the stage serves is read from its deployment (an HTTP stage that has
+        one), not from the current definition."""
+        return self.api.protocol_type == "HTTP" and self.stage.deployment_id is not None
+
     def served(self) -> V2Definition:
         """The definition the stage serves; ``DataUnavailable`` naming the failed call."""
         if self.definition is None:
@@ -108,7 +114,7 @@ class V2StageTarget:
 
     def unread_reason(self) -> str:
         """Why the definition the stage serves is unknown: the failed call."""
-        if self.served_from.startswith("deployment"):
+        if self.reads_deployment:
             return deployment_reason(self.api, self.key, self.stage.deployment_id)
         missing = next(
             (
@@ -156,6 +162,11 @@ class RestMethodTarget:
     @property
     def definition(self) -> RestDefinition:
         return self.deployment.definition
+
+    @property
+    def served_from(self) -> str:
+        """Which definition the method's verdicts are judged on, in the words of evidence."""
+        return f"deployment {self.deployment.id} ({self.deployment.created_date or 'date unknown'})"
 
     @property
     def lambda_arn(self) -> str | None:
@@ -504,7 +515,7 @@ class TargetIndex:
             )
             self._put(Kind.V2_STAGE, target)
             if definition is None:
-                placeholder = NOT_READ if served_from.startswith("deployment") else UNLISTED_ROUTES
+                placeholder = NOT_READ if target.reads_deployment else UNLISTED_ROUTES
                 self._put(
                     Kind.V2_ROUTE,
                     Unlisted(f"{stage_key}/{placeholder}", Kind.V2_ROUTE, target.unread_reason()),

@@ -1271,8 +1271,8 @@ def test_http_api_cors_is_the_deployed_configuration() -> None:
 
 
 def test_an_unread_http_api_definition_leaves_cors_unavailable() -> None:
-    target = v2_stage_target(served=None, served_from="deployment d1")
-    with pytest.raises(DataUnavailable, match=r"deployment .* serves was not collected"):
+    target = v2_stage_target(served=None, served_from="deployment d1", deployment_id="d1")
+    with pytest.raises(DataUnavailable, match=r"deployment d1 that .* serves was not collected"):
         cors_exposure(target)
 
 

@@ -65,7 +65,7 @@ from checks.policy.cost import (
     stage_request_count,
 )
 from checks.policy.drift import DefinitionDrift, definition_drift
-from checks.policy.labels import label, served_from
+from checks.policy.labels import label
 from checks.policy.perimeter import Perimeter, perimeter
 from checks.policy.traffic import (
     EffectiveThrottle,
@@ -100,7 +100,6 @@ __all__ = [
     "perimeter",
     "request_validation",
     "rest_only_features",
-    "served_from",
     "stage_request_count",
     "xray_tracing",
 ]

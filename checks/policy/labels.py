@@ -27,11 +27,3 @@ def label(target: Target) -> str:
     if isinstance(target, RestResourceTarget):
         return f"{target.resource.path} on {where}"
     return where
-
-
-def served_from(target: RestMethodTarget | V2RouteTarget) -> str:
-    """Which definition an operation's verdict was judged on, for its evidence."""
-    if isinstance(target, RestMethodTarget):
-        deployment = target.deployment
-        return f"deployment {deployment.id} ({deployment.created_date or 'date unknown'})"
-    return target.served_from
