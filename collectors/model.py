@@ -100,32 +100,6 @@ class RestIntegration:
     response_cors_overrides: Mapping[str, Mapping[str, str]]
 
 
-# "#set($context.responseOverride.header.Access-Control-Allow-Origin = <expression>)", one
-# directive a line as AWS documents them (apigateway-override-request-response-parameters)
-_CORS_OVERRIDE = re.compile(
-    r"#set\(\s*\$context\.responseOverride\.header\.(Access-Control-[A-Za-z-]+)\s*=\s*(.*)\)",
-    re.IGNORECASE,
-)
-
-
-_SET_VARIABLE = re.compile(r"#set\(\s*(\$[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\)")
-
-
-def cors_overrides(templates: Mapping[str, str]) -> dict[str, str]:
-    """The Access-Control-* headers response mapping templates override, and to what (a
-    template variable replaced by what it was set to)."""
-    overrides: dict[str, str] = {}
-    for template in templates.values():
-        variables: dict[str, str] = {}
-        for line in (template or "").splitlines():
-            for header, expression in _CORS_OVERRIDE.findall(line):
-                value = expression.strip()
-                overrides[header] = variables.get(value, value)
-            for name, expression in _SET_VARIABLE.findall(line):
-                variables[name] = expression.strip()
-    return overrides
-
-
 @dataclass(frozen=True)
 class RestMethod:
     http_method: str

@@ -31,9 +31,8 @@ from collectors.model import (
     RestStage,
     Throttle,
     UsagePlanBinding,
-    cors_overrides,
 )
-from collectors.parsing import iso, parse_all
+from collectors.parsing import cors_overrides, iso, parse_all
 from collectors.rest_export import parse_deployed_definition
 
 SERVICE = "apigateway"

@@ -32,8 +32,8 @@ from collectors.model import (
     RestIntegration,
     RestMethod,
     RestResource,
-    cors_overrides,
 )
+from collectors.parsing import cors_overrides
 
 ANY_METHOD = "x-amazon-apigateway-any-method"
 # OpenAPI parameter locations -> API Gateway's request parameter names

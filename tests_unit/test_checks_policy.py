@@ -64,9 +64,9 @@ from collectors.model import (
     V2Integration,
     V2Route,
     V2Stage,
-    cors_overrides,
     invokes_lambda,
 )
+from collectors.parsing import cors_overrides
 from collectors.rest_export import parse_deployed_definition
 from collectors.scope import StageScope
 from collectors.targets import (
