@@ -12,6 +12,8 @@ or stage.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from collectors.clients import call_recording_errors
@@ -38,52 +40,81 @@ def _api_mappings(client: Any, domain: str) -> list[dict[str, Any]]:
             return items
 
 
+@dataclass(frozen=True)
+class _Listing:
+    """How one API family lists its custom domains and their mappings."""
+
+    service: str
+    mappings_operation: str
+    list_mappings: Callable[[str], list[dict[str, Any]]]  # domain name -> raw mappings
+    mapping: Callable[[Mapping[str, Any]], ApiMapping]  # raw mapping -> ApiMapping
+
+
+def _domain(
+    listing: _Listing,
+    name: str,
+    region: str,
+    endpoint_type: str,
+    hosts: tuple[str, ...],
+    errors: list[CollectionError],
+) -> CustomDomain:
+    raw_mappings = call_recording_errors(
+        errors,
+        listing.service,
+        listing.mappings_operation,
+        f"{region}/{name}",
+        functools.partial(listing.list_mappings, name),
+    )
+    return CustomDomain(
+        name=name,
+        region=region,
+        endpoint_type=endpoint_type,
+        regional_domain_names=hosts,
+        mappings=(
+            tuple(listing.mapping(m) for m in raw_mappings) if raw_mappings is not None else None
+        ),
+    )
+
+
+def _v2_mapping(raw: Mapping[str, Any]) -> ApiMapping:
+    return ApiMapping(
+        api_id=str(raw["ApiId"]),
+        stage=str(raw.get("Stage", "")),
+        key=str(raw.get("ApiMappingKey", "")),
+    )
+
+
+def _v1_mapping(raw: Mapping[str, Any]) -> ApiMapping:
+    return ApiMapping(
+        api_id=str(raw["restApiId"]),
+        # "(none)": callers name the stage after the base path
+        stage="" if raw.get("stage") in (None, "(none)") else str(raw["stage"]),
+        key="" if raw.get("basePath") == "(none)" else str(raw.get("basePath", "")),
+    )
+
+
 def collect_custom_domains(
     client: Any, region: str, errors: list[CollectionError]
 ) -> tuple[CustomDomain, ...] | None:
-    """The region's custom domains; ``None`` when they could not be listed."""
+    """The region's regional custom domains (apigatewayv2); ``None`` when they could not be
+    listed."""
     raw_domains = call_recording_errors(
         errors, SERVICE, "GetDomainNames", region, lambda: _domain_names(client)
     )
     if raw_domains is None:
         return None
+    listing = _Listing(
+        SERVICE, "GetApiMappings", functools.partial(_api_mappings, client), _v2_mapping
+    )
     domains = []
     for raw in sorted(raw_domains, key=lambda d: str(d["DomainName"])):
         configurations = raw.get("DomainNameConfigurations") or ()
         if any(str(c.get("EndpointType", "")).upper() == "EDGE" for c in configurations):
             continue  # managed, and listed, through apigateway v1
-        name = str(raw["DomainName"])
-        raw_mappings = call_recording_errors(
-            errors,
-            SERVICE,
-            "GetApiMappings",
-            f"{region}/{name}",
-            functools.partial(_api_mappings, client, name),
+        hosts = tuple(
+            str(c["ApiGatewayDomainName"]) for c in configurations if c.get("ApiGatewayDomainName")
         )
-        domains.append(
-            CustomDomain(
-                name=name,
-                region=region,
-                endpoint_type="REGIONAL",
-                regional_domain_names=tuple(
-                    str(c["ApiGatewayDomainName"])
-                    for c in raw.get("DomainNameConfigurations") or ()
-                    if c.get("ApiGatewayDomainName")
-                ),
-                mappings=(
-                    tuple(
-                        ApiMapping(
-                            api_id=str(m["ApiId"]),
-                            stage=str(m.get("Stage", "")),
-                            key=str(m.get("ApiMappingKey", "")),
-                        )
-                        for m in raw_mappings
-                    )
-                    if raw_mappings is not None
-                    else None
-                ),
-            )
-        )
+        domains.append(_domain(listing, str(raw["DomainName"]), region, "REGIONAL", hosts, errors))
     return tuple(domains)
 
 
@@ -102,40 +133,19 @@ def collect_edge_domains(
     )
     if raw_domains is None:
         return None
+    listing = _Listing(
+        "apigateway",
+        "GetBasePathMappings",
+        lambda name: _v1_list(client, "get_base_path_mappings", domainName=name),
+        _v1_mapping,
+    )
     domains = []
     for raw in sorted(raw_domains, key=lambda d: str(d["domainName"])):
         types = [str(t).upper() for t in (raw.get("endpointConfiguration") or {}).get("types", [])]
         if "EDGE" not in types:
             continue
-        name = str(raw["domainName"])
-        raw_mappings = call_recording_errors(
-            errors,
-            "apigateway",
-            "GetBasePathMappings",
-            f"{region}/{name}",
-            functools.partial(_v1_list, client, "get_base_path_mappings", domainName=name),
-        )
-        domains.append(
-            CustomDomain(
-                name=name,
-                region=region,
-                endpoint_type="EDGE",
-                regional_domain_names=tuple(
-                    str(raw[k]) for k in ("distributionDomainName",) if raw.get(k)
-                ),
-                mappings=(
-                    tuple(
-                        ApiMapping(
-                            api_id=str(m["restApiId"]),
-                            # "(none)": callers name the stage after the base path
-                            stage="" if m.get("stage") in (None, "(none)") else str(m["stage"]),
-                            key="" if m.get("basePath") == "(none)" else str(m.get("basePath", "")),
-                        )
-                        for m in raw_mappings
-                    )
-                    if raw_mappings is not None
-                    else None
-                ),
-            )
-        )
+        # an edge domain answers at its AWS-managed CloudFront distribution
+        host = raw.get("distributionDomainName")
+        hosts = (str(host),) if host else ()
+        domains.append(_domain(listing, str(raw["domainName"]), region, "EDGE", hosts, errors))
     return tuple(domains)
