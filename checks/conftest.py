@@ -17,6 +17,7 @@ from checks.policy import (
     DefinitionDrift,
     EffectiveThrottle,
     Perimeter,
+    Validation,
     account_settings,
     authorization,
     cors_exposure,
@@ -24,6 +25,7 @@ from checks.policy import (
     effective_throttle,
     integration_uri,
     perimeter,
+    request_validation,
     rest_only_features,
     stage_request_count,
 )
@@ -69,6 +71,13 @@ def drift(stage: RestStageTarget | V2StageTarget) -> DefinitionDrift | None:
 
 
 @pytest.fixture
+def validation(operation: RestMethodTarget | V2RouteTarget) -> Validation:
+    """What the gateway validates of the operation's requests (needs the deployed validators,
+    models and parameters)."""
+    return request_validation(operation)
+
+
+@pytest.fixture
 def cors(resource: RestResourceTarget | V2StageTarget) -> CorsExposure:
     """The CORS headers the stage serves for the resource (its deployed definition)."""
     return cors_exposure(resource)
@@ -79,6 +88,8 @@ def backend_function(
     lambda_operation: RestMethodTarget | V2RouteTarget, audit_index: TargetIndex
 ) -> LambdaFunction:
     """The configuration of the Lambda function the operation invokes."""
+    if isinstance(lambda_operation, RestMethodTarget):
+        lambda_operation.require_export()  # else its integration is unknown
     return audit_index.lambda_function(
         lambda_operation.lambda_arn, integration_uri(lambda_operation)
     )

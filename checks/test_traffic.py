@@ -7,9 +7,9 @@ import pytest
 from checks.catalog import Severity, check
 from checks.policy import (
     EffectiveThrottle,
+    Validation,
     label,
     method_settings_key,
-    request_validation,
 )
 from collectors.targets import RestMethodTarget, V2RouteTarget
 
@@ -103,6 +103,7 @@ def test_operation_is_throttled(
 )
 def test_request_input_is_validated(
     operation: RestMethodTarget | V2RouteTarget,
+    validation: Validation,
     evidence: dict[str, object],
 ) -> None:
     """What a method accepts is validated at the gateway
@@ -116,7 +117,6 @@ def test_request_input_is_validated(
     """
     if isinstance(operation, V2RouteTarget) and operation.api.protocol_type == "HTTP":
         pytest.skip("HTTP APIs have no request validation: validate in the backend")
-    validation = request_validation(operation)
     evidence.update(
         validation=validation.validator,
         accepts=list(validation.accepts),

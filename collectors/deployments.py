@@ -26,6 +26,9 @@ class DeploymentReader:
     read_deployment: Callable[[str], Any]  # deployment id -> GetDeployment's answer
     # stage name -> the stage's export; None: the deployments cannot be exported (a canary's)
     read_export: Callable[[str], dict[str, Any]] | None
+    # whether GetDeployment alone says something worth keeping when the export fails (REST:
+    # every method's authorization, in the API summary)
+    summary_suffices: bool = False
 
 
 def read_served_deployments(
@@ -61,6 +64,6 @@ def read_served_deployments(
             target,
             functools.partial(reader.read_export, stage_name),
         )
-        if export is not None:
+        if export is not None or reader.summary_suffices:
             deployments.append(build(deployment_id, raw, export))
     return tuple(deployments)

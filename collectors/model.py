@@ -188,9 +188,9 @@ class RestDefinition:
 class RestDeployment:
     """A deployment that an in-scope stage serves: its date and the definition it froze.
 
-    A canary's deployment cannot be exported (GetExport exports a stage's own deployment):
-    only its API summary is read, so its definition holds each method's authorization and
-    nothing else (``exported`` False)."""
+    Without its export (a canary's deployment, which GetExport cannot reach; or an API AWS
+    refuses to export) only its API summary is known: its definition holds each method's
+    authorization and nothing else (``exported`` False)."""
 
     id: str
     created_date: str | None

@@ -131,6 +131,16 @@ class V2StageTarget:
         return _reason(self.api.errors, missing, "the API's routes were not collected")
 
 
+def require_exported(api: RestApi, stage: RestStage, deployment: RestDeployment) -> None:
+    """``DataUnavailable`` with the failed export when only the API summary was read."""
+    if not deployment.exported:
+        stage_key = f"{api.region}/{api.id}/{stage.name}"
+        raise DataUnavailable(
+            "only the authorization of the deployed methods is known: "
+            + deployment_reason(api, stage_key, deployment.id)
+        )
+
+
 @dataclass(frozen=True)
 class RestResourceTarget:
     """A resource as the stage's deployment defines it."""
@@ -145,6 +155,11 @@ class RestResourceTarget:
     @property
     def definition(self) -> RestDefinition:
         return self.deployment.definition
+
+    def require_export(self) -> None:
+        """Raise ``DataUnavailable`` unless the deployment's export was read (integrations,
+        validators, models, gateway responses are known)."""
+        require_exported(self.api, self.stage, self.deployment)
 
 
 @dataclass(frozen=True)
@@ -162,6 +177,11 @@ class RestMethodTarget:
     @property
     def definition(self) -> RestDefinition:
         return self.deployment.definition
+
+    def require_export(self) -> None:
+        """Raise ``DataUnavailable`` unless the deployment's export was read (integrations,
+        validators, models, gateway responses are known)."""
+        require_exported(self.api, self.stage, self.deployment)
 
     @property
     def served_from(self) -> str:
@@ -229,6 +249,8 @@ _KIND_OF: dict[Kind, type] = {
 
 
 def _is_lambda_operation(target: Target) -> bool:
+    if isinstance(target, RestMethodTarget) and not target.deployment.exported:
+        return True  # its integration is unknown: a target, so that the check says so
     return isinstance(target, (RestMethodTarget, V2RouteTarget)) and _invokes_lambda(target)
 
 
@@ -463,8 +485,6 @@ class TargetIndex:
             stage_key = f"{api_key}/{stage.name}"
             environment = self.scope.environment(stage.name)
             deployment = api.deployment(stage.deployment_id)
-            if deployment is not None and not deployment.exported:
-                deployment = None  # only a canary's summary: not what this stage serves
             self._put(
                 Kind.REST_STAGE, RestStageTarget(stage_key, api, stage, environment, deployment)
             )

@@ -188,7 +188,7 @@ class _Estate:
             "api_key_required": auth.api_key_required if auth else None,
             "network_restriction": auth.network_restriction if auth else None,
             "request_validator": (
-                request_validation(operation).validator
+                posture.known("request_validator", lambda: request_validation(operation).validator)
                 if isinstance(operation, RestMethodTarget) or operation.api.api_type != "HTTP"
                 else UNSUPPORTED
             ),

@@ -274,13 +274,19 @@ def test_http_options_route_with_an_integration_is_audited_even_with_cors_config
 
 
 def test_unread_deployment_errors_the_stage_methods_with_the_failed_call(estate: Estate) -> None:
-    exported = estate.denied[AUTH, key(estate.pinned, "prod", NOT_READ)]
-    assert exported.outcome == "error"
-    assert "GetExport" in exported.message
     deployment = estate.denied[AUTH, key(estate.open_private, "prod", NOT_READ)]
     assert deployment.outcome == "error"
     assert "GetDeployment" in deployment.message
-    assert key(estate.pinned, "prod", "GET /stock") not in estate.denied.keys(AUTH)
+    assert key(estate.open_private, "prod", "GET /stock") not in estate.denied.keys(AUTH)
+
+
+def test_an_unexported_stage_is_judged_on_the_authorization_its_api_summary_gives(
+    estate: Estate,
+) -> None:
+    """GetExport denied, GetDeployment's API summary read: authorization is still known."""
+    outcome = estate.denied[AUTH, key(estate.pinned, "prod", "GET /stock")]
+    assert (outcome.outcome, outcome.details["authorization_type"]) == ("passed", "NONE")
+    assert outcome.details["network_restriction"]
 
 
 def test_unreadable_current_resources_do_not_hide_the_deployed_methods(estate: Estate) -> None:
@@ -375,10 +381,18 @@ def test_private_api_open_to_any_vpc_endpoint_fails(estate: Estate) -> None:
     )
 
 
+def test_private_perimeter_is_judged_on_the_deployed_methods_without_the_export(
+    estate: Estate,
+) -> None:
+    """The API summary lists the deployed methods; without the export's policy, the API's
+    own policy is the one known."""
+    assert estate.denied.outcome(WAF, key(estate.pinned, "prod")) == "passed"
+
+
 def test_private_perimeter_error_names_the_failed_call(estate: Estate) -> None:
-    outcome = estate.denied[WAF, key(estate.pinned, "prod")]
+    outcome = estate.denied[WAF, key(estate.open_private, "prod")]
     assert outcome.outcome == "error"
-    assert "GetExport" in outcome.message
+    assert "GetDeployment" in outcome.message
 
 
 def test_stage_that_could_not_be_listed_errors(estate: Estate) -> None:
@@ -467,7 +481,7 @@ def test_gateway_responses_are_read_from_the_deployed_definition(estate: Estate)
 
 
 def test_unreadable_export_errors_the_cors_check(estate: Estate) -> None:
-    outcome = estate.denied[CORS, key(estate.pinned, "prod", NOT_READ)]
+    outcome = estate.denied[CORS, key(estate.pinned, "prod", "stock")]
     assert outcome.outcome == "error"
     assert "GetExport" in outcome.message
 

@@ -179,19 +179,27 @@ def test_websocket_routes_say_they_were_judged_on_the_current_definition(
 # --- Unreadable exports: fail closed ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("check_id", [AUTH, DATA])
-def test_unexported_rest_stage_errors_its_method_checks_with_the_get_export_reason(
+def test_an_unexported_rest_stage_is_still_judged_on_its_deployed_authorization(
+    estate: Estate,
+) -> None:
+    """AWS refuses to export some APIs; GetDeployment's API summary still says how every
+    deployed method authorizes, so AUTH-001 keeps judging what the stage serves."""
+    prod = estate.unexported[AUTH, key(estate.store, "prod", "GET /items")]
+    assert (prod.outcome, prod.details["authorization_type"]) == ("failed", "NONE")
+    staging = estate.unexported[AUTH, key(estate.store, "staging", "GET /items")]
+    assert (staging.outcome, staging.details["authorization_type"]) == ("passed", "CUSTOM")
+
+
+@pytest.mark.parametrize("check_id", [DATA, "APIGW-TIMEOUT-001"])
+def test_an_unexported_rest_stage_errors_what_needs_the_export_with_its_reason(
     estate: Estate, check_id: str
 ) -> None:
     for stage in ("prod", "staging"):
-        outcome = estate.unexported[check_id, key(estate.store, stage, NOT_READ)]
+        outcome = estate.unexported[check_id, key(estate.store, stage, "GET /items")]
         assert outcome.outcome == "error"
         assert f"GetExport on {key(estate.store, stage)} failed (AccessDeniedException)" in (
             outcome.message
         )
-    assert not estate.unexported.on(check_id, apis={estate.store.id}) - {
-        key(estate.store, stage, NOT_READ) for stage in ("prod", "staging")
-    }
 
 
 def test_unexported_stages_cannot_be_compared_and_drift_errors(estate: Estate) -> None:

@@ -308,9 +308,9 @@ def test_validators_are_read_from_the_deployed_definition(estate: Estate) -> Non
     assert estate.denied.outcome(DATA, key(estate.shop, "prod", "PUT /items/{id}")) == "failed"
 
 
-def test_unreadable_export_errors_the_stage_methods(estate: Estate) -> None:
+def test_unreadable_export_errors_the_validation_of_the_stage_methods(estate: Estate) -> None:
     for stage in ("prod", "staging"):  # both serve the deployment exported through prod
-        outcome = estate.unread[DATA, key(estate.shop, stage, NOT_READ)]
+        outcome = estate.unread[DATA, key(estate.shop, stage, "POST /items")]
         assert outcome.outcome == "error"
         assert "GetExport on us-east-1/" in outcome.message
 

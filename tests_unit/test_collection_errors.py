@@ -7,7 +7,7 @@ import pytest
 from collectors.demo.builders import AccountBuilder, RestApiBuilder
 from collectors.errors import DataUnavailable
 from collectors.scope import StageScope
-from collectors.targets import TargetIndex
+from collectors.targets import RestMethodTarget, TargetIndex
 from tests_unit.conftest import collect, failing_session
 
 
@@ -49,7 +49,7 @@ def test_access_denied_on_one_api_is_recorded_and_the_others_are_collected(aws: 
     assert by_id[denied.id].current_definition() is None
 
 
-def test_a_denied_export_leaves_the_stage_s_methods_unknown(aws: None) -> None:
+def test_a_denied_export_keeps_the_stage_s_methods_from_the_api_summary(aws: None) -> None:
     denied, readable = two_apis()
     session = failing_session(
         "before-call.apigateway.GetExport",
@@ -61,11 +61,13 @@ def test_a_denied_export_leaves_the_stage_s_methods_unknown(aws: None) -> None:
     assert (error.operation, error.target) == ("GetExport", f"us-east-1/{denied.id}/prod")
 
     index = TargetIndex(inventory, StageScope())
-    placeholder = f"us-east-1/{denied.id}/prod/(deployed definition not read)"
-    assert placeholder in index.keys("operation")
-    assert f"us-east-1/{readable.id}/prod/GET /items" in index.keys("operation")
+    method = index.resolve("operation", f"us-east-1/{denied.id}/prod/GET /items")
+    assert isinstance(method, RestMethodTarget)
+    assert not method.deployment.exported
+    assert method.method.integration is None  # what only the export says stays unknown
     with pytest.raises(DataUnavailable, match=r"GetExport .* AccessDeniedException"):
-        index.resolve("operation", placeholder)
+        method.require_export()
+    assert f"us-east-1/{readable.id}/prod/GET /items" in index.keys("operation")
 
 
 def test_exhausted_throttling_is_recorded_like_any_failed_call(aws: None) -> None:

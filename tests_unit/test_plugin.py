@@ -77,7 +77,7 @@ def test_target_that_could_not_be_listed_errors_with_the_reason(
     api = RestApiBuilder("shop")
     api.method("GET", "/items")
     api.stage("prod")
-    session = failing_session("before-call.apigateway.GetExport", "AccessDeniedException")
+    session = failing_session("before-call.apigateway.GetDeployment", "AccessDeniedException")
     path = tmp_path / "inventory.json"
     save_snapshot(collect(session=session), path)
 
@@ -85,7 +85,7 @@ def test_target_that_could_not_be_listed_errors_with_the_reason(
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(
         [
-            "data unavailable: GetExport on us-east-1/*/prod failed (AccessDeniedException): *",
+            "data unavailable: GetDeployment on us-east-1/*/prod failed (AccessDenied*): *",
             "ERROR checks/test_tiny.py::test_method_is_known?*/prod/(deployed definition*",
         ]
     )

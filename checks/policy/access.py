@@ -206,6 +206,7 @@ def cors_exposure(target: RestResourceTarget | V2StageTarget) -> CorsExposure:
             return CorsExposure((), (), False, backend)
         sources = ("CorsConfiguration.AllowOrigins",) if "*" in cors.allow_origins else ()
         return CorsExposure(sources, (), cors.allow_credentials)
+    target.require_export()
     headers: list[tuple[str, str, Mapping[str, str]]] = []  # (method, source, headers)
     for method in target.resource.methods:
         integration = method.integration

@@ -24,7 +24,7 @@ from collectors.model import (
     V2Deployment,
     V2Route,
 )
-from collectors.targets import RestStageTarget, V2StageTarget, require
+from collectors.targets import RestStageTarget, V2StageTarget, require, require_exported
 
 
 @dataclass(frozen=True)
@@ -171,6 +171,7 @@ def definition_drift(target: RestStageTarget | V2StageTarget) -> DefinitionDrift
         deployment: RestDeployment | V2Deployment | None = target.deployment
     else:
         deployment = target.served_deployment()
+        require_exported(target.api, target.stage, deployment)
     assert deployment is not None
     current = require(
         api.current_definition(),

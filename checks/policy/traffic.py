@@ -217,6 +217,7 @@ def request_validation(target: RestMethodTarget | V2RouteTarget) -> Validation:
             ("body",),
             () if validates else ("body (the route has no request model to validate messages)",),
         )
+    target.require_export()
     method = target.method
     validator = _rest_validator(target)
     accepts: list[str] = []
