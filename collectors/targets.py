@@ -9,10 +9,12 @@ so the same target has the same key tomorrow (waivers and CI history refer to it
     us-east-1/a1b2c3d4e5/prod/GET /pets/{id}  a REST method on a stage
     us-east-1/h1i2j3/prod/POST /cart          an HTTP route on a stage
 
-Where collection failed, so that the real targets cannot even be listed, a placeholder target
-stands in for them (``us-east-1/a1b2c3d4e5/prod/(resources not listed)``); resolving it raises
-``DataUnavailable`` with the recorded error, so every check that would have run there errors
-instead of silently having nothing to check.
+Method, resource and route targets are what each stage serves: its deployment's definition
+(WebSocket APIs: the current one). Where collection failed, so that the real targets cannot
+even be listed, a placeholder target stands in for them
+(``us-east-1/a1b2c3d4e5/prod/(deployed definition not read)``, ``.../(stages not listed)``);
+resolving it raises ``DataUnavailable`` with the recorded error, so every check that would
+have run there errors instead of silently having nothing to check.
 
 A fixture (``operation``, ``stage``...) names a set of target kinds; the index holds every
 in-scope target of every kind, built once, and resolves a key in O(1).
