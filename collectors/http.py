@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from collectors.clients import call_recording_errors
@@ -31,6 +31,7 @@ from collectors.model import (
     V2Stage,
 )
 from collectors.parsing import iso, parse_all
+from collectors.scope import StageFilter
 
 SERVICE = "apigatewayv2"
 
@@ -169,7 +170,7 @@ def collect_v2_api(
     client: Any,
     summary: Mapping[str, Any],
     region: str,
-    audited: Callable[[str], bool] = lambda _: True,
+    audited: StageFilter = lambda _: True,  # the caller applies the scope rule
 ) -> V2Api:
     """Everything about one HTTP/WebSocket API; a failed call leaves its section ``None``.
 

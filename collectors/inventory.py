@@ -56,7 +56,7 @@ from collectors.model import (
     invokes_lambda,
     lambda_arn_from_uri,
 )
-from collectors.scope import StageScope, api_exclusion_reason
+from collectors.scope import StageFilter, StageScope, api_exclusion_reason
 
 DEFAULT_WORKERS = 8
 DEFAULT_SCOPE = StageScope()
@@ -197,7 +197,7 @@ ApiJob = Callable[[], RestApi | V2Api]
 
 
 def _plan_api_collection(
-    clients: AwsClients, listings: list[_RegionListing], audited: rest.StageFilter
+    clients: AwsClients, listings: list[_RegionListing], audited: StageFilter
 ) -> tuple[list[ApiJob], list[SkippedApi]]:
     """One collection job per in-scope API; APIs excluded by tag are only recorded."""
     jobs: list[ApiJob] = []
@@ -233,7 +233,7 @@ def collect_inventory(
     workers: int = DEFAULT_WORKERS,
     progress: ProgressCallback | None = None,
     demo: bool = False,
-    audited: rest.StageFilter = DEFAULT_SCOPE.audits,
+    audited: StageFilter = DEFAULT_SCOPE.audits,
 ) -> Inventory:
     """The inventory of ``regions``; deployments are read for the stages ``audited`` accepts
     (by default the default scope rule's production and staging stages)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from collectors.clients import call_recording_errors
@@ -34,6 +34,7 @@ from collectors.model import (
 )
 from collectors.parsing import cors_overrides, iso, parse_all
 from collectors.rest_export import parse_deployed_definition
+from collectors.scope import StageFilter
 
 SERVICE = "apigateway"
 # API Gateway's list calls return 25 items a page unless asked; 500 is the most they allow.
@@ -207,9 +208,6 @@ def parse_stage(raw: Mapping[str, Any]) -> RestStage:
     )
 
 
-StageFilter = Callable[[str], bool]  # whether a stage (by name) is audited
-
-
 def _read_export(client: Any, api_id: str, stage: str) -> dict[str, Any]:
     response = client.get_export(
         restApiId=api_id,
@@ -278,7 +276,7 @@ def collect_rest_api(
     client: Any,
     summary: Mapping[str, Any],
     region: str,
-    audited: StageFilter = lambda _: True,
+    audited: StageFilter = lambda _: True,  # the caller applies the scope rule
 ) -> RestApi:
     """Everything about one REST API; a failed call leaves its section ``None`` and an error.
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 EXCLUDING_TAGS = ("ExcludeFromAudit", "Internal")
+
+StageFilter = Callable[[str], bool]  # whether a stage (by name) is audited
 
 PRODUCTION_TOKENS = frozenset({"prod", "production", "prd", "live"})
 STAGING_TOKENS = frozenset({"staging", "stage", "stg", "preprod"})
