@@ -143,8 +143,25 @@ def require_exported(api: RestApi, stage: RestStage, deployment: RestDeployment)
         )
 
 
+class _ServedByDeployment:
+    """What a REST resource and method target share: the deployment their stage serves."""
+
+    api: RestApi
+    stage: RestStage
+    deployment: RestDeployment
+
+    @property
+    def definition(self) -> RestDefinition:
+        return self.deployment.definition
+
+    def require_export(self) -> None:
+        """Raise ``DataUnavailable`` unless the deployment's export was read (integrations,
+        validators, models, gateway responses are known)."""
+        require_exported(self.api, self.stage, self.deployment)
+
+
 @dataclass(frozen=True)
-class RestResourceTarget:
+class RestResourceTarget(_ServedByDeployment):
     """A resource as the stage's deployment defines it."""
 
     key: str
@@ -154,18 +171,9 @@ class RestResourceTarget:
     environment: str
     deployment: RestDeployment
 
-    @property
-    def definition(self) -> RestDefinition:
-        return self.deployment.definition
-
-    def require_export(self) -> None:
-        """Raise ``DataUnavailable`` unless the deployment's export was read (integrations,
-        validators, models, gateway responses are known)."""
-        require_exported(self.api, self.stage, self.deployment)
-
 
 @dataclass(frozen=True)
-class RestMethodTarget:
+class RestMethodTarget(_ServedByDeployment):
     """A method as the stage's deployment defines it."""
 
     key: str
@@ -175,15 +183,6 @@ class RestMethodTarget:
     method: RestMethod
     environment: str
     deployment: RestDeployment
-
-    @property
-    def definition(self) -> RestDefinition:
-        return self.deployment.definition
-
-    def require_export(self) -> None:
-        """Raise ``DataUnavailable`` unless the deployment's export was read (integrations,
-        validators, models, gateway responses are known)."""
-        require_exported(self.api, self.stage, self.deployment)
 
     @property
     def served_from(self) -> str:
