@@ -1,122 +1,43 @@
 """A seeded, parametric API Gateway estate for the benchmark, built with the demo builders.
 
-``EstateSpec`` says how big: N REST APIs x R resources x M methods x S stages, K HTTP APIs
-(R routes and S stages each), spread round-robin over the regions. ``build_estate`` creates it
-in the emulated account (call it inside ``collectors.demo.estate.emulated_aws``, whose seeded
-ids make the same spec give the same API ids, so the same test ids, on every run) and returns
-an ``EstateManifest``: what was built, counted the way the floor model (``bench.floor``)
-needs it, independently of what the collector later finds.
+``build_estate`` creates an ``EstateSpec`` (``bench.estate_model``) in the emulated account,
+its APIs spread round-robin over the spec's regions (call it inside
+``collectors.demo.estate.emulated_aws``, whose seeded ids make the same spec give the same API
+ids, so the same test ids, on every run) and returns an ``EstateManifest``: what was built.
 
 The mix, chosen per API and method from a ``random.Random(seed)``: authorizers (Lambda TOKEN
 for REST, JWT for HTTP), request validators, gateway responses, NONE/IAM/CUSTOM/API-key-only
 methods, Lambda-proxy, HTTP-proxy and MOCK integrations over a per-region pool of Lambda
 functions, OPTIONS mocks on some resources, usage plans, WAF web ACLs on a few prod stages,
 CloudWatch request counts, and every tenth API excluded by tag (``Internal`` or
-``ExcludeFromAudit``). Stage names come from ``STAGE_NAMES`` in order, so S=4 gives two stages
-in scope (prod, staging) and two out (dev, nonprod).
+``ExcludeFromAudit``).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import random
-from dataclasses import dataclass, field
 
+from bench.estate_model import (
+    SIZES,
+    STAGE_NAMES,
+    VERBS,
+    EstateManifest,
+    EstateSpec,
+    RegionManifest,
+    RestApiShape,
+    V2ApiShape,
+    doubled,
+)
 from collectors.demo.builders import AccountBuilder, HttpApiBuilder, MethodCache, RestApiBuilder
 from collectors.scope import StageScope
 
+# The spec and manifest types are re-exported: the runner, the scaling run and the floor
+# model import them from here.
+__all__ = ["SIZES", "EstateManifest", "EstateSpec", "build_estate", "doubled"]
+
 _in_scope = StageScope().audits
 
-STAGE_NAMES = ("prod", "staging", "dev", "nonprod", "prod-eu-1", "stg2", "qa", "test")
-VERBS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "ANY")
-LAMBDA_TIMEOUTS = (3, 10, 30, 60)
-
-
-@dataclass(frozen=True)
-class EstateSpec:
-    rest_apis: int
-    resources: int  # per REST API (leaf paths; parents and "/" come on top)
-    methods: int  # per resource, at most len(VERBS)
-    stages: int  # per API, at most len(STAGE_NAMES)
-    http_apis: int
-    regions: tuple[str, ...]
-    seed: int = 20261121
-
-    def describe(self) -> str:
-        return (
-            f"{self.rest_apis} REST x {self.resources} resources x {self.methods} methods x "
-            f"{self.stages} stages, {self.http_apis} HTTP, {len(self.regions)} region(s)"
-        )
-
-
-SIZES: dict[str, EstateSpec] = {
-    "small": EstateSpec(5, 5, 2, 3, http_apis=1, regions=("us-east-1",)),
-    "medium": EstateSpec(20, 10, 3, 4, http_apis=5, regions=("us-east-1", "eu-west-1")),
-    "large": EstateSpec(50, 20, 3, 4, http_apis=10, regions=("us-east-1", "eu-west-1")),
-    # ~100k test items with the checks of November 2026 (about 4.4 items per REST method
-    # target); resize when the catalog grows or shrinks much.
-    "xl": EstateSpec(100, 35, 4, 4, http_apis=20, regions=("us-east-1", "eu-west-1")),
-}
-
-
-@dataclass(frozen=True)
-class RestApiShape:
-    id: str
-    excluded: bool
-    resources: int  # every resource GetResources returns, "/" and parents included
-    stages: int
-    authorizers: int
-    validators: int
-    gateway_responses: int
-    # distinct deployments the in-scope stages serve (each costs GetDeployment + GetExport)
-    deployments_in_scope: int
-
-
-@dataclass(frozen=True)
-class V2ApiShape:
-    id: str
-    excluded: bool
-    routes: int
-    integrations: int
-    stages: int
-    authorizers: int
-    deployments_in_scope: int  # distinct ones served by in-scope HTTP stages
-
-
-@dataclass
-class RegionManifest:
-    region: str
-    rest_apis: list[RestApiShape] = field(default_factory=list)
-    v2_apis: list[V2ApiShape] = field(default_factory=list)
-    usage_plans: int = 0
-    # Lambda ARNs the integrations of APIs in scope invoke (authorizer functions are not read).
-    lambda_arns: set[str] = field(default_factory=set)
-
-
-@dataclass
-class EstateManifest:
-    spec: EstateSpec
-    regions: list[RegionManifest]
-
-    def counts(self) -> dict[str, int]:
-        """Headline sizes for the results table."""
-        rest = [api for r in self.regions for api in r.rest_apis]
-        v2 = [api for r in self.regions for api in r.v2_apis]
-        in_scope_rest = [api for api in rest if not api.excluded]
-        return {
-            "rest_apis": len(rest),
-            "rest_apis_excluded": len(rest) - len(in_scope_rest),
-            "http_apis": len(v2),
-            "http_apis_excluded": sum(api.excluded for api in v2),
-            "rest_methods": len(in_scope_rest) * self.spec.resources * self.spec.methods,
-            "stages": sum(api.stages for api in rest + v2),
-            "lambda_functions": sum(len(r.lambda_arns) for r in self.regions),
-        }
-
-
-def doubled(spec: EstateSpec, dimension: str) -> EstateSpec:
-    """``spec`` with twice the ``methods`` or ``stages``: the call count must not change."""
-    return dataclasses.replace(spec, **{dimension: 2 * getattr(spec, dimension)})
+_LAMBDA_TIMEOUTS = (3, 10, 30, 60)
 
 
 def _exclusion_tags(index: int) -> dict[str, str]:
@@ -157,7 +78,7 @@ class _EstateBuilder:
         wanted = max(2, (self.spec.rest_apis + self.spec.http_apis) // 2 // len(self.regions))
         if not pool or (len(pool) < wanted and self.rng.random() < 0.5):
             name = f"bench-{region}-fn{len(pool):03d}"
-            timeout = self.rng.choice(LAMBDA_TIMEOUTS)
+            timeout = self.rng.choice(_LAMBDA_TIMEOUTS)
             pool.append(self.accounts[region].lambda_function(name, timeout, region))
             return pool[-1]
         return self.rng.choice(pool)

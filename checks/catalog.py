@@ -1,50 +1,22 @@
-"""What every check is: id, severity, issue type, risk, remediation and references.
+"""Declaring a check: ``@check(...)`` next to its test function.
 
-A check is declared next to its test function with ``@check(...)``, which registers its
-metadata here and marks the test ``@pytest.mark.severity(level=...)``. The reports read this
-catalog; a check's outcome and evidence travel in the test report (see ``checks.plugin``).
+``@check`` records the check's metadata (``CheckInfo``, from ``collectors.contract``) on the
+function and marks it ``@pytest.mark.severity(level=...)``; the check's title is the first
+line of the function's docstring, the rest of which says what it verifies and why it
+matters. The metadata travels in each result's record, so the reports need no catalog.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import IntEnum
 from typing import Any, TypeVar
 
 import pytest
 
+from collectors.contract import CheckInfo, Severity
+
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class Severity(IntEnum):
-    """Ordered so that a higher value is more severe; always shown by name."""
-
-    FINOPS = 1
-    LOW = 2
-    MEDIUM = 3
-    HIGH = 4
-    CRITICAL = 5
-
-    @classmethod
-    def parse(cls, text: str) -> Severity:
-        try:
-            return cls[text.strip().upper()]
-        except KeyError:
-            names = ", ".join(s.name.lower() for s in sorted(cls, reverse=True))
-            raise ValueError(f"unknown severity {text!r} (expected one of {names})") from None
-
-
-@dataclass(frozen=True)
-class CheckInfo:
-    id: str  # stable, e.g. APIGW-AUTH-001
-    issue_type: str  # the name reports use, e.g. "Authorization Gap"
-    severity: Severity
-    title: str
-    security_impact: str  # one sentence
-    remediation: tuple[str, ...]
-    references: tuple[str, ...]  # Security Hub control ids, AWS documentation URLs
-
 
 # check id -> metadata, for every check module imported so far
 CHECKS: dict[str, CheckInfo] = {}
@@ -57,23 +29,51 @@ def check_of(function: Callable[..., Any]) -> CheckInfo | None:
     return info if isinstance(info, CheckInfo) else None
 
 
+def _posture_owner(key: str, check_id: str) -> str | None:
+    """The other check already declaring ``key`` a posture field, if any."""
+    return next(
+        (info.id for info in CHECKS.values() if info.id != check_id and key in info.posture),
+        None,
+    )
+
+
 def check(
     *,
     id: str,
     issue_type: str,
     severity: Severity,
-    title: str,
     security_impact: str,
     remediation: tuple[str, ...],
     references: tuple[str, ...] = (),
+    posture: tuple[str, ...] = (),
 ) -> Callable[[F], F]:
-    """Declare a test function to be the check ``id``, with its metadata and severity mark."""
-    info = CheckInfo(id, issue_type, severity, title, security_impact, remediation, references)
+    """Declare a test function to be the check ``id``, with its metadata and severity mark.
+
+    ``posture`` names the evidence keys that describe the target itself (its authorization
+    type, its throttle...): the resources report shows them on every operation the target
+    contains. Each key belongs to one check.
+    """
 
     def register(function: F) -> F:
+        title = (inspect.getdoc(function) or "").partition("\n")[0].strip()
+        if not title:
+            raise ValueError(f"check {id} needs a docstring whose first line is its title")
+        info = CheckInfo(
+            id=id,
+            issue_type=issue_type,
+            severity=severity,
+            title=title,
+            security_impact=security_impact,
+            remediation=remediation,
+            references=references,
+            posture=posture,
+        )
         # A module imported again (pytester, importlib reloads) re-declares the same check.
         if CHECKS.get(id, info) != info:
             raise ValueError(f"check id {id} is declared twice, with different metadata")
+        for key in posture:
+            if (owner := _posture_owner(key, id)) is not None:
+                raise ValueError(f"check {id}: posture field {key!r} already belongs to {owner}")
         CHECKS[id] = info
         setattr(function, _ATTRIBUTE, info)
         marked: F = pytest.mark.severity(level=severity.name.lower())(function)

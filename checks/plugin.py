@@ -1,67 +1,52 @@
-"""pytest glue for the checks: severities, their options, and the evidence contract.
+"""pytest glue for the checks: their declaration, options, records and verdicts.
 
-Severity. Every test in ``checks/`` is a check declared with ``@check`` (``checks.catalog``)
-and carries exactly one ``severity(level=...)`` mark with a known level, equal to its
-catalog severity; its docstring starts with its title and it is parametrized over exactly one
-target fixture. Anything else is a collection error. ``--min-severity=LEVEL`` deselects the
-checks below LEVEL (reported as deselected); ``-m "severity(level='critical')"`` selects by
-mark.
+Declaration. Every test in the suite's ``checks/`` is a check declared with ``@check``
+(``checks.catalog``), as is any test of an organisation's own that carries the decorator: it
+carries exactly one ``severity(level=...)`` mark equal to its declared severity and is
+parametrized over exactly one target fixture. Anything else is a collection error.
+``--min-severity=LEVEL`` deselects the checks below LEVEL (reported as deselected);
+``-m "severity(level='critical')"`` selects by mark.
 
-Evidence contract (what the reports read from each check's test reports):
-
-- Before any fixture runs (``pytest_runtest_setup``, tryfirst), every check item gets exactly
-  one entry in ``item.user_properties``::
-
-      ("apigw_audit", {"check_id": "APIGW-AUTH-001",
-                       "target_fixture": "operation",        # the fixture it runs over
-                       "target_key": "us-east-1/a1b2c3/prod/GET /pets",  # "" if no targets
-                       "details": {}})
-
-- The function-scoped ``evidence`` fixture returns that same ``details`` dict; the check fills
-  it with JSON-serialisable facts (also when it passes), so they reach the call-phase report,
-  including under pytest-xdist. Details that are not JSON-serialisable fail the test's
-  teardown.
-- Outcomes: passed; failed = a finding, the first line of the assertion message is the
-  finding in plain English; skipped = not applicable (the reason says why); error = the data
-  the check needs was not collected (``DataUnavailable`` raised in a fixture).
+The record (``collectors.contract.CheckRecord``): before any fixture runs
+(``pytest_runtest_setup``, tryfirst) every check item gets exactly one, under
+``user_properties``: the check's metadata, the target fixture, the target's description
+(from the collectors, ``DESCRIBE_TARGET``) and ``details``, the dict the function-scoped
+``evidence`` fixture returns for the check to fill with JSON-serialisable facts (also when it
+passes). Details that are not JSON-serialisable fail the test's teardown. Each phase's
+verdict (``checks.outcomes``) is attached to its report where the exception is at hand.
 """
 
 from __future__ import annotations
 
 import argparse
-import inspect
+import functools
 import json
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from checks.catalog import CheckInfo, Severity, check_of
+from checks.catalog import check_of
+from checks.outcomes import CHECKS_TRACEBACK, OneLineFindings, phase_verdict
 from checks.policy import Pricing
+from collectors.contract import (
+    DESCRIBE_TARGET,
+    RECORD,
+    VERDICT,
+    CheckInfo,
+    CheckRecord,
+    Severity,
+    record_of,
+    runs_checks,
+    severity_option,
+)
 from collectors.targets import FIXTURES
 
-RECORD = "apigw_audit"
 CHECKS_DIR = Path(__file__).resolve().parent
 
 
-def record_of(user_properties: Sequence[tuple[str, object]]) -> dict[str, Any] | None:
-    """The check's record in an item's or a report's ``user_properties``, if any."""
-    for name, value in user_properties:
-        if name == RECORD and isinstance(value, dict):
-            return value
-    return None
-
-
 # --- options ---------------------------------------------------------------------------------
-
-
-def severity_option(text: str) -> Severity:
-    """argparse type for a severity name (--min-severity, --fail-on)."""
-    try:
-        return Severity.parse(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _non_negative(text: str) -> float:
@@ -107,6 +92,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Declared here, not only in pytest.ini, for the installed package (pytest --pyargs checks).
+    config.addinivalue_line(
+        "markers", "severity(level): the check's severity: critical, high, medium, low or finops"
+    )
+    if config.option.collectonly or not runs_checks(config):
+        return
+    # On workers too: that is where reports are made. An explicit --tb wins.
+    if config.option.tbstyle == "auto":
+        config.option.tbstyle = CHECKS_TRACEBACK
+    if config.option.tbstyle in ("line", "no"):
+        config.pluginmanager.register(OneLineFindings(), "apigw-audit-one-line-findings")
+
+
 # --- collection ------------------------------------------------------------------------------
 
 
@@ -140,9 +139,6 @@ def _problem(item: pytest.Item) -> str | None:
         return f"has an invalid severity mark: {exc}"
     if level != info.severity:
         return f"is marked {level.name} but {info.id} is declared {info.severity.name}"
-    summary = (inspect.getdoc(getattr(item, "function", None)) or "").partition("\n")[0]
-    if summary != info.title:
-        return f"must have a docstring whose first line is its title {info.title!r}"
     targets = _target_fixtures(item)
     if len(targets) != 1:
         names = ", ".join(sorted(FIXTURES))
@@ -176,7 +172,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
-# --- the evidence contract ---------------------------------------------------------------------
+# --- the record and the verdicts -----------------------------------------------------------------
+
+
+@functools.cache
+def _check_json(info: CheckInfo) -> dict[str, Any]:
+    """One document per check, shared by its records."""
+    return info.to_json()
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -186,15 +188,28 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         return
     (fixture,) = _target_fixtures(item)
     key = getattr(item, "callspec", None) and item.callspec.params.get(fixture)  # type: ignore[attr-defined]
-    record = {
-        "check_id": info.id,
+    key = key if isinstance(key, str) else ""
+    describe_target = item.config.stash[DESCRIBE_TARGET]
+    record: CheckRecord = {
+        "check": _check_json(info),
         "target_fixture": fixture,
-        "target_key": key if isinstance(key, str) else "",
+        "target": describe_target(fixture, key).to_json(),
         "details": {},
     }
     # Exactly one record, even when a plugin (reruns) sets the same item up again.
     item.user_properties[:] = [p for p in item.user_properties if p[0] != RECORD]
     item.user_properties.append((RECORD, record))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if _check_info(item) is not None:
+        exception = call.excinfo.value if call.excinfo is not None else None
+        setattr(report, VERDICT, phase_verdict(call.when, exception).to_json())
+    return report
 
 
 @pytest.fixture
@@ -203,13 +218,13 @@ def evidence(request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
     record = record_of(request.node.user_properties)
     if record is None:
         raise RuntimeError(f"{request.node.name}: evidence is for checks declared with @check")
-    details: dict[str, Any] = record["details"]
+    details = record["details"]
     yield details
     try:
         json.dumps(details)
     except (TypeError, ValueError) as exc:
         raise TypeError(
-            f"{record['check_id']} evidence is not JSON-serialisable ({exc}): {details!r}"
+            f"{record['check']['id']} evidence is not JSON-serialisable ({exc}): {details!r}"
         ) from None
 
 

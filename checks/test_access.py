@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checks.catalog import Severity, check
+from checks import Severity, check
 from checks.policy import Authorization, CorsExposure, Perimeter, label
 from collectors.targets import (
     RestMethodTarget,
@@ -34,7 +34,6 @@ def _unattached_authorizers(operation: RestMethodTarget | V2RouteTarget) -> list
     id="APIGW-AUTH-001",
     issue_type="Authorization Gap",
     severity=Severity.CRITICAL,
-    title="Every operation requires authorization",
     security_impact="Anyone who can reach the endpoint can call the operation and its backend.",
     remediation=(
         "Attach an authorizer to the method or route: AWS_IAM, a Lambda authorizer (CUSTOM), "
@@ -48,6 +47,7 @@ def _unattached_authorizers(operation: RestMethodTarget | V2RouteTarget) -> list
         "APIGateway.8",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html",
     ),
+    posture=("authorization_type", "api_key_required", "network_restriction"),
 )
 def test_operation_requires_authorization(
     operation: RestMethodTarget | V2RouteTarget,
@@ -95,7 +95,6 @@ def test_operation_requires_authorization(
     id="APIGW-WAF-001",
     issue_type="Perimeter Defense Missing",
     severity=Severity.CRITICAL,
-    title="Every way into a stage goes through AWS WAF",
     security_impact="Injection, bot and flood traffic reaches the backend unfiltered.",
     remediation=(
         "REST APIs: associate an AWS WAFv2 web ACL (AWS managed rule groups plus a rate-based "
@@ -109,6 +108,7 @@ def test_operation_requires_authorization(
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-aws-waf.html",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html",
     ),
+    posture=("protected_by", "open_ways_in"),
 )
 def test_stage_has_web_application_firewall(
     stage: RestStageTarget | V2StageTarget,
@@ -149,7 +149,6 @@ def test_stage_has_web_application_firewall(
     id="APIGW-CORS-001",
     issue_type="CORS Misconfiguration",
     severity=Severity.HIGH,
-    title="Browsers are not told that any origin may read the responses",
     security_impact="Any website a user visits can call the API from the browser and read "
     "the answers; with credentials, as the signed-in user.",
     remediation=(
@@ -162,6 +161,7 @@ def test_stage_has_web_application_firewall(
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html",
     ),
+    posture=("any_origin", "allow_credentials", "wildcard_sources", "reflected_origin_sources"),
 )
 def test_cors_does_not_allow_any_origin(
     resource: RestResourceTarget | V2StageTarget, cors: CorsExposure, evidence: dict[str, object]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from checks.catalog import Severity, check
+from checks import Severity, check
 from checks.policy import (
     caching_status,
     integration_timeout_ms,
     label,
-    method_settings_key,
     xray_tracing,
 )
 from collectors.model import LambdaFunction
@@ -20,7 +19,6 @@ from collectors.targets import RestMethodTarget, RestStageTarget, V2RouteTarget,
     id="APIGW-TIMEOUT-001",
     issue_type="Backend Timeout Risk",
     severity=Severity.MEDIUM,
-    title="Lambda backends finish before the integration times out",
     security_impact="Clients get a 504 while the function keeps running, billing, and "
     "possibly completing work the client will retry.",
     remediation=(
@@ -32,6 +30,7 @@ from collectors.targets import RestMethodTarget, RestStageTarget, V2RouteTarget,
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html",
         "https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html",
     ),
+    posture=("function_arn", "function_timeout_ms", "integration_timeout_ms"),
 )
 def test_backend_finishes_before_integration_timeout(
     lambda_operation: RestMethodTarget | V2RouteTarget,
@@ -62,7 +61,6 @@ def test_backend_finishes_before_integration_timeout(
     id="APIGW-CACHE-001",
     issue_type="Performance Blind Spot",
     severity=Severity.LOW,
-    title="Read operations are cached on the stage",
     security_impact="Every read reaches the backend, adding latency and cost and leaving it "
     "exposed to load a cache would absorb.",
     remediation=(
@@ -73,6 +71,7 @@ def test_backend_finishes_before_integration_timeout(
     references=(
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html",
     ),
+    posture=("caching",),
 )
 def test_read_operation_is_cached(
     read_operation: RestMethodTarget | V2RouteTarget, evidence: dict[str, object]
@@ -86,7 +85,7 @@ def test_read_operation_is_cached(
     if not isinstance(read_operation, RestMethodTarget):
         pytest.skip("HTTP APIs have no response caching: cache in CloudFront or the backend")
     status = caching_status(read_operation)
-    key = method_settings_key(read_operation.resource.path, read_operation.method.http_method)
+    key = read_operation.settings_key
     evidence.update(
         caching=status,
         cache_cluster_enabled=read_operation.stage.cache_cluster_enabled,
@@ -104,7 +103,6 @@ def test_read_operation_is_cached(
     id="APIGW-TRACE-001",
     issue_type="Tracing Deficit",
     severity=Severity.MEDIUM,
-    title="Stages trace requests with AWS X-Ray",
     security_impact="Without traces, slow or failing calls and abuse patterns cannot be "
     "followed through the gateway to the backend.",
     remediation=("Enable X-Ray tracing on the stage (tracingEnabled=true).",),
@@ -112,6 +110,7 @@ def test_read_operation_is_cached(
         "APIGateway.3",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-xray.html",
     ),
+    posture=("tracing",),
 )
 def test_stage_traces_requests(
     stage: RestStageTarget | V2StageTarget, evidence: dict[str, object]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from checks.catalog import Severity, check
+from checks import Severity, check
 from checks.policy import Pricing, api_request_count_30d, label, monthly_saving
 from collectors.targets import RestApiTarget, RestStageTarget, V2StageTarget
 
@@ -13,7 +13,6 @@ from collectors.targets import RestApiTarget, RestStageTarget, V2StageTarget
     id="APIGW-COST-001",
     issue_type="Cost Optimization Opportunity",
     severity=Severity.LOW,
-    title="REST APIs use a feature only REST APIs have",
     security_impact="The API pays REST API prices (about 3.5 times HTTP API prices) for "
     "features it does not use.",
     remediation=(
@@ -26,6 +25,7 @@ from collectors.targets import RestApiTarget, RestStageTarget, V2StageTarget
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html",
         "https://aws.amazon.com/api-gateway/pricing/",
     ),
+    posture=("features_used",),
 )
 def test_rest_api_uses_rest_only_features(
     rest_api: RestApiTarget,
@@ -67,7 +67,6 @@ def test_rest_api_uses_rest_only_features(
     id="APIGW-UNUSED-001",
     issue_type="Unused API",
     severity=Severity.FINOPS,
-    title="Stages serve traffic",
     security_impact="An unused stage is attack surface and configuration to maintain, "
     "with nobody watching it.",
     remediation=(
@@ -78,6 +77,7 @@ def test_rest_api_uses_rest_only_features(
     references=(
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html",
     ),
+    posture=("requests_30d",),
 )
 def test_stage_serves_traffic(
     stage: RestStageTarget | V2StageTarget,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checks.catalog import Severity, check
+from checks import Severity, check
 from checks.policy import DefinitionDrift, label
 from collectors.targets import RestStageTarget, V2StageTarget
 
@@ -13,7 +13,6 @@ from collectors.targets import RestStageTarget, V2StageTarget
     id="APIGW-DRIFT-001",
     issue_type="Undeployed Change",
     severity=Severity.LOW,
-    title="Stages serve the API's current definition",
     security_impact="A fix made in the console or in code but never deployed protects "
     "nothing: the stage keeps serving the old definition, and audits that read the current "
     "one report it fixed.",
@@ -26,6 +25,7 @@ from collectors.targets import RestStageTarget, V2StageTarget
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-deployments.html",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-publish.html",
     ),
+    posture=("deployment_id", "deployment_date"),
 )
 def test_stage_serves_current_definition(
     stage: RestStageTarget | V2StageTarget,

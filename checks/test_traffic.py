@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from checks.catalog import Severity, check
+from checks import Severity, check
 from checks.policy import (
     EffectiveThrottle,
     Validation,
     label,
-    method_settings_key,
 )
 from collectors.targets import RestMethodTarget, V2RouteTarget
 
@@ -33,7 +32,6 @@ def _finding(operation: RestMethodTarget | V2RouteTarget, throttle: EffectiveThr
     id="APIGW-THROTTLE-001",
     issue_type="Throttling Vulnerability",
     severity=Severity.HIGH,
-    title="Every operation is throttled below the account limits",
     security_impact="One client can flood the operation, exhausting the account-wide "
     "throttle for every API in the region and running up backend cost.",
     remediation=(
@@ -45,6 +43,7 @@ def _finding(operation: RestMethodTarget | V2RouteTarget, throttle: EffectiveThr
     references=(
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html",
     ),
+    posture=("rate_limit", "burst_limit", "rate_source", "burst_source"),
 )
 def test_operation_is_throttled(
     operation: RestMethodTarget | V2RouteTarget,
@@ -72,7 +71,7 @@ def test_operation_is_throttled(
     if isinstance(operation, RestMethodTarget):
         method = operation.method
         evidence.update(
-            method_settings_key=method_settings_key(operation.resource.path, method.http_method),
+            method_settings_key=operation.settings_key,
             api_key_required=method.api_key_required,
         )
         if not method.api_key_required and operation.stage.usage_plans:
@@ -87,7 +86,6 @@ def test_operation_is_throttled(
     id="APIGW-DATA-001",
     issue_type="Data Integrity Risk",
     severity=Severity.HIGH,
-    title="What a method accepts is validated at the gateway",
     security_impact="Malformed or malicious input reaches the backend unchecked.",
     remediation=(
         "Attach a request validator that validates the body, with a request model for each "
@@ -100,6 +98,7 @@ def test_operation_is_throttled(
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-request-validation.html",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-request-validation.html",
     ),
+    posture=("validation",),
 )
 def test_request_input_is_validated(
     operation: RestMethodTarget | V2RouteTarget,

@@ -1,12 +1,12 @@
-"""pytest glue: options, the lazily built inventory, and parametrizing checks over targets.
+"""pytest glue for the collectors: options, the audit session, and the target fixtures.
 
-- The inventory is built once, the first time a check's parametrization needs it (never for
-  ``pytest --help`` or ``pytest tests_unit/``), and kept in ``config.stash``.
+- The inventory is built once, the first time a check's parametrization needs it
+  (``collectors.session``), and kept in ``config.stash``.
 - A check asks for a target fixture by name (``operation``, ``stage``, ``rest_api``... see
   ``collectors.targets.FIXTURES``); ``pytest_generate_tests`` parametrizes it indirectly over
   stable string keys, and the fixture hands the check the target object.
-- Under pytest-xdist the controller collects the inventory once and hands every worker the same
-  snapshot file, so all workers collect identical test ids without calling AWS.
+- For the other plugins (``collectors.contract``): how to describe a target, and what the run
+  audited, both in ``config.stash``.
 - A problem the user must fix (credentials, region, profile, snapshot) ends the run with one
   line and pytest's usage-error status 4, not a traceback.
 """
@@ -17,22 +17,17 @@ import argparse
 import gc
 import os
 import tempfile
-from collections.abc import Generator, Iterator
-from contextlib import contextmanager
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from collectors.clients import AwsClients, make_session, require_credentials, resolve_regions
+from collectors.contract import AUDITED_ESTATE, DESCRIBE_TARGET, SCOPE, runs_checks
 from collectors.errors import AuditSetupError, DataUnavailable
-from collectors.inventory import Progress, ProgressCallback, collect_inventory
-from collectors.model import Inventory
-from collectors.scope import StageScope
-from collectors.serialization import load_snapshot, save_snapshot
+from collectors.serialization import save_snapshot
+from collectors.session import WORKER_SNAPSHOT, AuditSession
 from collectors.targets import FIXTURES, Target, TargetIndex
-
-WORKER_SNAPSHOT = "apigw_audit_snapshot"
 
 
 def _comma_list(value: str) -> list[str]:
@@ -95,171 +90,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-class AuditSession:
-    """The run's inventory and target index, built on first use; one per pytest config."""
-
-    def __init__(self, config: pytest.Config) -> None:
-        self.config = config
-        option = config.option
-        self.is_worker = hasattr(config, "workerinput")
-        worker_snapshot = getattr(config, "workerinput", {}).get(WORKER_SNAPSHOT)
-        self.snapshot_in: Path | None = (
-            Path(worker_snapshot) if worker_snapshot else option.snapshot_in
-        )
-        self.demo: bool = option.demo and not self.is_worker
-        self.regions = [region for group in option.region for region in group]
-        self.profile: str | None = option.aws_profile
-        self.snapshot_out: Path | None = None if self.is_worker else option.snapshot_out
-        self.scope = StageScope(option.stages or config.getini("audit_stages"))
-        self.setup_error: AuditSetupError | None = None
-        self._inventory: Inventory | None = None
-        self._index: TargetIndex | None = None
-        self._console = _Console(config)
-        self.worker_snapshot_path: Path | None = None
-        if not self.is_worker:
-            self._validate_options()
-
-    def _validate_options(self) -> None:
-        if self.demo and self.snapshot_in:
-            raise pytest.UsageError("--demo and --snapshot-in both choose the estate: use one.")
-        if self.snapshot_in and (self.regions or self.profile):
-            raise pytest.UsageError(
-                "--snapshot-in audits a saved inventory: --region and --aws-profile do not apply."
-            )
-
-    @property
-    def built(self) -> bool:
-        return self._inventory is not None
-
-    def inventory(self) -> Inventory:
-        if self._inventory is None:
-            self._inventory = self._build()
-            if self.snapshot_out is not None:
-                save_snapshot(self._inventory, self.snapshot_out)
-                self._write_line(f"apigw-audit: inventory saved to {self.snapshot_out}")
-        return self._inventory
-
-    def index(self) -> TargetIndex:
-        if self._index is None:
-            self._index = TargetIndex(self.inventory(), self.scope)
-        return self._index
-
-    def _build(self) -> Inventory:
-        if self.snapshot_in is not None:
-            return load_snapshot(self.snapshot_in)
-        if self.is_worker:
-            raise AuditSetupError(
-                "pytest-xdist workers audit the controller's inventory, and this run's arguments "
-                "did not name the checks: pass the checks directory (pytest checks/ -n 2)."
-            )
-        if self.demo:
-            return self._build_demo()
-        session = make_session(self.profile)
-        require_credentials(session)
-        regions = resolve_regions(session, self.regions)
-        return collect_inventory(
-            AwsClients(session),
-            regions,
-            progress=self._progress(regions),
-            audited=self.scope.audits,
-        )
-
-    def _build_demo(self) -> Inventory:
-        import boto3
-
-        from collectors.demo.estate import DEMO_REGIONS, build_demo_estate, emulated_aws
-
-        self._write_line(
-            "apigw-audit: DEMO MODE - auditing a built-in sample estate emulated in-process "
-            "(moto); no AWS account is read."
-        )
-        regions = tuple(self.regions) or DEMO_REGIONS
-        with emulated_aws():
-            build_demo_estate()
-            session = boto3.Session(region_name=regions[0])
-            return collect_inventory(
-                AwsClients(session),
-                regions,
-                progress=self._progress(regions),
-                demo=True,
-                audited=self.scope.audits,
-            )
-
-    def _write_line(self, line: str) -> None:
-        self._console.line(line)
-
-    def _progress(self, regions: tuple[str, ...]) -> ProgressCallback | None:
-        console = self._console
-        if not console.active:
-            return None
-        console.line(f"apigw-audit: collecting {', '.join(regions)}")
-
-        def show(progress: Progress) -> None:
-            console.status(
-                f"apigw-audit: {progress.regions_listed}/{progress.regions_total} regions listed, "
-                f"{progress.apis_done}/{progress.apis_total} APIs collected",
-                final=progress.finished,
-            )
-
-        return show
-
-    def cleanup(self) -> None:
-        if self.worker_snapshot_path is not None:
-            self.worker_snapshot_path.unlink(missing_ok=True)
-
-
-class _Console:
-    """Progress lines on the terminal, quiet under ``-q``.
-
-    The inventory is built during collection, while pytest captures output, so every write
-    goes through the capture manager's "disabled" window, as pytest's own live output does.
-    """
-
-    def __init__(self, config: pytest.Config) -> None:
-        self._config = config
-
-    @property
-    def _terminal(self) -> Any:
-        # looked up when used: the terminal reporter registers after this plugin configures
-        if self._config.get_verbosity() < 0:
-            return None
-        return self._config.pluginmanager.get_plugin("terminalreporter")
-
-    @property
-    def _capture(self) -> Any:
-        return self._config.pluginmanager.get_plugin("capturemanager")
-
-    @property
-    def active(self) -> bool:
-        return self._terminal is not None
-
-    @contextmanager
-    def _uncaptured(self) -> Iterator[None]:
-        capture = self._capture
-        if capture is None:
-            yield
-        else:
-            with capture.global_and_fixture_disabled():
-                yield
-
-    def line(self, text: str) -> None:
-        terminal = self._terminal
-        if terminal is not None:
-            with self._uncaptured():
-                terminal.ensure_newline()
-                terminal.write_line(text)
-
-    def status(self, text: str, *, final: bool) -> None:
-        """A line rewritten in place on a terminal; elsewhere, only its final state."""
-        terminal = self._terminal
-        if terminal is None or not (final or terminal.isatty):
-            return
-        with self._uncaptured():
-            terminal.rewrite(text, erase=True)
-            if final:
-                terminal.write_line("")
-
-
 AUDIT_SESSION = pytest.StashKey[AuditSession]()
 
 
@@ -269,7 +99,11 @@ def audit_session(config: pytest.Config) -> AuditSession | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[AUDIT_SESSION] = AuditSession(config)
+    session = AuditSession(config)
+    config.stash[AUDIT_SESSION] = session
+    config.stash[DESCRIBE_TARGET] = session.describe
+    config.stash[AUDITED_ESTATE] = session.audited
+    config.stash[SCOPE] = session.scope.describe()
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistHooks(), "apigw-audit-xdist")
 
@@ -368,16 +202,6 @@ def _target_fixture(name: str) -> Any:
 # One public fixture per target set, e.g. ``operation`` or ``stage`` (see FIXTURES).
 for _name in FIXTURES:
     globals()[f"_fixture_{_name}"] = _target_fixture(_name)
-
-
-def runs_checks(config: pytest.Config) -> bool:
-    """Whether the run's paths include the checks (the controller cannot wait to collect)."""
-    checks = (config.rootpath / "checks").resolve()
-    for arg in config.args:
-        path = (config.invocation_params.dir / arg.split("::")[0]).resolve()
-        if path == checks or checks in path.parents or path in checks.parents:
-            return True
-    return False
 
 
 class XdistHooks:

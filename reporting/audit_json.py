@@ -20,11 +20,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from checks.catalog import Severity
+from collectors.contract import Severity, Status
 from reporting.findings import (
     FINDING_STATUSES,
     CheckResult,
-    Status,
     count_by_issue_type,
     count_by_severity,
     count_by_status,

@@ -15,10 +15,10 @@ from datetime import date
 
 from tabulate import tabulate
 
+from collectors.contract import Status
 from reporting.findings import (
     FINDING_STATUSES,
     CheckResult,
-    Status,
     count_by_status,
     totals_by_severity,
     with_status,

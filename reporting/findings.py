@@ -1,13 +1,8 @@
 """What each check said about each target, in the words the reports use. Pure functions.
 
-A check test's reports carry everything needed, all JSON-serialisable so that it reaches the
-pytest-xdist controller unchanged:
-
-- the evidence record ``checks.plugin`` keeps in ``user_properties``: check id, target
-  fixture and key, details;
-- the verdict ``reporting.plugin`` attaches to each phase's report where the test runs
-  (``VERDICT``): the status and its one-line message, and on the setup report the check's
-  catalog entry (the controller of an xdist run never imports the check modules).
+Everything comes from what the checks recorded where they ran (``collectors.contract``): the
+check's record (metadata, the target's description, the evidence) and each phase's verdict.
+``CheckResult`` is the one record per result that every report reads.
 
 Statuses:
     PASS            the check passed
@@ -23,105 +18,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
-import pytest
-
-from checks.catalog import CheckInfo, Severity
-from collectors.errors import DataUnavailable
-from collectors.targets import FIXTURES, Kind, TargetDescription, TargetIndex, Unlisted, describe
+from collectors.contract import CheckInfo, Severity, Status, TargetDescription, Verdict
 from reporting.waivers import Waiver, waiver_for
-
-# The attribute of a check's test reports holding the verdict of that phase.
-VERDICT = "apigw_audit_verdict"
-
-
-class Status(StrEnum):
-    PASS = "PASS"
-    FAIL = "FAIL"
-    UNKNOWN = "UNKNOWN"
-    NOT_APPLICABLE = "NOT_APPLICABLE"
-    WAIVED = "WAIVED"
-
 
 # What the reports list as findings, each in its own table.
 FINDING_STATUSES = (Status.FAIL, Status.UNKNOWN, Status.WAIVED)
 SEVERITIES = tuple(sorted(Severity, reverse=True))  # CRITICAL first
 
 
-@dataclass(frozen=True)
-class Verdict:
-    status: Status
-    message: str
-
-
-def phase_verdict(when: str, exception: BaseException | None) -> Verdict:
-    """What one phase of a check test says. Only the check's own assertion is a finding: an
-    exception anywhere else means the check could not be evaluated."""
-    if exception is None:
-        return Verdict(Status.PASS, "")
-    if isinstance(exception, pytest.skip.Exception):
-        return Verdict(Status.NOT_APPLICABLE, _first_line(exception.msg or ""))
-    if when == "call" and isinstance(exception, AssertionError):
-        return Verdict(Status.FAIL, _first_line(str(exception)) or "assertion failed")
-    if isinstance(exception, DataUnavailable):
-        return Verdict(Status.UNKNOWN, _first_line(str(exception)))
-    message = _first_line(str(exception))
-    name = type(exception).__name__
-    return Verdict(Status.UNKNOWN, f"{name}: {message}" if message else name)
-
-
-def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
-
-
 def combine(verdicts: Iterable[Verdict]) -> Verdict:
     """An item's verdict from its phases' (setup, call, teardown): the first that did not pass."""
-    return next((v for v in verdicts if v.status is not Status.PASS), Verdict(Status.PASS, ""))
-
-
-def verdict_to_json(verdict: Verdict, check: CheckInfo | None) -> dict[str, Any]:
-    document: dict[str, Any] = {"status": verdict.status.value, "message": verdict.message}
-    if check is not None:
-        document["check"] = {
-            "id": check.id,
-            "issue_type": check.issue_type,
-            "severity": check.severity.name,
-            "title": check.title,
-            "security_impact": check.security_impact,
-            "remediation": list(check.remediation),
-            "references": list(check.references),
-        }
-    return document
-
-
-def verdict_from_json(document: Mapping[str, Any]) -> tuple[Verdict, CheckInfo | None]:
-    verdict = Verdict(Status(document["status"]), str(document["message"]))
-    entry = document.get("check")
-    if entry is None:
-        return verdict, None
-    check = CheckInfo(
-        id=entry["id"],
-        issue_type=entry["issue_type"],
-        severity=Severity[entry["severity"]],
-        title=entry["title"],
-        security_impact=entry["security_impact"],
-        remediation=tuple(entry["remediation"]),
-        references=tuple(entry["references"]),
-    )
-    return verdict, check
-
-
-def describe_key(index: TargetIndex | None, fixture: str, key: str) -> TargetDescription:
-    """A target key in report columns; from the key alone if the index does not know it."""
-    if index is not None and fixture in FIXTURES:
-        try:
-            return describe(index.lookup(fixture, key))
-        except KeyError:
-            pass
-    kinds = FIXTURES[fixture].kinds if fixture in FIXTURES else (Kind.REST_API,)
-    return describe(Unlisted(key, kinds[0], ""))
+    return next((v for v in verdicts if v.status is not Status.PASS), Verdict(Status.PASS))
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from checks.catalog import Severity
-from reporting.findings import CheckResult, Status
+from collectors.contract import Severity, Status
+from reporting.findings import CheckResult
 
 _STATUS_MEANING: dict[int, str] = {
     pytest.ExitCode.INTERRUPTED: "the run was interrupted",

@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from reporting.findings import FINDING_STATUSES, CheckResult, Status, totals_by_severity
+from collectors.contract import Status
+from reporting.findings import FINDING_STATUSES, CheckResult, totals_by_severity
 from reporting.run import environment
 
 if TYPE_CHECKING:
-    from reporting.plugin import AuditReporter
+    from reporting.reporter import AuditReporter
 
 TITLE = "API Gateway audit"
 COLUMNS = (("severity", "Severity"), ("check", "Check"), ("target", "Target"))

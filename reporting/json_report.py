@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from checks.catalog import check_of
-from checks.plugin import record_of
+from collectors.contract import record_of
 from reporting.audit_json import waiver_json
 from reporting.run import environment
 
 if TYPE_CHECKING:
-    from reporting.plugin import AuditReporter
+    from reporting.reporter import AuditReporter
 
 
 class JsonReportHooks:
@@ -36,17 +35,17 @@ class JsonReportHooks:
     def pytest_json_runtest_metadata(
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> dict[str, Any] | None:
-        info = check_of(item.function) if isinstance(item, pytest.Function) else None
         record = record_of(item.user_properties)
-        if info is None or record is None:
+        if record is None:
             return None
+        check = record["check"]
         return {
-            "check_id": info.id,
-            "title": info.title,
-            "severity": info.severity.name,
-            "issue_type": info.issue_type,
+            "check_id": check["id"],
+            "title": check["title"],
+            "severity": check["severity"],
+            "issue_type": check["issue_type"],
             "target_fixture": record["target_fixture"],
-            "target_key": record["target_key"],
+            "target_key": record["target"]["key"],
             "details": record["details"],
         }
 

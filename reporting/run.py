@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from collectors.inventory import tool_version
-from collectors.model import Inventory
+from collectors.contract import AuditedEstate, tool_version
 
 REPORT_SCHEMA_VERSION = 1
 
@@ -24,17 +23,17 @@ class RunInfo:
     complete: bool  # False: interrupted, stopped early, or a collection error
 
 
-def run_info(inventory: Inventory | None, scope: str, *, complete: bool, now: datetime) -> RunInfo:
-    metadata = inventory.metadata if inventory is not None else None
+def run_info(estate: AuditedEstate | None, scope: str, *, complete: bool, now: datetime) -> RunInfo:
+    """The run, from what it audited (``None``: the inventory was never built)."""
     return RunInfo(
-        account=metadata.account_id if metadata else None,
-        regions=metadata.regions if metadata else (),
-        collected_at=metadata.started_at if metadata else None,
-        demo=metadata.demo if metadata else False,
+        account=estate.account if estate else None,
+        regions=estate.regions if estate else (),
+        collected_at=estate.collected_at if estate else None,
+        demo=estate.demo if estate else False,
         scope=scope,
         tool_version=tool_version(),
         generated_at=now.replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-        complete=complete and inventory is not None,
+        complete=complete and estate is not None,
     )
 
 

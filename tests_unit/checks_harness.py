@@ -18,7 +18,7 @@ from typing import Any
 import boto3
 import pytest
 
-from checks.plugin import record_of
+from collectors.contract import record_of
 from collectors.model import Inventory
 from collectors.serialization import save_snapshot
 from tests_unit.conftest import CHECKS_DIR, collect, failing_session
@@ -49,7 +49,7 @@ def _message(report: pytest.TestReport) -> str:
         return longrepr[2].removeprefix("Skipped: ")
     crash = getattr(longrepr, "reprcrash", None)
     text = crash.message if crash is not None else str(longrepr or "")
-    return text.splitlines()[0].removeprefix("AssertionError: ") if text else ""
+    return text.splitlines()[0].removeprefix("AssertionError: ").removeprefix("Failed: ") if text else ""
 
 
 @dataclass
@@ -91,7 +91,7 @@ class AuditRun:
             return
         if report.when == "setup":
             self.records.append(record)
-        check = (record["check_id"], record["target_key"])
+        check = (record["check"]["id"], record["target"]["key"])
         if report.failed:
             outcome = "failed" if report.when == "call" else "error"
         elif report.skipped:

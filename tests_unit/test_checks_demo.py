@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from checks.catalog import CHECKS, Severity
+from checks import Severity
+from checks.catalog import CHECKS
 from tests_unit.checks_harness import AuditRun, audit
 
 # id: (issue type, severity, target fixture)
@@ -29,7 +30,7 @@ def demo() -> AuditRun:
 
 
 def test_the_demo_runs_every_check_with_its_severity(demo: AuditRun) -> None:
-    ran = {(r["check_id"], r["target_fixture"]) for r in demo.records}
+    ran = {(r["check"]["id"], r["target_fixture"]) for r in demo.records}
     assert ran == {(check_id, spec[2]) for check_id, spec in THE_CHECKS.items()}
     for check_id, (issue_type, severity, _) in THE_CHECKS.items():
         info = CHECKS[check_id]

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 import checks.plugin
-from checks.catalog import CHECKS, Severity
-from checks.plugin import record_of
+from checks import Severity
+from checks.catalog import CHECKS
+from collectors.contract import record_of
 from collectors.demo.builders import AccountBuilder, HttpApiBuilder, RestApiBuilder
 from collectors.demo.estate import emulated_aws
 from collectors.serialization import save_snapshot
@@ -52,14 +53,14 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
 
 
 def test_marker_expression_selects_one_severity(runs: Runs) -> None:
-    ran = {record["check_id"] for record in runs.critical.records}
+    ran = {record["check"]["id"] for record in runs.critical.records}
     assert ran == {"APIGW-AUTH-001", "APIGW-WAF-001"}
 
 
 def test_min_severity_deselects_the_lower_checks(runs: Runs) -> None:
-    ran = {CHECKS[record["check_id"]].severity for record in runs.high.records}
+    ran = {CHECKS[record["check"]["id"]].severity for record in runs.high.records}
     assert ran == {Severity.HIGH, Severity.CRITICAL}
-    lower = [r for r in runs.plain.records if CHECKS[r["check_id"]].severity < Severity.HIGH]
+    lower = [r for r in runs.plain.records if CHECKS[r["check"]["id"]].severity < Severity.HIGH]
     assert runs.high.deselected == len(lower) > 0
 
 
@@ -73,18 +74,18 @@ def test_unknown_min_severity_is_a_usage_error(runs: Runs) -> None:
 
 def test_every_check_item_carries_one_json_record(runs: Runs) -> None:
     records = runs.plain.records
-    assert {r["check_id"] for r in records} == set(THE_CHECKS)
+    assert {r["check"]["id"] for r in records} == set(THE_CHECKS)
     for record in records:
-        assert set(record) == {"check_id", "target_fixture", "target_key", "details"}
-        assert record["target_key"].startswith("us-east-1/")
+        assert set(record) == {"check", "target_fixture", "target", "details"}
+        assert record["target"]["key"].startswith("us-east-1/")
         json.dumps(record)
-    assert len({(r["check_id"], r["target_key"]) for r in records}) == len(records)
+    assert len({(r["check"]["id"], r["target"]["key"]) for r in records}) == len(records)
 
 
 def test_record_names_the_target_fixture_and_key(runs: Runs) -> None:
-    (auth,) = [r for r in runs.plain.records if r["check_id"] == "APIGW-AUTH-001"]
+    (auth,) = [r for r in runs.plain.records if r["check"]["id"] == "APIGW-AUTH-001"]
     assert auth["target_fixture"] == "operation"
-    assert auth["target_key"].endswith("/prod/GET /things")
+    assert auth["target"]["key"].endswith("/prod/GET /things")
 
 
 def test_passing_checks_report_their_evidence_too(runs: Runs) -> None:
@@ -104,16 +105,21 @@ CHECK = """
 import pytest
 from checks.catalog import Severity, check
 
-@check(id="TEST-001", issue_type="Test", severity=Severity.LOW, title="Test",
-       security_impact="None.", remediation=("None.",))
+@check(id="TEST-001", issue_type="Test", severity=Severity.LOW,
+       security_impact="None.", remediation=("None.",){posture})
 {decorator}def test_check({fixtures}):
     "Test"
     {body}
 """
 
 
-def _check(decorator: str = "", fixtures: str = "rest_api, evidence", body: str = "pass") -> str:
-    return CHECK.format(decorator=decorator, fixtures=fixtures, body=body)
+def _check(
+    decorator: str = "",
+    fixtures: str = "rest_api, evidence",
+    body: str = "pass",
+    posture: str = "",
+) -> str:
+    return CHECK.format(decorator=decorator, fixtures=fixtures, body=body, posture=posture)
 
 
 @pytest.fixture
@@ -166,11 +172,17 @@ def test_undeclared_test_in_checks_is_a_collection_error(
     assert "test_x is in checks/ but not declared with @check(...)" in output
 
 
-def test_check_whose_docstring_does_not_start_with_its_title_is_a_collection_error(
+def test_check_without_a_docstring_is_a_collection_error(
     suite: pytest.Pytester, runs: Runs
 ) -> None:
-    output = _collection_error(suite, runs, _check().replace('"Test"\n', '"Other"\n'))
-    assert "test_check must have a docstring whose first line is its title 'Test'" in output
+    output = _collection_error(suite, runs, _check().replace('    "Test"\n', ""))
+    assert "check TEST-001 needs a docstring whose first line is its title" in output
+
+
+def test_a_posture_field_belongs_to_one_check(suite: pytest.Pytester, runs: Runs) -> None:
+    source = _check(posture=', posture=("authorization_type",)')
+    output = _collection_error(suite, runs, source.replace("TEST-001", "TEST-POSTURE-001"))
+    assert "posture field 'authorization_type' already belongs to APIGW-AUTH-001" in output
 
 
 def test_check_without_a_target_fixture_is_a_collection_error(
@@ -192,9 +204,7 @@ def test_check_without_targets_records_an_empty_key(suite: pytest.Pytester, runs
     result = suite.runpytest_inprocess(f"--snapshot-in={runs.snapshot}")
     result.assert_outcomes(skipped=1)
     (setup, *_) = result.reprec.getreports("pytest_runtest_logreport")  # type: ignore[attr-defined]
-    assert record_of(setup.user_properties) == {
-        "check_id": "TEST-001",
-        "target_fixture": "http_route",
-        "target_key": "",
-        "details": {},
-    }
+    record = record_of(setup.user_properties)
+    assert record is not None
+    assert (record["check"]["id"], record["target_fixture"]) == ("TEST-001", "http_route")
+    assert (record["target"]["key"], record["details"]) == ("", {})

@@ -25,6 +25,9 @@ def test_stage_is_known(stage):
 def suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
     """A tiny audit suite: the plugin and two target-parametrized checks under checks/."""
     monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
+    # Only the plugin the conftest names: the installed entry points would load the real
+    # checks package, which this tiny suite's checks/ stands in for.
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     # The tiny suite's checks/ package, not the real one the root conftest has imported.
     for name in [m for m in sys.modules if m == "checks" or m.startswith("checks.")]:
         monkeypatch.delitem(sys.modules, name)

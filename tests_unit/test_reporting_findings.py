@@ -1,4 +1,4 @@
-"""Check results from test reports: verdicts, waivers, order and counts (pure functions).
+"""Check results from the checks' records: verdicts, waivers, order and counts (pure).
 
 Also the small builders the other ``test_reporting_*`` modules share: ``check_info``,
 ``target`` and ``result`` make a check result in one line.
@@ -9,24 +9,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pytest
-
-from checks.catalog import CheckInfo, Severity
-from collectors.errors import DataUnavailable
-from collectors.targets import Kind, TargetDescription
+from collectors.contract import CheckInfo, Severity, Status, TargetDescription, Verdict
 from reporting.findings import (
     CheckResult,
-    Status,
-    Verdict,
     check_result,
     combine,
     count_by_issue_type,
     count_by_severity,
-    describe_key,
-    phase_verdict,
     stale_waivers,
-    verdict_from_json,
-    verdict_to_json,
     with_status,
 )
 from reporting.waivers import Waiver
@@ -41,7 +31,7 @@ ISSUE_TYPES = {
 }
 
 
-def check_info(severity: Severity = Severity.CRITICAL) -> CheckInfo:
+def check_info(severity: Severity = Severity.CRITICAL, posture: tuple[str, ...] = ()) -> CheckInfo:
     return CheckInfo(
         id=f"TEST-{severity.name}-001",
         issue_type=ISSUE_TYPES[severity],
@@ -50,6 +40,7 @@ def check_info(severity: Severity = Severity.CRITICAL) -> CheckInfo:
         security_impact="Something bad happens.",
         remediation=("Fix it.", "Then check again."),
         references=("APIGateway.1", "https://docs.example.com/check"),
+        posture=posture,
     )
 
 
@@ -63,8 +54,17 @@ def target(
     key = "/".join(p for p in ("us-east-1", api_id, stage) if p)
     if method:
         key += f"/{method} {path}"
-    kind = Kind.REST_METHOD if method else Kind.REST_STAGE if stage else Kind.REST_API
-    return TargetDescription(key, kind, "us-east-1", api_id, api_name, "REST", stage, path, method)
+    return TargetDescription(
+        key=key,
+        region="us-east-1",
+        api_id=api_id,
+        api_name=api_name,
+        api_type="REST",
+        stage=stage,
+        environment="production" if stage else None,
+        resource_path=path,
+        http_method=method,
+    )
 
 
 def result(
@@ -74,9 +74,10 @@ def result(
     details: dict[str, Any] | None = None,
     message: str = "GET /items on shop/prod has no authorizer",
     waiver: Waiver | None = None,
+    posture: tuple[str, ...] = (),
 ) -> CheckResult:
     where = where or target()
-    info = check_info(severity)
+    info = check_info(severity, posture)
     test_id = f"checks/test_x.py::test_{severity.name.lower()}[{where.key}]"
     return CheckResult(test_id, info, where, status, message, details or {}, waiver)
 
@@ -90,44 +91,12 @@ def waiver(target_glob: str = "*", expires: date = date(2999, 1, 1), number: int
 # --- verdicts -----------------------------------------------------------------------------------
 
 
-def test_failed_assertion_in_the_call_is_a_finding_with_its_first_line() -> None:
-    verdict = phase_verdict("call", AssertionError("GET /pets has no authorizer\nassert False"))
-    assert verdict == Verdict(Status.FAIL, "GET /pets has no authorizer")
-
-
-def test_assertion_failing_outside_the_call_is_not_a_finding() -> None:
-    assert phase_verdict("setup", AssertionError("fixture broke")).status is Status.UNKNOWN
-
-
-def test_data_unavailable_is_unknown_with_the_failed_call_as_reason() -> None:
-    error = DataUnavailable("GetUsagePlans on us-east-1 failed (AccessDenied): no")
-    assert phase_verdict("setup", error) == Verdict(Status.UNKNOWN, str(error))
-
-
-def test_a_crashing_check_is_unknown_naming_the_exception() -> None:
-    assert phase_verdict("call", KeyError("stages")) == Verdict(
-        Status.UNKNOWN, "KeyError: 'stages'"
-    )
-
-
-def test_skip_is_not_applicable_with_its_reason() -> None:
-    skip = pytest.skip.Exception("HTTP APIs have no X-Ray")
-    assert phase_verdict("call", skip) == Verdict(Status.NOT_APPLICABLE, "HTTP APIs have no X-Ray")
-
-
 def test_an_item_takes_the_verdict_of_its_first_phase_that_did_not_pass() -> None:
     passed, failed = Verdict(Status.PASS, ""), Verdict(Status.FAIL, "finding")
     broken_teardown = Verdict(Status.UNKNOWN, "TypeError: not JSON")
     assert combine([passed, failed, broken_teardown]) == failed
     assert combine([passed, passed, broken_teardown]) == broken_teardown
     assert combine([passed, passed, passed]).status is Status.PASS
-
-
-def test_verdict_and_check_survive_json() -> None:
-    info = check_info(Severity.HIGH)
-    document = verdict_to_json(Verdict(Status.FAIL, "finding"), info)
-    assert verdict_from_json(document) == (Verdict(Status.FAIL, "finding"), info)
-    assert verdict_from_json(verdict_to_json(Verdict(Status.PASS, ""), None))[1] is None
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -189,9 +158,3 @@ def test_counts_name_every_severity_and_issue_types_most_severe_first() -> None:
         "Throttling Vulnerability",
         "Cost Optimization Opportunity",
     ]
-
-
-def test_a_key_the_index_does_not_know_is_described_from_the_key() -> None:
-    described = describe_key(None, "stage", "us-east-1/a1b2c3/prod")
-    assert (described.region, described.api_id, described.stage) == ("us-east-1", "a1b2c3", "prod")
-    assert described.api_name is None

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from checks.catalog import Severity
+from collectors.contract import Severity
 from reporting.findings import CheckResult, Status
 from reporting.gate import decide
 from tests_unit.test_reporting_findings import result

@@ -36,7 +36,7 @@ markers =
 CHECKS = '''
 import pytest
 
-from checks.catalog import Severity, check
+from checks import Severity, check
 from checks.policy import authorization, label, xray_tracing
 from collectors.targets import RestStageTarget, require
 
@@ -45,15 +45,15 @@ from collectors.targets import RestStageTarget, require
     id="TEST-AUTH-001",
     issue_type="Authorization Gap",
     severity=Severity.CRITICAL,
-    title="Operations require authorization",
     security_impact="Anyone can call the operation.",
     remediation=("Attach an authorizer.", "Do not rely on API keys."),
     references=("APIGateway.8", "https://docs.example.com/auth"),
+    posture=("sample_authorization",),
 )
 def test_operation_requires_authorization(operation, evidence):
     """Operations require authorization"""
     auth = authorization(operation)
-    evidence["authorization_type"] = auth.authorization_type
+    evidence["sample_authorization"] = auth.authorization_type
     assert auth.authorized, f"{label(operation)} has no authorizer"
 
 
@@ -61,16 +61,16 @@ def test_operation_requires_authorization(operation, evidence):
     id="TEST-TRACE-001",
     issue_type="Tracing Deficit",
     severity=Severity.LOW,
-    title="Stages trace requests",
     security_impact="Requests cannot be followed.",
     remediation=("Enable X-Ray.",),
+    posture=("sample_tracing",),
 )
 def test_stage_traces_requests(stage, evidence):
     """Stages trace requests"""
     if not isinstance(stage, RestStageTarget):
         pytest.skip("HTTP APIs have no X-Ray tracing")
-    evidence["tracing"] = xray_tracing(stage)
-    assert evidence["tracing"] == "ENABLED", f"stage {label(stage)} does not trace"
+    evidence["sample_tracing"] = xray_tracing(stage)
+    assert evidence["sample_tracing"] == "ENABLED", f"stage {label(stage)} does not trace"
 
 
 @pytest.fixture
@@ -82,24 +82,23 @@ def request_count(stage):
     id="TEST-TRAFFIC-001",
     issue_type="Unused API",
     severity=Severity.FINOPS,
-    title="Stages serve traffic",
     security_impact="Forgotten stages are attack surface.",
     remediation=("Delete the stage.",),
+    posture=("sample_requests_30d",),
 )
 def test_stage_serves_traffic(stage, request_count, evidence):
     """Stages serve traffic"""
-    evidence["requests_30d"] = request_count
+    evidence["sample_requests_30d"] = request_count
     assert request_count >= 100, f"stage {label(stage)} is unused"
 '''
 INTERRUPTING = '''
-from checks.catalog import Severity, check
+from checks import Severity, check
 
 
 @check(
     id="TEST-STOP-001",
     issue_type="Interruption",
     severity=Severity.LOW,
-    title="Stops the run",
     security_impact="None.",
     remediation=("None.",),
 )
@@ -219,13 +218,15 @@ def test_checks_default_to_one_line_tracebacks(suite: Suite) -> None:
     assert "def test_operation_requires_authorization" in explicit.stdout.str()
 
 
-def test_each_finding_is_one_line_with_where_the_assertion_failed(suite: Suite) -> None:
+def test_each_finding_is_its_message_and_where_the_assertion_failed(suite: Suite) -> None:
     result = suite.run("-k", "authorization")
     start = result.outlines.index(next(x for x in result.outlines if "FAILURES" in x))
-    block = result.outlines[start + 1 : start + 4]
-    assert len(block) == 3  # three open operations, one line each
-    for line in block:
-        assert re.fullmatch(r".*/checks/test_reporting_sample\.py:\d+: .* has no authorizer", line)
+    block = result.outlines[start + 1 : start + 7]
+    assert len(block) == 6  # three open operations: no traceback, two lines each
+    for finding, where in zip(block[::2], block[1::2], strict=True):
+        assert finding.endswith(" has no authorizer")
+        pattern = r".*/checks/test_reporting_sample\.py:\d+: Failed: (.*)"
+        assert (match := re.fullmatch(pattern, where)) and match.group(1) == finding
     assert any("shop/prod has no authorizer" in line for line in block)
 
 
@@ -236,7 +237,8 @@ def test_runs_without_checks_are_left_alone(pytester: pytest.Pytester) -> None:
     (pytester.path / "tests" / "test_plain.py").write_text("def test_plain():\n    assert 1 == 2\n")
     result = pytester.runpytest_inprocess("tests")
     result.assert_outcomes(failed=1)
-    assert "apigw-audit" not in result.stdout.str()
+    assert "= apigw-audit =" not in result.stdout.str()  # no audit summary, no gate
+    assert "apigw-audit gate" not in result.stdout.str()
     assert "def test_plain" in result.stdout.str()  # pytest's own traceback style
     assert not list(pytester.path.glob("api_gateway_*.json"))
 
@@ -271,7 +273,7 @@ def test_audit_json_groups_the_expected_findings_by_api_and_stage(suite: Suite) 
     ]
     open_route = shop["findings"][0]
     assert open_route["message"] == "GET /items on shop/prod has no authorizer"
-    assert open_route["details"] == {"authorization_type": "NONE"}
+    assert open_route["details"] == {"sample_authorization": "NONE"}
     assert open_route["remediation"] == ["Attach an authorizer.", "Do not rely on API keys."]
     assert (open_route["resource_path"], open_route["http_method"]) == ("/items", "GET")
     assert shop["findings"][2]["message"].startswith("GetMetricData on ")
@@ -292,16 +294,17 @@ def test_resources_json_lists_every_operation_and_what_was_left_out(suite: Suite
     }
     assert [r["severity"] for r in document["resources"]] == ["CRITICAL"] * 3 + ["LOW"]
     protected = resources[("shop", "POST", "/items")]
-    assert protected["authorization_type"] == "AWS_IAM"
+    # Each value is one a check recorded: the method's own, and its stage's
+    assert protected["posture"] == {"sample_authorization": "AWS_IAM", "sample_tracing": "DISABLED"}
     assert protected["issues"] == ["Tracing Deficit"]  # its stage's finding covers it
     assert protected["not_evaluated"] == ["Unused API"]
-    assert protected["cloudwatch_metrics"] == {"request_count_30d": None}
-    assert "GetMetricData" in protected["unavailable"]["cloudwatch_metrics"]
+    assert "GetMetricData" in protected["unavailable"]["sample_requests_30d"]
+    assert protected["environment"] == "production"
+    assert protected["arn"].endswith(f":{protected['api_id']}/prod/POST/items")
     route = resources[("checkout", "POST", "/cart")]
-    # HTTP APIs cannot validate; WAF reaches them only through CloudFront, and this one's
-    # default endpoint is open
-    assert (route["request_validator"], route["waf_status"]) == ("UNSUPPORTED", "NONE")
-    assert route["integration"]["lambda_timeout_seconds"] == 5
+    # The tracing check is not applicable to HTTP APIs and recorded nothing
+    assert route["posture"] == {"sample_authorization": "NONE"}
+    assert route["arn"].startswith("arn:aws:execute-api:us-east-1:")
     out = document["out_of_scope"]
     assert [(a["api_name"], a["reason"]) for a in out["apis"]] == [
         ("internal", "tagged Internal=true")
@@ -357,7 +360,7 @@ def test_html_rows_carry_sortable_severity_check_target_and_evidence(suite: Suit
     assert row["severity"].endswith("CRITICAL")
     assert "<strong>Remediation:</strong></p><ol><li>Attach an authorizer.</li>" in row["log"]
     assert "Anyone can call the operation." in row["log"]
-    assert "&quot;authorization_type&quot;: &quot;NONE&quot;" in row["log"]
+    assert "&quot;sample_authorization&quot;: &quot;NONE&quot;" in row["log"]
 
 
 # --- pytest-json-report -------------------------------------------------------------------------
@@ -380,7 +383,7 @@ def test_json_report_carries_check_metadata_environment_and_the_exit_status(suit
         "issue_type": "Authorization Gap",
         "target_fixture": "operation",
         "target_key": shop["metadata"]["target_key"],
-        "details": {"authorization_type": "NONE"},
+        "details": {"sample_authorization": "NONE"},
         "status": "FAIL",
         "message": "GET /items on shop/prod has no authorizer",
     }

@@ -74,7 +74,6 @@ from checks.policy.traffic import (
     effective_throttle,
     request_validation,
 )
-from collectors.model import method_settings_key
 
 __all__ = [
     "Authorization",
@@ -94,7 +93,6 @@ __all__ = [
     "integration_timeout_ms",
     "integration_uri",
     "label",
-    "method_settings_key",
     "monthly_saving",
     "network_restriction",
     "perimeter",

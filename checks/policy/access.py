@@ -94,8 +94,7 @@ def _canary_authorization(target: RestMethodTarget) -> Authorization | None:
         return None
     canary = target.api.deployment(canary_id)
     if canary is None:
-        stage_key = f"{target.api.region}/{target.api.id}/{stage.name}"
-        raise DataUnavailable(deployment_reason(target.api, stage_key, canary_id))
+        raise DataUnavailable(deployment_reason(target.api, target.stage_key, canary_id))
     method = canary.definition.method(target.resource.path, target.method.http_method)
     if method is None:
         return None

@@ -6,7 +6,6 @@ from collectors.model import (
     HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS,
     REST_INTEGRATION_TIMEOUT_DEFAULT_MS,
     WEBSOCKET_INTEGRATION_TIMEOUT_DEFAULT_MS,
-    method_settings_key,
 )
 from collectors.targets import (
     RestMethodTarget,
@@ -17,20 +16,16 @@ from collectors.targets import (
 
 
 def integration_uri(target: RestMethodTarget | V2RouteTarget) -> str | None:
-    integration = (
-        target.method.integration if isinstance(target, RestMethodTarget) else target.integration
-    )
+    integration = target.integration
     return integration.uri if integration is not None else None
 
 
 def integration_timeout_ms(target: RestMethodTarget | V2RouteTarget) -> int:
     """How long API Gateway waits for the integration before answering 504: the configured
     ``timeoutInMillis``, else the API type's default (29 s REST and WebSocket, 30 s HTTP)."""
-    if isinstance(target, RestMethodTarget):
-        integration = target.method.integration
-        configured = integration.timeout_ms if integration is not None else None
-        return configured or REST_INTEGRATION_TIMEOUT_DEFAULT_MS
     configured = target.integration.timeout_ms if target.integration is not None else None
+    if isinstance(target, RestMethodTarget):
+        return configured or REST_INTEGRATION_TIMEOUT_DEFAULT_MS
     if target.api.protocol_type == "WEBSOCKET":
         return configured or WEBSOCKET_INTEGRATION_TIMEOUT_DEFAULT_MS
     return configured or HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS
@@ -41,9 +36,7 @@ def caching_status(target: RestMethodTarget) -> str:
     ``cachingEnabled``, its own setting else ``*/*``, is off); ``CLUSTER_OFF`` (no cache)."""
     if not target.stage.cache_cluster_enabled:
         return "CLUSTER_OFF"
-    settings = {setting.key: setting for setting in target.stage.method_settings}
-    key = method_settings_key(target.resource.path, target.method.http_method)
-    for setting in (settings.get(key), settings.get("*/*")):
+    for setting in target.method_settings():
         if setting is not None and setting.caching_enabled is not None:
             return "ENABLED" if setting.caching_enabled else "DISABLED"
     return "DISABLED"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from collectors.errors import DataUnavailable
-from collectors.model import AccountSettings, Inventory, Throttle, method_settings_key
+from collectors.model import AccountSettings, Inventory, Throttle
 from collectors.targets import RestMethodTarget, V2RouteTarget, require
 
 NONE = "none"
@@ -92,8 +92,8 @@ def _usage_plan_level(target: RestMethodTarget) -> tuple[str, Throttle | None]:
     return (
         f"usage plan {names} (per API key)",
         Throttle(
-            None if None in rates else max(r for r in rates if r is not None),
-            None if None in bursts else int(max(b for b in bursts if b is not None)),
+            rate_limit=None if None in rates else max(r for r in rates if r is not None),
+            burst_limit=None if None in bursts else int(max(b for b in bursts if b is not None)),
         ),
     )
 
@@ -108,14 +108,13 @@ def _stage_levels(target: RestMethodTarget | V2RouteTarget) -> list[tuple[str, T
             (f"route settings {target.route.route_key}", route.throttle if route else None),
             ("stage default route settings", default.throttle if default else None),
         ]
-    key = method_settings_key(target.resource.path, target.method.http_method)
-    settings = {setting.key: setting.throttle for setting in target.stage.method_settings}
+    method, stage_default = target.method_settings()
     return [
         (
             f"the method setting for {target.method.http_method} {target.resource.path}",
-            settings.get(key),
+            method.throttle if method else None,
         ),
-        ("stage default */*", settings.get("*/*")),
+        ("stage default */*", stage_default.throttle if stage_default else None),
     ]
 
 

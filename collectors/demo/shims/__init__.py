@@ -1,12 +1,15 @@
 """Fill gaps in moto so the emulated estate answers the calls real AWS answers.
 
 One module per service, each built on moto's own backend objects (the only state added is
-the deployment snapshots, hung on moto's objects): ``apigateway`` (REST deployments that
-freeze the API, GetDeployment ``embed=apisummary``, GetExport of the deployment a stage
-serves, canarySettings, GetAccount and ``set_account_limits``), ``apigatewayv2``
-(deployments, stages serving them, AutoDeploy, ExportApi, GetAuthorizers, WebSocket
-integrations' 29 s default) and ``domains`` (custom domain names as AWS lists them: regional
-ones in apigatewayv2, edge-optimized ones in v1 only).
+the deployment snapshots and canary settings, hung on moto's objects): ``apigateway`` (REST
+deployments that freeze the API, GetDeployment ``embed=apisummary``, GetExport of the
+deployment a stage serves, GetAccount and ``set_account_limits``; its stages' canarySettings
+in ``apigateway_canary``, the export documents in ``apigateway_export`` and
+``apigateway_export_extensions``), ``apigatewayv2`` (deployments, kept in
+``apigatewayv2_deployments``, stages serving them, AutoDeploy, ExportApi, written by
+``apigatewayv2_export``, GetAuthorizers, WebSocket integrations' 29 s default) and
+``domains`` (custom domain names as AWS lists them: regional ones in apigatewayv2,
+edge-optimized ones in v1 only). ``_patching`` is how they attach to moto.
 CloudFront's ListDistributions already answers WebACLId, Aliases and Origins: no shim.
 """
 

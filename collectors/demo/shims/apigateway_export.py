@@ -4,8 +4,7 @@ Pure functions of a snapshot (``apigateway.snapshot_rest_api``: JSON-shaped copi
 resources, methods, authorizers, validators, gateway responses and models), so a deployment
 answers what it froze, whatever the API became since. The document follows AWS's export
 (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-export-api.html)
-and the extensions it documents
-(https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions.html).
+and carries the extensions ``apigateway_export_extensions`` writes.
 """
 
 from __future__ import annotations
@@ -13,10 +12,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from collectors.model import REST_INTEGRATION_TIMEOUT_DEFAULT_MS
+from collectors.demo.shims.apigateway_export_extensions import (
+    Extensions,
+    authorizer_scheme,
+    document_extensions,
+    integration_extension,
+)
 from collectors.rest_export import ANY_METHOD
 
 OAS30 = "oas30"
@@ -41,36 +44,6 @@ _PARAMETER_LOCATIONS = {
     "header": "header",
     "multivalueheader": "header",
 }
-_DEFAULT_AUTHORIZER_TTL = 300  # AWS's default authorizerResultTtlInSeconds; moto keeps None
-
-
-@dataclass(frozen=True)
-class Extensions:
-    """Which x-amazon-apigateway-* keys an export carries (GetExport's ``extensions``).
-
-    botocore's GetExport documentation: ``integrations`` adds x-amazon-apigateway-integration,
-    ``authorizers`` adds x-amazon-apigateway-authorizer, ``apigateway`` adds every extension.
-    Without any, the document has no x-amazon-apigateway-* key at all (ANY methods included,
-    since ``x-amazon-apigateway-any-method`` is one).
-    """
-
-    integrations: bool = False
-    authorizers: bool = False
-    everything: bool = False
-
-    @classmethod
-    def parse(cls, value: str | None) -> Extensions:
-        names = {part.strip().lower() for part in (value or "").split(",")}
-        everything = "apigateway" in names
-        return cls(
-            integrations=everything or "integrations" in names,
-            authorizers=everything or "authorizers" in names,
-            everything=everything,
-        )
-
-    @property
-    def any(self) -> bool:
-        return self.integrations or self.authorizers or self.everything
 
 
 def api_summary(snapshot: Mapping[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
@@ -130,7 +103,7 @@ def rest_export(
             "securityDefinitions": exporter.security_schemes(),
             "definitions": exporter.schemas(),
         }
-    document.update(exporter.document_extensions())
+    document.update(document_extensions(snapshot, extensions))
     return document
 
 
@@ -212,7 +185,7 @@ class _Exporter:
             operation["x-amazon-apigateway-request-validator"] = validator["name"]
         integration = method.get("methodIntegration")
         if self.extensions.integrations and integration:
-            operation["x-amazon-apigateway-integration"] = _integration(integration)
+            operation["x-amazon-apigateway-integration"] = integration_extension(integration)
         return operation
 
     def _responses(self, method: Mapping[str, Any], operation: dict[str, Any]) -> dict[str, Any]:
@@ -269,7 +242,7 @@ class _Exporter:
                 sigv4["x-amazon-apigateway-authtype"] = "awsSigv4"
             schemes["sigv4"] = sigv4
         for authorizer in sorted(self.authorizers.values(), key=lambda a: str(a["name"])):
-            schemes[authorizer["name"]] = _authorizer_scheme(authorizer, self.extensions)
+            schemes[authorizer["name"]] = authorizer_scheme(authorizer, self.extensions)
         return schemes
 
     def schemas(self) -> dict[str, Any]:
@@ -283,124 +256,6 @@ class _Exporter:
             if name in _BUILT_IN_MODELS:
                 schemas[name] = dict(_BUILT_IN_MODELS[name])
         return dict(sorted(schemas.items()))
-
-    def document_extensions(self) -> dict[str, Any]:
-        if not self.extensions.everything:
-            return {}
-        extensions: dict[str, Any] = {}
-        gateway_responses = {
-            raw["responseType"]: {
-                key: str(raw[key]) if key == "statusCode" else raw[key]
-                for key in ("statusCode", "responseParameters", "responseTemplates")
-                if raw.get(key)
-            }
-            for raw in self.snapshot["gatewayResponses"]
-            if not raw.get("defaultResponse")
-        }
-        if gateway_responses:
-            extensions["x-amazon-apigateway-gateway-responses"] = dict(
-                sorted(gateway_responses.items())
-            )
-        if self.validators:
-            extensions["x-amazon-apigateway-request-validators"] = {
-                v["name"]: {
-                    "validateRequestBody": bool(v.get("validateRequestBody")),
-                    "validateRequestParameters": bool(v.get("validateRequestParameters")),
-                }
-                for v in sorted(self.validators.values(), key=lambda v: str(v["name"]))
-            }
-        return extensions
-
-
-def _integration(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """x-amazon-apigateway-integration: GetIntegration's fields, enum values in lower case."""
-    integration: dict[str, Any] = {"type": str(raw.get("type") or "").lower()}
-    for key in (
-        "httpMethod",
-        "uri",
-        "credentials",
-        "connectionId",
-        "requestParameters",
-        "requestTemplates",
-        "contentHandling",
-        "cacheNamespace",
-        "cacheKeyParameters",
-        "tlsConfig",
-    ):
-        if raw.get(key):
-            integration[key] = raw[key]
-    if "requestTemplates" in integration:
-        integration["requestTemplates"] = _templates(integration["requestTemplates"])
-    # GetIntegration answers INTERNET, WHEN_NO_MATCH and 29000 when they were never set.
-    integration["connectionType"] = raw.get("connectionType") or "INTERNET"
-    integration["passthroughBehavior"] = str(raw.get("passthroughBehavior") or "WHEN_NO_MATCH")
-    integration["passthroughBehavior"] = integration["passthroughBehavior"].lower()
-    integration["timeoutInMillis"] = int(
-        raw.get("timeoutInMillis") or REST_INTEGRATION_TIMEOUT_DEFAULT_MS
-    )
-    responses: dict[str, Any] = {}
-    for response in (raw.get("integrationResponses") or {}).values():
-        entry: dict[str, Any] = {"statusCode": str(response["statusCode"])}
-        if response.get("responseParameters"):
-            entry["responseParameters"] = response["responseParameters"]
-        if response.get("responseTemplates"):
-            entry["responseTemplates"] = _templates(response["responseTemplates"])
-        if response.get("contentHandling"):
-            entry["contentHandling"] = response["contentHandling"]
-        responses[response.get("selectionPattern") or "default"] = entry
-    if responses:
-        integration["responses"] = dict(sorted(responses.items()))
-    return integration
-
-
-def _templates(templates: Mapping[str, Any]) -> dict[str, str]:
-    # moto stores an empty mapping template as None; AWS exports it as "".
-    return {content_type: body or "" for content_type, body in sorted(templates.items())}
-
-
-def _authorizer_scheme(authorizer: Mapping[str, Any], extensions: Extensions) -> dict[str, Any]:
-    """A Lambda (TOKEN/REQUEST) or Cognito authorizer as a security scheme.
-
-    ``name``/``in`` are the one header (or query string parameter) the identity source reads;
-    with several sources, or another kind, AWS writes ``"Unused"`` in ``header``
-    (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html).
-    """
-    kind = str(authorizer.get("type") or "TOKEN").upper()
-    name, location = single_identity_source(
-        str(authorizer.get("identitySource") or "").split(","),
-        {"method.request.header.": "header", "method.request.querystring.": "query"},
-    )
-    scheme: dict[str, Any] = {"type": "apiKey", "name": name, "in": location}
-    if not extensions.authorizers:
-        return scheme
-    scheme["x-amazon-apigateway-authtype"] = authorizer.get("authType") or (
-        "cognito_user_pools" if kind == "COGNITO_USER_POOLS" else "custom"
-    )
-    body: dict[str, Any] = {"type": kind.lower()}
-    for key in (
-        "authorizerUri",
-        "authorizerCredentials",
-        "providerARNs",
-        "identitySource",
-        "identityValidationExpression",
-    ):
-        if authorizer.get(key):
-            body[key] = authorizer[key]
-    ttl = authorizer.get("authorizerResultTtlInSeconds")
-    body["authorizerResultTtlInSeconds"] = _DEFAULT_AUTHORIZER_TTL if ttl is None else int(ttl)
-    scheme["x-amazon-apigateway-authorizer"] = body
-    return scheme
-
-
-def single_identity_source(sources: list[str], prefixes: Mapping[str, str]) -> tuple[str, str]:
-    """(name, in) of a security scheme reading ``sources``: the parameter itself when there is
-    one header or query string source, else AWS's placeholder ("Unused", "header")."""
-    stripped = [source.strip() for source in sources if source.strip()]
-    if len(stripped) == 1:
-        for prefix, location in prefixes.items():
-            if stripped[0].startswith(prefix):
-                return stripped[0][len(prefix) :], location
-    return "Unused", "header"
 
 
 def _schema(raw: Any) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """An HTTP API definition, as apigatewayv2 ``ExportApi`` answers it (OpenAPI 3.0).
 
-Pure functions of a snapshot (``apigatewayv2.snapshot_http_api``: JSON-shaped copies of
-moto's routes, integrations, authorizers and CORS configuration). The document follows
+Pure functions of a snapshot (``apigatewayv2_deployments.snapshot_http_api``: JSON-shaped
+copies of moto's routes, integrations, authorizers and CORS configuration). The document follows
 https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-export.html and the
 extensions of https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions.html.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from collectors.demo.shims.apigateway_export import single_identity_source
+from collectors.demo.shims.apigateway_export_extensions import single_identity_source
 from collectors.model import HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS
 from collectors.rest_export import ANY_METHOD
 

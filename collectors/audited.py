@@ -1,0 +1,74 @@
+"""What a run audited, for the reports (``AuditedEstate``): every in-scope operation, what
+could not be listed, what was left out of scope and why, and every failed AWS call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from collectors.contract import AuditedEstate
+from collectors.model import Inventory, RestApi, V2Api
+from collectors.scope import StageScope
+from collectors.serialization import to_jsonable
+from collectors.targets import Kind, TargetIndex, describe
+
+_ORDER = ("region", "api_name", "api_id", "stage")
+
+
+def _sorted(entries: list[dict[str, Any]]) -> tuple[dict[str, Any], ...]:
+    return tuple(sorted(entries, key=lambda e: tuple(str(e.get(k, "")) for k in _ORDER)))
+
+
+def _out_of_scope_stages(inventory: Inventory, scope: StageScope) -> list[dict[str, Any]]:
+    stages = []
+    apis: list[RestApi | V2Api] = [*inventory.rest_apis, *inventory.http_apis]
+    for api in apis:
+        for stage in api.stages or ():
+            reason = scope.exclusion_reason(stage.name)
+            if reason is not None:
+                stages.append(
+                    {
+                        "api_id": api.id,
+                        "api_name": api.name,
+                        "api_type": api.api_type,
+                        "region": api.region,
+                        "stage": stage.name,
+                        "reason": reason,
+                    }
+                )
+    return stages
+
+
+def audited_estate(index: TargetIndex) -> AuditedEstate:
+    inventory, scope = index.inventory, index.scope
+    metadata = inventory.metadata
+    account = metadata.account_id
+    operations = tuple(
+        describe(target, account)
+        for kind in (Kind.REST_METHOD, Kind.V2_ROUTE)
+        for target in index.targets(kind)
+    )
+    # A placeholder stands in for several kinds under one key: list it once.
+    unlisted = {t.key: {"target": t.key, "reason": t.reason} for t in index.unlisted()}
+    skipped = [
+        {
+            "api_id": api.id,
+            "api_name": api.name,
+            "api_type": api.api_type,
+            "region": api.region,
+            "reason": api.reason,
+        }
+        for api in inventory.skipped_apis
+    ]
+    errors = sorted(inventory.errors, key=lambda e: (e.target, e.service, e.operation))
+    return AuditedEstate(
+        account=account,
+        regions=metadata.regions,
+        collected_at=metadata.started_at,
+        demo=metadata.demo,
+        scope=scope.describe(),
+        operations=operations,
+        not_listed=tuple(unlisted[key] for key in sorted(unlisted)),
+        out_of_scope_apis=_sorted(skipped),
+        out_of_scope_stages=_sorted(_out_of_scope_stages(inventory, scope)),
+        collection_errors=tuple(to_jsonable(errors)),
+    )

@@ -1,0 +1,225 @@
+"""The contract apigw-audit's three pytest plugins share, and nothing else.
+
+``collectors.plugin`` builds the inventory and the targets, ``checks.plugin`` runs the checks
+over them and ``reporting.plugin`` writes the reports. None of them imports another: each
+imports this module, which imports nothing of the project (importing it loads neither boto3
+nor a check). What passes between them:
+
+- ``config.stash[DESCRIBE_TARGET]``: set by the collectors, a function from (target fixture,
+  key) to the target's ``TargetDescription``; the checks plugin puts it in each record.
+- ``config.stash[AUDITED_ESTATE]``: set by the collectors, a function returning what the run
+  audited (``AuditedEstate``), or ``None`` while no inventory has been built; the reports
+  read it at the end and never start a collection.
+- A check's record (``CheckRecord``), in ``user_properties`` under ``RECORD``: the check's
+  metadata, the target's description and the evidence the check filled. JSON-serialisable,
+  it reaches a pytest-xdist controller with the test reports.
+- Each phase's verdict (``Verdict``), as the ``VERDICT`` attribute of the phase's report, set
+  where the test runs (the exception is at hand there).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
+from enum import IntEnum, StrEnum
+from importlib import metadata, util
+from pathlib import Path
+from typing import Any, TypedDict
+
+import pytest
+
+RECORD = "apigw_audit"  # the user_properties name of a check's record
+VERDICT = "apigw_audit_verdict"  # the attribute of a check's phase report holding its verdict
+
+
+def tool_version() -> str:
+    try:
+        return metadata.version("apigw-audit")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+class Severity(IntEnum):
+    """Ordered so that a higher value is more severe; always shown by name."""
+
+    FINOPS = 1
+    LOW = 2
+    MEDIUM = 3
+    HIGH = 4
+    CRITICAL = 5
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(s.name.lower() for s in sorted(cls, reverse=True))
+            raise ValueError(f"unknown severity {text!r} (expected one of {names})") from None
+
+
+def severity_option(text: str) -> Severity:
+    """argparse type for a severity name (--min-severity, --fail-on)."""
+    try:
+        return Severity.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckInfo:
+    """What a check is; declared with ``@check`` (``checks.catalog``)."""
+
+    id: str  # stable, e.g. APIGW-AUTH-001
+    issue_type: str  # the name reports use, e.g. "Authorization Gap"
+    severity: Severity
+    title: str  # the first line of the check's docstring
+    security_impact: str  # one sentence
+    remediation: tuple[str, ...]
+    references: tuple[str, ...] = ()  # Security Hub control ids, AWS documentation URLs
+    # Evidence keys that describe the target's posture (not only this finding): the
+    # resources report shows them on every operation the target contains.
+    posture: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        document = asdict(self)
+        document["severity"] = self.severity.name
+        for name in ("remediation", "references", "posture"):
+            document[name] = list(document[name])
+        return document
+
+    @classmethod
+    def from_json(cls, document: Mapping[str, Any]) -> CheckInfo:
+        return cls(
+            id=document["id"],
+            issue_type=document["issue_type"],
+            severity=Severity[document["severity"]],
+            title=document["title"],
+            security_impact=document["security_impact"],
+            remediation=tuple(document["remediation"]),
+            references=tuple(document["references"]),
+            posture=tuple(document.get("posture", ())),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class TargetDescription:
+    """Where a target is, in the words reports use; known even for a placeholder."""
+
+    key: str  # the stable key the check is parametrized with, e.g. us-east-1/a1b2/prod/GET /x
+    region: str
+    api_id: str | None = None
+    api_name: str | None = None
+    api_type: str | None = None  # REST, HTTP, WEBSOCKET
+    stage: str | None = None
+    environment: str | None = None  # production or staging: the stage's audit environment
+    resource_path: str | None = None
+    http_method: str | None = None  # REST method, or the route key's ("$default" routes: None)
+    arn: str | None = None  # the target's ARN (execute-api for what callers invoke)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, document: Mapping[str, Any]) -> TargetDescription:
+        known = {f.name for f in fields(cls)}
+        return cls(**{name: value for name, value in document.items() if name in known})
+
+
+class Status(StrEnum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+    UNKNOWN = "UNKNOWN"
+    NOT_APPLICABLE = "NOT_APPLICABLE"
+    WAIVED = "WAIVED"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one phase of a check test said: its status and one-line message."""
+
+    status: Status
+    message: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {"status": self.status.value, "message": self.message}
+
+    @classmethod
+    def from_json(cls, document: Mapping[str, Any]) -> Verdict:
+        return cls(Status(document["status"]), str(document["message"]))
+
+
+class CheckRecord(TypedDict):
+    """A check test's record, in ``user_properties`` under ``RECORD``."""
+
+    check: dict[str, Any]  # CheckInfo.to_json()
+    target_fixture: str  # the target fixture the check runs over, e.g. "operation"
+    target: dict[str, Any]  # TargetDescription.to_json()
+    details: dict[str, Any]  # the evidence, filled by the check
+
+
+def record_of(user_properties: Sequence[tuple[str, object]]) -> CheckRecord | None:
+    """The check's record in an item's or a report's ``user_properties``, if any."""
+    for name, value in user_properties:
+        if name == RECORD and isinstance(value, dict):
+            record: CheckRecord = value  # type: ignore[assignment]
+            return record
+    return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditedEstate:
+    """What a run audited, for the reports: the account, the scope, and every in-scope
+    operation (whether or not a check found anything on it)."""
+
+    account: str | None
+    regions: tuple[str, ...]
+    collected_at: str | None
+    demo: bool
+    scope: str  # the stage scope rule, in words
+    operations: tuple[TargetDescription, ...]  # every REST method and route x in-scope stage
+    not_listed: tuple[Mapping[str, str], ...]  # {"target", "reason"}: could not be listed
+    out_of_scope_apis: tuple[Mapping[str, Any], ...]  # excluded by tag, with the reason
+    out_of_scope_stages: tuple[Mapping[str, Any], ...]  # outside the scope rule, with the reason
+    collection_errors: tuple[Mapping[str, Any], ...]  # every AWS call that failed
+
+
+DESCRIBE_TARGET = pytest.StashKey[Callable[[str, str], TargetDescription]]()
+AUDITED_ESTATE = pytest.StashKey[Callable[[], AuditedEstate | None]]()
+SCOPE = pytest.StashKey[str]()  # the stage scope rule in words, known before collection
+
+# Options that name an estate: a run given one audits, whatever its paths.
+_ESTATE_OPTIONS = ("demo", "snapshot_in", "aws_profile", "region")
+
+
+def suite_checks_dir() -> Path | None:
+    """Where the suite's own checks are installed (the ``checks`` package), not importing it."""
+    spec = util.find_spec("checks")
+    locations = spec.submodule_search_locations if spec is not None else None
+    return Path(next(iter(locations))).resolve() if locations else None
+
+
+def runs_checks(config: pytest.Config) -> bool:
+    """Whether this run audits: its paths include the suite's checks (a directory, or
+    ``--pyargs checks``), or it names an estate (``--demo``, ``--snapshot-in``, ``--region``,
+    ``--aws-profile``) for an organisation's own checks. Decided before collection: a
+    pytest-xdist controller builds the inventory before its workers collect."""
+    option = config.option
+    if any(getattr(option, name, None) for name in _ESTATE_OPTIONS):
+        return True
+    checks = suite_checks_dir()
+    if checks is None:
+        return False
+    for arg in config.args:
+        target = arg.split("::")[0]
+        path = (config.invocation_params.dir / target).resolve()
+        if getattr(option, "pyargs", False) and not path.exists():
+            spec = util.find_spec(target) if target.replace(".", "").isidentifier() else None
+            origin = spec.origin if spec is not None else None
+            if origin is None:
+                continue
+            path = Path(origin).resolve()
+            path = path.parent if path.name == "__init__.py" else path
+        if path == checks or checks in path.parents or path in checks.parents:
+            return True
+    return False

@@ -1,0 +1,24 @@
+"""Small, named builders that create API Gateway estates in an AWS emulator (moto).
+
+Shared by the ``--demo`` estate, the unit tests and the benchmark, so every estate is built the
+same way and reads in a few lines. One module per kind of thing built: ``account``
+(account-wide things), ``rest`` (REST APIs), ``http`` (HTTP and WebSocket APIs), over
+``clients`` (the writing clients they share; never point them at a real account).
+"""
+
+from __future__ import annotations
+
+from collectors.demo.builders.account import AccountBuilder
+from collectors.demo.builders.clients import ACCOUNT_ID, lambda_invocation_uri
+from collectors.demo.builders.http import HttpApiBuilder
+from collectors.demo.builders.rest import MethodCache, RestApiBuilder, invoke_policy
+
+__all__ = [
+    "ACCOUNT_ID",
+    "AccountBuilder",
+    "HttpApiBuilder",
+    "MethodCache",
+    "RestApiBuilder",
+    "invoke_policy",
+    "lambda_invocation_uri",
+]

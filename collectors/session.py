@@ -1,0 +1,156 @@
+"""The run's audit session: the options that choose the estate, and the inventory and target
+index built from it, lazily and once (never for ``pytest --help`` or ``pytest tests_unit/``).
+
+Under pytest-xdist the controller builds the inventory and every worker loads the same
+snapshot file, so all workers collect identical test ids without calling AWS.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pytest
+
+from collectors.audited import audited_estate
+from collectors.clients import AwsClients, make_session, require_credentials, resolve_regions
+from collectors.contract import AuditedEstate, TargetDescription
+from collectors.errors import AuditSetupError
+from collectors.inventory import Progress, ProgressCallback, collect_inventory
+from collectors.model import Inventory
+from collectors.scope import StageScope
+from collectors.serialization import load_snapshot, save_snapshot
+from collectors.targets import FIXTURES, Kind, Target, TargetIndex, Unlisted, describe
+from collectors.terminal import TerminalLines
+
+WORKER_SNAPSHOT = "apigw_audit_snapshot"
+
+
+class AuditSession:
+    """The run's inventory and target index, built on first use; one per pytest config."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        option = config.option
+        self.is_worker = hasattr(config, "workerinput")
+        worker_snapshot = getattr(config, "workerinput", {}).get(WORKER_SNAPSHOT)
+        self.snapshot_in: Path | None = (
+            Path(worker_snapshot) if worker_snapshot else option.snapshot_in
+        )
+        self.demo: bool = option.demo and not self.is_worker
+        self.regions = [region for group in option.region for region in group]
+        self.profile: str | None = option.aws_profile
+        self.snapshot_out: Path | None = None if self.is_worker else option.snapshot_out
+        self.scope = StageScope(option.stages or config.getini("audit_stages"))
+        self.setup_error: AuditSetupError | None = None
+        self._inventory: Inventory | None = None
+        self._index: TargetIndex | None = None
+        self._console = TerminalLines(config)
+        self.worker_snapshot_path: Path | None = None
+        if not self.is_worker:
+            self._validate_options()
+
+    def _validate_options(self) -> None:
+        if self.demo and self.snapshot_in:
+            raise pytest.UsageError("--demo and --snapshot-in both choose the estate: use one.")
+        if self.snapshot_in and (self.regions or self.profile):
+            raise pytest.UsageError(
+                "--snapshot-in audits a saved inventory: --region and --aws-profile do not apply."
+            )
+
+    @property
+    def built(self) -> bool:
+        return self._inventory is not None
+
+    def inventory(self) -> Inventory:
+        if self._inventory is None:
+            self._inventory = self._build()
+            if self.snapshot_out is not None:
+                save_snapshot(self._inventory, self.snapshot_out)
+                self._write_line(f"apigw-audit: inventory saved to {self.snapshot_out}")
+        return self._inventory
+
+    def index(self) -> TargetIndex:
+        if self._index is None:
+            self._index = TargetIndex(self.inventory(), self.scope)
+        return self._index
+
+    def _build(self) -> Inventory:
+        if self.snapshot_in is not None:
+            return load_snapshot(self.snapshot_in)
+        if self.is_worker:
+            raise AuditSetupError(
+                "pytest-xdist workers audit the controller's inventory, and this run's arguments "
+                "did not name the checks: pass the checks directory (pytest checks/ -n 2)."
+            )
+        if self.demo:
+            return self._build_demo()
+        session = make_session(self.profile)
+        require_credentials(session)
+        regions = resolve_regions(session, self.regions)
+        return collect_inventory(
+            AwsClients(session),
+            regions,
+            progress=self._progress(regions),
+            audited=self.scope.audits,
+        )
+
+    def _build_demo(self) -> Inventory:
+        import boto3
+
+        from collectors.demo.estate import DEMO_REGIONS, build_demo_estate, emulated_aws
+
+        self._write_line(
+            "apigw-audit: DEMO MODE - auditing a built-in sample estate emulated in-process "
+            "(moto); no AWS account is read."
+        )
+        regions = tuple(self.regions) or DEMO_REGIONS
+        with emulated_aws():
+            build_demo_estate()
+            session = boto3.Session(region_name=regions[0])
+            return collect_inventory(
+                AwsClients(session),
+                regions,
+                progress=self._progress(regions),
+                demo=True,
+                audited=self.scope.audits,
+            )
+
+    def _write_line(self, line: str) -> None:
+        self._console.line(line)
+
+    def _progress(self, regions: tuple[str, ...]) -> ProgressCallback | None:
+        console = self._console
+        if not console.active:
+            return None
+        console.line(f"apigw-audit: collecting {', '.join(regions)}")
+
+        def show(progress: Progress) -> None:
+            console.status(
+                f"apigw-audit: {progress.regions_listed}/{progress.regions_total} regions listed, "
+                f"{progress.apis_done}/{progress.apis_total} APIs collected",
+                final=progress.finished,
+            )
+
+        return show
+
+    def cleanup(self) -> None:
+        if self.worker_snapshot_path is not None:
+            self.worker_snapshot_path.unlink(missing_ok=True)
+
+    def describe(self, fixture: str, key: str) -> TargetDescription:
+        """A target key in the words reports use; from the key alone for one the index does
+        not hold (the inventory was never built, or the key is a placeholder's)."""
+        target: Target | Unlisted | None = None
+        if self.built:
+            with contextlib.suppress(KeyError):
+                target = self.index().lookup(fixture, key)
+        if target is None:
+            kinds = FIXTURES[fixture].kinds if fixture in FIXTURES else (Kind.REST_API,)
+            target = Unlisted(key=key, kind=kinds[0], reason="")
+        account = self._inventory.metadata.account_id if self._inventory is not None else ""
+        return describe(target, account)
+
+    def audited(self) -> AuditedEstate | None:
+        """What the run audited; ``None`` while no inventory was built (never builds one)."""
+        return audited_estate(self.index()) if self.built else None

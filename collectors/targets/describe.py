@@ -1,0 +1,89 @@
+"""A target in the words reports use: its names, path and ARN (``TargetDescription``)."""
+
+from __future__ import annotations
+
+import functools
+
+import botocore.session
+
+from collectors.contract import TargetDescription
+from collectors.targets.objects import (
+    RestApiTarget,
+    RestMethodTarget,
+    RestResourceTarget,
+    RestStageTarget,
+    Target,
+    Unlisted,
+    V2ApiTarget,
+    V2RouteTarget,
+    V2StageTarget,
+)
+
+
+@functools.cache
+def _partition(region: str) -> str:
+    return str(botocore.session.get_session().get_partition_for_region(region))
+
+
+def _control_plane_arn(target: Target) -> str:
+    """The API's or stage's own ARN
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/arn-format-reference.html)."""
+    api = target.api
+    family = "restapis" if isinstance(target, (RestApiTarget, RestStageTarget)) else "apis"
+    arn = f"arn:{_partition(api.region)}:apigateway:{api.region}::/{family}/{api.id}"
+    if isinstance(target, (RestStageTarget, V2StageTarget)):
+        arn += f"/stages/{target.stage.name}"
+    return arn
+
+
+def _invoke_arn(target: RestResourceTarget | RestMethodTarget | V2RouteTarget, account: str) -> str:
+    """What callers invoke, as IAM policies name it: ``api-id/stage/METHOD/path`` (an ``ANY``
+    method and a whole resource are ``*``) or, for a route without a method (``$default``,
+    WebSocket routes), ``api-id/stage/route-key``."""
+    api = target.api
+    prefix = f"arn:{_partition(api.region)}:execute-api:{api.region}:{account}:{api.id}"
+    if isinstance(target, V2RouteTarget):
+        verb, _, path = target.route.route_key.partition(" ")
+        operation = f"{'*' if verb == 'ANY' else verb}{path}" if path else verb
+    else:
+        verb = target.method.http_method if isinstance(target, RestMethodTarget) else "*"
+        operation = f"{'*' if verb == 'ANY' else verb}{target.resource.path}"
+    return f"{prefix}/{target.stage.name}/{operation}"
+
+
+def describe(target: Target | Unlisted, account: str) -> TargetDescription:
+    if isinstance(target, Unlisted):
+        parts = target.key.split("/")
+        api_id = parts[1] if len(parts) > 1 and not parts[1].startswith("(") else None
+        stage_name = parts[2] if len(parts) > 2 and not parts[2].startswith("(") else None
+        return TargetDescription(key=target.key, region=parts[0], api_id=api_id, stage=stage_name)
+    api = target.api
+    path: str | None = None
+    method: str | None = None
+    if isinstance(target, (RestResourceTarget, RestMethodTarget)):
+        path = target.resource.path
+    if isinstance(target, RestMethodTarget):
+        method = target.method.http_method
+    if isinstance(target, V2RouteTarget):
+        verb, _, route_path = target.route.route_key.partition(" ")
+        method, path = (verb, route_path) if route_path else (None, target.route.route_key)
+    if isinstance(target, (RestResourceTarget, RestMethodTarget, V2RouteTarget)):
+        arn = _invoke_arn(target, account)
+    else:
+        arn = _control_plane_arn(target)
+    stage: str | None = None
+    environment: str | None = None
+    if not isinstance(target, (RestApiTarget, V2ApiTarget)):
+        stage, environment = target.stage.name, target.environment
+    return TargetDescription(
+        key=target.key,
+        region=api.region,
+        api_id=api.id,
+        api_name=api.name,
+        api_type=api.api_type,
+        stage=stage,
+        environment=environment,
+        resource_path=path,
+        http_method=method,
+        arn=arn,
+    )

@@ -1,0 +1,174 @@
+"""The run's reporting state, on the controller: each check's result as its reports arrive,
+and at session finish the gate, the JSON reports and the console summary.
+
+Everything is read from what the checks recorded where they ran (``collectors.contract``):
+the record in ``user_properties`` and each phase's verdict. What the run audited comes from
+the collectors through ``config.stash`` and is read only at the end, never built here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from collectors.contract import (
+    AUDITED_ESTATE,
+    SCOPE,
+    VERDICT,
+    AuditedEstate,
+    CheckInfo,
+    Status,
+    TargetDescription,
+    Verdict,
+    record_of,
+)
+from collectors.jsonfile import write_json_atomically
+from reporting import audit_json, console, resources_json
+from reporting.findings import CheckResult, check_result, combine, stale_waivers
+from reporting.gate import GateDecision, decide
+from reporting.run import RunInfo, run_info
+from reporting.waivers import Waiver
+
+
+class _Item:
+    """A check's phases as their reports arrive (interleaved between items under xdist)."""
+
+    def __init__(self) -> None:
+        self.verdicts: list[Verdict] = []
+        self.check: CheckInfo | None = None
+        self.target: TargetDescription | None = None
+        self.details: dict[str, object] = {}
+        self.called = False
+
+
+class AuditReporter:
+    """All of a run's reporting state, on the controller; writes the files at session finish."""
+
+    def __init__(
+        self, config: pytest.Config, report_dir: Path, waivers: tuple[Waiver, ...]
+    ) -> None:
+        self.config = config
+        self.report_dir = report_dir
+        self.waivers = waivers
+        self.fail_on = config.option.fail_on
+        self.today = datetime.now(UTC).date()
+        self.results: dict[str, CheckResult] = {}  # test id -> the check's result
+        self._pending: dict[str, _Item] = {}
+        self._unexplained: set[str] = set()  # failed or errored tests that are not findings
+        self._collection_errors = 0
+        # Known at session finish:
+        self.run: RunInfo | None = None
+        self.gate: GateDecision | None = None
+        self.stale: list[Waiver] = []
+        self.written: list[Path] = []
+
+    # --- while the tests run ---------------------------------------------------------------
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self._collection_errors += 1
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        entry = getattr(report, VERDICT, None)
+        record = record_of(report.user_properties)
+        if entry is None or record is None:
+            if report.failed:
+                self._unexplained.add(report.nodeid)
+            return
+        verdict = Verdict.from_json(entry)
+        item = self._pending.setdefault(report.nodeid, _Item())
+        if item.check is None:
+            item.check = CheckInfo.from_json(record["check"])
+            item.target = TargetDescription.from_json(record["target"])
+        item.verdicts.append(verdict)
+        item.details = record["details"]
+        item.called = item.called or report.when == "call"
+        if report.failed and verdict.status is not Status.FAIL:
+            self._unexplained.add(report.nodeid)
+        if report.when == "teardown":
+            self._finish_item(report.nodeid)
+
+    def _finish_item(self, test_id: str) -> None:
+        item = self._pending.pop(test_id)
+        verdict = combine(item.verdicts)
+        if item.check is None or item.target is None:
+            return
+        if verdict.status is Status.PASS and not item.called:
+            return  # never evaluated (interrupted before its call)
+        self.results[test_id] = check_result(
+            test_id, item.check, item.target, verdict, item.details, self.waivers, self.today
+        )
+
+    # --- at the end --------------------------------------------------------------------------
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> Generator[None, None, None]:
+        # A wrapper runs before every plain hook: pytest-json-report (tryfirst) and others
+        # record session.exitstatus only after the gate has set it.
+        self._finish(session)
+        return (yield)
+
+    def _estate(self) -> AuditedEstate | None:
+        audited = self.config.stash.get(AUDITED_ESTATE, None)
+        return audited() if audited is not None else None
+
+    def _complete(self, session: pytest.Session) -> bool:
+        stopped = (
+            pytest.ExitCode.INTERRUPTED,
+            pytest.ExitCode.INTERNAL_ERROR,
+            pytest.ExitCode.USAGE_ERROR,
+        )
+        return not (
+            int(session.exitstatus) in stopped
+            or self._collection_errors
+            or session.shouldstop
+            or session.shouldfail
+        )
+
+    def _finish(self, session: pytest.Session) -> None:
+        for test_id in list(self._pending):
+            self._finish_item(test_id)
+        estate = self._estate()
+        results = list(self.results.values())
+        self.run = run_info(
+            estate,
+            self.config.stash.get(SCOPE, ""),
+            complete=self._complete(session),
+            now=datetime.now(UTC),
+        )
+        self.gate = decide(
+            self.fail_on,
+            int(session.exitstatus),
+            complete=self.run.complete,
+            collection_errors=self._collection_errors,
+            unexplained_failures=len(self._unexplained),
+            results=results,
+        )
+        session.exitstatus = self.gate.exit_status
+        self.stale = stale_waivers(self.waivers, results, self.today)
+        documents = {
+            audit_json.FILE_NAME: audit_json.audit_document(
+                self.run, results, self.gate, self.waivers, self.stale, self.today
+            ),
+            resources_json.FILE_NAME: resources_json.resources_document(self.run, estate, results),
+        }
+        for name, document in documents.items():
+            path = self.report_dir / name
+            write_json_atomically(path, document)
+            self.written.append(path)
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.run is None or self.gate is None:
+            return
+        terminalreporter.write_sep("=", "apigw-audit")
+        results = list(self.results.values())
+        for line in console.render(self.run, results, self.waivers, self.stale, self.today):
+            terminalreporter.write_line(line)
+        for path in self.written:
+            terminalreporter.write_sep("-", f"apigw-audit: wrote {path}")
+        terminalreporter.write_line(
+            self.gate.line(), bold=True, green=self.gate.passed, red=not self.gate.passed
+        )
