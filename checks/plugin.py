@@ -12,7 +12,8 @@ The record (``collectors.contract.CheckRecord``): before any fixture runs
 ``user_properties``: the check's metadata, the target fixture, the target's description
 (from the collectors, ``DESCRIBE_TARGET``) and ``details``, the dict the function-scoped
 ``evidence`` fixture returns for the check to fill with JSON-serialisable facts (also when it
-passes). Details that are not JSON-serialisable fail the test's teardown. Each phase's
+passes). Details that are not JSON-serialisable fail the test's teardown (and are reported
+as their repr). Each phase's
 verdict (``checks.outcomes``) is attached to its report where the exception is at hand.
 """
 
@@ -223,9 +224,12 @@ def evidence(request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
     try:
         json.dumps(details)
     except (TypeError, ValueError) as exc:
-        raise TypeError(
-            f"{record['check']['id']} evidence is not JSON-serialisable ({exc}): {details!r}"
-        ) from None
+        message = f"{record['check']['id']} evidence is not JSON-serialisable ({exc}): {details!r}"
+        # The reports are still written: what cannot be serialised is kept as its repr.
+        readable = json.loads(json.dumps(details, default=repr))
+        details.clear()
+        details.update(readable)
+        raise TypeError(message) from None
 
 
 @pytest.fixture(scope="session")

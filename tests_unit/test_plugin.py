@@ -183,7 +183,9 @@ def test_unit_tests_never_build_the_inventory(
 
 def test_xdist_workers_share_the_controllers_inventory(suite: pytest.Pytester) -> None:
     serial = suite.runpytest_subprocess("checks", "--demo", "-q", "-rA")
-    parallel = suite.runpytest_subprocess("checks", "--demo", "-q", "-rA", "-n", "2")
+    parallel = suite.runpytest_subprocess(
+        "-p", "xdist.plugin", "checks", "--demo", "-q", "-rA", "-n", "2"
+    )
 
     def outcomes(result: pytest.RunResult) -> list[str]:
         return sorted(line for line in result.outlines if line.startswith(("PASSED", "FAILED")))

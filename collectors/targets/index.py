@@ -10,6 +10,7 @@ silently having nothing to check.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TypeVar
 
 from collectors.errors import DataUnavailable
 from collectors.model import (
@@ -18,6 +19,7 @@ from collectors.model import (
     LambdaFunction,
     RestApi,
     RestMethod,
+    RestStage,
     V2Api,
     V2Definition,
     V2Deployment,
@@ -39,6 +41,8 @@ from collectors.targets.objects import (
     V2StageTarget,
 )
 from collectors.targets.served import NOT_READ, UNLISTED_ROUTES, deployment_reason, failed_call
+
+S = TypeVar("S", RestStage, V2Stage)
 
 
 class TargetIndex:
@@ -139,6 +143,12 @@ class TargetIndex:
         self._put_unlisted(kinds[:1], api_key, reason)
         self._put_unlisted(kinds[1:], f"{api_key}/(stages not listed)", reason)
 
+    def _audited(self, api_key: str, stages: tuple[S, ...]) -> Iterator[tuple[S, str, str]]:
+        """The in-scope stages, each with its key and its audit environment."""
+        for stage in stages:
+            if self.scope.exclusion_reason(stage.name) is None:
+                yield stage, f"{api_key}/{stage.name}", self.scope.environment(stage.name)
+
     def _add_rest(self, api: RestApi) -> None:
         api_key = f"{api.region}/{api.id}"
         if api.stages is None:
@@ -146,11 +156,7 @@ class TargetIndex:
             self._unlisted_stages(api, kinds)
             return
         self._put(Kind.REST_API, RestApiTarget(key=api_key, api=api))
-        for stage in api.stages:
-            if self.scope.exclusion_reason(stage.name) is not None:
-                continue
-            stage_key = f"{api_key}/{stage.name}"
-            environment = self.scope.environment(stage.name)
+        for stage, stage_key, environment in self._audited(api_key, api.stages):
             deployment = api.deployment(stage.deployment_id)
             self._put(
                 Kind.REST_STAGE,
@@ -201,11 +207,7 @@ class TargetIndex:
             self._unlisted_stages(api, (Kind.V2_API, Kind.V2_STAGE, Kind.V2_ROUTE))
             return
         self._put(Kind.V2_API, V2ApiTarget(key=api_key, api=api))
-        for stage in api.stages:
-            if self.scope.exclusion_reason(stage.name) is not None:
-                continue
-            stage_key = f"{api_key}/{stage.name}"
-            environment = self.scope.environment(stage.name)
+        for stage, stage_key, environment in self._audited(api_key, api.stages):
             definition, served_from, deployment = _served_v2(api, stage)
             target = V2StageTarget(
                 key=stage_key,
