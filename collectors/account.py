@@ -9,16 +9,19 @@ writes execution and access logs with; without it no log is written.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from collectors.clients import call_recording_errors
 from collectors.model import AccountSettings, CollectionError, Throttle
+
+if TYPE_CHECKING:
+    from mypy_boto3_apigateway import APIGatewayClient
 
 SERVICE = "apigateway"
 
 
 def collect_account(
-    client: Any, region: str, errors: list[CollectionError]
+    client: APIGatewayClient, region: str, errors: list[CollectionError]
 ) -> AccountSettings | None:
     raw = call_recording_errors(errors, SERVICE, "GetAccount", region, client.get_account)
     if raw is None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
 from botocore.config import Config
@@ -29,6 +29,16 @@ from botocore.exceptions import (
 
 from collectors.errors import AuditSetupError, WriteOperationRefused
 from collectors.model import CollectionError
+
+if TYPE_CHECKING:  # the boto3 stubs are a development dependency: types only
+    from botocore.client import BaseClient
+    from botocore.model import OperationModel
+    from mypy_boto3_apigateway import APIGatewayClient
+    from mypy_boto3_apigatewayv2 import ApiGatewayV2Client
+    from mypy_boto3_cloudfront import CloudFrontClient
+    from mypy_boto3_cloudwatch import CloudWatchClient
+    from mypy_boto3_lambda import LambdaClient
+    from mypy_boto3_sts import STSClient
 
 READ_ONLY_PREFIXES = ("Get", "List", "Describe")
 # Reads whose names do not say so. apigatewayv2 ExportApi is an HTTP GET of the API's
@@ -45,9 +55,10 @@ CLIENT_CONFIG = Config(
 
 CallObserver = Callable[[str, str], None]  # (service, operation)
 T = TypeVar("T")
+Client = TypeVar("Client", bound="BaseClient")
 
 
-def refuse_writes(model: Any, **_: Any) -> None:
+def refuse_writes(model: OperationModel, **_: Any) -> None:
     """botocore ``before-parameter-build`` handler: only reads may proceed."""
     if not model.name.startswith(READ_ONLY_PREFIXES) and model.name not in READ_ONLY_OPERATIONS:
         raise WriteOperationRefused(
@@ -106,39 +117,88 @@ def resolve_regions(session: boto3.Session, requested: list[str]) -> tuple[str, 
 
 
 class AwsClients:
-    """One guarded client per (service, region), safe to share across threads."""
+    """One guarded client per service and region, safe to share across threads.
+
+    A method per service the audit reads, each returning that service's typed client, so the
+    type checker knows every operation called and every key of every answer."""
 
     def __init__(self, session: boto3.Session, observer: CallObserver | None = None) -> None:
         self._session = session
         self._observer = observer
-        self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
+        self._apigateway: dict[str, APIGatewayClient] = {}
+        self._apigatewayv2: dict[str, ApiGatewayV2Client] = {}
+        self._cloudfront: dict[str, CloudFrontClient] = {}
+        self._cloudwatch: dict[str, CloudWatchClient] = {}
+        self._lambda: dict[str, LambdaClient] = {}
+        self._sts: dict[str, STSClient] = {}
 
-    def get(self, service: str, region: str) -> Any:
-        key = (service, region)
+    def apigateway(self, region: str) -> APIGatewayClient:
+        return self._shared(
+            self._apigateway,
+            region,
+            lambda: self._session.client("apigateway", region_name=region, config=CLIENT_CONFIG),
+        )
+
+    def apigatewayv2(self, region: str) -> ApiGatewayV2Client:
+        return self._shared(
+            self._apigatewayv2,
+            region,
+            lambda: self._session.client("apigatewayv2", region_name=region, config=CLIENT_CONFIG),
+        )
+
+    def cloudfront(self, region: str) -> CloudFrontClient:
+        return self._shared(
+            self._cloudfront,
+            region,
+            lambda: self._session.client("cloudfront", region_name=region, config=CLIENT_CONFIG),
+        )
+
+    def cloudwatch(self, region: str) -> CloudWatchClient:
+        return self._shared(
+            self._cloudwatch,
+            region,
+            lambda: self._session.client("cloudwatch", region_name=region, config=CLIENT_CONFIG),
+        )
+
+    def lambda_(self, region: str) -> LambdaClient:
+        return self._shared(
+            self._lambda,
+            region,
+            lambda: self._session.client("lambda", region_name=region, config=CLIENT_CONFIG),
+        )
+
+    def sts(self, region: str) -> STSClient:
+        return self._shared(
+            self._sts,
+            region,
+            lambda: self._session.client("sts", region_name=region, config=CLIENT_CONFIG),
+        )
+
+    def _shared(
+        self, clients: dict[str, Client], region: str, make: Callable[[], Client]
+    ) -> Client:
         with self._lock:  # creating clients from one session is not thread-safe
-            client = self._clients.get(key)
+            client = clients.get(region)
             if client is None:
-                client = self._make(service, region)
-                self._clients[key] = client
+                try:
+                    client = make()
+                except NoRegionError:
+                    raise AuditSetupError(f"Unknown AWS region {region!r}.") from None
+                self._guard(client)
+                clients[region] = client
             return client
 
-    def _make(self, service: str, region: str) -> Any:
-        try:
-            # service names are data here, not the literals the boto3 stubs overload on
-            session = cast(Any, self._session)
-            client = session.client(service, region_name=region, config=CLIENT_CONFIG)
-        except NoRegionError:
-            raise AuditSetupError(f"Unknown AWS region {region!r}.") from None
+    def _guard(self, client: BaseClient) -> None:
         client.meta.events.register("before-parameter-build", refuse_writes)
         if self._observer is not None:
             observer = self._observer
+            service = client.meta.service_model.service_name
 
-            def observe(model: Any, **_: Any) -> None:
+            def observe(model: OperationModel, **_: Any) -> None:
                 observer(service, model.name)
 
             client.meta.events.register("before-call", observe)
-        return client
 
 
 def error_from_exception(

@@ -7,16 +7,20 @@ custom domain (https://docs.aws.amazon.com/apigateway/latest/developerguide/http
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from collectors.clients import call_recording_errors
 from collectors.model import CloudFrontDistribution, CollectionError
+
+if TYPE_CHECKING:
+    from mypy_boto3_cloudfront import CloudFrontClient
+    from mypy_boto3_cloudfront.type_defs import DistributionSummaryTypeDef
 
 SERVICE = "cloudfront"
 REGION = "us-east-1"  # CloudFront's control plane is global, served from us-east-1
 
 
-def _list(client: Any) -> list[dict[str, Any]]:
+def _list(client: CloudFrontClient) -> list[DistributionSummaryTypeDef]:
     pages = client.get_paginator("list_distributions").paginate()
     return [
         item for page in pages for item in (page.get("DistributionList") or {}).get("Items") or ()
@@ -24,7 +28,7 @@ def _list(client: Any) -> list[dict[str, Any]]:
 
 
 def collect_distributions(
-    client: Any, errors: list[CollectionError]
+    client: CloudFrontClient, errors: list[CollectionError]
 ) -> tuple[CloudFrontDistribution, ...] | None:
     raw = call_recording_errors(
         errors, SERVICE, "ListDistributions", "global", lambda: _list(client)

@@ -23,21 +23,16 @@ import argparse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from enum import IntEnum, StrEnum
-from importlib import metadata, util
+from importlib import util
 from pathlib import Path
 from typing import Any, TypedDict
 
 import pytest
 
+from collectors.version import tool_version as tool_version  # part of the contract
+
 RECORD = "apigw_audit"  # the user_properties name of a check's record
 VERDICT = "apigw_audit_verdict"  # the attribute of a check's phase report holding its verdict
-
-
-def tool_version() -> str:
-    try:
-        return metadata.version("apigw-audit")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
 
 
 class Severity(IntEnum):

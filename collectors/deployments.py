@@ -11,19 +11,20 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from collectors.clients import call_recording_errors
 from collectors.model import CollectionError
 
 T = TypeVar("T")
+Deployment = TypeVar("Deployment")  # GetDeployment's answer
 
 
 @dataclass(frozen=True)
-class DeploymentReader:
+class DeploymentReader(Generic[Deployment]):
     service: str
     export_operation: str  # GetExport (REST) or ExportApi (HTTP)
-    read_deployment: Callable[[str], Any]  # deployment id -> GetDeployment's answer
+    read_deployment: Callable[[str], Deployment]  # deployment id -> GetDeployment's answer
     # stage name -> the stage's export; None: the deployments cannot be exported (a canary's)
     read_export: Callable[[str], dict[str, Any]] | None
     # whether GetDeployment alone says something worth keeping when the export fails (REST:
@@ -32,10 +33,10 @@ class DeploymentReader:
 
 
 def read_served_deployments(
-    reader: DeploymentReader,
+    reader: DeploymentReader[Deployment],
     api_key: str,  # "region/apiId"
     stages: Iterable[tuple[str, str | None]],  # (stage name, deployment id)
-    build: Callable[[str, Any, dict[str, Any] | None], T],  # (id, deployment, export) -> model
+    build: Callable[[str, Deployment, dict[str, Any] | None], T],  # (id, answer, export) -> model
     errors: list[CollectionError],
 ) -> tuple[T, ...]:
     serving: dict[str, str] = {}  # deployment id -> the first stage serving it

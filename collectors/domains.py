@@ -12,46 +12,50 @@ or stage.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from collectors.clients import call_recording_errors
 from collectors.model import ApiMapping, CollectionError, CustomDomain
+from collectors.parsing import PAGE, items_of, v2_items_of
+
+if TYPE_CHECKING:
+    from mypy_boto3_apigateway import APIGatewayClient
+    from mypy_boto3_apigateway.type_defs import BasePathMappingTypeDef
+    from mypy_boto3_apigatewayv2 import ApiGatewayV2Client
+    from mypy_boto3_apigatewayv2.type_defs import ApiMappingTypeDef, GetApiMappingsRequestTypeDef
 
 SERVICE = "apigatewayv2"
+RawMapping = TypeVar("RawMapping")
 
 
-def _domain_names(client: Any) -> list[dict[str, Any]]:
-    pages = client.get_paginator("get_domain_names").paginate()
-    return [item for page in pages for item in page.get("Items", [])]
-
-
-def _api_mappings(client: Any, domain: str) -> list[dict[str, Any]]:
+def _api_mappings(client: ApiGatewayV2Client, domain: str) -> list[ApiMappingTypeDef]:
     """Every mapping of ``domain``; botocore has no paginator for GetApiMappings, so the
     ``NextToken`` loop is written out."""
-    items: list[dict[str, Any]] = []
-    token: str | None = None
+    items: list[ApiMappingTypeDef] = []
+    request: GetApiMappingsRequestTypeDef = {"DomainName": domain}
     while True:
-        page = client.get_api_mappings(DomainName=domain, **({"NextToken": token} if token else {}))
+        page = client.get_api_mappings(**request)
         items += page.get("Items", [])
         token = page.get("NextToken")
         if not token:
             return items
+        request["NextToken"] = token
 
 
 @dataclass(frozen=True)
-class _Listing:
-    """How one API family lists its custom domains and their mappings."""
+class _Listing(Generic[RawMapping]):
+    """How one API family lists its custom domains' mappings."""
 
     service: str
     mappings_operation: str
-    list_mappings: Callable[[str], list[dict[str, Any]]]  # domain name -> raw mappings
-    mapping: Callable[[Mapping[str, Any]], ApiMapping]  # raw mapping -> ApiMapping
+    list_mappings: Callable[[str], list[RawMapping]]  # domain name -> raw mappings
+    mapping: Callable[[RawMapping], ApiMapping]  # raw mapping -> ApiMapping
 
 
 def _domain(
-    listing: _Listing,
+    listing: _Listing[RawMapping],
     name: str,
     region: str,
     endpoint_type: str,
@@ -76,7 +80,7 @@ def _domain(
     )
 
 
-def _v2_mapping(raw: Mapping[str, Any]) -> ApiMapping:
+def _v2_mapping(raw: ApiMappingTypeDef) -> ApiMapping:
     return ApiMapping(
         api_id=str(raw["ApiId"]),
         stage=str(raw.get("Stage", "")),
@@ -84,7 +88,7 @@ def _v2_mapping(raw: Mapping[str, Any]) -> ApiMapping:
     )
 
 
-def _v1_mapping(raw: Mapping[str, Any]) -> ApiMapping:
+def _v1_mapping(raw: BasePathMappingTypeDef) -> ApiMapping:
     return ApiMapping(
         api_id=str(raw["restApiId"]),
         # "(none)": callers name the stage after the base path
@@ -94,12 +98,16 @@ def _v1_mapping(raw: Mapping[str, Any]) -> ApiMapping:
 
 
 def collect_custom_domains(
-    client: Any, region: str, errors: list[CollectionError]
+    client: ApiGatewayV2Client, region: str, errors: list[CollectionError]
 ) -> tuple[CustomDomain, ...] | None:
     """The region's regional custom domains (apigatewayv2); ``None`` when they could not be
     listed."""
     raw_domains = call_recording_errors(
-        errors, SERVICE, "GetDomainNames", region, lambda: _domain_names(client)
+        errors,
+        SERVICE,
+        "GetDomainNames",
+        region,
+        lambda: v2_items_of(client.get_paginator("get_domain_names").paginate()),
     )
     if raw_domains is None:
         return None
@@ -118,25 +126,28 @@ def collect_custom_domains(
     return tuple(domains)
 
 
-def _v1_list(client: Any, method: str, **kwargs: Any) -> list[dict[str, Any]]:
-    pages = client.get_paginator(method).paginate(PaginationConfig={"PageSize": 500}, **kwargs)
-    return [item for page in pages for item in page.get("items", [])]
-
-
 def collect_edge_domains(
-    client: Any, region: str, errors: list[CollectionError]
+    client: APIGatewayClient, region: str, errors: list[CollectionError]
 ) -> tuple[CustomDomain, ...] | None:
     """The region's edge-optimized custom domains (apigateway v1); ``None`` when they could
     not be listed. v1 lists regional ones too: those come from apigatewayv2."""
     raw_domains = call_recording_errors(
-        errors, "apigateway", "GetDomainNames", region, lambda: _v1_list(client, "get_domain_names")
+        errors,
+        "apigateway",
+        "GetDomainNames",
+        region,
+        lambda: items_of(client.get_paginator("get_domain_names").paginate(PaginationConfig=PAGE)),
     )
     if raw_domains is None:
         return None
     listing = _Listing(
         "apigateway",
         "GetBasePathMappings",
-        lambda name: _v1_list(client, "get_base_path_mappings", domainName=name),
+        lambda name: items_of(
+            client.get_paginator("get_base_path_mappings").paginate(
+                domainName=name, PaginationConfig=PAGE
+            )
+        ),
         _v1_mapping,
     )
     domains = []

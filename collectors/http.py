@@ -2,22 +2,24 @@
 
 GetRoutes, GetIntegrations, GetStages and GetAuthorizers; then, for an HTTP API, two per
 distinct deployment that an in-scope stage serves: GetDeployment (its date) and ExportApi of
-one stage serving it (``collectors.http_export``). AutoDeploy stages too: a failed automatic
-deployment leaves the stage on the one before. WebSocket APIs cannot be exported. (moto
-lacks GetAuthorizers, deployments and ExportApi; the demo and the tests add them with
-``collectors.demo`` shims in AWS's shapes, so this code calls exactly what AWS serves.)
+one stage serving it (``collectors.http_deployments``). AutoDeploy stages too: a failed
+automatic deployment leaves the stage on the one before. WebSocket APIs cannot be exported.
+Request
+counts are read once per region: a stage is built when they are known
+(``V2ApiReading.build``), once, complete. (moto lacks GetAuthorizers, deployments and
+ExportApi; the demo and the tests add them with ``collectors.demo`` shims in AWS's shapes, so
+this code calls exactly what AWS serves.)
 """
 
 from __future__ import annotations
 
-import functools
-import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 from collectors.clients import call_recording_errors
-from collectors.deployments import DeploymentReader, read_served_deployments
-from collectors.http_export import parse_deployed_v2_definition
+from collectors.http_deployments import collect_v2_deployments
+from collectors.listing import ListedApi
 from collectors.model import (
     CollectionError,
     CorsConfiguration,
@@ -30,18 +32,40 @@ from collectors.model import (
     V2Route,
     V2Stage,
 )
-from collectors.parsing import iso, parse_all
+from collectors.parsing import iso, parse_all, v2_items_of
 from collectors.scope import StageFilter
 
+if TYPE_CHECKING:
+    from mypy_boto3_apigatewayv2 import ApiGatewayV2Client
+    from mypy_boto3_apigatewayv2.type_defs import (
+        ApiTypeDef,
+        AuthorizerTypeDef,
+        CorsOutputTypeDef,
+        IntegrationTypeDef,
+        RouteSettingsTypeDef,
+        RouteTypeDef,
+        StageTypeDef,
+    )
+
 SERVICE = "apigatewayv2"
+Raw = TypeVar("Raw")
 
 
-def list_v2_apis(client: Any) -> list[dict[str, Any]]:
-    pages = client.get_paginator("get_apis").paginate()
-    return [item for page in pages for item in page.get("Items", [])]
+def list_v2_apis(client: ApiGatewayV2Client, region: str) -> list[ListedApi[ApiTypeDef]]:
+    return [
+        ListedApi(
+            id=summary["ApiId"],
+            name=summary.get("Name", ""),
+            region=region,
+            api_type=summary.get("ProtocolType", "HTTP"),
+            tags=dict(summary.get("Tags") or {}),
+            summary=summary,
+        )
+        for summary in v2_items_of(client.get_paginator("get_apis").paginate())
+    ]
 
 
-def _cors(raw: Mapping[str, Any] | None) -> CorsConfiguration | None:
+def _cors(raw: CorsOutputTypeDef | None) -> CorsConfiguration | None:
     if raw is None:
         return None
     return CorsConfiguration(
@@ -54,7 +78,7 @@ def _cors(raw: Mapping[str, Any] | None) -> CorsConfiguration | None:
     )
 
 
-def _route_settings(raw: Mapping[str, Any]) -> RouteSettings:
+def _route_settings(raw: RouteSettingsTypeDef) -> RouteSettings:
     rate = raw.get("ThrottlingRateLimit")
     return RouteSettings(
         throttle=Throttle(
@@ -67,7 +91,7 @@ def _route_settings(raw: Mapping[str, Any]) -> RouteSettings:
     )
 
 
-def _route(raw: Mapping[str, Any]) -> V2Route:
+def _route(raw: RouteTypeDef) -> V2Route:
     return V2Route(
         id=raw["RouteId"],
         route_key=raw["RouteKey"],
@@ -84,7 +108,7 @@ def _route(raw: Mapping[str, Any]) -> V2Route:
     )
 
 
-def _integration(raw: Mapping[str, Any]) -> V2Integration:
+def _integration(raw: IntegrationTypeDef) -> V2Integration:
     return V2Integration(
         id=raw["IntegrationId"],
         type=raw.get("IntegrationType", ""),
@@ -96,13 +120,13 @@ def _integration(raw: Mapping[str, Any]) -> V2Integration:
     )
 
 
-def _authorizer(raw: Mapping[str, Any]) -> V2Authorizer:
+def _authorizer(raw: AuthorizerTypeDef) -> V2Authorizer:
     return V2Authorizer(
         id=raw["AuthorizerId"], name=raw.get("Name", ""), type=raw["AuthorizerType"]
     )
 
 
-def _stage(raw: Mapping[str, Any]) -> V2Stage:
+def _stage(raw: StageTypeDef, request_count_30d: float | None) -> V2Stage:
     access_log = raw.get("AccessLogSettings") or {}
     default_settings = raw.get("DefaultRouteSettings")
     route_settings = raw.get("RouteSettings") or {}
@@ -121,94 +145,102 @@ def _stage(raw: Mapping[str, Any]) -> V2Stage:
         access_log_destination=access_log.get("DestinationArn"),
         access_log_format=access_log.get("Format"),
         tags=dict(raw.get("Tags") or {}),
-        request_count_30d=None,  # bound by the orchestrator from CloudWatch
+        request_count_30d=request_count_30d,
     )
 
 
-def _read_export(client: Any, api_id: str, stage: str) -> dict[str, Any]:
-    response = client.export_api(
-        ApiId=api_id,
-        Specification="OAS30",
-        OutputType="JSON",
-        IncludeExtensions=True,
-        StageName=stage,
-    )
-    document: dict[str, Any] = json.loads(response["body"].read())
-    return document
+@dataclass(frozen=True, kw_only=True)
+class V2ApiReading:
+    """One HTTP/WebSocket API as its calls answered. Its stages wait, as AWS returned them,
+    for the region's request counts: ``build`` makes the API."""
+
+    listed: ListedApi[ApiTypeDef]
+    routes: tuple[V2Route, ...] | None
+    integrations: tuple[V2Integration, ...] | None
+    authorizers: tuple[V2Authorizer, ...] | None
+    stages: list[StageTypeDef] | None  # by name; None: GetStages failed
+    deployments: tuple[V2Deployment, ...]
+    errors: tuple[CollectionError, ...]
+
+    @property
+    def protocol_type(self) -> str:
+        return self.listed.api_type
+
+    @property
+    def stage_names(self) -> tuple[str, ...]:
+        return tuple(raw["StageName"] for raw in self.stages or ())
+
+    def build(
+        self,
+        *,
+        request_counts: Mapping[str, float],  # stage name -> requests; absent: unknown
+        errors: tuple[CollectionError, ...],  # this API's and the region's that concern it
+    ) -> V2Api:
+        summary = self.listed.summary
+        return V2Api(
+            id=self.listed.id,
+            name=self.listed.name,
+            region=self.listed.region,
+            protocol_type=self.protocol_type,
+            tags=self.listed.tags,
+            cors=_cors(summary.get("CorsConfiguration")),
+            disable_execute_api_endpoint=bool(summary.get("DisableExecuteApiEndpoint", False)),
+            api_endpoint=summary.get("ApiEndpoint"),
+            routes=self.routes,
+            integrations=self.integrations,
+            authorizers=self.authorizers,
+            stages=parse_all(
+                self.stages, lambda raw: _stage(raw, request_counts.get(raw["StageName"]))
+            ),
+            deployments=self.deployments,
+            errors=errors,
+        )
 
 
-def collect_v2_deployments(
-    client: Any,
-    api_id: str,
-    region: str,
-    stages: tuple[V2Stage, ...],
-    errors: list[CollectionError],
-) -> tuple[V2Deployment, ...]:
-    """The deployments ``stages`` serve, each read once. AutoDeploy stages too: an automatic
-    deployment can fail, and the stage then serves the one before."""
-    reader = DeploymentReader(
-        SERVICE,
-        "ExportApi",
-        lambda deployment_id: client.get_deployment(ApiId=api_id, DeploymentId=deployment_id),
-        functools.partial(_read_export, client, api_id),
-    )
-    return read_served_deployments(
-        reader,
-        f"{region}/{api_id}",
-        ((stage.name, stage.deployment_id) for stage in stages),
-        lambda deployment_id, raw, export: V2Deployment(
-            id=deployment_id,
-            created_date=iso(raw.get("CreatedDate")),
-            description=raw.get("Description"),
-            definition=parse_deployed_v2_definition(export or {}),  # the reader exports
-        ),
-        errors,
-    )
-
-
-def collect_v2_api(
-    client: Any,
-    summary: Mapping[str, Any],
-    region: str,
-    audited: StageFilter = lambda _: True,  # the caller applies the scope rule
-) -> V2Api:
-    """Everything about one HTTP/WebSocket API; a failed call leaves its section ``None``.
-
-    Deployments are read for the HTTP API stages ``audited`` accepts."""
-    api_id = summary["ApiId"]
-    target = f"{region}/{api_id}"
+def read_v2_api(
+    client: ApiGatewayV2Client,
+    listed: ListedApi[ApiTypeDef],
+    audited: StageFilter,
+) -> V2ApiReading:
+    """Everything one HTTP/WebSocket API's own calls tell; a failed call leaves its section
+    ``None``. Deployments are read for the HTTP API stages ``audited`` accepts."""
+    api_id = listed.id
+    target = f"{listed.region}/{api_id}"
     errors: list[CollectionError] = []
 
-    def paginate(operation: str, method: str) -> list[dict[str, Any]] | None:
-        def run() -> list[dict[str, Any]]:
-            pages = client.get_paginator(method).paginate(ApiId=api_id)
-            return [item for page in pages for item in page.get("Items", [])]
+    def read(operation: str, call: Callable[[], list[Raw]]) -> list[Raw] | None:
+        return call_recording_errors(errors, SERVICE, operation, target, call)
 
-        return call_recording_errors(errors, SERVICE, operation, target, run)
-
-    raw_routes = paginate("GetRoutes", "get_routes")
-    raw_integrations = paginate("GetIntegrations", "get_integrations")
-    raw_stages = paginate("GetStages", "get_stages")
-    raw_authorizers = paginate("GetAuthorizers", "get_authorizers")
-    stages = parse_all(raw_stages, _stage, sort_key=lambda s: s.name)
-    protocol = summary.get("ProtocolType", "HTTP")
+    raw_routes = read(
+        "GetRoutes", lambda: v2_items_of(client.get_paginator("get_routes").paginate(ApiId=api_id))
+    )
+    raw_integrations = read(
+        "GetIntegrations",
+        lambda: v2_items_of(client.get_paginator("get_integrations").paginate(ApiId=api_id)),
+    )
+    raw_stages = read(
+        "GetStages", lambda: v2_items_of(client.get_paginator("get_stages").paginate(ApiId=api_id))
+    )
+    raw_authorizers = read(
+        "GetAuthorizers",
+        lambda: v2_items_of(client.get_paginator("get_authorizers").paginate(ApiId=api_id)),
+    )
+    stages = (
+        sorted(raw_stages, key=lambda raw: raw["StageName"]) if raw_stages is not None else None
+    )
     deployments = (
         collect_v2_deployments(
-            client, api_id, region, tuple(s for s in stages or () if audited(s.name)), errors
+            client,
+            api_id,
+            listed.region,
+            [raw for raw in stages or () if audited(raw["StageName"])],
+            errors,
         )
-        if protocol == "HTTP"
+        if listed.api_type == "HTTP"
         else ()
     )
-
-    return V2Api(
-        id=api_id,
-        name=summary.get("Name", ""),
-        region=region,
-        protocol_type=protocol,
-        tags=dict(summary.get("Tags") or {}),
-        cors=_cors(summary.get("CorsConfiguration")),
-        disable_execute_api_endpoint=bool(summary.get("DisableExecuteApiEndpoint", False)),
-        api_endpoint=summary.get("ApiEndpoint"),
+    return V2ApiReading(
+        listed=listed,
         routes=parse_all(raw_routes, _route, sort_key=lambda r: r.route_key),
         integrations=parse_all(raw_integrations, _integration),
         authorizers=parse_all(raw_authorizers, _authorizer),

@@ -17,13 +17,18 @@ else leaves the stage's count unknown, with the reason, never zero.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from collectors.clients import call_recording_errors
 from collectors.model import CollectionError
+
+if TYPE_CHECKING:
+    from mypy_boto3_cloudwatch import CloudWatchClient
+    from mypy_boto3_cloudwatch.type_defs import MetricDataQueryTypeDef
 
 SERVICE = "cloudwatch"
 QUERIES_PER_CALL = 500
@@ -62,11 +67,11 @@ class StageCounts:
 
 
 def _fetch(
-    client: Any, batch: Sequence[_Metric], start: datetime, end: datetime
+    client: CloudWatchClient, batch: Sequence[_Metric], start: datetime, end: datetime
 ) -> dict[str, tuple[float, str]]:
     """Sum and final status of each query id, over every page: its ``StatusCode``, with the
     ``Messages`` CloudWatch adds to a Forbidden or InternalError answer."""
-    metric_queries = [
+    metric_queries: list[MetricDataQueryTypeDef] = [
         {
             "Id": f"q{index}",
             "MetricStat": {
@@ -102,7 +107,7 @@ def _fetch(
 
 
 def request_counts(
-    client: Any,
+    client: CloudWatchClient,
     queries: Sequence[StageMetricQuery],
     end: datetime,
     region: str,
@@ -121,7 +126,7 @@ def request_counts(
             SERVICE,
             "GetMetricData",
             region,
-            lambda batch=batch: _fetch(client, batch, start, end),  # type: ignore[misc]
+            functools.partial(_fetch, client, batch, start, end),
         )
         if results is None:
             failed.update(metric.query.stage_key for metric in batch)

@@ -1,22 +1,51 @@
-"""Small helpers shared by the parsers of boto3 answers (collectors/rest.py, http.py)."""
+"""Small helpers shared by the collectors that read boto3 answers: the pages of list answers,
+dates, collected lists, and the CORS headers response mapping templates set."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Generic, TypedDict, TypeVar
+
+if TYPE_CHECKING:
+    from mypy_boto3_apigateway.type_defs import PaginatorConfigTypeDef
 
 T = TypeVar("T")
+Raw = TypeVar("Raw")
+
+# API Gateway's list calls return 25 items a page unless asked; 500 is the most they allow.
+PAGE: PaginatorConfigTypeDef = {"PageSize": 500}
 
 
-def iso(value: Any) -> str | None:
+class ItemsPage(TypedDict, Generic[T]):
+    """A page of an apigateway list answer (GetRestApis, GetResources...)."""
+
+    items: list[T]
+
+
+class V2ItemsPage(TypedDict, Generic[T]):
+    """A page of an apigatewayv2 list answer (GetApis, GetRoutes...)."""
+
+    Items: list[T]
+
+
+def items_of(pages: Iterable[ItemsPage[T]]) -> list[T]:
+    return [item for page in pages for item in page.get("items", [])]
+
+
+def v2_items_of(pages: Iterable[V2ItemsPage[T]]) -> list[T]:
+    return [item for page in pages for item in page.get("Items", [])]
+
+
+def iso(value: datetime | None) -> str | None:
     """A boto3 datetime as ISO 8601 text (the inventory is JSON), or ``None``."""
     return value.isoformat() if value is not None else None
 
 
 def parse_all(
-    raw_items: list[dict[str, Any]] | None,
-    parse: Callable[[Mapping[str, Any]], T],
+    raw_items: Sequence[Raw] | None,
+    parse: Callable[[Raw], T],
     sort_key: Callable[[T], str] | None = None,
 ) -> tuple[T, ...] | None:
     """Parse a collected list; ``None`` (the call failed) stays ``None``, never ``()``."""

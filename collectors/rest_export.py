@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from collectors.model import (
     GatewayResponse,
@@ -34,6 +34,9 @@ from collectors.model import (
     RestResource,
 )
 from collectors.parsing import cors_overrides
+
+if TYPE_CHECKING:
+    from mypy_boto3_apigateway.type_defs import MethodSnapshotTypeDef
 
 ANY_METHOD = "x-amazon-apigateway-any-method"
 # OpenAPI parameter locations -> API Gateway's request parameter names
@@ -121,7 +124,7 @@ def _authorizers(schemes: Mapping[str, Any]) -> dict[str, RestAuthorizer]:
 
 
 def parse_deployed_definition(
-    export: Mapping[str, Any], api_summary: Mapping[str, Mapping[str, Mapping[str, Any]]]
+    export: Mapping[str, Any], api_summary: Mapping[str, Mapping[str, MethodSnapshotTypeDef]]
 ) -> RestDefinition:
     """The definition a stage serves, from its export and its deployment's API summary.
 

@@ -2,7 +2,10 @@
 
 A snapshot is ``{"schema_version": N, "inventory": {...}}``. Reading one checks the version
 and every field against the dataclasses, so a damaged or foreign file is refused with a
-message naming the problem, never half-loaded.
+message naming the problem, never half-loaded. A field the snapshot lacks takes the default
+the dataclass gives it (a field added since the snapshot was written, whose default says what
+older snapshots meant); a field without one is required. A change no default can express
+bumps ``SCHEMA_VERSION`` and gets an explicit migration, as schema 1 has (``_v1_to_v2``).
 """
 
 from __future__ import annotations
@@ -10,8 +13,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import os
-import tempfile
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar, Union, cast
 
 from collectors.errors import AuditSetupError
+from collectors.jsonfile import write_json_atomically
 from collectors.model import SCHEMA_VERSION, Inventory
 
 T = TypeVar("T")
@@ -81,11 +83,12 @@ def _decode(tp: Any, data: Any, where: str) -> Any:
         hints = _type_hints(cast(type, tp))
         kwargs = {}
         for field in dataclasses.fields(tp):
-            if field.name not in data:
+            if field.name in data:
+                kwargs[field.name] = _decode(
+                    hints[field.name], data[field.name], f"{where}.{field.name}"
+                )
+            elif not _has_default(field):
                 raise _ShapeError(f"{where}: missing field '{field.name}'")
-            kwargs[field.name] = _decode(
-                hints[field.name], data[field.name], f"{where}.{field.name}"
-            )
         return cast(Callable[..., Any], tp)(**kwargs)
     if tp is float:
         if isinstance(data, (int, float)) and not isinstance(data, bool):
@@ -93,6 +96,14 @@ def _decode(tp: Any, data: Any, where: str) -> Any:
         raise _ShapeError(f"{where}: expected a number, got {type(data).__name__}")
     _expect(data, tp, where)
     return data
+
+
+def _has_default(field: dataclasses.Field[Any]) -> bool:
+    """Whether a field missing from a snapshot may take its default: a field added to the
+    model with a default is one whose absence older snapshots mean."""
+    return (
+        field.default is not dataclasses.MISSING or field.default_factory is not dataclasses.MISSING
+    )
 
 
 def _expect(data: Any, tp: type, where: str) -> None:
@@ -228,27 +239,6 @@ def inventory_from_json(document: Any) -> Inventory:
         return from_jsonable(Inventory, inventory)
     except _ShapeError as exc:
         raise ValueError(f"malformed inventory: {exc}") from None
-
-
-def write_json_atomically(path: Path, document: Any) -> None:
-    """Write JSON to a temporary file beside ``path`` and rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; reports are ordinary files
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(document, handle, indent=1, sort_keys=False)
-            handle.write("\n")
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def save_snapshot(inventory: Inventory, path: Path) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import boto3
 import pytest
 
-from collectors.contract import record_of
+from collectors.contract import CheckRecord, record_of
 from collectors.model import Inventory
 from collectors.serialization import save_snapshot
 from tests_unit.conftest import CHECKS_DIR, collect, failing_session
@@ -49,7 +49,11 @@ def _message(report: pytest.TestReport) -> str:
         return longrepr[2].removeprefix("Skipped: ")
     crash = getattr(longrepr, "reprcrash", None)
     text = crash.message if crash is not None else str(longrepr or "")
-    return text.splitlines()[0].removeprefix("AssertionError: ").removeprefix("Failed: ") if text else ""
+    return (
+        text.splitlines()[0].removeprefix("AssertionError: ").removeprefix("Failed: ")
+        if text
+        else ""
+    )
 
 
 @dataclass
@@ -58,7 +62,7 @@ class AuditRun:
 
     exit_code: int | pytest.ExitCode = 0
     outcomes: dict[tuple[str, str], Outcome] = field(default_factory=dict)
-    records: list[dict[str, Any]] = field(default_factory=list)
+    records: list[CheckRecord] = field(default_factory=list)
     deselected: int = 0
 
     def __getitem__(self, check_and_key: tuple[str, str]) -> Outcome:

@@ -14,6 +14,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
 
 from collectors.clients import AwsClients
 from collectors.demo.estate import emulated_aws
@@ -73,9 +74,11 @@ def failing_session(
     def fail(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
         if not when(params):
             return None
-        response = AWSResponse("https://aws.invalid", 403, {}, None)
+        response = AWSResponse("https://aws.invalid", 403, HTTPHeaders(), None)
         error = {"Code": code, "Message": f"injected {code}"}
         return response, {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 403}}
 
-    session.events.register(event, fail)
+    # botocore lets a before-call handler answer instead of AWS; its stubs type every handler
+    # as returning None
+    session.events.register(event, fail)  # type: ignore[arg-type]
     return session

@@ -24,7 +24,6 @@ from checks.policy import (
     definition_drift,
     effective_throttle,
     integration_timeout_ms,
-    method_settings_key,
     monthly_saving,
     network_restriction,
     perimeter,
@@ -65,6 +64,7 @@ from collectors.model import (
     V2Route,
     V2Stage,
     invokes_lambda,
+    method_settings_key,
 )
 from collectors.parsing import cors_overrides
 from collectors.rest_export import parse_deployed_definition
@@ -151,7 +151,7 @@ def deployment(served: RestDefinition | None = None, **changes: Any) -> RestDepl
 def setting(key: str, rate: float | None = None, burst: int | None = None, **changes: Any) -> Any:
     base = MethodSetting(
         key=key,
-        throttle=Throttle(rate, burst),
+        throttle=Throttle(rate_limit=rate, burst_limit=burst),
         caching_enabled=None,
         cache_ttl_seconds=None,
         metrics_enabled=None,
@@ -250,7 +250,9 @@ def rest_stage_target(
 
 
 def plan(name: str, rate: float | None, burst: int | None, **methods: Throttle) -> Any:
-    throttle = Throttle(rate, burst) if (rate, burst) != (None, None) else None
+    throttle = (
+        Throttle(rate_limit=rate, burst_limit=burst) if (rate, burst) != (None, None) else None
+    )
     return UsagePlanBinding(
         plan_id="p-" + name,
         plan_name=name,
@@ -263,7 +265,11 @@ def plan(name: str, rate: float | None, burst: int | None, **methods: Throttle) 
 
 def account(rate: float | None = 10_000.0, burst: int | None = 5_000) -> AccountSettings:
     """GetAccount's answer in the region: 10,000 rps / burst 5,000 unless lowered or raised."""
-    return AccountSettings(region=REGION, throttle=Throttle(rate, burst), cloudwatch_role_arn=None)
+    return AccountSettings(
+        region=REGION,
+        throttle=Throttle(rate_limit=rate, burst_limit=burst),
+        cloudwatch_role_arn=None,
+    )
 
 
 DEFAULT_ACCOUNT = account()
@@ -355,7 +361,7 @@ def route_target(
         api=the_api,
         stage=v2_stage(),
         route=the_route,
-        integration=integration,
+        route_integration=integration,
         environment="production",
         definition=served,
         served_from="current definition (AutoDeploy stage)",
@@ -384,7 +390,7 @@ def v2_stage_target(
 
 def route_settings(rate: float | None, burst: int | None) -> RouteSettings:
     return RouteSettings(
-        throttle=Throttle(rate, burst),
+        throttle=Throttle(rate_limit=rate, burst_limit=burst),
         logging_level=None,
         data_trace_enabled=None,
         detailed_metrics_enabled=None,
@@ -464,7 +470,10 @@ def test_usage_plan_applies_only_to_methods_requiring_an_api_key() -> None:
 
 
 def test_usage_plan_method_override_and_the_most_generous_plan_apply() -> None:
-    plans = (plan("gold", 50, 10, **{"/pets/{id}/GET": Throttle(5, 2)}), plan("free", 20, 8))
+    plans = (
+        plan("gold", 50, 10, **{"/pets/{id}/GET": Throttle(rate_limit=5, burst_limit=2)}),
+        plan("free", 20, 8),
+    )
     target = with_stage(rest_target(api_key_required=True), usage_plans=plans)
     throttle = effective_throttle(target, DEFAULT_ACCOUNT)
     assert (throttle.rate_limit, throttle.burst_limit) == (20, 8)
@@ -548,7 +557,7 @@ def test_a_method_entry_with_the_account_defaults_overrides_a_lower_stage_defaul
 
 
 def test_the_usage_plan_per_method_throttle_binds_for_keyed_methods() -> None:
-    plans = (plan("gold", 50, 10, **{"/pets/{id}/GET": Throttle(5, 2)}),)
+    plans = (plan("gold", 50, 10, **{"/pets/{id}/GET": Throttle(rate_limit=5, burst_limit=2)}),)
     target = with_stage(
         rest_target(api_key_required=True),
         method_settings=(setting("*/*", 500, 200),),
@@ -612,9 +621,24 @@ def test_an_account_without_throttle_settings_is_unavailable() -> None:
 
 
 VALIDATORS = (
-    RequestValidator("full", "full", True, True),
-    RequestValidator("body", "body", True, False),
-    RequestValidator("params", "params", False, True),
+    RequestValidator(
+        id="full",
+        name="full",
+        validate_request_body=True,
+        validate_request_parameters=True,
+    ),
+    RequestValidator(
+        id="body",
+        name="body",
+        validate_request_body=True,
+        validate_request_parameters=False,
+    ),
+    RequestValidator(
+        id="params",
+        name="params",
+        validate_request_body=False,
+        validate_request_parameters=True,
+    ),
 )
 JSON_MODEL = {"application/json": "Pet"}
 # "$default": the model for every content type, so no body escapes validation
@@ -789,7 +813,14 @@ def test_a_rest_method_that_reaches_past_a_mock_is_no_preflight(the_method: Rest
     assert not is_mock_preflight(the_method)
 
 
-CORS = CorsConfiguration(("https://shop.example.com",), False, ("GET",), (), (), None)
+CORS = CorsConfiguration(
+    allow_origins=("https://shop.example.com",),
+    allow_credentials=False,
+    allow_methods=("GET",),
+    allow_headers=(),
+    expose_headers=(),
+    max_age=None,
+)
 
 
 @pytest.mark.parametrize(
@@ -854,7 +885,7 @@ def private_api(*statements: dict[str, Any]) -> RestApi:
 
 
 def statement(effect: str, condition: dict[str, Any] | None = None, **changes: Any) -> Any:
-    base = {"Effect": effect, "Principal": "*", "Action": "execute-api:Invoke"}
+    base: dict[str, Any] = {"Effect": effect, "Principal": "*", "Action": "execute-api:Invoke"}
     base["Resource"] = "execute-api:/*"
     if condition:
         base["Condition"] = condition
@@ -1256,7 +1287,14 @@ def test_a_resource_without_proxy_integrations_is_decided_by_its_configuration()
 
 
 def test_http_api_cors_configuration() -> None:
-    cors = CorsConfiguration(("*",), True, (), (), (), None)
+    cors = CorsConfiguration(
+        allow_origins=("*",),
+        allow_credentials=True,
+        allow_methods=(),
+        allow_headers=(),
+        expose_headers=(),
+        max_age=None,
+    )
     target = v2_stage_target(served=v2_definition(cors=cors))
     exposure = cors_exposure(target)
     assert (exposure.any_origin, exposure.allow_credentials) == (True, True)
@@ -1265,7 +1303,16 @@ def test_http_api_cors_configuration() -> None:
 
 
 def test_http_api_cors_is_the_deployed_configuration() -> None:
-    current = v2_api(cors=CorsConfiguration(("*",), False, (), (), (), None))
+    current = v2_api(
+        cors=CorsConfiguration(
+            allow_origins=("*",),
+            allow_credentials=False,
+            allow_methods=(),
+            allow_headers=(),
+            expose_headers=(),
+            max_age=None,
+        )
+    )
     target = v2_stage_target(current, v2_definition(), served_from="deployment d1")
     assert not cors_exposure(target).any_origin
 
@@ -1529,7 +1576,7 @@ def test_xray_tracing() -> None:
 
 
 def api_target(api: RestApi) -> RestApiTarget:
-    return RestApiTarget(key=f"{REGION}/{api.id}", api=api, stages=api.stages or ())
+    return RestApiTarget(key=f"{REGION}/{api.id}", api=api)
 
 
 def resources(*methods: RestMethod) -> tuple[RestResource, ...]:

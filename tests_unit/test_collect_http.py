@@ -36,7 +36,14 @@ def test_http_api_routes_integrations_authorizers_and_stages(aws: None) -> None:
         "HTTP",
         {"team": "checkout"},
     )
-    assert api.cors == CorsConfiguration(("*",), True, (), (), (), None)
+    assert api.cors == CorsConfiguration(
+        allow_origins=("*",),
+        allow_credentials=True,
+        allow_methods=(),
+        allow_headers=(),
+        expose_headers=(),
+        max_age=None,
+    )
     assert [(a.id, a.type) for a in api.authorizers or ()] == [(jwt, "JWT")]
     assert [(i.id, i.type, i.uri, i.timeout_ms) for i in api.integrations or ()] == [
         (integration, "AWS_PROXY", pay, 20_000)
@@ -49,12 +56,14 @@ def test_http_api_routes_integrations_authorizers_and_stages(aws: None) -> None:
     stages = {s.name: s for s in api.stages or ()}
     prod = stages["prod"]
     assert prod.default_route_settings is not None
-    assert prod.default_route_settings.throttle == Throttle(200.0, 100)
-    assert prod.route_settings["POST /pay"].throttle == Throttle(20.0, 10)
+    assert prod.default_route_settings.throttle == Throttle(rate_limit=200.0, burst_limit=100)
+    assert prod.route_settings["POST /pay"].throttle == Throttle(rate_limit=20.0, burst_limit=10)
     assert prod.request_count_30d == 77
     assert prod.access_log_destination == "arn:aws:logs:us-east-1:123456789012:log-group:http"
     dev_defaults = stages["dev"].default_route_settings
-    assert dev_defaults is None or dev_defaults.throttle == Throttle(None, None)
+    assert dev_defaults is None or dev_defaults.throttle == Throttle(
+        rate_limit=None, burst_limit=None
+    )
     assert [f.timeout_seconds for f in inventory.lambda_functions] == [45]
     assert api.errors == ()
 

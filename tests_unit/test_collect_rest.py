@@ -6,7 +6,8 @@ import pytest
 
 from collectors.demo.builders import AccountBuilder, MethodCache, RestApiBuilder, invoke_policy
 from collectors.model import Inventory, RestApi, RestStage, Throttle
-from collectors.rest import parse_resource_policy, parse_stage
+from collectors.rest import parse_stage
+from collectors.rest_definition import parse_resource_policy
 from collectors.serialization import inventory_to_json
 from tests_unit.conftest import REGION, collect
 
@@ -139,17 +140,17 @@ def test_stage_fields(api: RestApi, estate: dict[str, str]) -> None:
     )
     settings = {s.key: s for s in prod.method_settings}
     assert set(settings) == {"*/*", "~1pets~1{id}/POST"}
-    assert settings["*/*"].throttle == Throttle(100.0, 50)
-    assert settings["~1pets~1{id}/POST"].throttle == Throttle(5.0, 2)
+    assert settings["*/*"].throttle == Throttle(rate_limit=100.0, burst_limit=50)
+    assert settings["~1pets~1{id}/POST"].throttle == Throttle(rate_limit=5.0, burst_limit=2)
     assert settings["~1pets~1{id}/POST"].caching_enabled is True
     assert stage(api, "dev").tracing_enabled is False
 
 
 def test_usage_plans_are_bound_to_their_stage(api: RestApi) -> None:
     (plan,) = stage(api, "prod").usage_plans or ()
-    assert plan.throttle == Throttle(10.0, 5)
+    assert plan.throttle == Throttle(rate_limit=10.0, burst_limit=5)
     assert (plan.quota_limit, plan.quota_period) == (100_000, "MONTH")
-    assert plan.method_throttles == {"/pets/{id}/POST": Throttle(1.0, 1)}
+    assert plan.method_throttles == {"/pets/{id}/POST": Throttle(rate_limit=1.0, burst_limit=1)}
     assert stage(api, "dev").usage_plans == ()
 
 
@@ -186,7 +187,9 @@ def test_client_certificate_and_cache_size_are_read_from_the_stage() -> None:
             "cacheClusterEnabled": True,
             "cacheClusterSize": "0.5",
             "methodSettings": {"*/*": {"loggingLevel": "ERROR", "dataTraceEnabled": False}},
-        }
+        },
+        usage_plans=(),
+        request_count_30d=None,
     )
     assert (stage.client_certificate_id, stage.cache_cluster_size) == ("a1b2c3", "0.5")
     assert stage.method_settings[0].logging_level == "ERROR"

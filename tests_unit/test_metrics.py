@@ -252,11 +252,11 @@ def test_a_failed_call_is_one_collection_error_and_counts_nothing(cloudwatch: Cl
     assert (counts.counts, counts.unknown) == ({}, {})  # not zero, and not "unknown" twice
     assert errors == [
         CollectionError(
-            "cloudwatch",
-            "GetMetricData",
-            REGION,
-            "AccessDenied",
-            "User is not authorized to perform cloudwatch:GetMetricData",
+            service="cloudwatch",
+            operation="GetMetricData",
+            target=REGION,
+            code="AccessDenied",
+            message="User is not authorized to perform cloudwatch:GetMetricData",
         )
     ]
 

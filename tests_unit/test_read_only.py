@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+from typing import Any
 
 import boto3
 import pytest
@@ -60,7 +61,7 @@ def as_list(value: str | list[str]) -> list[str]:
     return value if isinstance(value, list) else [value]
 
 
-def allowed(policy: dict, action: str, resource: str) -> bool:
+def allowed(policy: dict[str, Any], action: str, resource: str) -> bool:
     return any(
         statement["Effect"] == "Allow"
         and action in as_list(statement["Action"])
@@ -73,7 +74,7 @@ def test_write_operation_is_refused_before_it_is_sent(aws: None) -> None:
     api = RestApiBuilder("keep-me")
     sent: list[str] = []
     clients = AwsClients(boto3.Session(region_name=REGION), lambda s, o: sent.append(o))
-    client = clients.get("apigateway", REGION)
+    client = clients.apigateway(REGION)
     with pytest.raises(WriteOperationRefused, match=r"refused to call apigateway\.DeleteRestApi"):
         client.delete_rest_api(restApiId=api.id)
     assert sent == []
@@ -82,7 +83,7 @@ def test_write_operation_is_refused_before_it_is_sent(aws: None) -> None:
 
 def test_read_operations_pass_the_guard(aws: None) -> None:
     clients = AwsClients(boto3.Session(region_name=REGION))
-    assert clients.get("apigateway", REGION).get_rest_apis()["items"] == []
+    assert clients.apigateway(REGION).get_rest_apis()["items"] == []
 
 
 def test_shipped_iam_policy_allows_every_call_the_demo_collection_makes(aws: None) -> None:

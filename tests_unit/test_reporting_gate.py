@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from collectors.contract import Severity
-from reporting.findings import CheckResult, Status
+from collectors.contract import Severity, Status
+from reporting.findings import CheckResult
 from reporting.gate import decide
 from tests_unit.test_reporting_findings import result
 

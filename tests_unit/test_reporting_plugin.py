@@ -226,7 +226,9 @@ def test_each_finding_is_its_message_and_where_the_assertion_failed(suite: Suite
     for finding, where in zip(block[::2], block[1::2], strict=True):
         assert finding.endswith(" has no authorizer")
         pattern = r".*/checks/test_reporting_sample\.py:\d+: Failed: (.*)"
-        assert (match := re.fullmatch(pattern, where)) and match.group(1) == finding
+        match = re.fullmatch(pattern, where)
+        assert match is not None
+        assert match.group(1) == finding
     assert any("shop/prod has no authorizer" in line for line in block)
 
 

@@ -9,9 +9,8 @@ from typing import Any
 
 import jsonschema
 
-from checks.catalog import Severity
+from collectors.contract import Severity, Status
 from reporting import audit_json, console, html, resources_json
-from reporting.findings import Status
 from reporting.gate import decide
 from reporting.run import RunInfo, run_info
 from tests_unit.conftest import REPO_ROOT

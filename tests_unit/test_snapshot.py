@@ -10,7 +10,13 @@ import pytest
 from collectors.demo.estate import DEMO_REGIONS, build_demo_estate
 from collectors.errors import AuditSetupError
 from collectors.model import SCHEMA_VERSION, Inventory
-from collectors.serialization import inventory_from_json, load_snapshot, save_snapshot
+from collectors.serialization import (
+    inventory_from_json,
+    inventory_to_json,
+    load_snapshot,
+    save_snapshot,
+)
+from tests_unit.checks_harness import audit
 from tests_unit.conftest import collect
 
 
@@ -59,8 +65,6 @@ def test_malformed_snapshot_is_refused_naming_the_problem(
 
 
 def test_wrong_field_type_is_named_with_its_path(demo_inventory: Inventory) -> None:
-    from collectors.serialization import inventory_to_json
-
     document = inventory_to_json(demo_inventory)
     document["inventory"]["rest_apis"][0]["stages"][0]["tracing_enabled"] = "yes"
     with pytest.raises(ValueError, match=r"rest_apis\[0\]\.stages\[0\]\.tracing_enabled"):
@@ -72,7 +76,9 @@ def test_missing_snapshot_file(tmp_path: Path) -> None:
         load_snapshot(tmp_path / "nope.json")
 
 
-SCHEMA_1_DEMO = Path(__file__).parent / "data" / "demo-snapshot-schema1.json"
+DATA = Path(__file__).parent / "data"
+SCHEMA_1_DEMO = DATA / "demo-snapshot-schema1.json"
+SCHEMA_2_DEMO = DATA / "demo-snapshot-schema2.json"
 
 
 def test_a_schema_1_snapshot_still_loads() -> None:
@@ -84,11 +90,7 @@ def test_a_schema_1_snapshot_still_loads() -> None:
     assert inventory.distributions is None
 
 
-def test_a_schema_1_snapshot_audits_what_it_has_and_fails_closed_on_the_rest(
-    tmp_path: Path,
-) -> None:
-    from tests_unit.checks_harness import audit
-
+def test_a_schema_1_snapshot_audits_what_it_has_and_fails_closed_on_the_rest() -> None:
     run = audit(f"--snapshot-in={SCHEMA_1_DEMO}")
     tracing = {o.outcome for (check, _), o in run.outcomes.items() if check == "APIGW-TRACE-001"}
     assert tracing == {"passed", "failed", "skipped"}  # stage settings: still judged
@@ -96,3 +98,45 @@ def test_a_schema_1_snapshot_audits_what_it_has_and_fails_closed_on_the_rest(
     assert auth
     assert all(o.outcome == "error" for o in auth)  # what stages serve: unknown, never a pass
     assert all("schema 1" in o.message for o in auth)
+
+
+def test_a_schema_2_snapshot_audits_every_check_with_nothing_unknown() -> None:
+    """Written by this version (schema 2) from the demo estate: every check passes somewhere
+    and fails somewhere, as on the demo itself, and none lacks data."""
+    run = audit(f"--snapshot-in={SCHEMA_2_DEMO}")
+    checks = {check for check, _ in run.outcomes}
+    assert len(checks) >= 10
+    for check in checks:
+        assert {"passed", "failed"} <= run.outcomes_of(check), check
+        assert "error" not in run.outcomes_of(check), check
+    (open_items,) = [k for k in run.keys("APIGW-AUTH-001") if k.endswith("/prod/GET /items")]
+    assert run.outcome("APIGW-AUTH-001", open_items) == "failed"  # the old deployment it serves
+
+
+def test_a_field_added_with_a_default_takes_it_when_a_snapshot_lacks_it() -> None:
+    """Snapshots written before REST deployments said whether they were exported, and before
+    the policy a deployment's export carries was read, load with the defaults: exported, and
+    no deployed policy (the API's current one is all that is known)."""
+    document = json.loads(SCHEMA_2_DEMO.read_text(encoding="utf-8"))
+    for api in document["inventory"]["rest_apis"]:
+        for deployment in api["deployments"]:
+            del deployment["exported"]
+            del deployment["definition"]["policy"]
+
+    inventory = inventory_from_json(document)
+
+    deployments = [d for api in inventory.rest_apis for d in api.deployments]
+    assert deployments
+    assert all(d.exported and d.definition.policy is None for d in deployments)
+    assert inventory == load_snapshot(SCHEMA_2_DEMO)  # the demo's values are the defaults
+
+
+def test_a_field_without_a_default_is_still_required(tmp_path: Path) -> None:
+    document = json.loads(SCHEMA_2_DEMO.read_text(encoding="utf-8"))
+    del document["inventory"]["rest_apis"][0]["stages"][0]["tracing_enabled"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(
+        AuditSetupError, match=r"rest_apis\[0\]\.stages\[0\]: missing field 'tracing_enabled'"
+    ):
+        load_snapshot(path)

@@ -18,7 +18,7 @@ so the same target has the same key tomorrow (waivers and CI history refer to it
 
 from collectors.targets.describe import describe
 from collectors.targets.fixtures import FIXTURES
-from collectors.targets.index import TargetIndex, is_mock_preflight
+from collectors.targets.index import TargetIndex, is_exempt_preflight, is_mock_preflight
 from collectors.targets.objects import (
     Kind,
     Operation,
@@ -54,6 +54,7 @@ __all__ = [
     "V2StageTarget",
     "deployment_reason",
     "describe",
+    "is_exempt_preflight",
     "is_mock_preflight",
     "require",
     "require_exported",

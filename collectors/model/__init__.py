@@ -1,0 +1,113 @@
+"""The inventory: a frozen, typed, JSON-serialisable picture of an account's API Gateway estate.
+
+Everything a check or a report needs is here, and nothing here knows boto3 or pytest.
+
+A section that could not be collected is ``None`` (never an empty tuple, which means "there
+are none"); the ``CollectionError`` that explains why is in the owning API's ``errors`` (and in
+``Inventory.errors``), so a check can fail closed with the reason instead of passing on
+missing data.
+
+One module a part: ``rest`` (REST APIs), ``http`` (HTTP and WebSocket APIs), ``account``
+(account limits, custom domains, CloudFront), ``integrations`` (what integrations invoke),
+``throttle`` and ``errors`` (shared by all), ``inventory`` (the root). Import from here.
+"""
+
+from __future__ import annotations
+
+from collectors.model.account import (
+    AccountSettings,
+    ApiMapping,
+    CloudFrontDistribution,
+    CustomDomain,
+)
+from collectors.model.errors import CollectionError
+from collectors.model.http import (
+    CorsConfiguration,
+    RouteSettings,
+    V2Api,
+    V2Authorizer,
+    V2Definition,
+    V2Deployment,
+    V2Integration,
+    V2Route,
+    V2Stage,
+)
+from collectors.model.integrations import (
+    HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS,
+    LAMBDA_INTEGRATION_TYPES,
+    PROXY_INTEGRATION_TYPES,
+    REST_INTEGRATION_TIMEOUT_DEFAULT_MS,
+    WEBSOCKET_INTEGRATION_TIMEOUT_DEFAULT_MS,
+    LambdaFunction,
+    invokes_lambda,
+    lambda_arn_from_uri,
+)
+from collectors.model.inventory import (
+    LISTING_OPERATIONS,
+    SCHEMA_VERSION,
+    CollectionMetadata,
+    Inventory,
+    SkippedApi,
+)
+from collectors.model.rest import (
+    GatewayResponse,
+    MethodSetting,
+    RequestValidator,
+    RestApi,
+    RestAuthorizer,
+    RestDefinition,
+    RestDeployment,
+    RestIntegration,
+    RestMethod,
+    RestResource,
+    RestStage,
+    UsagePlanBinding,
+    method_settings_key,
+    served_by_canary,
+)
+from collectors.model.throttle import Throttle
+
+__all__ = [
+    "HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS",
+    "LAMBDA_INTEGRATION_TYPES",
+    "LISTING_OPERATIONS",
+    "PROXY_INTEGRATION_TYPES",
+    "REST_INTEGRATION_TIMEOUT_DEFAULT_MS",
+    "SCHEMA_VERSION",
+    "WEBSOCKET_INTEGRATION_TIMEOUT_DEFAULT_MS",
+    "AccountSettings",
+    "ApiMapping",
+    "CloudFrontDistribution",
+    "CollectionError",
+    "CollectionMetadata",
+    "CorsConfiguration",
+    "CustomDomain",
+    "GatewayResponse",
+    "Inventory",
+    "LambdaFunction",
+    "MethodSetting",
+    "RequestValidator",
+    "RestApi",
+    "RestAuthorizer",
+    "RestDefinition",
+    "RestDeployment",
+    "RestIntegration",
+    "RestMethod",
+    "RestResource",
+    "RestStage",
+    "RouteSettings",
+    "SkippedApi",
+    "Throttle",
+    "UsagePlanBinding",
+    "V2Api",
+    "V2Authorizer",
+    "V2Definition",
+    "V2Deployment",
+    "V2Integration",
+    "V2Route",
+    "V2Stage",
+    "invokes_lambda",
+    "lambda_arn_from_uri",
+    "method_settings_key",
+    "served_by_canary",
+]

@@ -1,0 +1,57 @@
+"""The inventory's root: what was collected, when and where, what was left out, what failed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from collectors.model.account import AccountSettings, CloudFrontDistribution, CustomDomain
+from collectors.model.errors import CollectionError
+from collectors.model.http import V2Api
+from collectors.model.integrations import LambdaFunction
+from collectors.model.rest import RestApi
+
+SCHEMA_VERSION = 2
+LISTING_OPERATIONS = frozenset({"GetRestApis", "GetApis"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class SkippedApi:
+    """An API left out of the audit by its tags; collected no further than its listing."""
+
+    id: str
+    name: str
+    region: str
+    api_type: str
+    tags: Mapping[str, str]
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CollectionMetadata:
+    account_id: str
+    regions: tuple[str, ...]
+    started_at: str
+    finished_at: str
+    tool_version: str
+    demo: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class Inventory:
+    metadata: CollectionMetadata
+    rest_apis: tuple[RestApi, ...]
+    http_apis: tuple[V2Api, ...]
+    lambda_functions: tuple[LambdaFunction, ...]
+    accounts: tuple[AccountSettings, ...]  # per region; a region whose GetAccount failed: absent
+    custom_domains: tuple[CustomDomain, ...]  # a region whose GetDomainNames failed: errors
+    distributions: tuple[CloudFrontDistribution, ...] | None  # None: ListDistributions failed
+    skipped_apis: tuple[SkippedApi, ...]
+    # every failed call; a failed GetRestApis/GetApis leaves a whole region's APIs unknown
+    errors: tuple[CollectionError, ...]
+
+    def listing_failures(self) -> tuple[CollectionError, ...]:
+        return tuple(e for e in self.errors if e.operation in LISTING_OPERATIONS)
+
+    def account(self, region: str) -> AccountSettings | None:
+        return next((a for a in self.accounts if a.region == region), None)

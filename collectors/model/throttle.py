@@ -1,0 +1,13 @@
+"""A request rate and burst limit: what stages, methods, routes, usage plans and the account set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, kw_only=True)
+class Throttle:
+    """A rate (requests per second) and burst limit; ``None`` or negative means "not set"."""
+
+    rate_limit: float | None
+    burst_limit: int | None

@@ -1,0 +1,82 @@
+"""List one region: its APIs, usage plans, account settings and custom domains.
+
+Six calls a region, whatever it holds (plus pages): GetRestApis, GetApis, GetUsagePlans,
+GetAccount and GetDomainNames of apigatewayv2 (regional) and of apigateway (edge), then one
+mapping listing per custom domain. A failed call leaves its part ``None`` and an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from collectors import account, domains, http, rest
+from collectors.clients import AwsClients, call_recording_errors
+from collectors.listing import ListedApi
+from collectors.model import AccountSettings, CollectionError, CustomDomain
+from collectors.usage_plans import UsagePlans, list_usage_plans
+
+if TYPE_CHECKING:
+    from mypy_boto3_apigateway.type_defs import RestApiTypeDef
+    from mypy_boto3_apigatewayv2.type_defs import ApiTypeDef
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegionListing:
+    region: str
+    rest: list[ListedApi[RestApiTypeDef]] | None  # None: GetRestApis failed
+    v2: list[ListedApi[ApiTypeDef]] | None  # None: GetApis failed
+    usage_plans: UsagePlans | None  # None: GetUsagePlans failed
+    account: AccountSettings | None
+    custom_domains: tuple[CustomDomain, ...] | None  # None: a domain listing failed
+    errors: tuple[CollectionError, ...]
+
+    def shared_rest_names(self) -> set[str]:
+        """REST API names used by more than one REST API of the region (excluded ones too)."""
+        names = [listed.name for listed in self.rest or ()]
+        return {name for name in names if names.count(name) > 1}
+
+
+def list_region(clients: AwsClients, region: str) -> RegionListing:
+    errors: list[CollectionError] = []
+    apigateway = clients.apigateway(region)
+    apigatewayv2 = clients.apigatewayv2(region)
+    return RegionListing(
+        region=region,
+        rest=call_recording_errors(
+            errors,
+            rest.SERVICE,
+            "GetRestApis",
+            region,
+            lambda: rest.list_rest_apis(apigateway, region),
+        ),
+        v2=call_recording_errors(
+            errors,
+            http.SERVICE,
+            "GetApis",
+            region,
+            lambda: http.list_v2_apis(apigatewayv2, region),
+        ),
+        usage_plans=call_recording_errors(
+            errors,
+            rest.SERVICE,
+            "GetUsagePlans",
+            region,
+            lambda: list_usage_plans(apigateway),
+        ),
+        account=account.collect_account(apigateway, region, errors),
+        custom_domains=_both(
+            domains.collect_custom_domains(apigatewayv2, region, errors),
+            domains.collect_edge_domains(apigateway, region, errors),
+        ),
+        errors=tuple(errors),
+    )
+
+
+def _both(
+    regional: tuple[CustomDomain, ...] | None, edge: tuple[CustomDomain, ...] | None
+) -> tuple[CustomDomain, ...] | None:
+    """Every custom domain of the region; ``None`` when either listing failed."""
+    if regional is None or edge is None:
+        return None
+    return (*regional, *edge)

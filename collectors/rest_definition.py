@@ -1,0 +1,120 @@
+"""Parse what a REST API defines now: its resources, methods and integrations (GetResources
+with ``embed=methods``), authorizers, request validators, gateway responses and resource policy.
+
+What its stages serve is parsed from their deployments instead (``collectors.rest_export``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from collectors.model import (
+    GatewayResponse,
+    RequestValidator,
+    RestAuthorizer,
+    RestIntegration,
+    RestMethod,
+    RestResource,
+)
+from collectors.parsing import cors_overrides
+
+if TYPE_CHECKING:
+    from mypy_boto3_apigateway.type_defs import (
+        AuthorizerTypeDef,
+        GatewayResponseTypeDef,
+        IntegrationTypeDef,
+        MethodTypeDef,
+        RequestValidatorTypeDef,
+        ResourceTypeDef,
+    )
+
+
+def parse_resource_policy(policy: str | None) -> Any:
+    """The resource policy as a dict.
+
+    API Gateway returns the policy JSON with its quotes (and slashes) backslash-escaped, as if
+    it were the inside of a JSON string: ``{\\"Version\\":...}``. Plain JSON (as emulators
+    return it) is accepted as is. Raises ``ValueError`` when it is neither.
+    """
+    if not policy:
+        return None
+    try:
+        return json.loads(policy)
+    except json.JSONDecodeError:
+        pass
+    try:
+        return json.loads(json.loads(f'"{policy}"', strict=False))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"resource policy is not valid JSON: {exc}") from None
+
+
+def _integration(raw: IntegrationTypeDef | None) -> RestIntegration | None:
+    if raw is None:
+        return None
+    return RestIntegration(
+        type=raw.get("type", ""),
+        uri=raw.get("uri"),
+        timeout_ms=raw.get("timeoutInMillis"),
+        connection_type=raw.get("connectionType"),
+        request_template_content_types=tuple(sorted(raw.get("requestTemplates") or {})),
+        response_parameters={
+            status: dict(response.get("responseParameters") or {})
+            for status, response in (raw.get("integrationResponses") or {}).items()
+        },
+        response_cors_overrides={
+            status: overrides
+            for status, response in (raw.get("integrationResponses") or {}).items()
+            if (overrides := cors_overrides(response.get("responseTemplates") or {}))
+        },
+    )
+
+
+def _method(http_method: str, raw: MethodTypeDef) -> RestMethod:
+    return RestMethod(
+        http_method=http_method,
+        authorization_type=raw.get("authorizationType", "NONE"),
+        authorizer_id=raw.get("authorizerId"),
+        api_key_required=bool(raw.get("apiKeyRequired", False)),
+        request_validator_id=raw.get("requestValidatorId"),
+        request_parameters=dict(raw.get("requestParameters") or {}),
+        request_models=dict(raw.get("requestModels") or {}),
+        integration=_integration(raw.get("methodIntegration")),
+    )
+
+
+def parse_resource(raw: ResourceTypeDef) -> RestResource:
+    methods = raw.get("resourceMethods") or {}
+    return RestResource(
+        id=raw["id"],
+        path=raw["path"],
+        methods=tuple(_method(verb, methods[verb]) for verb in sorted(methods)),
+    )
+
+
+def parse_authorizer(raw: AuthorizerTypeDef) -> RestAuthorizer:
+    return RestAuthorizer(
+        id=raw["id"],
+        name=raw.get("name", ""),
+        type=raw.get("type", ""),
+        provider_arns=tuple(raw.get("providerARNs") or ()),
+        authorizer_uri=raw.get("authorizerUri"),
+    )
+
+
+def parse_validator(raw: RequestValidatorTypeDef) -> RequestValidator:
+    return RequestValidator(
+        id=raw["id"],
+        name=raw.get("name", ""),
+        validate_request_body=bool(raw.get("validateRequestBody", False)),
+        validate_request_parameters=bool(raw.get("validateRequestParameters", False)),
+    )
+
+
+def parse_gateway_response(raw: GatewayResponseTypeDef) -> GatewayResponse:
+    return GatewayResponse(
+        response_type=raw.get("responseType", ""),
+        status_code=raw.get("statusCode"),
+        response_parameters=dict(raw.get("responseParameters") or {}),
+        default_response=bool(raw.get("defaultResponse", False)),
+    )
