@@ -1,4 +1,4 @@
-"""What a check test's outcome means, phase by phase, and a finding shown as one line.
+"""What a check test's outcome means, phase by phase, and a finding shown without a traceback.
 
 - passed: PASS; failed in the call phase (its own assertion): FAIL, the first line of the
   message is the finding; skipped: NOT_APPLICABLE with the reason; any other exception
@@ -43,7 +43,7 @@ def phase_verdict(when: str, exception: BaseException | None) -> Verdict:
     return Verdict(Status.UNKNOWN, f"{name}: {message}" if message else name)
 
 
-class OneLineFindings:
+class FindingsWithoutTraceback:
     """Registered for checks runs under ``--tb=line`` or ``--tb=no``."""
 
     @pytest.hookimpl(wrapper=True)

@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 from checks.catalog import check_of
-from checks.outcomes import CHECKS_TRACEBACK, OneLineFindings, phase_verdict
+from checks.outcomes import CHECKS_TRACEBACK, FindingsWithoutTraceback, phase_verdict
 from checks.policy import Pricing
 from collectors.contract import (
     DESCRIBE_TARGET,
@@ -104,7 +104,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.option.tbstyle == "auto":
         config.option.tbstyle = CHECKS_TRACEBACK
     if config.option.tbstyle in ("line", "no"):
-        config.pluginmanager.register(OneLineFindings(), "apigw-audit-one-line-findings")
+        findings = FindingsWithoutTraceback()
+        config.pluginmanager.register(findings, "apigw-audit-findings-without-traceback")
 
 
 # --- collection ------------------------------------------------------------------------------
