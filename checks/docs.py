@@ -1,0 +1,102 @@
+"""``docs/checks.md``, generated from the checks' ``@check`` metadata and docstrings.
+
+``python -m checks.docs`` writes it; ``tests_unit/test_checks_docs.py`` keeps it current, and
+checks that the README's table of checks names every check with its issue type, severity and
+Security Hub / AWS Config mapping.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import checks
+from checks.catalog import check_of
+from collectors.contract import CheckInfo
+from collectors.targets import FIXTURES
+
+DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "checks.md"
+
+
+def declared_checks() -> Iterator[tuple[CheckInfo, Callable[..., Any]]]:
+    """Every check of the suite with its test function, most severe first, then by id."""
+    found: list[tuple[CheckInfo, Callable[..., Any]]] = []
+    for module_info in pkgutil.iter_modules(checks.__path__):
+        if not module_info.name.startswith("test_"):
+            continue
+        module = importlib.import_module(f"checks.{module_info.name}")
+        for _, function in inspect.getmembers(module, inspect.isfunction):
+            info = check_of(function)
+            if info is not None:
+                found.append((info, function))
+    yield from sorted(found, key=lambda pair: (-pair[0].severity, pair[0].id))
+
+
+def mappings(info: CheckInfo) -> list[str]:
+    """The Security Hub controls and AWS Config rules the check corresponds to."""
+    return [reference for reference in info.references if not reference.startswith("http")]
+
+
+def _target(function: Callable[..., Any]) -> str:
+    (fixture,) = [name for name in inspect.signature(function).parameters if name in FIXTURES]
+    return f"`{fixture}`: {FIXTURES[fixture].description}"
+
+
+def _section(info: CheckInfo, function: Callable[..., Any]) -> list[str]:
+    rationale = (inspect.getdoc(function) or "").partition("\n")[2].strip()
+    lines = [
+        f"## {info.id}: {info.title}",
+        "",
+        f"- **Issue type:** {info.issue_type}",
+        f"- **Severity:** {info.severity.name}",
+        f"- **Runs on:** {_target(function)}",
+        f"- **Security Hub / AWS Config:** {', '.join(mappings(info)) or 'none'}",
+        f"- **Risk:** {info.security_impact}",
+        "",
+        " ".join(rationale.split()),
+        "",
+        "**Remediation**",
+        "",
+        *(f"{number}. {step}" for number, step in enumerate(info.remediation, 1)),
+        "",
+    ]
+    links = [reference for reference in info.references if reference.startswith("http")]
+    if links:
+        lines += ["**References**", "", *(f"- <{link}>" for link in links), ""]
+    return lines
+
+
+def render() -> str:
+    declared = list(declared_checks())
+    lines = [
+        "# The checks",
+        "",
+        "Generated from each check's `@check` metadata and docstring by `python -m checks.docs`;",
+        "do not edit by hand. Most severe first.",
+        "",
+        "| id | title | severity | Security Hub / AWS Config |",
+        "| --- | --- | --- | --- |",
+        *(
+            f"| [{info.id}](#{info.id.lower()}-{_anchor(info.title)}) | {info.title} "
+            f"| {info.severity.name} | {', '.join(mappings(info)) or '-'} |"
+            for info, _ in declared
+        ),
+        "",
+    ]
+    for info, function in declared:
+        lines += _section(info, function)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _anchor(title: str) -> str:
+    kept = "".join(c for c in title.lower() if c.isalnum() or c in " -")
+    return kept.replace(" ", "-")
+
+
+if __name__ == "__main__":
+    DOCUMENT.write_text(render(), encoding="utf-8")
+    print(f"wrote {DOCUMENT}")
