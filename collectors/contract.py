@@ -113,7 +113,7 @@ class TargetDescription:
     arn: str | None = None  # the target's ARN (execute-api for what callers invoke)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(vars(self))  # flat: no need for asdict's deep copy, once per check item
 
     @classmethod
     def from_json(cls, document: Mapping[str, Any]) -> TargetDescription:
