@@ -39,7 +39,15 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import make_server
 
 # The services the audit calls (its IAM policy); other requests are counted as "unknown".
-AUDITED_SERVICES = ("apigateway", "apigatewayv2", "lambda", "sts", "cloudwatch", "cloudfront")
+AUDITED_SERVICES = (
+    "apigateway",
+    "apigatewayv2",
+    "lambda",
+    "sts",
+    "cloudwatch",
+    "cloudfront",
+    "logs",
+)
 HOST = "127.0.0.1"
 
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request")

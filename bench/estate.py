@@ -9,8 +9,10 @@ The mix, chosen per API and method from a ``random.Random(seed)``: authorizers (
 for REST, JWT for HTTP), request validators, gateway responses, NONE/IAM/CUSTOM/API-key-only
 methods, Lambda-proxy, HTTP-proxy and MOCK integrations over a per-region pool of Lambda
 functions, OPTIONS mocks on some resources, usage plans, WAF web ACLs on a few prod stages,
-CloudWatch request counts, and every tenth API excluded by tag (``Internal`` or
-``ExcludeFromAudit``).
+CloudWatch request counts, access logs and client certificates on some prod stages (shared by
+the region's APIs or their own), and every tenth API excluded by tag (``Internal`` or
+``ExcludeFromAudit``). What is chosen by API position, not drawn, stays out of the random
+sequence, so adding it changed no other choice.
 """
 
 from __future__ import annotations
@@ -28,7 +30,13 @@ from bench.estate_model import (
     V2ApiShape,
     doubled,
 )
-from collectors.demo.builders import AccountBuilder, HttpApiBuilder, MethodCache, RestApiBuilder
+from collectors.demo.builders import (
+    AccountBuilder,
+    HttpApiBuilder,
+    MethodCache,
+    RestApiBuilder,
+    log_formats,
+)
 from collectors.scope import StageScope
 
 # The spec and manifest types are re-exported: the runner, the scaling run and the floor
@@ -68,6 +76,8 @@ class _EstateBuilder:
         self.accounts = {region: AccountBuilder(region) for region in spec.regions}
         self.functions: dict[str, list[str]] = {region: [] for region in spec.regions}
         self.web_acls: dict[str, str] = {}
+        self.shared_log_groups: dict[str, str] = {}
+        self.shared_certificates: dict[str, str] = {}
 
     def region_of(self, index: int) -> str:
         return self.spec.regions[index % len(self.spec.regions)]
@@ -87,6 +97,36 @@ class _EstateBuilder:
         if region not in self.web_acls:
             self.web_acls[region] = AccountBuilder(region).web_acl(f"bench-{region}-acl")
         return self.web_acls[region]
+
+    def shared_log_group(self, region: str) -> str:
+        if region not in self.shared_log_groups:
+            name = f"/bench/{region}/access"
+            self.shared_log_groups[region] = self.accounts[region].log_group(name, 30)
+        return self.shared_log_groups[region]
+
+    def shared_certificate(self, region: str) -> str:
+        if region not in self.shared_certificates:
+            self.shared_certificates[region] = self.accounts[region].client_certificate()
+        return self.shared_certificates[region]
+
+    def _prod_references(self, api: RestApiBuilder, index: int) -> tuple[set[str], set[str]]:
+        """Access logs and a client certificate on some prod stages: the region's shared ones
+        or the API's own; the log groups and certificates the stage refers to."""
+        accounts, region = self.accounts[api.region], api.region
+        groups: set[str] = set()
+        if index % 3 < 2:
+            name = f"/bench/{api.name}/access"
+            group = self.shared_log_group(region) if index % 3 == 0 else accounts.log_group(name)
+            api.access_logs("prod", group, log_formats.REST_JSON)
+            groups.add(group)
+        certificates: set[str] = set()
+        if index % 4 < 2:
+            certificate = (
+                accounts.client_certificate() if index % 4 else self.shared_certificate(region)
+            )
+            api.client_certificate("prod", certificate)
+            certificates.add(certificate)
+        return groups, certificates
 
     def rest_api(self, index: int) -> None:
         spec, rng = self.spec, self.rng
@@ -116,6 +156,7 @@ class _EstateBuilder:
                 api.cors_preflight(path, allow_origin=rng.choice(("'*'", "'https://example.com'")))
         for s, name in enumerate(STAGE_NAMES[: spec.stages]):
             self._rest_stage(api, index, s, name, paths[0])
+        groups, certificates = self._prod_references(api, index) if spec.stages else (set(), set())
         manifest = self.regions[region]
         manifest.rest_apis.append(
             RestApiShape(
@@ -132,6 +173,8 @@ class _EstateBuilder:
         )
         if not excluded:
             manifest.lambda_arns |= arns
+            manifest.log_groups |= groups
+            manifest.client_certificates |= certificates
 
     def _rest_method(
         self, api: RestApiBuilder, verb: str, path: str, authorizer: str, validators: list[str]
@@ -212,6 +255,11 @@ class _EstateBuilder:
             api.stage(name, rate=rng.choice((None, 200.0)), burst=rng.choice((None, 100)))
             if s < 2 and index % 3 == 0:
                 self.accounts[region].request_count({"ApiId": api.id, "Stage": name}, 1_000.0)
+        groups = set()
+        if spec.stages and index % 2 == 0:  # prod logs to the region's shared group
+            group = self.shared_log_group(region)
+            api.access_logs("prod", group, log_formats.HTTP_JSON)
+            groups.add(group)
         manifest = self.regions[region]
         manifest.v2_apis.append(
             V2ApiShape(
@@ -227,6 +275,7 @@ class _EstateBuilder:
         )
         if not excluded:
             manifest.lambda_arns |= set(arns)
+            manifest.log_groups |= groups
 
 
 def build_estate(spec: EstateSpec) -> EstateManifest:

@@ -76,6 +76,10 @@ class RegionManifest:
     usage_plans: int = 0
     # Lambda ARNs the integrations of APIs in scope invoke (authorizer functions are not read).
     lambda_arns: set[str] = field(default_factory=set)
+    # What in-scope stages of APIs in scope refer to: access-log groups (ARNs) and client
+    # certificates (ids); each is read once however many stages share it.
+    log_groups: set[str] = field(default_factory=set)
+    client_certificates: set[str] = field(default_factory=set)
 
 
 @dataclass

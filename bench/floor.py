@@ -28,6 +28,11 @@ for more than one API (except the region-wide listings), so any collector needs 
                                                   GetDeployment + ExportApi
       + per distinct Lambda function an integration of an API in scope invokes
           1                                       GetFunctionConfiguration
+      + per distinct CloudWatch Logs group an in-scope stage writes access logs to
+          1                                       DescribeLogGroups (by name prefix; the group
+                                                  sorts first, so one page; Firehose: none)
+      + per distinct client certificate an in-scope REST stage presents
+          1                                       GetClientCertificate
 
     pages(n) = max(1, ceil(n / 500)) for apigateway lists (500 is the largest ``limit``);
     apigatewayv2 documents no largest page, so its lists count one page each (the
@@ -84,4 +89,6 @@ def floor_by_operation(manifest: EstateManifest) -> Counter[str]:
             floor["apigatewayv2.GetDeployment"] += v2_api.deployments_in_scope
             floor["apigatewayv2.ExportApi"] += v2_api.deployments_in_scope
         floor["lambda.GetFunctionConfiguration"] += len(region.lambda_arns)
+        floor["logs.DescribeLogGroups"] += len(region.log_groups)
+        floor["apigateway.GetClientCertificate"] += len(region.client_certificates)
     return +floor  # drop zero entries (e.g. no stages, so no GetMetricData)

@@ -12,22 +12,40 @@ from collections.abc import Mapping
 import pytest
 
 from checks.policy import (
+    AccessLogging,
     Authorization,
+    BackendAuthentication,
+    CacheCluster,
+    CachedMethods,
     CorsExposure,
     DefinitionDrift,
+    DetailedMetrics,
     EffectiveThrottle,
+    ExecutionLogging,
+    NotApplicable,
     Perimeter,
+    Pricing,
+    SharedCache,
     Validation,
+    access_logging,
     account_settings,
     authorization,
+    backend_authentication,
+    cache_cluster,
     cors_exposure,
     definition_drift,
+    detailed_metrics,
     effective_throttle,
+    execution_logging,
+    full_request_logging,
     integration_uri,
     perimeter,
     request_validation,
     rest_only_features,
+    shared_cache,
     stage_request_count,
+    unencrypted_cache,
+    unguarded_cache_control,
 )
 from collectors.model import LambdaFunction
 from collectors.targets import (
@@ -106,3 +124,77 @@ def rest_features(rest_api: RestApiTarget) -> Mapping[str, bool]:
     """The REST-only features the API uses (needs its resources, gateway responses and
     usage plans)."""
     return rest_only_features(rest_api)
+
+
+# Stage hardening: what each method or route the stage serves comes to. ``NotApplicable``
+# where the API type or the stage cannot have the feature (nothing is read then).
+
+
+@pytest.fixture
+def stage_execution_logging(
+    stage: RestStageTarget | V2StageTarget, audit_index: TargetIndex
+) -> ExecutionLogging | NotApplicable:
+    """Each method's or route's logging level and, when any logs, the region's CloudWatch
+    role (GetAccount)."""
+    return execution_logging(stage, audit_index.inventory)
+
+
+@pytest.fixture
+def traced_operations(stage: RestStageTarget | V2StageTarget) -> list[str] | NotApplicable:
+    """The methods or routes of a production stage logged in full (dataTraceEnabled)."""
+    return full_request_logging(stage)
+
+
+@pytest.fixture
+def stage_detailed_metrics(
+    stage: RestStageTarget | V2StageTarget,
+) -> DetailedMetrics | NotApplicable:
+    """Which methods or routes of a production stage publish their own metrics."""
+    return detailed_metrics(stage)
+
+
+@pytest.fixture
+def cache_encryption(rest_stage: RestStageTarget) -> CachedMethods | NotApplicable:
+    """The methods the stage caches, and those whose cache is not encrypted."""
+    return unencrypted_cache(rest_stage)
+
+
+@pytest.fixture
+def cache_control(rest_stage: RestStageTarget) -> CachedMethods | NotApplicable:
+    """The methods the stage caches, and those any client can make skip the cache."""
+    return unguarded_cache_control(rest_stage)
+
+
+@pytest.fixture
+def cache_keys(rest_stage: RestStageTarget) -> SharedCache | NotApplicable:
+    """The methods the stage caches behind an authorizer, and those whose cache key leaves
+    the caller's identity out (needs the deployment's export: integrations, authorizers)."""
+    return shared_cache(rest_stage)
+
+
+@pytest.fixture
+def stage_cache_cluster(rest_stage: RestStageTarget, pricing: Pricing) -> CacheCluster:
+    """The stage's cache cluster, the methods it caches and its monthly cost."""
+    return cache_cluster(rest_stage, pricing)
+
+
+# What stages refer to beyond API Gateway, read once per distinct resource: their access-log
+# groups (DescribeLogGroups) and client certificates (GetClientCertificate).
+
+
+@pytest.fixture
+def stage_access_logging(
+    stage: RestStageTarget | V2StageTarget, audit_index: TargetIndex
+) -> AccessLogging:
+    """Where the stage writes access logs, whether its log group exists and keeps them for a
+    set time (DescribeLogGroups), and what its format records."""
+    return access_logging(stage, audit_index.inventory)
+
+
+@pytest.fixture
+def backend_auth(
+    rest_stage: RestStageTarget, audit_index: TargetIndex
+) -> BackendAuthentication | NotApplicable:
+    """The stage's methods behind HTTP integrations (needs the deployment's export) and the
+    client certificate it presents to them (GetClientCertificate)."""
+    return backend_authentication(rest_stage, audit_index.inventory)

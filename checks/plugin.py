@@ -12,8 +12,8 @@ The record (``collectors.contract.CheckRecord``): before any fixture runs
 ``user_properties``: the check's metadata, the target fixture, the target's description
 (from the collectors, ``DESCRIBE_TARGET``) and ``details``, the dict the function-scoped
 ``evidence`` fixture returns for the check to fill with JSON-serialisable facts (also when it
-passes). Details that are not JSON-serialisable fail the test's teardown (and are reported
-as their repr). Each phase's
+passes). The details are made plain JSON when the call ends (keys as strings); what is not
+JSON-serialisable is reported as its repr and fails the test's teardown. Each phase's
 verdict (``checks.outcomes``) is attached to its report where the exception is at hand.
 """
 
@@ -30,7 +30,7 @@ import pytest
 
 from checks.catalog import check_of
 from checks.outcomes import CHECKS_TRACEBACK, FindingsWithoutTraceback, phase_verdict
-from checks.policy import Pricing
+from checks.policy import CACHE_PRICE_PER_HOUR, Pricing
 from collectors.contract import (
     DESCRIBE_TARGET,
     RECORD,
@@ -60,6 +60,16 @@ def _non_negative(text: str) -> float:
     return value
 
 
+def _cache_price(text: str) -> tuple[str, float]:
+    size, separator, price = text.partition("=")
+    if not separator or size not in CACHE_PRICE_PER_HOUR:
+        sizes = ", ".join(CACHE_PRICE_PER_HOUR)
+        raise argparse.ArgumentTypeError(
+            f"expected SIZE=USD with SIZE one of {sizes} (GB), got {text!r}"
+        )
+    return size, _non_negative(price)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("apigw-audit-checks", "API Gateway audit checks")
     group.addoption(
@@ -83,6 +93,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=Pricing.http_per_million,
         metavar="USD",
         help="HTTP API price per million requests, for the cost check (default: %(default)s).",
+    )
+    group.addoption(
+        "--cache-price-per-hour",
+        type=_cache_price,
+        action="append",
+        default=[],
+        metavar="SIZE=USD",
+        help="hourly price of a SIZE GB cache cluster, for the idle cache check; repeat for "
+        "several sizes (default: us-east-1's, e.g. 0.5=0.02).",
     )
     group.addoption(
         "--unused-threshold",
@@ -131,7 +150,10 @@ def _problem(item: pytest.Item) -> str | None:
     if info is None:
         if _in_checks(item):
             return "is in checks/ but not declared with @check(...)"
-        return "has a severity mark but is not declared with @check(...)" if marks else None
+        # Outside an audit, "severity" may be a project's own mark.
+        if marks and runs_checks(item.config):
+            return "has a severity mark but is not declared with @check(...)"
+        return None
     levels = [str(mark.kwargs.get("level", mark.args[0] if mark.args else "")) for mark in marks]
     if len(levels) != 1:
         return f"must have exactly one severity mark, has {len(levels)}: {levels}"
@@ -207,11 +229,37 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    checked = _check_info(item) is not None
+    if checked and call.when == "call":
+        _settle_evidence(item)
     report = yield
-    if _check_info(item) is not None:
+    if checked:
         exception = call.excinfo.value if call.excinfo is not None else None
         setattr(report, VERDICT, phase_verdict(call.when, exception).to_json())
     return report
+
+
+EVIDENCE_PROBLEM = pytest.StashKey[str]()
+
+
+def _settle_evidence(item: pytest.Item) -> None:
+    """Make the evidence plain JSON before the call's report leaves (under pytest-xdist it is
+    sent to the controller as it is): keys become strings, and what cannot be serialised is
+    kept as its repr; the ``evidence`` fixture then fails the test's teardown for it."""
+    record = record_of(item.user_properties)
+    if record is None:
+        return
+    details = record["details"]
+    try:
+        plain = json.loads(json.dumps(details))
+    except (TypeError, ValueError) as exc:
+        item.stash[EVIDENCE_PROBLEM] = (
+            f"{record['check']['id']} evidence is not JSON-serialisable ({exc}): {details!r}"
+        )
+        plain = json.loads(json.dumps(details, default=repr))
+    if plain != details:
+        details.clear()
+        details.update(plain)
 
 
 @pytest.fixture
@@ -220,24 +268,22 @@ def evidence(request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
     record = record_of(request.node.user_properties)
     if record is None:
         raise RuntimeError(f"{request.node.name}: evidence is for checks declared with @check")
-    details = record["details"]
-    yield details
-    try:
-        json.dumps(details)
-    except (TypeError, ValueError) as exc:
-        message = f"{record['check']['id']} evidence is not JSON-serialisable ({exc}): {details!r}"
-        # The reports are still written: what cannot be serialised is kept as its repr.
-        readable = json.loads(json.dumps(details, default=repr))
-        details.clear()
-        details.update(readable)
-        raise TypeError(message) from None
+    yield record["details"]
+    problem = request.node.stash.get(EVIDENCE_PROBLEM, None)
+    if problem is not None:
+        raise TypeError(problem)
 
 
 @pytest.fixture(scope="session")
 def pricing(pytestconfig: pytest.Config) -> Pricing:
-    """Request prices for the cost check (--rest-price-per-million, --http-price-per-million)."""
+    """Request prices for the cost check (--rest-price-per-million, --http-price-per-million)
+    and cache cluster prices for the idle cache check (--cache-price-per-hour)."""
     option = pytestconfig.option
-    return Pricing(option.rest_price_per_million, option.http_price_per_million)
+    return Pricing(
+        option.rest_price_per_million,
+        option.http_price_per_million,
+        {**CACHE_PRICE_PER_HOUR, **dict(option.cache_price_per_hour)},
+    )
 
 
 @pytest.fixture(scope="session")

@@ -65,7 +65,6 @@ def audited_estate(index: TargetIndex) -> AuditedEstate:
         regions=metadata.regions,
         collected_at=metadata.started_at,
         demo=metadata.demo,
-        scope=scope.describe(),
         operations=operations,
         not_listed=tuple(unlisted[key] for key in sorted(unlisted)),
         out_of_scope_apis=_sorted(skipped),

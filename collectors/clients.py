@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # the boto3 stubs are a development dependency: types only
     from mypy_boto3_cloudfront import CloudFrontClient
     from mypy_boto3_cloudwatch import CloudWatchClient
     from mypy_boto3_lambda import LambdaClient
+    from mypy_boto3_logs import CloudWatchLogsClient
     from mypy_boto3_sts import STSClient
 
 READ_ONLY_PREFIXES = ("Get", "List", "Describe")
@@ -131,6 +132,7 @@ class AwsClients:
         self._cloudfront: dict[str, CloudFrontClient] = {}
         self._cloudwatch: dict[str, CloudWatchClient] = {}
         self._lambda: dict[str, LambdaClient] = {}
+        self._logs: dict[str, CloudWatchLogsClient] = {}
         self._sts: dict[str, STSClient] = {}
 
     def apigateway(self, region: str) -> APIGatewayClient:
@@ -166,6 +168,13 @@ class AwsClients:
             self._lambda,
             region,
             lambda: self._session.client("lambda", region_name=region, config=CLIENT_CONFIG),
+        )
+
+    def logs(self, region: str) -> CloudWatchLogsClient:
+        return self._shared(
+            self._logs,
+            region,
+            lambda: self._session.client("logs", region_name=region, config=CLIENT_CONFIG),
         )
 
     def sts(self, region: str) -> STSClient:

@@ -171,7 +171,6 @@ class AuditedEstate:
     regions: tuple[str, ...]
     collected_at: str | None
     demo: bool
-    scope: str  # the stage scope rule, in words
     operations: tuple[TargetDescription, ...]  # every REST method and route x in-scope stage
     not_listed: tuple[Mapping[str, str], ...]  # {"target", "reason"}: could not be listed
     out_of_scope_apis: tuple[Mapping[str, Any], ...]  # excluded by tag, with the reason
@@ -209,12 +208,22 @@ def runs_checks(config: pytest.Config) -> bool:
         target = arg.split("::")[0]
         path = (config.invocation_params.dir / target).resolve()
         if getattr(option, "pyargs", False) and not path.exists():
-            spec = util.find_spec(target) if target.replace(".", "").isidentifier() else None
-            origin = spec.origin if spec is not None else None
+            origin = _module_origin(target)
             if origin is None:
                 continue
-            path = Path(origin).resolve()
-            path = path.parent if path.name == "__init__.py" else path
+            path = origin.parent if origin.name == "__init__.py" else origin
         if path == checks or checks in path.parents or path in checks.parents:
             return True
     return False
+
+
+def _module_origin(name: str) -> Path | None:
+    """Where ``--pyargs NAME`` points, if NAME is an importable module (pytest itself reports
+    the ones that are not)."""
+    if not name.replace(".", "").isidentifier():
+        return None
+    try:
+        spec = util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    return Path(spec.origin).resolve() if spec is not None and spec.origin else None

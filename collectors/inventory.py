@@ -18,6 +18,8 @@ referenced resources, never on methods or resources:
                       + 2 per distinct deployment of its in-scope HTTP stages
                         (GetDeployment, ExportApi)
     + per distinct Lambda function: GetFunctionConfiguration
+    + per distinct CloudWatch Logs group in-scope stages write access logs to: DescribeLogGroups
+    + per distinct client certificate in-scope REST stages present: GetClientCertificate
     + one more call for every extra page of a paginated answer.
 
 APIs excluded by tag cost nothing beyond their listing. Work runs on a bounded thread pool
@@ -32,7 +34,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import TypeVar
 
-from collectors import cloudfront, http, lambdas, metrics, rest
+from collectors import client_certificates, cloudfront, http, lambdas, log_groups, metrics, rest
 from collectors.clients import AwsClients
 from collectors.metadata import account_id, collection_metadata, now
 from collectors.model import CollectionError, Inventory, RestApi, SkippedApi, V2Api
@@ -117,6 +119,7 @@ def collect_inventory(
     tracker = ProgressTracker(progress, len(regions))
     metric_call_errors: list[CollectionError] = []
     lambda_errors: list[CollectionError] = []
+    reference_errors: list[CollectionError] = []  # log groups and client certificates
     global_errors: list[CollectionError] = []
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="apigw-audit") as pool:
         distributions_job = pool.submit(
@@ -151,6 +154,18 @@ def collect_inventory(
             functools.partial(lambdas.collect_lambda_function, clients, errors=lambda_errors),
             sorted(lambdas.invoked_function_arns((*rest_apis, *v2_apis))),
         )
+        groups = _map(
+            pool,
+            functools.partial(log_groups.collect_log_group, clients, errors=reference_errors),
+            sorted(log_groups.access_log_groups((*rest_apis, *v2_apis), audited)),
+        )
+        certificates = _map(
+            pool,
+            functools.partial(
+                client_certificates.collect_client_certificate, clients, errors=reference_errors
+            ),
+            sorted(client_certificates.stage_certificates(rest_apis, audited)),
+        )
         distributions = distributions_job.result()
 
     return Inventory(
@@ -173,7 +188,10 @@ def collect_inventory(
             *metric_call_errors,
             *unknown_count_errors(counts),
             *lambda_errors,
+            *reference_errors,
         ),
+        log_groups=tuple(group for group in groups if group is not None),
+        client_certificates=tuple(c for c in certificates if c is not None),
     )
 
 

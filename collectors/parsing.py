@@ -1,5 +1,6 @@
 """Small helpers shared by the collectors that read boto3 answers: the pages of list answers,
-dates, collected lists, and the CORS headers response mapping templates set."""
+dates, collected lists, the CORS headers response mapping templates set, and an authorizer's
+identity sources."""
 
 from __future__ import annotations
 
@@ -79,3 +80,8 @@ def cors_overrides(templates: Mapping[str, str]) -> dict[str, str]:
             for name, expression in _SET_VARIABLE.findall(line):
                 variables[name] = expression.strip()
     return overrides
+
+
+def identity_sources(raw: str | None) -> tuple[str, ...]:
+    """A REST authorizer's comma-separated identitySource, one source each."""
+    return tuple(part.strip() for part in (raw or "").split(",") if part.strip())

@@ -79,6 +79,8 @@ def _method_setting(key: str, raw: MethodSettingTypeDef) -> MethodSetting:
         metrics_enabled=raw.get("metricsEnabled"),
         logging_level=raw.get("loggingLevel"),
         data_trace_enabled=raw.get("dataTraceEnabled"),
+        cache_data_encrypted=raw.get("cacheDataEncrypted"),
+        require_authorization_for_cache_control=raw.get("requireAuthorizationForCacheControl"),
     )
 
 

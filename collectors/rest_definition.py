@@ -17,7 +17,7 @@ from collectors.model import (
     RestMethod,
     RestResource,
 )
-from collectors.parsing import cors_overrides
+from collectors.parsing import cors_overrides, identity_sources
 
 if TYPE_CHECKING:
     from mypy_boto3_apigateway.type_defs import (
@@ -67,6 +67,7 @@ def _integration(raw: IntegrationTypeDef | None) -> RestIntegration | None:
             for status, response in (raw.get("integrationResponses") or {}).items()
             if (overrides := cors_overrides(response.get("responseTemplates") or {}))
         },
+        cache_key_parameters=tuple(raw.get("cacheKeyParameters") or ()),
     )
 
 
@@ -99,6 +100,7 @@ def parse_authorizer(raw: AuthorizerTypeDef) -> RestAuthorizer:
         type=raw.get("type", ""),
         provider_arns=tuple(raw.get("providerARNs") or ()),
         authorizer_uri=raw.get("authorizerUri"),
+        identity_sources=identity_sources(raw.get("identitySource")),
     )
 
 

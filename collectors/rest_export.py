@@ -33,7 +33,7 @@ from collectors.model import (
     RestMethod,
     RestResource,
 )
-from collectors.parsing import cors_overrides
+from collectors.parsing import cors_overrides, identity_sources
 
 if TYPE_CHECKING:
     from mypy_boto3_apigateway.type_defs import MethodSnapshotTypeDef
@@ -96,6 +96,7 @@ def _integration(raw: Mapping[str, Any] | None) -> RestIntegration | None:
             for pattern, response in (raw.get("responses") or {}).items()
             if (overrides := cors_overrides(response.get("responseTemplates") or {}))
         },
+        cache_key_parameters=tuple(raw.get("cacheKeyParameters") or ()),
     )
 
 
@@ -119,8 +120,24 @@ def _authorizers(schemes: Mapping[str, Any]) -> dict[str, RestAuthorizer]:
             type=str(extension.get("type", "")).upper(),
             provider_arns=tuple(extension.get("providerARNs") or ()),
             authorizer_uri=extension.get("authorizerUri"),
+            identity_sources=_identity_sources(scheme, extension),
         )
     return authorizers
+
+
+def _identity_sources(scheme: Mapping[str, Any], extension: Mapping[str, Any]) -> tuple[str, ...]:
+    """Where the authorizer reads the caller's identity. The extension's identitySource is
+    written for REQUEST authorizers only; a TOKEN or Cognito authorizer's one header is the
+    security scheme's ``name`` ``in`` header ("Unused" when it reads several), per
+    https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html
+    """
+    if extension.get("identitySource"):
+        return identity_sources(str(extension["identitySource"]))
+    name, location = str(scheme.get("name") or ""), scheme.get("in")
+    prefix = {"header": "method.request.header.", "query": "method.request.querystring."}
+    if name and name != "Unused" and location in prefix:
+        return (f"{prefix[str(location)]}{name}",)
+    return ()
 
 
 def parse_deployed_definition(

@@ -20,7 +20,7 @@ from collectors.inventory import Progress, ProgressCallback, collect_inventory
 from collectors.model import Inventory
 from collectors.scope import StageScope
 from collectors.serialization import load_snapshot, save_snapshot
-from collectors.targets import FIXTURES, Kind, Target, TargetIndex, Unlisted, describe
+from collectors.targets import Target, TargetIndex, Unlisted, describe
 from collectors.terminal import TerminalLines
 
 WORKER_SNAPSHOT = "apigw_audit_snapshot"
@@ -146,8 +146,7 @@ class AuditSession:
             with contextlib.suppress(KeyError):
                 target = self.index().lookup(fixture, key)
         if target is None:
-            kinds = FIXTURES[fixture].kinds if fixture in FIXTURES else (Kind.REST_API,)
-            target = Unlisted(key=key, kind=kinds[0], reason="")
+            target = Unlisted(key=key, reason="")
         account = self._inventory.metadata.account_id if self._inventory is not None else ""
         return describe(target, account)
 

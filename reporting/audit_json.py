@@ -35,6 +35,7 @@ from reporting.run import RunInfo, envelope
 from reporting.waivers import Waiver
 
 FILE_NAME = "api_gateway_audit.json"
+SCHEMA_VERSION = 1
 # The cost check's evidence field with its monthly saving in USD ("unknown" when request
 # counts could not be read): see checks/test_cost.py.
 SAVING_FIELD = "estimated_monthly_saving_usd"
@@ -170,7 +171,7 @@ def audit_document(
 ) -> dict[str, Any]:
     applied = {r.waiver for r in results if r.waiver is not None}
     return {
-        **envelope(run),
+        **envelope(run, SCHEMA_VERSION),
         "summary": summary(results, gate),
         "groups": groups(results),
         "waivers": {

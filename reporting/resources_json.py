@@ -29,6 +29,8 @@ from reporting.findings import CheckResult, report_order
 from reporting.run import RunInfo, envelope
 
 FILE_NAME = "api_gateway_resources.json"
+# 2: each operation's posture is what the checks recorded, under "posture"; its ARN.
+SCHEMA_VERSION = 2
 
 _Scope = tuple[str, str | None, str | None, str | None, str | None]
 
@@ -129,7 +131,7 @@ def resources_document(
     """The document; without an estate (the inventory was never built) only the envelope and
     empty lists."""
     document: dict[str, Any] = {
-        **envelope(run),
+        **envelope(run, SCHEMA_VERSION),
         "resources": [],
         "not_listed": [],
         "out_of_scope": {"apis": [], "stages": []},

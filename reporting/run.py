@@ -8,8 +8,6 @@ from typing import Any
 
 from collectors.contract import AuditedEstate, tool_version
 
-REPORT_SCHEMA_VERSION = 1
-
 
 @dataclass(frozen=True)
 class RunInfo:
@@ -37,10 +35,10 @@ def run_info(estate: AuditedEstate | None, scope: str, *, complete: bool, now: d
     )
 
 
-def envelope(run: RunInfo) -> dict[str, Any]:
+def envelope(run: RunInfo, schema_version: int) -> dict[str, Any]:
     """The fields both JSON reports start with."""
     return {
-        "schema_version": REPORT_SCHEMA_VERSION,
+        "schema_version": schema_version,
         "generated_at": run.generated_at,
         "tool_version": run.tool_version,
         "account": run.account,

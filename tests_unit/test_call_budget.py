@@ -1,4 +1,5 @@
-"""The number of AWS calls depends on regions, APIs, deployments and functions, never on methods."""
+"""The number of AWS calls depends on regions, APIs, deployments and the distinct resources
+stages refer to (functions, log groups, client certificates), never on methods."""
 
 from __future__ import annotations
 
@@ -13,11 +14,27 @@ VERBS = ("GET", "POST", "PUT", "DELETE")
 
 
 def expected_calls(
-    regions: int, rest_apis: int, v2_apis: int, stages: int, deployments: int, functions: int
+    regions: int,
+    rest_apis: int,
+    v2_apis: int,
+    stages: int,
+    deployments: int,
+    functions: int,
+    log_groups: int = 0,
+    certificates: int = 0,
 ) -> int:
     """The formula of collectors.inventory: see its module docstring (no custom domains)."""
     per_region = 6 + math.ceil(stages / 500)
-    return 2 + regions * per_region + 5 * rest_apis + 4 * v2_apis + 2 * deployments + functions
+    return (
+        2
+        + regions * per_region
+        + 5 * rest_apis
+        + 4 * v2_apis
+        + 2 * deployments
+        + functions
+        + log_groups
+        + certificates
+    )
 
 
 def test_call_count_follows_the_formula_for_3_apis_x_50_resources_x_4_methods_x_3_stages(
@@ -62,3 +79,42 @@ def test_call_count_follows_the_formula_for_3_apis_x_50_resources_x_4_methods_x_
 
 def by_operation_count(calls: list[str], operation: str) -> int:
     return Counter(calls)[operation]
+
+
+def test_a_log_group_or_client_certificate_costs_one_call_however_many_stages_share_it(
+    aws: None,
+) -> None:
+    account = AccountBuilder()
+    shared_logs = account.log_group("/aws/apigateway/shared", retention_days=30)
+    certificate = account.client_certificate()
+    for api_number in range(2):
+        api = RestApiBuilder(f"api-{api_number}")
+        api.method("GET", "/x", http_url="https://backend.example.com/x")
+        for stage in ("prod", "staging", "dev"):
+            api.stage(stage)
+            api.access_logs(stage, shared_logs, "$context.requestId")
+            api.client_certificate(stage, certificate)
+    http = HttpApiBuilder("edge")
+    http.route("GET /x", http.lambda_integration(account.lambda_function("x", 10)))
+    http.stage("prod")
+    http.stage("staging")
+    http.access_logs("prod", shared_logs, "$context.requestId")
+    firehose = "arn:aws:firehose:us-east-1:123456789012:deliverystream/amazon-apigateway-edge"
+    http.access_logs("staging", firehose, "$context.requestId")  # not a log group: no call
+
+    calls: list[str] = []
+    collect(calls=calls)
+
+    assert len(calls) == expected_calls(
+        regions=1,
+        rest_apis=2,
+        v2_apis=1,
+        stages=2 * 3 + 2,
+        deployments=2 + 2,  # a REST deployment each; the HTTP stages one each
+        functions=1,
+        log_groups=1,
+        certificates=1,
+    )
+    by_operation = Counter(calls)
+    assert by_operation["logs.DescribeLogGroups"] == 1
+    assert by_operation["apigateway.GetClientCertificate"] == 1

@@ -21,6 +21,15 @@ THE_CHECKS = {
     "APIGW-COST-001": ("Cost Optimization Opportunity", Severity.LOW, "rest_api"),
     "APIGW-UNUSED-001": ("Unused API", Severity.FINOPS, "stage"),
     "APIGW-DRIFT-001": ("Undeployed Change", Severity.LOW, "stage"),
+    "APIGW-LOG-001": ("Execution Logging Disabled", Severity.MEDIUM, "stage"),
+    "APIGW-LOG-002": ("Full Request Logging in Production", Severity.HIGH, "stage"),
+    "APIGW-METRICS-001": ("Detailed Metrics Disabled", Severity.LOW, "stage"),
+    "APIGW-CACHE-002": ("Cache Not Encrypted", Severity.MEDIUM, "rest_stage"),
+    "APIGW-CACHE-003": ("Cached Response Shared Across Callers", Severity.HIGH, "rest_stage"),
+    "APIGW-CACHE-004": ("Cache Flush Without Authorization", Severity.MEDIUM, "rest_stage"),
+    "APIGW-CACHE-005": ("Idle Cache Cluster", Severity.FINOPS, "rest_stage"),
+    "APIGW-LOG-003": ("Access Logging Missing", Severity.MEDIUM, "stage"),
+    "APIGW-CERT-001": ("Backend Not Authenticated", Severity.MEDIUM, "rest_stage"),
 }
 
 
@@ -62,3 +71,15 @@ def test_the_demo_prod_stage_serving_an_old_deployment_is_open_and_drifted(demo:
         "GET /items: authorization 'NONE' deployed, 'CUSTOM (stock-token)' now"
         in (drift.details["differences"])
     )
+
+
+def test_the_demo_stage_logging_without_a_cloudwatch_role_fails(demo: AuditRun) -> None:
+    """catalog-eu: execution logging set on prod, in eu-west-1, where API Gateway has no
+    CloudWatch role, so nothing is written."""
+    (prod,) = [
+        k for k in demo.keys("APIGW-LOG-001") if k.startswith("eu-west-1/") and k.endswith("/prod")
+    ]
+    outcome = demo["APIGW-LOG-001", prod]
+    assert outcome.outcome == "failed"
+    assert outcome.details["unlogged"] == {}
+    assert "eu-west-1 has no CloudWatch role" in outcome.message

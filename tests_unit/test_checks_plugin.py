@@ -199,6 +199,16 @@ def test_evidence_that_is_not_json_is_an_error(suite: pytest.Pytester, runs: Run
     result.stdout.fnmatch_lines(["*TEST-001 evidence is not JSON-serialisable*"])
 
 
+def test_evidence_is_made_plain_json_before_it_crosses_to_xdist(
+    suite: pytest.Pytester, runs: Runs
+) -> None:
+    body = 'evidence["when"] = object(); evidence[404] = "not found"'
+    suite.makepyfile(test_checks=_check(body=body))
+    result = suite.runpytest_inprocess(f"--snapshot-in={runs.snapshot}", "-n", "2")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*TEST-001 evidence is not JSON-serialisable*"])
+
+
 def test_check_without_targets_records_an_empty_key(suite: pytest.Pytester, runs: Runs) -> None:
     suite.makepyfile(test_checks=_check(fixtures="http_route, evidence"))
     result = suite.runpytest_inprocess(f"--snapshot-in={runs.snapshot}")

@@ -195,6 +195,29 @@ def test_client_certificate_and_cache_size_are_read_from_the_stage() -> None:
     assert stage.method_settings[0].logging_level == "ERROR"
 
 
+def test_the_cache_encryption_and_cache_control_settings_are_read_per_entry() -> None:
+    stage = parse_stage(
+        {
+            "stageName": "prod",
+            "methodSettings": {
+                "*/*": {"cacheDataEncrypted": True, "requireAuthorizationForCacheControl": False},
+                "~1pets/GET": {"cachingEnabled": True},
+            },
+        },
+        usage_plans=(),
+        request_count_30d=None,
+    )
+    default, pets = stage.method_settings
+    assert (default.cache_data_encrypted, default.require_authorization_for_cache_control) == (
+        True,
+        False,
+    )
+    assert (pets.cache_data_encrypted, pets.require_authorization_for_cache_control) == (
+        None,
+        None,
+    )
+
+
 def test_garbage_policy_is_an_error_not_an_empty_policy() -> None:
     with pytest.raises(ValueError, match="not valid JSON"):
         parse_resource_policy("{not json")

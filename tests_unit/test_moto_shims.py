@@ -659,6 +659,39 @@ def test_rest_canary_settings_are_refused_as_aws_refuses_them(aws: None) -> None
     assert (stage["description"], "canarySettings" in stage) == ("", False)
 
 
+# --- Method settings of REST stages ------------------------------------------------------------
+
+
+def test_rest_method_settings_entry_starts_with_aws_defaults_and_keeps_what_is_set(
+    aws: None,
+) -> None:
+    api = RestApi()
+    api.method("GET", "/pets")
+    api.stage("prod", api.deploy())
+    key = "~1pets/GET"
+    stage = api.client.update_stage(
+        restApiId=api.id,
+        stageName="prod",
+        patchOperations=[
+            {"op": "replace", "path": f"/{key}/caching/enabled", "value": "true"},
+            {"op": "replace", "path": "/*/*/caching/dataEncrypted", "value": "true"},
+            {
+                "op": "replace",
+                "path": "/*/*/caching/requireAuthorizationForCacheControl",
+                "value": "false",
+            },
+        ],
+    )
+    method, default = stage["methodSettings"][key], stage["methodSettings"]["*/*"]
+    # an entry AWS creates says cacheDataEncrypted false and loggingLevel OFF until set
+    assert (method["cachingEnabled"], method["cacheDataEncrypted"]) == (True, False)
+    assert (method["loggingLevel"], method["requireAuthorizationForCacheControl"]) == ("OFF", True)
+    assert (default["cacheDataEncrypted"], default["requireAuthorizationForCacheControl"]) == (
+        True,
+        False,
+    )
+
+
 # --- HTTP and WebSocket APIs (apigatewayv2) --------------------------------------------------
 
 
@@ -1058,3 +1091,80 @@ def test_installing_the_shims_again_changes_nothing(aws: None) -> None:
     before = (RestAPI.create_deployment, vars(ApiGatewayV2Response)["export_api"])
     shims.install()
     assert (RestAPI.create_deployment, vars(ApiGatewayV2Response)["export_api"]) == before
+
+
+# --- Client certificates of REST stages ----------------------------------------------------------
+
+
+def test_rest_client_certificate_is_generated_and_read_in_aws_shape(aws: None) -> None:
+    from botocore.model import StructureShape
+    from botocore.session import get_session
+
+    client = aws_client("apigateway", REGION)
+    generated = client.generate_client_certificate(description="backend", tags={"team": "a"})
+    read = client.get_client_certificate(clientCertificateId=generated["clientCertificateId"])
+
+    shape = get_session().get_service_model("apigateway").shape_for("ClientCertificate")
+    assert isinstance(shape, StructureShape)
+    members = set(shape.members)
+    fields = {key for key in read if key != "ResponseMetadata"}
+    assert fields == members
+    assert read["pemEncodedCertificate"].startswith("-----BEGIN CERTIFICATE-----\n")
+    assert (read["description"], read["tags"]) == ("backend", {"team": "a"})
+    assert (read["expirationDate"] - read["createdDate"]).days == 365  # as AWS generates them
+    with pytest.raises(ClientError) as missing:
+        client.get_client_certificate(clientCertificateId="nosuch")
+    assert _error_code(missing) == "NotFoundException"
+
+
+def test_rest_stage_presents_the_certificate_update_stage_gives_it(aws: None) -> None:
+    api, released, upcoming = _canaried_api()
+    api.stage("prod", released)
+    certificate = api.client.generate_client_certificate()["clientCertificateId"]
+
+    with pytest.raises(ClientError) as refused:  # an id the region does not have
+        api.client.update_stage(
+            restApiId=api.id,
+            stageName="prod",
+            patchOperations=[_replace("/clientCertificateId", "nosuch")],
+        )
+    updated = api.client.update_stage(
+        restApiId=api.id,
+        stageName="prod",
+        patchOperations=[
+            _replace("/clientCertificateId", certificate),
+            _replace("/canarySettings/deploymentId", upcoming),  # both shims answer
+        ],
+    )
+    (listed,) = api.client.get_stages(restApiId=api.id)["item"]
+    removed = api.client.update_stage(
+        restApiId=api.id,
+        stageName="prod",
+        patchOperations=[{"op": "remove", "path": "/clientCertificateId"}],
+    )
+
+    assert _error_code(refused) == "NotFoundException"
+    assert (updated["clientCertificateId"], updated["canarySettings"]["deploymentId"]) == (
+        certificate,
+        upcoming,
+    )
+    assert listed["clientCertificateId"] == certificate
+    assert "clientCertificateId" not in removed
+
+
+def test_rest_certificate_expiry_can_be_moved_as_no_api_can(aws: None) -> None:
+    from datetime import UTC, datetime
+
+    client = aws_client("apigateway", REGION)
+    certificate = client.generate_client_certificate()["clientCertificateId"]
+    shims.set_client_certificate_expiry(REGION, certificate, datetime(2030, 1, 2, tzinfo=UTC))
+    read = client.get_client_certificate(clientCertificateId=certificate)
+    assert read["expirationDate"] == datetime(2030, 1, 2, tzinfo=UTC)
+
+
+def test_installing_the_shims_again_wraps_a_stage_once_per_concern(aws: None) -> None:
+    from moto.apigateway.models import Stage
+
+    before = Stage.to_json  # the canary's and the certificate's shims both wrap it
+    shims.install()
+    assert Stage.to_json is before

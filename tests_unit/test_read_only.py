@@ -28,6 +28,7 @@ IAM_REQUIREMENT = {
     "apigateway.GetGatewayResponses": ("apigateway:GET", f"{APIGW}/restapis/a/gatewayresponses"),
     "apigateway.GetUsagePlans": ("apigateway:GET", f"{APIGW}/usageplans"),
     "apigateway.GetAccount": ("apigateway:GET", f"{APIGW}/account"),
+    "apigateway.GetClientCertificate": ("apigateway:GET", f"{APIGW}/clientcertificates/c"),
     "apigateway.GetDeployment": ("apigateway:GET", f"{APIGW}/restapis/a/deployments/d"),
     "apigateway.GetExport": ("apigateway:GET", f"{APIGW}/restapis/a/stages/prod/exports/oas30"),
     "apigatewayv2.GetDeployment": ("apigateway:GET", f"{APIGW}/apis/a/deployments/d"),
@@ -53,6 +54,10 @@ IAM_REQUIREMENT = {
         "arn:aws:lambda:us-east-1:123456789012:function:f:live",
     ),
     "cloudwatch.GetMetricData": ("cloudwatch:GetMetricData", "*"),
+    "logs.DescribeLogGroups": (
+        "logs:DescribeLogGroups",
+        "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigateway/access",
+    ),
     "sts.GetCallerIdentity": ("sts:GetCallerIdentity", "*"),
 }
 
@@ -127,3 +132,31 @@ def test_the_guard_lets_through_exactly_the_reads_and_export_api() -> None:
         passed.append(name)
     assert {n for n in passed if not n.startswith(("Get", "List", "Describe"))} == {"ExportApi"}
     assert {"ExportApi"} == READ_ONLY_OPERATIONS
+
+
+@pytest.mark.parametrize(
+    ("service", "reads", "writes"),
+    [
+        ("logs", {"DescribeLogGroups"}, {"CreateLogGroup", "PutRetentionPolicy"}),
+        (
+            "apigateway",
+            {"GetClientCertificate"},
+            {"GenerateClientCertificate", "UpdateClientCertificate", "UpdateStage"},
+        ),
+    ],
+)
+def test_the_guard_lets_through_the_reference_reads_and_refuses_their_writes(
+    service: str, reads: set[str], writes: set[str]
+) -> None:
+    """The reads of what stages refer to (access-log groups, client certificates) pass the
+    guard; the calls that would create or change those resources do not."""
+    from botocore.session import get_session
+
+    from collectors.clients import refuse_writes
+
+    model = get_session().get_service_model(service)
+    for name in reads:
+        refuse_writes(model.operation_model(name))
+    for name in writes:
+        with pytest.raises(WriteOperationRefused):
+            refuse_writes(model.operation_model(name))

@@ -16,7 +16,7 @@ from collectors.serialization import (
     load_snapshot,
     save_snapshot,
 )
-from tests_unit.checks_harness import audit
+from tests_unit.checks_harness import AuditRun, audit
 from tests_unit.conftest import collect
 
 
@@ -100,17 +100,59 @@ def test_a_schema_1_snapshot_audits_what_it_has_and_fails_closed_on_the_rest() -
     assert all("schema 1" in o.message for o in auth)
 
 
-def test_a_schema_2_snapshot_audits_every_check_with_nothing_unknown() -> None:
-    """Written by this version (schema 2) from the demo estate: every check passes somewhere
-    and fails somewhere, as on the demo itself, and none lacks data."""
-    run = audit(f"--snapshot-in={SCHEMA_2_DEMO}")
-    checks = {check for check, _ in run.outcomes}
-    assert len(checks) >= 10
-    for check in checks:
+# The checks the demo estate showed when the schema-2 snapshot was written from it.
+SCHEMA_2_DEMO_CHECKS = (
+    "APIGW-AUTH-001",
+    "APIGW-WAF-001",
+    "APIGW-CORS-001",
+    "APIGW-THROTTLE-001",
+    "APIGW-DATA-001",
+    "APIGW-TIMEOUT-001",
+    "APIGW-TRACE-001",
+    "APIGW-CACHE-001",
+    "APIGW-COST-001",
+    "APIGW-UNUSED-001",
+    "APIGW-DRIFT-001",
+)
+
+
+@pytest.fixture(scope="module")
+def schema_2_audit() -> AuditRun:
+    return audit(f"--snapshot-in={SCHEMA_2_DEMO}")
+
+
+def test_a_schema_2_snapshot_audits_every_check_with_nothing_unknown(
+    schema_2_audit: AuditRun,
+) -> None:
+    """Written by this version (schema 2) from the demo estate: every check the demo then
+    showed passes somewhere and fails somewhere, as on the demo itself, and none lacks data."""
+    run = schema_2_audit
+    for check in SCHEMA_2_DEMO_CHECKS:
         assert {"passed", "failed"} <= run.outcomes_of(check), check
         assert "error" not in run.outcomes_of(check), check
     (open_items,) = [k for k in run.keys("APIGW-AUTH-001") if k.endswith("/prod/GET /items")]
     assert run.outcome("APIGW-AUTH-001", open_items) == "failed"  # the old deployment it serves
+
+
+def test_a_snapshot_from_before_the_cache_settings_were_read_fails_closed_on_them(
+    schema_2_audit: AuditRun,
+) -> None:
+    """The schema-2 snapshot predates cacheDataEncrypted, requireAuthorizationForCacheControl,
+    cache keys and identity sources: the cache checks are unknown where a method caches, never
+    a pass; what the snapshot holds (logging levels, data trace, metrics) is judged."""
+    run = schema_2_audit
+    (caching_stage,) = [
+        k
+        for k in run.keys("APIGW-CACHE-002")
+        if k.endswith("/prod") and run.outcome("APIGW-CACHE-002", k) != "skipped"
+    ]
+    for check in ("APIGW-CACHE-002", "APIGW-CACHE-003", "APIGW-CACHE-004"):
+        outcome = run[check, caching_stage]
+        assert outcome.outcome == "error", check
+        assert "collect the inventory again" in outcome.message
+    for check in ("APIGW-LOG-001", "APIGW-LOG-002", "APIGW-METRICS-001", "APIGW-CACHE-005"):
+        assert run.outcomes_of(check), check
+        assert "error" not in run.outcomes_of(check), check
 
 
 def test_a_field_added_with_a_default_takes_it_when_a_snapshot_lacks_it() -> None:

@@ -1,8 +1,9 @@
 """The audit's policy as pure functions of one target: no pytest, no boto3.
 
-The checks (``checks/test_*.py``) decide with these, and the reports call them to describe
-each resource. A function that needs an inventory section that was not collected raises
-``collectors.errors.DataUnavailable`` naming the failed call (the check then errors).
+The checks (``checks/test_*.py``) decide with these and record what they found as
+evidence; the reports read only that record, never these functions. A function that needs
+an inventory section that was not collected raises ``collectors.errors.DataUnavailable``
+naming the failed call (the check then errors).
 
 Method- and route-level policy reads what the stage serves: the target's deployed
 definition (``target.definition``, ``target.method``); stage-level policy reads the stage.
@@ -35,13 +36,40 @@ Backend (``checks.policy.backend``):
     caching_status(target: RestMethodTarget) -> "ENABLED" | "DISABLED" | "CLUSTER_OFF"
     xray_tracing(target: RestStageTarget | V2StageTarget) -> "ENABLED" | "DISABLED" | "UNSUPPORTED"
 
+Hardening (``checks.policy.hardening``, over ``checks.policy.settings``: what each method or
+route a stage serves comes to, its own setting else the stage default else AWS's):
+    served_settings(target: RestStageTarget | V2StageTarget) -> tuple[OperationSettings, ...]
+    judged_on(target) -> str   which definition's methods or routes those are
+    execution_logging(target, inventory) -> ExecutionLogging | NotApplicable
+        .levels, .unlogged, .configured, .cloudwatch_role_arn, .role_missing
+    full_request_logging(target) -> list[str] | NotApplicable   (dataTraceEnabled)
+    detailed_metrics(target) -> DetailedMetrics | NotApplicable   .operations, .without
+    unencrypted_cache(target: RestStageTarget) -> CachedMethods | NotApplicable
+    unguarded_cache_control(target: RestStageTarget) -> CachedMethods | NotApplicable
+        .cached, .lacking
+    shared_cache(target: RestStageTarget) -> SharedCache | NotApplicable
+        .cached (behind an authorizer), .shared (method -> identity sources not in its key)
+    cache_cluster(target: RestStageTarget, pricing) -> CacheCluster
+        .provisioned, .size, .cached, .monthly_cost, .idle
+
+What stages refer to (``checks.policy.access_logs``, ``checks.policy.backend_auth``):
+    access_logging(target: RestStageTarget | V2StageTarget, inventory) -> AccessLogging
+        .destination, .destination_type, .log_group, .kept_forever, .missing, .worth_recording
+    context_variables(log_format) -> frozenset[str]   the $context variables a format names
+    unrecorded(api_type, log_format) -> tuple[Needed, ...]   what it leaves out (NEEDED)
+    backend_authentication(target: RestStageTarget, inventory)
+        -> BackendAuthentication | NotApplicable
+        .http_methods, .certificate, .expires_in, .expired, .expiring (EXPIRY_WARNING: 30 days)
+
 Cost (``checks.policy.cost``):
     rest_only_features(target: RestApiTarget) -> Mapping[str, bool]
     api_request_count_30d(target: RestApiTarget) -> float | None
     monthly_saving(requests_30d: float | None, pricing: Pricing) -> float | None
+    Pricing.cache_monthly_cost(size) -> float | None   (CACHE_PRICE_PER_HOUR by default)
 
 Wording (``checks.policy.labels``):
     label(target) -> str     "GET /pets on petstore-public/prod"
+    some(items) -> str       "GET /a, GET /b and 3 more"
 """
 
 from checks.policy.access import (
@@ -51,13 +79,27 @@ from checks.policy.access import (
     cors_exposure,
     network_restriction,
 )
+from checks.policy.access_logs import (
+    NEEDED,
+    AccessLogging,
+    Needed,
+    access_logging,
+    context_variables,
+    unrecorded,
+)
 from checks.policy.backend import (
     caching_status,
     integration_timeout_ms,
     integration_uri,
     xray_tracing,
 )
+from checks.policy.backend_auth import (
+    EXPIRY_WARNING,
+    BackendAuthentication,
+    backend_authentication,
+)
 from checks.policy.cost import (
+    CACHE_PRICE_PER_HOUR,
     Pricing,
     api_request_count_30d,
     monthly_saving,
@@ -65,8 +107,24 @@ from checks.policy.cost import (
     stage_request_count,
 )
 from checks.policy.drift import DefinitionDrift, definition_drift
-from checks.policy.labels import label
+from checks.policy.hardening import (
+    CacheCluster,
+    CachedMethods,
+    DetailedMetrics,
+    ExecutionLogging,
+    NotApplicable,
+    SharedCache,
+    cache_cluster,
+    detailed_metrics,
+    execution_logging,
+    full_request_logging,
+    shared_cache,
+    unencrypted_cache,
+    unguarded_cache_control,
+)
+from checks.policy.labels import label, some
 from checks.policy.perimeter import Perimeter, perimeter
+from checks.policy.settings import OperationSettings, judged_on, served_settings
 from checks.policy.traffic import (
     EffectiveThrottle,
     Validation,
@@ -76,28 +134,55 @@ from checks.policy.traffic import (
 )
 
 __all__ = [
+    "CACHE_PRICE_PER_HOUR",
+    "EXPIRY_WARNING",
+    "NEEDED",
+    "AccessLogging",
     "Authorization",
+    "BackendAuthentication",
+    "CacheCluster",
+    "CachedMethods",
     "CorsExposure",
     "DefinitionDrift",
+    "DetailedMetrics",
     "EffectiveThrottle",
+    "ExecutionLogging",
+    "Needed",
+    "NotApplicable",
+    "OperationSettings",
     "Perimeter",
     "Pricing",
+    "SharedCache",
     "Validation",
+    "access_logging",
     "account_settings",
     "api_request_count_30d",
     "authorization",
+    "backend_authentication",
+    "cache_cluster",
     "caching_status",
+    "context_variables",
     "cors_exposure",
     "definition_drift",
+    "detailed_metrics",
     "effective_throttle",
+    "execution_logging",
+    "full_request_logging",
     "integration_timeout_ms",
     "integration_uri",
+    "judged_on",
     "label",
     "monthly_saving",
     "network_restriction",
     "perimeter",
     "request_validation",
     "rest_only_features",
+    "served_settings",
+    "shared_cache",
+    "some",
     "stage_request_count",
+    "unencrypted_cache",
+    "unguarded_cache_control",
+    "unrecorded",
     "xray_tracing",
 ]

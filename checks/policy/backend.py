@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from checks.policy.settings import method_caches
 from collectors.model import (
     HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS,
     REST_INTEGRATION_TIMEOUT_DEFAULT_MS,
@@ -33,13 +34,12 @@ def integration_timeout_ms(target: RestMethodTarget | V2RouteTarget) -> int:
 
 def caching_status(target: RestMethodTarget) -> str:
     """``ENABLED``; ``DISABLED`` (the stage has a cache cluster, but this method's effective
-    ``cachingEnabled``, its own setting else ``*/*``, is off); ``CLUSTER_OFF`` (no cache)."""
+    ``cachingEnabled``, its own setting else, for a GET, ``*/*``, is off); ``CLUSTER_OFF``
+    (no cache)."""
     if not target.stage.cache_cluster_enabled:
         return "CLUSTER_OFF"
-    for setting in target.method_settings():
-        if setting is not None and setting.caching_enabled is not None:
-            return "ENABLED" if setting.caching_enabled else "DISABLED"
-    return "DISABLED"
+    caches = method_caches(target.stage, target.resource.path, target.method.http_method)
+    return "ENABLED" if caches else "DISABLED"
 
 
 def xray_tracing(target: RestStageTarget | V2StageTarget) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from collectors.model import HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS, PROXY_INTEGRATION_TYPES
 from collectors.targets import (
@@ -24,12 +24,35 @@ from collectors.targets import (
 # authorizer takes Cognito tokens.
 
 
+# A REST stage's cache cluster is billed by the hour for as long as it is provisioned,
+# whatever it serves: USD per hour by cacheClusterSize (GB), us-east-1, as listed under
+# "Caching" on https://aws.amazon.com/api-gateway/pricing/ (other regions cost more).
+CACHE_PRICE_PER_HOUR: Mapping[str, float] = {
+    "0.5": 0.020,
+    "1.6": 0.038,
+    "6.1": 0.200,
+    "13.5": 0.250,
+    "28.4": 0.500,
+    "58.2": 1.000,
+    "118": 1.900,
+    "237": 3.800,
+}
+HOURS_PER_MONTH = 730  # AWS's pricing examples' month
+
+
 @dataclass(frozen=True)
 class Pricing:
-    """USD per million requests (defaults: us-east-1, first pricing tier)."""
+    """USD per million requests (defaults: us-east-1, first pricing tier), and per hour of a
+    cache cluster by size."""
 
     rest_per_million: float = 3.50
     http_per_million: float = 1.00
+    cache_per_hour: Mapping[str, float] = field(default_factory=lambda: CACHE_PRICE_PER_HOUR)
+
+    def cache_monthly_cost(self, size: str | None) -> float | None:
+        """USD a month for a cache cluster of ``size`` GB; ``None`` for a size not priced."""
+        price = self.cache_per_hour.get(size or "")
+        return None if price is None else round(price * HOURS_PER_MONTH, 2)
 
 
 def rest_only_features(target: RestApiTarget) -> Mapping[str, bool]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from collectors.targets import (
     RestApiTarget,
     RestMethodTarget,
@@ -27,3 +29,9 @@ def label(target: Target) -> str:
     if isinstance(target, RestResourceTarget):
         return f"{target.resource.path} on {where}"
     return where
+
+
+def some(items: Sequence[str], shown: int = 5) -> str:
+    """The first ``shown`` items and how many more: ``GET /a, GET /b and 3 more``."""
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return ", ".join(items[:shown]) + more

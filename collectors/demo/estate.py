@@ -5,7 +5,11 @@ APIs excluded by each tag, stages that are not production or staging, a PRIVATE 
 a VPC endpoint, Lambda functions with short and long timeouts, a WAF web ACL on one stage and
 another in front of an HTTP API through CloudFront, usage plans, CORS preflights answering
 ``'*'``, caching and tracing on some stages, and a production stage still serving an old,
-unauthenticated deployment after the authorizer was added but never deployed.
+unauthenticated deployment after the authorizer was added but never deployed. Execution
+logging, detailed metrics and the cache settings are set on some stages and methods, one of
+them in eu-west-1, where API Gateway has no CloudWatch role to write the logs with. Access
+logs go to log groups (one kept forever, one missing) and to Firehose, and a REST stage's
+client certificate is about to expire.
 """
 
 from __future__ import annotations
@@ -20,11 +24,13 @@ from moto.moto_api._internal import mock_random
 
 from collectors.demo import shims
 from collectors.demo.builders import (
+    ACCOUNT_ID,
     AccountBuilder,
     HttpApiBuilder,
     MethodCache,
     RestApiBuilder,
     invoke_policy,
+    log_formats,
 )
 
 DEMO_REGIONS = ("us-east-1", "eu-west-1")
@@ -61,16 +67,21 @@ def emulated_aws(seed: int = DEMO_SEED) -> Iterator[None]:
 
 def build_demo_estate() -> None:
     """Create the sample estate in the emulated account (call inside ``emulated_aws``)."""
-    _petstore()
+    petstore = _petstore()
     _partner_private()
     _reports()
     _inventory_undeployed_fix()
     _excluded_rest_apis()
-    _checkout_http()
+    checkout = _checkout_http()
     _notifications_http()
+    # Added since: last, for every emulated call draws on the seeded ids, so a call made
+    # earlier would change the ids (and the test ids) of everything made after it.
+    _petstore_logging(petstore)
+    _catalog_eu()
+    _access_logs_and_certificates(petstore, checkout)
 
 
-def _petstore() -> None:
+def _petstore() -> RestApiBuilder:
     """The main public REST API: mostly well configured, with realistic gaps."""
     account = AccountBuilder("us-east-1")
     list_fn = account.lambda_function("petstore-list", timeout_seconds=10)
@@ -153,6 +164,21 @@ def _petstore() -> None:
     account.request_count({"ApiName": api.name, "Stage": "prod"}, 2_500_000)
     account.request_count({"ApiName": api.name, "Stage": "staging"}, 4_200)
     account.request_count({"ApiName": api.name, "Stage": "dev"}, 12)
+    return api
+
+
+def _petstore_logging(api: RestApiBuilder) -> None:
+    """petstore's prod is logged, measured and its cache encrypted, on the stage and on each
+    method with settings of its own (which replace the stage's); but full request logging
+    was left on for POST /pets after debugging it. us-east-1 has API Gateway's CloudWatch
+    role (eu-west-1 has none: ``_catalog_eu``)."""
+    role = f"arn:aws:iam::{ACCOUNT_ID}:role/apigateway-cloudwatch-logs"
+    AccountBuilder("us-east-1").cloudwatch_role(role)
+    api.method_settings("prod", logging="INFO", metrics=True, cache_encrypted=True)
+    api.method_settings(
+        "prod", "GET /pets/{id}", logging="INFO", metrics=True, cache_encrypted=True
+    )
+    api.method_settings("prod", "POST /pets", logging="INFO", metrics=True, data_trace=True)
 
 
 def _partner_private() -> None:
@@ -217,7 +243,7 @@ def _excluded_rest_apis() -> None:
     legacy.stage("prod")
 
 
-def _checkout_http() -> None:
+def _checkout_http() -> HttpApiBuilder:
     """An HTTP API with a JWT authorizer, one open route and CORS open to any origin."""
     account = AccountBuilder("us-east-1")
     cart_fn = account.lambda_function("checkout-cart", timeout_seconds=10)
@@ -236,6 +262,7 @@ def _checkout_http() -> None:
     api.stage("dev")
     account.request_count({"ApiId": api.id, "Stage": "prod"}, 900_000)
     account.request_count({"ApiId": api.id, "Stage": "staging"}, 15)
+    return api
 
 
 def _notifications_http() -> None:
@@ -262,3 +289,63 @@ def _notifications_http() -> None:
     sandbox = HttpApiBuilder("sandbox-http", region="eu-west-1", tags={"ExcludeFromAudit": "true"})
     sandbox.route("GET /ping", sandbox.lambda_integration(notify_fn))
     sandbox.stage("prod")
+
+
+def _catalog_eu() -> None:
+    """A cached, read-mostly REST API in eu-west-1, whose account has no CloudWatch role: the
+    execution logging configured on its stage writes nothing. Its cache is neither encrypted
+    nor guarded (but keyed by the caller's token where a token authorizes), and staging keeps
+    a cache cluster left over from a load test."""
+    account = AccountBuilder("eu-west-1")
+    catalog_fn = account.lambda_function("catalog-read", timeout_seconds=5, region="eu-west-1")
+    token_fn = account.lambda_function("catalog-token", timeout_seconds=5, region="eu-west-1")
+    api = RestApiBuilder("catalog-eu", region="eu-west-1", tags={"team": "catalog"})
+    api.method("GET", "/products", authorization="AWS_IAM", lambda_arn=catalog_fn)
+    token = "method.request.header.Authorization"
+    api.method(
+        "GET",
+        "/products/{id}",
+        authorization="CUSTOM",
+        authorizer_id=api.authorizer("catalog-token", token_fn),
+        validator_id=api.validator("params", body=False, parameters=True),
+        request_parameters={"method.request.path.id": True, token: True},
+        lambda_arn=catalog_fn,
+        cache_key_parameters=["method.request.path.id", token],
+    )
+    api.stage(
+        "prod",
+        tracing=True,
+        cache_cluster=True,
+        cache_size="1.6",
+        rate=200,
+        burst=100,
+        caching=True,
+    )
+    api.method_settings("prod", logging="ERROR", metrics=True, cache_control_authorized=False)
+    api.stage("staging", tracing=True, cache_cluster=True, cache_size="6.1", rate=50, burst=20)
+    account.request_count({"ApiName": api.name, "Stage": "prod"}, 640_000)
+    account.request_count({"ApiName": api.name, "Stage": "staging"}, 2_100)
+
+
+def _access_logs_and_certificates(petstore: RestApiBuilder, checkout: HttpApiBuilder) -> None:
+    """petstore logs prod for 90 days, but staging to a group kept forever; checkout streams
+    prod's access logs to Firehose, while staging's log group was never created and its
+    format leaves the source IP out. petstore's prod presents a client certificate to its
+    HTTP backend; staging's expires within the month."""
+    account = AccountBuilder("us-east-1")
+    prod_logs = account.log_group("/aws/apigateway/petstore-public/prod", retention_days=90)
+    petstore.access_logs("prod", prod_logs, log_formats.REST_JSON)
+    staging_logs = account.log_group("/aws/apigateway/petstore-public/staging")
+    petstore.access_logs("staging", staging_logs, log_formats.REST_CLF)
+    petstore.client_certificate("prod", account.client_certificate())
+    petstore.client_certificate("staging", account.client_certificate(expires_in_days=12))
+    checkout.access_logs(
+        "prod",
+        f"arn:aws:firehose:us-east-1:{ACCOUNT_ID}:deliverystream/amazon-apigateway-checkout",
+        log_formats.HTTP_JSON,
+    )
+    checkout.access_logs(
+        "staging",
+        f"arn:aws:logs:us-east-1:{ACCOUNT_ID}:log-group:/aws/apigateway/checkout-http/staging",
+        "$context.requestId $context.routeKey $context.status",
+    )

@@ -8,8 +8,9 @@ are none"); the ``CollectionError`` that explains why is in the owning API's ``e
 missing data.
 
 One module a part: ``rest`` (REST APIs), ``http`` (HTTP and WebSocket APIs), ``account``
-(account limits, custom domains, CloudFront), ``integrations`` (what integrations invoke),
-``throttle`` and ``errors`` (shared by all), ``inventory`` (the root). Import from here.
+(account limits, custom domains, CloudFront, access-log groups, client certificates),
+``integrations`` (what integrations invoke), ``throttle`` and ``errors`` (shared by all),
+``inventory`` (the root). Import from here.
 """
 
 from __future__ import annotations
@@ -17,8 +18,13 @@ from __future__ import annotations
 from collectors.model.account import (
     AccountSettings,
     ApiMapping,
+    ClientCertificate,
     CloudFrontDistribution,
     CustomDomain,
+    LogGroup,
+    LogGroupRef,
+    client_certificate_key,
+    log_group_ref,
 )
 from collectors.model.errors import CollectionError
 from collectors.model.http import (
@@ -77,6 +83,7 @@ __all__ = [
     "WEBSOCKET_INTEGRATION_TIMEOUT_DEFAULT_MS",
     "AccountSettings",
     "ApiMapping",
+    "ClientCertificate",
     "CloudFrontDistribution",
     "CollectionError",
     "CollectionMetadata",
@@ -85,6 +92,8 @@ __all__ = [
     "GatewayResponse",
     "Inventory",
     "LambdaFunction",
+    "LogGroup",
+    "LogGroupRef",
     "MethodSetting",
     "RequestValidator",
     "RestApi",
@@ -106,8 +115,10 @@ __all__ = [
     "V2Integration",
     "V2Route",
     "V2Stage",
+    "client_certificate_key",
     "invokes_lambda",
     "lambda_arn_from_uri",
+    "log_group_ref",
     "method_settings_key",
     "served_by_canary",
 ]

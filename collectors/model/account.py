@@ -1,9 +1,12 @@
 """What an account has beside its APIs: API Gateway's limits per region, custom domains and the
-CloudFront distributions in front of them."""
+CloudFront distributions in front of them, the CloudWatch Logs groups stages write access logs
+to and the client certificates REST stages present to their backends."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from collectors.model.throttle import Throttle
 
@@ -48,3 +51,55 @@ class CloudFrontDistribution:
     origin_domain_names: tuple[str, ...]
     web_acl_id: str | None  # a WAFv2 web ACL ARN (or a WAF Classic id)
     enabled: bool
+
+
+class LogGroupRef(NamedTuple):
+    """A CloudWatch Logs group as a stage's access-log destination names it."""
+
+    arn: str  # arn:aws:logs:<region>:<account>:log-group:<name>, without a trailing ":*"
+    region: str
+    name: str
+
+
+# Log group names hold no ":" (CloudWatch Logs allows a-z, A-Z, 0-9, _ - / . #), so the name
+# ends at the optional ":*" some tools and AWS's own DescribeLogGroups answer append.
+_LOG_GROUP_ARN = re.compile(
+    r"^(arn:aws[a-z-]*:logs:(?P<region>[a-z0-9-]+):\d{12}:log-group:(?P<name>[^:]+))(?::\*)?$"
+)
+
+
+def log_group_ref(destination: str | None) -> LogGroupRef | None:
+    """The log group an access-log destination ARN names; ``None`` for anything else (a
+    Firehose delivery stream, no destination)."""
+    match = _LOG_GROUP_ARN.match(destination or "")
+    if match is None:
+        return None
+    return LogGroupRef(arn=match.group(1), region=match["region"], name=match["name"])
+
+
+@dataclass(frozen=True, kw_only=True)
+class LogGroup:
+    """A CloudWatch Logs group in-scope stages write access logs to (DescribeLogGroups), under
+    the ARN they name it by; ``exists`` False: the account has no group of that name."""
+
+    arn: str  # as LogGroupRef.arn: without a trailing ":*"
+    region: str
+    name: str
+    exists: bool
+    retention_days: int | None  # None: its events never expire (or it does not exist)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClientCertificate:
+    """A client certificate in-scope REST stages present to their HTTP backends
+    (GetClientCertificate). Its PEM is not kept: the audit needs only when it expires."""
+
+    id: str
+    region: str
+    expiration_date: str | None  # ISO 8601
+
+
+def client_certificate_key(region: str, certificate_id: str) -> str:
+    """How the inventory names a client certificate (a failed read's target), as its IAM
+    resource path does: ``us-east-1/clientcertificates/abc123``."""
+    return f"{region}/clientcertificates/{certificate_id}"

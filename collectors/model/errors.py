@@ -11,7 +11,9 @@ class CollectionError:
 
     service: str
     operation: str
-    target: str  # what the call was about: a region, "region/apiId" or a Lambda ARN
+    # what the call was about: a region, "region/apiId", a Lambda or log group ARN, or a
+    # client certificate ("region/clientcertificates/id")
+    target: str
     code: str
     message: str
 

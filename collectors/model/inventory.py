@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from collectors.model.account import AccountSettings, CloudFrontDistribution, CustomDomain
+from collectors.model.account import (
+    AccountSettings,
+    ClientCertificate,
+    CloudFrontDistribution,
+    CustomDomain,
+    LogGroup,
+)
 from collectors.model.errors import CollectionError
 from collectors.model.http import V2Api
 from collectors.model.integrations import LambdaFunction
@@ -49,9 +56,28 @@ class Inventory:
     skipped_apis: tuple[SkippedApi, ...]
     # every failed call; a failed GetRestApis/GetApis leaves a whole region's APIs unknown
     errors: tuple[CollectionError, ...]
+    # What in-scope stages refer to, read once each; one whose read failed is absent, with its
+    # error. Snapshots written before they were read hold none (the checks are then UNKNOWN).
+    log_groups: tuple[LogGroup, ...] = ()  # their access-log destinations
+    client_certificates: tuple[ClientCertificate, ...] = ()  # of REST stages
 
     def listing_failures(self) -> tuple[CollectionError, ...]:
         return tuple(e for e in self.errors if e.operation in LISTING_OPERATIONS)
 
     def account(self, region: str) -> AccountSettings | None:
         return next((a for a in self.accounts if a.region == region), None)
+
+    def log_group(self, arn: str) -> LogGroup | None:
+        return self._log_groups.get(arn)
+
+    def client_certificate(self, region: str, certificate_id: str) -> ClientCertificate | None:
+        return self._client_certificates.get((region, certificate_id))
+
+    # Lookups built once per inventory (kept out of the JSON: not fields).
+    @functools.cached_property
+    def _log_groups(self) -> dict[str, LogGroup]:
+        return {group.arn: group for group in self.log_groups}
+
+    @functools.cached_property
+    def _client_certificates(self) -> dict[tuple[str, str], ClientCertificate]:
+        return {(c.region, c.id): c for c in self.client_certificates}

@@ -24,6 +24,9 @@ class RestIntegration:
     # (``#set($context.responseOverride.header.Access-Control-Allow-Origin = ...)``); only
     # Access-Control-* headers are kept: templates can hold anything else, secrets included
     response_cors_overrides: Mapping[str, Mapping[str, str]]
+    # the request parameters a cached response is keyed by ("method.request.header.Authorization");
+    # None in snapshots written before they were read
+    cache_key_parameters: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,6 +55,9 @@ class RestAuthorizer:
     type: str  # TOKEN, REQUEST, COGNITO_USER_POOLS
     provider_arns: tuple[str, ...]
     authorizer_uri: str | None
+    # where it reads the caller's identity ("method.request.header.Authorization",
+    # "context.sourceIp"...); None in snapshots written before they were read
+    identity_sources: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -145,6 +151,9 @@ class MethodSetting:
     metrics_enabled: bool | None
     logging_level: str | None
     data_trace_enabled: bool | None
+    # AWS answers both in every entry; None in snapshots written before they were read
+    cache_data_encrypted: bool | None = None
+    require_authorization_for_cache_control: bool | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -193,6 +202,19 @@ class RestStage:
     @property
     def canary_serves(self) -> str | None:
         return served_by_canary(self.canary_deployment_id, self.canary_percent_traffic)
+
+    def settings_for(
+        self, path: str, http_method: str
+    ) -> tuple[MethodSetting | None, MethodSetting | None]:
+        """The methodSettings entries that apply to a method, most specific first: its own
+        and the stage default (``*/*``), each ``None`` where the stage has none."""
+        own = self._settings.get(method_settings_key(path, http_method))
+        return own, self._settings.get("*/*")
+
+    # Built once per stage (kept out of the JSON: not a field).
+    @functools.cached_property
+    def _settings(self) -> dict[str, MethodSetting]:
+        return {setting.key: setting for setting in self.method_settings}
 
 
 @dataclass(frozen=True, kw_only=True)

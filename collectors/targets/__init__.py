@@ -21,7 +21,6 @@ from collectors.targets.fixtures import FIXTURES
 from collectors.targets.index import TargetIndex, is_exempt_preflight, is_mock_preflight
 from collectors.targets.objects import (
     Kind,
-    Operation,
     RestApiTarget,
     RestMethodTarget,
     RestResourceTarget,
@@ -41,7 +40,6 @@ from collectors.targets.served import (
 __all__ = [
     "FIXTURES",
     "Kind",
-    "Operation",
     "RestApiTarget",
     "RestMethodTarget",
     "RestResourceTarget",

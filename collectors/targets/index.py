@@ -125,7 +125,7 @@ class TargetIndex:
 
     def _put_unlisted(self, kinds: tuple[Kind, ...], key: str, reason: str) -> None:
         for kind in kinds:
-            self._put(kind, Unlisted(key=key, kind=kind, reason=reason))
+            self._put(kind, Unlisted(key=key, reason=reason))
 
     def _add_unlisted_region(self, error: CollectionError) -> None:
         rest = error.operation == "GetRestApis"

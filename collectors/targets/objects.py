@@ -203,13 +203,7 @@ class RestMethodTarget(_Operation, _ServedByDeployment):
     def method_settings(self) -> tuple[MethodSetting | None, MethodSetting | None]:
         """The stage's methodSettings that apply to the method, most specific first: its own
         entry and the stage default (``*/*``), each ``None`` where the stage has none."""
-        own = default = None
-        for setting in self.stage.method_settings:
-            if setting.key == self.settings_key:
-                own = setting
-            elif setting.key == "*/*":
-                default = setting
-        return own, default
+        return self.stage.settings_for(self.resource.path, self.method.http_method)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -235,7 +229,6 @@ class Unlisted:
     """Stands in for targets that could not be listed; resolving it fails closed."""
 
     key: str
-    kind: Kind
     reason: str
 
 
@@ -248,4 +241,3 @@ Target = (
     | RestMethodTarget
     | V2RouteTarget
 )
-Operation = RestMethodTarget | V2RouteTarget

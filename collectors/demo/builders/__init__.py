@@ -3,7 +3,8 @@
 Shared by the ``--demo`` estate, the unit tests and the benchmark, so every estate is built the
 same way and reads in a few lines. One module per kind of thing built: ``account``
 (account-wide things), ``rest`` (REST APIs), ``http`` (HTTP and WebSocket APIs), over
-``clients`` (the writing clients they share; never point them at a real account).
+``clients`` (the writing clients they share; never point them at a real account); and
+``log_formats``, AWS's example access-log formats.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Account-wide things in the emulator: Lambda functions, WAF web ACLs, the account's API
-Gateway limits, CloudFront distributions, custom domains and CloudWatch request counts."""
+Gateway limits, CloudFront distributions, custom domains, CloudWatch request counts, log
+groups and API Gateway client certificates."""
 
 from __future__ import annotations
 
@@ -73,6 +74,12 @@ class AccountBuilder:
         from collectors.demo.shims import set_account_limits
 
         set_account_limits(self.region, rate, burst, cloudwatch_role_arn)
+
+    def cloudwatch_role(self, role_arn: str) -> None:
+        """The role API Gateway writes execution logs with in this region (UpdateAccount)."""
+        aws_client("apigateway", self.region).update_account(
+            patchOperations=[{"op": "replace", "path": "/cloudwatchRoleArn", "value": role_arn}]
+        )
 
     def cloudfront_distribution(
         self, origin_domain: str, web_acl_arn: str | None, aliases: tuple[str, ...] = ()
@@ -155,3 +162,24 @@ class AccountBuilder:
                 }
             ],
         )
+
+    def log_group(self, name: str, retention_days: int | None = None) -> str:
+        """A CloudWatch Logs group (its ARN); without ``retention_days`` it keeps events
+        forever, as CloudWatch Logs does by default."""
+        logs = aws_client("logs", self.region)
+        logs.create_log_group(logGroupName=name)
+        if retention_days is not None:
+            logs.put_retention_policy(logGroupName=name, retentionInDays=retention_days)
+        return f"arn:aws:logs:{self.region}:{ACCOUNT_ID}:log-group:{name}"
+
+    def client_certificate(self, expires_in_days: int | None = None) -> str:
+        """An API Gateway client certificate (its id), valid 365 days as AWS makes them, or
+        expiring ``expires_in_days`` from now (negative: already expired)."""
+        from collectors.demo.shims import set_client_certificate_expiry
+
+        created = aws_client("apigateway", self.region).generate_client_certificate()
+        certificate_id = str(created["clientCertificateId"])
+        if expires_in_days is not None:
+            expiration = datetime.now(UTC) + timedelta(days=expires_in_days)
+            set_client_certificate_expiry(self.region, certificate_id, expiration)
+        return certificate_id

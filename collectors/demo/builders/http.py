@@ -139,3 +139,36 @@ class HttpApiBuilder:
                 for key, (r, b) in routes.items()
             }
         self.client.create_stage(**kwargs)
+
+    def route_settings(
+        self,
+        stage: str,
+        route_key: str | None = None,
+        *,
+        logging: str | None = None,
+        data_trace: bool | None = None,
+        detailed_metrics: bool | None = None,
+    ) -> None:
+        """Set what is given of ``stage``'s settings for ``route_key``, or of its default route
+        settings (UpdateStage, which merges them with those already set)."""
+        values = {
+            "LoggingLevel": logging,
+            "DataTraceEnabled": data_trace,
+            "DetailedMetricsEnabled": detailed_metrics,
+        }
+        settings = {name: value for name, value in values.items() if value is not None}
+        kwargs: dict[str, Any] = {"ApiId": self.id, "StageName": stage}
+        if route_key is None:
+            kwargs["DefaultRouteSettings"] = settings
+        else:
+            kwargs["RouteSettings"] = {route_key: settings}
+        self.client.update_stage(**kwargs)
+
+    def access_logs(self, stage: str, destination_arn: str, log_format: str) -> None:
+        """Write ``stage``'s access logs to ``destination_arn`` (a CloudWatch Logs group or a
+        Firehose delivery stream) in ``log_format`` (``$context`` variables)."""
+        self.client.update_stage(
+            ApiId=self.id,
+            StageName=stage,
+            AccessLogSettings={"DestinationArn": destination_arn, "Format": log_format},
+        )

@@ -96,8 +96,11 @@ class RestApiBuilder:
         http_url: str | None = None,
         timeout_ms: int | None = None,
         request_templates: dict[str, str] | None = None,
+        cache_key_parameters: list[str] | None = None,
     ) -> None:
-        """A method with its integration: Lambda proxy, HTTP proxy, else a MOCK."""
+        """A method with its integration: Lambda proxy, HTTP proxy, else a MOCK;
+        ``cache_key_parameters`` name request parameters (declare them in
+        ``request_parameters``), ``"method.request.header.Authorization"``."""
         resource_id = self.resource(path)
         method_kwargs: dict[str, Any] = {
             "restApiId": self.id,
@@ -134,6 +137,8 @@ class RestApiBuilder:
             integration["timeoutInMillis"] = timeout_ms
         if request_templates:
             integration["requestTemplates"] = request_templates
+        if cache_key_parameters:
+            integration["cacheKeyParameters"] = cache_key_parameters
         self.client.put_integration(**integration)
 
     def deploy(self, description: str = "") -> str:
@@ -191,6 +196,7 @@ class RestApiBuilder:
         *,
         tracing: bool = False,
         cache_cluster: bool = False,
+        cache_size: str | None = None,
         rate: float | None = None,
         burst: int | None = None,
         caching: bool | None = None,
@@ -200,9 +206,13 @@ class RestApiBuilder:
         access_log_arn: str | None = None,
     ) -> None:
         """A deployed stage; ``rate``/``burst``/``caching`` are the ``*/*`` defaults and
-        ``methods`` the per-method settings, keyed ``"GET /pets/{id}"``."""
+        ``methods`` the per-method settings, keyed ``"GET /pets/{id}"``; ``cache_size`` in GB
+        as AWS writes it (``"0.5"``, ``"6.1"``...)."""
         if self._deployment_id is None:
             self.deploy()
+        stage: dict[str, Any] = {}
+        if cache_size is not None:
+            stage["cacheClusterSize"] = cache_size
         self.client.create_stage(
             restApiId=self.id,
             stageName=name,
@@ -210,6 +220,7 @@ class RestApiBuilder:
             cacheClusterEnabled=cache_cluster,
             tracingEnabled=tracing,
             variables=variables or {},
+            **stage,
         )
         operations = []
         settings = (
@@ -245,6 +256,41 @@ class RestApiBuilder:
                 ResourceArn=f"arn:aws:apigateway:{self.region}::/restapis/{self.id}/stages/{name}",
             )
 
+    def method_settings(
+        self,
+        stage: str,
+        method: str = "*/*",
+        *,
+        logging: str | None = None,
+        data_trace: bool | None = None,
+        metrics: bool | None = None,
+        cache_encrypted: bool | None = None,
+        cache_control_authorized: bool | None = None,
+    ) -> None:
+        """Set what is given of one methodSettings entry of ``stage`` (UpdateStage): the
+        method's own, ``method="GET /pets/{id}"``, or the stage default ``"*/*"``."""
+        verb, _, path = method.partition(" ")
+        key = method if method == "*/*" else method_settings_key(path, verb)
+        values: dict[str, str | bool | None] = {
+            "logging/loglevel": logging,
+            "logging/dataTrace": data_trace,
+            "metrics/enabled": metrics,
+            "caching/dataEncrypted": cache_encrypted,
+            "caching/requireAuthorizationForCacheControl": cache_control_authorized,
+        }
+        operations = [
+            _replace(f"/{key}/{name}", str(value).lower() if isinstance(value, bool) else value)
+            for name, value in values.items()
+            if value is not None
+        ]
+        existing = self.client.get_stage(restApiId=self.id, stageName=stage)["methodSettings"]
+        if key not in existing:  # a new entry: no throttle, not moto's placeholder
+            operations += [
+                _replace(f"/{key}/throttling/rateLimit", _UNSET),
+                _replace(f"/{key}/throttling/burstLimit", _UNSET),
+            ]
+        self.client.update_stage(restApiId=self.id, stageName=stage, patchOperations=operations)
+
     def usage_plan(
         self,
         stage: str,
@@ -265,6 +311,20 @@ class RestApiBuilder:
             throttle={"rateLimit": rate, "burstLimit": burst},
             quota={"limit": 100_000, "period": "MONTH"},
         )
+
+    def access_logs(self, stage: str, destination_arn: str, log_format: str) -> None:
+        """Write ``stage``'s access logs to ``destination_arn`` (a CloudWatch Logs group or a
+        Firehose delivery stream) in ``log_format`` (``$context`` variables)."""
+        operations = [
+            _replace("/accessLogSettings/destinationArn", destination_arn),
+            _replace("/accessLogSettings/format", log_format),
+        ]
+        self.client.update_stage(restApiId=self.id, stageName=stage, patchOperations=operations)
+
+    def client_certificate(self, stage: str, certificate_id: str) -> None:
+        """Make ``stage`` present the client certificate to its HTTP backends."""
+        operations = [_replace("/clientCertificateId", certificate_id)]
+        self.client.update_stage(restApiId=self.id, stageName=stage, patchOperations=operations)
 
 
 def _replace(path: str, value: str) -> dict[str, str]:

@@ -3,26 +3,31 @@
 One module per service, each built on moto's own backend objects (the only state added is
 the deployment snapshots and canary settings, hung on moto's objects): ``apigateway`` (REST
 deployments that freeze the API, GetDeployment ``embed=apisummary``, GetExport of the
-deployment a stage serves, GetAccount and ``set_account_limits``; its stages' canarySettings
-in ``apigateway_canary``, the export documents in ``apigateway_export`` and
+deployment a stage serves, GetAccount and ``set_account_limits``, methodSettings entries
+with AWS's defaults, PutIntegration's cacheKeyParameters; its stages' canarySettings in
+``apigateway_canary``, the export documents in ``apigateway_export`` and
 ``apigateway_export_extensions``), ``apigatewayv2`` (deployments, kept in
 ``apigatewayv2_deployments``, stages serving them, AutoDeploy, ExportApi, written by
 ``apigatewayv2_export``, GetAuthorizers, WebSocket integrations' 29 s default) and
 ``domains`` (custom domain names as AWS lists them: regional ones in apigatewayv2,
-edge-optimized ones in v1 only). ``_patching`` is how they attach to moto.
-CloudFront's ListDistributions already answers WebACLId, Aliases and Origins: no shim.
+edge-optimized ones in v1 only). REST client certificates, which moto lacks, are
+``apigateway_certificates``'s. ``_patching`` is how they attach to moto. CloudFront's
+ListDistributions already answers WebACLId, Aliases and Origins, and CloudWatch Logs'
+DescribeLogGroups a group's retention: no shim.
 """
 
 from __future__ import annotations
 
-from collectors.demo.shims import apigateway, apigatewayv2, domains
+from collectors.demo.shims import apigateway, apigateway_certificates, apigatewayv2, domains
 from collectors.demo.shims.apigateway import set_account_limits
+from collectors.demo.shims.apigateway_certificates import set_client_certificate_expiry
 
-__all__ = ["install", "set_account_limits"]
+__all__ = ["install", "set_account_limits", "set_client_certificate_expiry"]
 
 
 def install() -> None:
     """Idempotent; safe to call from every process that emulates AWS with moto."""
     apigateway.install()
+    apigateway_certificates.install()
     apigatewayv2.install()
     domains.install()

@@ -1,9 +1,11 @@
 """How the shims attach to moto: wrap a method, define a handler, route a URL; all idempotent.
 
-Each function marks what it installs, so installing twice (every process, every
-``emulated_aws``) changes nothing the second time. Everything installed works on moto's own
-backend objects; the only state the shims add is what they hang on those objects (the
-deployment snapshots), so it lives and dies with moto's backends.
+Each function marks what it installs with the shim's name, so installing twice (every
+process, every ``emulated_aws``) changes nothing the second time, while shims of different
+concerns may each wrap the same method once (a REST stage's canary settings and its client
+certificate both add to ``Stage.to_json``). Everything installed works on moto's own backend
+objects; the only state the shims add is what they hang on those objects (the deployment
+snapshots), so it lives and dies with moto's backends.
 """
 
 from __future__ import annotations
@@ -15,30 +17,39 @@ from typing import Any
 import moto.apigateway.urls as apigateway_urls
 import moto.apigatewayv2.urls as apigatewayv2_urls
 
-_MARK = "_apigw_audit_shim"
+_MARK = "_apigw_audit_shims"  # on an installed function: the names of the shims it carries
 
 Function = Callable[..., Any]
 
 
-def _marked(function: Function) -> Function:
-    setattr(function, _MARK, True)
+def _shim_name(function: Function) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+def _shims(function: Any) -> frozenset[str]:
+    return frozenset(getattr(function, _MARK, ()))
+
+
+def _marked(function: Function, shims: frozenset[str]) -> Function:
+    setattr(function, _MARK, shims)
     return function
 
 
-def is_installed(owner: Any, name: str) -> bool:
-    return bool(getattr(getattr(owner, name, None), _MARK, False))
+def is_installed(owner: Any, name: str, shim: Function) -> bool:
+    return _shim_name(shim) in _shims(getattr(owner, name, None))
 
 
 def wrap(owner: Any, name: str, make: Callable[[Function], Function]) -> None:
-    """Replace ``owner.name`` by ``make(original)``, once."""
-    if not is_installed(owner, name):
-        setattr(owner, name, _marked(make(getattr(owner, name))))
+    """Replace ``owner.name`` by ``make(original)``, once per ``make``."""
+    if not is_installed(owner, name, make):
+        original = getattr(owner, name)
+        setattr(owner, name, _marked(make(original), _shims(original) | {_shim_name(make)}))
 
 
 def define(owner: Any, name: str, function: Function) -> None:
     """Set ``owner.name`` (a response handler moto lacks or answers wrongly), once."""
-    if not is_installed(owner, name):
-        setattr(owner, name, _marked(function))
+    if not is_installed(owner, name, function):
+        setattr(owner, name, _marked(function, frozenset({_shim_name(function)})))
 
 
 def route(pattern: str, handler: Function) -> None:

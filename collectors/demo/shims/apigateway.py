@@ -8,6 +8,8 @@ Here every deployment, however it is made (CreateDeployment, CloudFormation, or 
 after one), keeps a JSON copy of the API taken by moto's own ``RestAPI.create_deployment``,
 hung on moto's ``Deployment`` object: keyed by account, region, API and deployment id as the
 backends are, and reset with them. A stage's canary settings are ``apigateway_canary``'s.
+A methodSettings entry starts with AWS's defaults, not moto's (``_method_setting_defaults``),
+and PutIntegration keeps ``cacheKeyParameters``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from urllib.parse import unquote
 
 import yaml
 from moto.apigateway.exceptions import BadRequestException, DeploymentNotFoundException
-from moto.apigateway.models import Account, RestAPI, apigateway_backends
+from moto.apigateway.models import Account, RestAPI, Stage, apigateway_backends
 from moto.apigateway.responses import APIGatewayResponse
 
 from collectors.demo.shims import apigateway_canary
@@ -166,8 +168,37 @@ def _account_without_nulls(original: Function) -> Callable[[Any], dict[str, Any]
     return to_json
 
 
+def _method_setting_defaults(original: Function) -> Function:
+    def defaults(self: Any) -> dict[str, Any]:
+        # The entry AWS creates for a method (or */*) carries every MethodSetting field, with
+        # cacheDataEncrypted false and loggingLevel OFF until set (the get-stage example,
+        # https://docs.aws.amazon.com/cli/latest/reference/apigateway/get-stage.html); moto
+        # leaves loggingLevel out and says true for cacheDataEncrypted.
+        return {**original(self), "cacheDataEncrypted": False, "loggingLevel": "OFF"}
+
+    return defaults
+
+
+def _integration_keeping_cache_keys(original: Function) -> Function:
+    def put_integration(self: Any) -> tuple[int, dict[str, Any], str]:
+        status, headers, body = original(self)
+        keys = self._get_param("cacheKeyParameters")
+        if keys:
+            # moto reads every PutIntegration member but cacheKeyParameters, which AWS keeps
+            # and answers (botocore PutIntegrationRequest.cacheKeyParameters)
+            parts = self.path.split("/")  # /restapis/{id}/resources/{id}/methods/{verb}/...
+            integration = self.backend.get_integration(parts[2], parts[4], parts[6])
+            integration.cache_key_parameters = list(keys)
+            body = json.dumps(integration.to_json())
+        return status, headers, body
+
+    return put_integration
+
+
 def install() -> None:
     wrap(RestAPI, "create_deployment", _snapshotting_create_deployment)
+    wrap(Stage, "_get_default_method_settings", _method_setting_defaults)
+    wrap(APIGatewayResponse, "put_integration", _integration_keeping_cache_keys)
     wrap(Account, "to_json", _account_without_nulls)
     define(APIGatewayResponse, "get_deployment", _get_deployment)
     define(APIGatewayResponse, "get_export", _get_export)

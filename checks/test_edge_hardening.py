@@ -1,0 +1,165 @@
+"""Stage hardening at the stage's edges: the access logs it writes and the certificate it
+presents to its backends.
+
+Both are judged with what the stage refers to beyond API Gateway, read once per distinct
+resource: the CloudWatch Logs group its access logs go to, and its client certificate.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from checks import Severity, check
+from checks.policy import (
+    EXPIRY_WARNING,
+    AccessLogging,
+    BackendAuthentication,
+    NotApplicable,
+    judged_on,
+    label,
+    some,
+)
+from collectors.targets import RestStageTarget, V2StageTarget
+
+
+@check(
+    id="APIGW-LOG-003",
+    issue_type="Access Logging Missing",
+    severity=Severity.MEDIUM,
+    security_impact="Who called the API, from where, and what they got cannot be established "
+    "after an incident: no access log, one that is never written, or one that leaves out the "
+    "caller, the source or the answer.",
+    remediation=(
+        "Set the stage's access logging (REST: accessLogSettings; HTTP and WebSocket: "
+        "AccessLogSettings) to a CloudWatch Logs group or a Firehose delivery stream.",
+        "Create the destination log group if it is missing and give it a retention period "
+        "(PutRetentionPolicy) that your incident response and compliance need.",
+        "Use a format that records the request id, source IP, caller identity, method, path "
+        "or route and status, e.g. AWS's JSON example with $context.requestId, "
+        "$context.identity.sourceIp, $context.identity.caller (or $context.authorizer."
+        "principalId), $context.httpMethod, $context.resourcePath (HTTP and WebSocket: "
+        "$context.routeKey) and $context.status.",
+    ),
+    references=(
+        "APIGateway.9",
+        "apigateway-stage-access-logs-enabled",
+        "api-gwv2-access-logs-enabled",
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/apigateway-controls.html",
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-access-logging.html",
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-variables-for-access-logging.html",
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html",
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-logging.html",
+    ),
+    posture=("access_log_destination", "access_log_retention_days", "access_log_missing"),
+)
+def test_stage_writes_useful_access_logs(
+    stage: RestStageTarget | V2StageTarget,
+    stage_access_logging: AccessLogging,
+    evidence: dict[str, object],
+) -> None:
+    """Stages write access logs that are kept and say who did what
+
+    Access logs are the record of every request a stage answered: the trail an incident
+    investigation follows. They must go somewhere that exists (a missing log group receives
+    nothing), be kept for a set time (a group without retention keeps them, and bills them,
+    forever), and record the request id, source IP, caller identity, method, path or route
+    and status of each request.
+    """
+    logging = stage_access_logging
+    evidence["access_log_destination"] = logging.destination
+    assert logging.destination is not None, (
+        f"stage {label(stage)} writes no access logs (no access log destination)"
+    )
+    group = logging.log_group
+    evidence.update(
+        destination_type=logging.destination_type,
+        access_log_format=logging.log_format,
+        access_log_missing=[needed.what for needed in logging.missing],
+        missing_variables={needed.what: needed.names() for needed in logging.missing},
+    )
+    if group is not None:
+        evidence.update(
+            log_group=group.name,
+            log_group_exists=group.exists,
+            access_log_retention_days=group.retention_days,
+        )
+    if logging.worth_recording:
+        evidence["also_worth_recording"] = [n.describe() for n in logging.worth_recording]
+    problems = []
+    if group is not None and not group.exists:
+        problems.append(
+            f"access logs go to log group {group.name}, which does not exist in {group.region}: "
+            "nothing is written"
+        )
+    elif group is not None and logging.kept_forever:
+        problems.append(
+            f"access logs go to log group {group.name}, which keeps them forever (no retention "
+            "period set)"
+        )
+    if logging.missing:
+        problems.append(
+            "the access-log format does not record "
+            + "; ".join(needed.describe() for needed in logging.missing)
+        )
+    assert not problems, f"stage {label(stage)}: " + "; ".join(problems)
+
+
+@check(
+    id="APIGW-CERT-001",
+    issue_type="Backend Not Authenticated",
+    severity=Severity.MEDIUM,
+    security_impact="An HTTP backend cannot tell API Gateway's requests from anyone else's: "
+    "a caller who finds the backend bypasses the gateway's authorization, throttling and WAF.",
+    remediation=(
+        "Generate a client certificate (GenerateClientCertificate) and set it on the stage "
+        "(clientCertificateId); configure the backend to accept only requests presenting it.",
+        "Rotate a certificate before it expires (AWS's expire after 365 days): generate a new "
+        "one, trust it on the backend, set it on the stage, then retire the old one.",
+    ),
+    references=(
+        "APIGateway.2",
+        "api-gw-ssl-enabled",
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/apigateway-controls.html",
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/getting-started-client-side-ssl-authentication.html",
+        "https://docs.aws.amazon.com/config/latest/developerguide/api-gw-ssl-enabled.html",
+    ),
+    posture=("client_certificate_id", "client_certificate_expires"),
+)
+def test_stage_authenticates_to_http_backends(
+    rest_stage: RestStageTarget,
+    backend_auth: BackendAuthentication | NotApplicable,
+    evidence: dict[str, object],
+) -> None:
+    """REST stages present a valid client certificate to HTTP backends
+
+    A client certificate lets an HTTP backend accept only requests that come through API
+    Gateway, so the gateway's authorization, throttling and web ACL cannot be bypassed by
+    calling the backend directly. The stage must present one to the HTTP and HTTP_PROXY
+    integrations it serves, and it must not have expired or expire within 30 days.
+    """
+    if isinstance(backend_auth, NotApplicable):
+        pytest.skip(backend_auth.reason)
+    certificate = backend_auth.certificate
+    expires = certificate.expiration_date if certificate is not None else None
+    evidence.update(
+        client_certificate_id=certificate.id if certificate is not None else None,
+        client_certificate_expires=expires,
+        http_methods=list(backend_auth.http_methods),
+        judged_on=judged_on(rest_stage),
+    )
+    if backend_auth.expires_in is not None:
+        evidence["days_to_expiry"] = backend_auth.expires_in.days
+    methods = backend_auth.http_methods
+    assert certificate is not None, (
+        f"stage {label(rest_stage)} presents no client certificate to the HTTP backends of "
+        f"{len(methods)} method{'' if len(methods) == 1 else 's'}: {some(methods)}"
+    )
+    day = (expires or "")[:10]
+    assert not backend_auth.expired, (
+        f"stage {label(rest_stage)} presents client certificate {certificate.id}, which expired "
+        f"on {day}"
+    )
+    assert not backend_auth.expiring, (
+        f"stage {label(rest_stage)} presents client certificate {certificate.id}, which expires "
+        f"on {day}, within {EXPIRY_WARNING.days} days of the collection: rotate it"
+    )
