@@ -122,7 +122,7 @@ from checks.policy.hardening import (
     unencrypted_cache,
     unguarded_cache_control,
 )
-from checks.policy.labels import label, some
+from checks.policy.labels import label, operations, some
 from checks.policy.perimeter import Perimeter, perimeter
 from checks.policy.settings import OperationSettings, judged_on, served_settings
 from checks.policy.traffic import (
@@ -174,6 +174,7 @@ __all__ = [
     "label",
     "monthly_saving",
     "network_restriction",
+    "operations",
     "perimeter",
     "request_validation",
     "rest_only_features",

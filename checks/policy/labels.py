@@ -8,9 +8,11 @@ from collectors.targets import (
     RestApiTarget,
     RestMethodTarget,
     RestResourceTarget,
+    RestStageTarget,
     Target,
     V2ApiTarget,
     V2RouteTarget,
+    V2StageTarget,
 )
 
 
@@ -35,3 +37,9 @@ def some(items: Sequence[str], shown: int = 5) -> str:
     """The first ``shown`` items and how many more: ``GET /a, GET /b and 3 more``."""
     more = f" and {len(items) - shown} more" if len(items) > shown else ""
     return ", ".join(items[:shown]) + more
+
+
+def operations(count: int, stage: RestStageTarget | V2StageTarget) -> str:
+    """``1 method``, ``3 routes``: what the stage serves, counted."""
+    noun = "method" if isinstance(stage, RestStageTarget) else "route"
+    return f"{count} {noun}{'' if count == 1 else 's'}"

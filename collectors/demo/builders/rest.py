@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from collectors.demo.builders.clients import aws_client, lambda_invocation_uri
+from collectors.demo.builders.rest_stage_settings import UNSET, StageSettings, replace
 from collectors.model import method_settings_key
-
-_UNSET = "-1"
 
 
 def invoke_policy(condition: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
@@ -43,7 +42,7 @@ class MethodCache:
 
 
 @dataclass
-class RestApiBuilder:
+class RestApiBuilder(StageSettings):
     """One REST API: resources by path, methods, CORS preflights, authorizers, stages."""
 
     name: str
@@ -238,15 +237,15 @@ class RestApiBuilder:
             settings[method_settings_key(path, verb)] = value
         for key, value in settings.items():
             operations += [
-                _replace(f"/{key}/throttling/rateLimit", _number(value.rate)),
-                _replace(f"/{key}/throttling/burstLimit", _number(value.burst)),
+                replace(f"/{key}/throttling/rateLimit", _number(value.rate)),
+                replace(f"/{key}/throttling/burstLimit", _number(value.burst)),
             ]
             if value.caching is not None:
-                operations.append(_replace(f"/{key}/caching/enabled", str(value.caching).lower()))
+                operations.append(replace(f"/{key}/caching/enabled", str(value.caching).lower()))
         if access_log_arn:
             operations += [
-                _replace("/accessLogSettings/destinationArn", access_log_arn),
-                _replace("/accessLogSettings/format", "$context.requestId"),
+                replace("/accessLogSettings/destinationArn", access_log_arn),
+                replace("/accessLogSettings/format", "$context.requestId"),
             ]
         if operations:
             self.client.update_stage(restApiId=self.id, stageName=name, patchOperations=operations)
@@ -255,41 +254,6 @@ class RestApiBuilder:
                 WebACLArn=web_acl_arn,
                 ResourceArn=f"arn:aws:apigateway:{self.region}::/restapis/{self.id}/stages/{name}",
             )
-
-    def method_settings(
-        self,
-        stage: str,
-        method: str = "*/*",
-        *,
-        logging: str | None = None,
-        data_trace: bool | None = None,
-        metrics: bool | None = None,
-        cache_encrypted: bool | None = None,
-        cache_control_authorized: bool | None = None,
-    ) -> None:
-        """Set what is given of one methodSettings entry of ``stage`` (UpdateStage): the
-        method's own, ``method="GET /pets/{id}"``, or the stage default ``"*/*"``."""
-        verb, _, path = method.partition(" ")
-        key = method if method == "*/*" else method_settings_key(path, verb)
-        values: dict[str, str | bool | None] = {
-            "logging/loglevel": logging,
-            "logging/dataTrace": data_trace,
-            "metrics/enabled": metrics,
-            "caching/dataEncrypted": cache_encrypted,
-            "caching/requireAuthorizationForCacheControl": cache_control_authorized,
-        }
-        operations = [
-            _replace(f"/{key}/{name}", str(value).lower() if isinstance(value, bool) else value)
-            for name, value in values.items()
-            if value is not None
-        ]
-        existing = self.client.get_stage(restApiId=self.id, stageName=stage)["methodSettings"]
-        if key not in existing:  # a new entry: no throttle, not moto's placeholder
-            operations += [
-                _replace(f"/{key}/throttling/rateLimit", _UNSET),
-                _replace(f"/{key}/throttling/burstLimit", _UNSET),
-            ]
-        self.client.update_stage(restApiId=self.id, stageName=stage, patchOperations=operations)
 
     def usage_plan(
         self,
@@ -312,24 +276,6 @@ class RestApiBuilder:
             quota={"limit": 100_000, "period": "MONTH"},
         )
 
-    def access_logs(self, stage: str, destination_arn: str, log_format: str) -> None:
-        """Write ``stage``'s access logs to ``destination_arn`` (a CloudWatch Logs group or a
-        Firehose delivery stream) in ``log_format`` (``$context`` variables)."""
-        operations = [
-            _replace("/accessLogSettings/destinationArn", destination_arn),
-            _replace("/accessLogSettings/format", log_format),
-        ]
-        self.client.update_stage(restApiId=self.id, stageName=stage, patchOperations=operations)
-
-    def client_certificate(self, stage: str, certificate_id: str) -> None:
-        """Make ``stage`` present the client certificate to its HTTP backends."""
-        operations = [_replace("/clientCertificateId", certificate_id)]
-        self.client.update_stage(restApiId=self.id, stageName=stage, patchOperations=operations)
-
-
-def _replace(path: str, value: str) -> dict[str, str]:
-    return {"op": "replace", "path": path, "value": value}
-
 
 def _number(value: float | None) -> str:
-    return _UNSET if value is None else str(value)
+    return UNSET if value is None else str(value)
