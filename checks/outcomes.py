@@ -5,18 +5,17 @@
   (``DataUnavailable`` from a fixture, a crash): UNKNOWN, the check could not be evaluated.
 - A finding is its message, not a stack trace: rendering tracebacks for thousands of failing
   checks is most of their reporting cost. With ``--tb=line`` or ``--tb=no`` (the default for
-  checks), a check's failed assertion is reported as ``pytest.fail(finding, pytrace=False)``,
-  pytest's own way to fail without a traceback; any other ``--tb`` keeps the assertion.
+  checks), a check's failed assertion is reported as ``pytest.fail(finding, pytrace=False)``
+  (``as_finding``), pytest's own way to fail without a traceback; any other ``--tb`` keeps
+  the assertion.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from types import CodeType
 
 import pytest
 
-from checks.catalog import check_of
 from collectors.contract import Status, Verdict
 from collectors.errors import DataUnavailable
 
@@ -44,33 +43,11 @@ def phase_verdict(when: str, exception: BaseException | None) -> Verdict:
     return Verdict(Status.UNKNOWN, f"{name}: {message}" if message else name)
 
 
-class FindingsWithoutTraceback:
-    """Registered for checks runs under ``--tb=line`` or ``--tb=no``.
-
-    Before the report is made, a check's failed assertion is swapped, in the hook's public
-    ``CallInfo``, for ``pytest.fail(finding, pytrace=False)`` whose traceback is the check's
-    own frame only: pytest then shows the finding and where the check failed, and filtering
-    a dozen pytest and pluggy frames per failure (most of a failing check's cost) never
-    happens.
-    """
-
-    @pytest.hookimpl(wrapper=True, tryfirst=True)
-    def pytest_runtest_makereport(
-        self, item: pytest.Item, call: pytest.CallInfo[None]
-    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-        excinfo = call.excinfo
-        if (
-            call.when == "call"
-            and excinfo is not None
-            and excinfo.errisinstance(AssertionError)
-            and isinstance(item, pytest.Function)
-            and check_of(item.function) is not None
-        ):
-            call.excinfo = _as_finding(excinfo.value, item.function.__code__)
-        return (yield)
-
-
-def _as_finding(assertion: BaseException, check: CodeType) -> pytest.ExceptionInfo[BaseException]:
+def as_finding(assertion: BaseException, check: CodeType) -> pytest.ExceptionInfo[BaseException]:
+    """A check's failed assertion as ``pytest.fail(finding, pytrace=False)`` whose traceback is
+    the check's own frame: swapped into the hook's public ``CallInfo`` before pytest makes the
+    report, so that pytest shows the finding and where the check failed, and never filters a
+    dozen pytest and pluggy frames per failure (most of a failing check's cost)."""
     finding = pytest.fail.Exception(first_line(str(assertion)) or "assertion failed", pytrace=False)
     frames = assertion.__traceback__
     while frames is not None and frames.tb_frame.f_code is not check:

@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 from checks.catalog import check_of
-from checks.outcomes import CHECKS_TRACEBACK, FindingsWithoutTraceback, phase_verdict
+from checks.outcomes import CHECKS_TRACEBACK, as_finding, phase_verdict
 from checks.policy import CACHE_PRICE_PER_HOUR, Pricing
 from collectors.contract import (
     DESCRIBE_TARGET,
@@ -122,9 +122,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # On workers too: that is where reports are made. An explicit --tb wins.
     if config.option.tbstyle == "auto":
         config.option.tbstyle = CHECKS_TRACEBACK
-    if config.option.tbstyle in ("line", "no"):
-        findings = FindingsWithoutTraceback()
-        config.pluginmanager.register(findings, "apigw-audit-findings-without-traceback")
+    config.stash[FINDINGS_WITHOUT_TRACEBACK] = config.option.tbstyle in ("line", "no")
 
 
 # --- collection ------------------------------------------------------------------------------
@@ -134,9 +132,18 @@ def _in_checks(item: pytest.Item) -> bool:
     return CHECKS_DIR in item.path.parents
 
 
+_CHECK_INFO = pytest.StashKey[tuple["CheckInfo | None"]]()
+FINDINGS_WITHOUT_TRACEBACK = pytest.StashKey[bool]()
+
+
 def _check_info(item: pytest.Item) -> CheckInfo | None:
-    function = getattr(item, "function", None)
-    return check_of(function) if function is not None else None
+    """The check an item runs, looked up once per item (every hook of every phase asks)."""
+    known = item.stash.get(_CHECK_INFO, None)
+    if known is None:
+        function = getattr(item, "function", None)
+        known = (check_of(function) if function is not None else None,)
+        item.stash[_CHECK_INFO] = known
+    return known[0]
 
 
 def _target_fixtures(item: pytest.Item) -> list[str]:
@@ -232,6 +239,14 @@ def pytest_runtest_makereport(
     checked = _check_info(item) is not None
     if checked and call.when == "call":
         _settle_evidence(item)
+        excinfo = call.excinfo
+        if (
+            excinfo is not None
+            and excinfo.errisinstance(AssertionError)
+            and item.config.stash.get(FINDINGS_WITHOUT_TRACEBACK, False)
+            and isinstance(item, pytest.Function)
+        ):
+            call.excinfo = as_finding(excinfo.value, item.function.__code__)
     report = yield
     if checked:
         exception = call.excinfo.value if call.excinfo is not None else None
@@ -243,21 +258,21 @@ EVIDENCE_PROBLEM = pytest.StashKey[str]()
 
 
 def _settle_evidence(item: pytest.Item) -> None:
-    """Make the evidence plain JSON before the call's report leaves (under pytest-xdist it is
-    sent to the controller as it is): keys become strings, and what cannot be serialised is
-    kept as its repr; the ``evidence`` fixture then fails the test's teardown for it."""
+    """Make sure the evidence is JSON before the call's report leaves (under pytest-xdist it is
+    sent to the controller as it is): what cannot be serialised, or sorted, is kept as its
+    repr, and the ``evidence`` fixture then fails the test's teardown for it."""
     record = record_of(item.user_properties)
     if record is None:
         return
     details = record["details"]
     try:
-        plain = json.loads(json.dumps(details))
+        # sort_keys refuses keys of mixed types, which pytest-html's rendering would too
+        json.dumps(details, sort_keys=True)
     except (TypeError, ValueError) as exc:
         item.stash[EVIDENCE_PROBLEM] = (
             f"{record['check']['id']} evidence is not JSON-serialisable ({exc}): {details!r}"
         )
         plain = json.loads(json.dumps(details, default=repr))
-    if plain != details:
         details.clear()
         details.update(plain)
 

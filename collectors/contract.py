@@ -117,8 +117,10 @@ class TargetDescription:
 
     @classmethod
     def from_json(cls, document: Mapping[str, Any]) -> TargetDescription:
-        known = {f.name for f in fields(cls)}
-        return cls(**{name: value for name, value in document.items() if name in known})
+        return cls(**{name: value for name, value in document.items() if name in _TARGET_FIELDS})
+
+
+_TARGET_FIELDS = frozenset(f.name for f in fields(TargetDescription))
 
 
 class Status(StrEnum):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,6 +60,7 @@ class AuditReporter:
         self._pending: dict[str, _Item] = {}
         self._unexplained: set[str] = set()  # failed or errored tests that are not findings
         self._collection_errors = 0
+        self._checks: dict[str, CheckInfo] = {}
         # Known at session finish:
         self.run: RunInfo | None = None
         self.gate: GateDecision | None = None
@@ -81,7 +83,7 @@ class AuditReporter:
         verdict = Verdict.from_json(entry)
         item = self._pending.setdefault(report.nodeid, _Item())
         if item.check is None:
-            item.check = CheckInfo.from_json(record["check"])
+            item.check = self._check(record["check"])
             item.target = TargetDescription.from_json(record["target"])
         item.verdicts.append(verdict)
         item.details = record["details"]
@@ -90,6 +92,13 @@ class AuditReporter:
             self._unexplained.add(report.nodeid)
         if report.when == "teardown":
             self._finish_item(report.nodeid)
+
+    def _check(self, document: dict[str, Any]) -> CheckInfo:
+        """The check's metadata, read once per check (every record of it carries it)."""
+        known = self._checks.get(document["id"])
+        if known is None:
+            known = self._checks[document["id"]] = CheckInfo.from_json(document)
+        return known
 
     def _finish_item(self, test_id: str) -> None:
         item = self._pending.pop(test_id)
