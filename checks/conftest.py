@@ -13,13 +13,16 @@ import pytest
 
 from checks.policy import (
     AccessLogging,
+    AccountExposure,
     Authorization,
     BackendAuthentication,
     CacheCluster,
     CachedMethods,
     CorsExposure,
+    DefaultEndpoint,
     DefinitionDrift,
     DetailedMetrics,
+    DomainTls,
     EffectiveThrottle,
     ExecutionLogging,
     NotApplicable,
@@ -27,19 +30,24 @@ from checks.policy import (
     Pricing,
     SharedCache,
     Validation,
+    VpcPinning,
     access_logging,
     account_settings,
     authorization,
     backend_authentication,
     cache_cluster,
     cors_exposure,
+    default_endpoint,
     definition_drift,
     detailed_metrics,
+    domain_tls,
     effective_throttle,
     execution_logging,
     full_request_logging,
+    iam_method_exposure,
     integration_uri,
     perimeter,
+    private_pinning,
     request_validation,
     rest_only_features,
     shared_cache,
@@ -198,3 +206,38 @@ def backend_auth(
     """The stage's methods behind HTTP integrations (needs the deployment's export) and the
     client certificate it presents to them (GetClientCertificate)."""
     return backend_authentication(rest_stage, audit_index.inventory)
+
+
+# Exposure: custom domains (GetDomainNames, their mappings) and the resource policy served.
+
+
+@pytest.fixture
+def stage_default_endpoint(
+    stage: RestStageTarget | V2StageTarget, audit_index: TargetIndex
+) -> DefaultEndpoint | NotApplicable:
+    """The custom domains that map the stage, and whether its default endpoint still answers."""
+    return default_endpoint(stage, audit_index.inventory)
+
+
+@pytest.fixture
+def stage_domain_tls(
+    stage: RestStageTarget | V2StageTarget,
+    audit_index: TargetIndex,
+    tls_policies: tuple[str, ...],
+) -> DomainTls | NotApplicable:
+    """The TLS security policies of the custom domains that map the stage, judged against the
+    allowed ones (--tls-policies)."""
+    return domain_tls(stage, audit_index.inventory, tls_policies)
+
+
+@pytest.fixture
+def stage_vpc_pinning(rest_stage: RestStageTarget) -> VpcPinning | NotApplicable:
+    """Which methods a PRIVATE stage serves are limited to named VPC endpoints or VPCs (needs
+    its deployment)."""
+    return private_pinning(rest_stage)
+
+
+@pytest.fixture
+def account_exposure(rest_method: RestMethodTarget) -> AccountExposure | NotApplicable:
+    """The resource-policy statements that open an AWS_IAM method to every AWS account."""
+    return iam_method_exposure(rest_method)

@@ -6,7 +6,7 @@ import argparse
 
 import pytest
 
-from checks.policy import CACHE_PRICE_PER_HOUR, Pricing
+from checks.policy import CACHE_PRICE_PER_HOUR, DEFAULT_TLS_POLICIES, Pricing
 from collectors.contract import severity_option
 
 
@@ -28,6 +28,15 @@ def _cache_price(text: str) -> tuple[str, float]:
             f"expected SIZE=USD with SIZE one of {sizes} (GB), got {text!r}"
         )
     return size, _non_negative(price)
+
+
+def _policy_names(text: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    if not names:
+        raise argparse.ArgumentTypeError(
+            f"expected a comma-separated list of policies, got {text!r}"
+        )
+    return names
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -70,4 +79,20 @@ def add_options(parser: pytest.Parser) -> None:
         default=100,
         metavar="REQUESTS",
         help="a stage with fewer requests in the last 30 days is unused (default: %(default)s).",
+    )
+    group.addoption(
+        "--tls-policies",
+        type=_policy_names,
+        default=None,
+        metavar="POLICY,...",
+        help="the custom-domain TLS security policies the weak TLS check allows (overrides the "
+        "ini audit_tls_policies; default: TLS_1_2 and every SecurityPolicy_* that refuses TLS "
+        "1.0 and 1.1).",
+    )
+    parser.addini(
+        "audit_tls_policies",
+        type="args",
+        default=list(DEFAULT_TLS_POLICIES),
+        help="the custom-domain TLS security policies the weak TLS check allows (overridden by "
+        "--tls-policies).",
     )

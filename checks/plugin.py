@@ -246,3 +246,11 @@ def pricing(pytestconfig: pytest.Config) -> Pricing:
 def unused_threshold(pytestconfig: pytest.Config) -> float:
     """Fewer requests than this in 30 days make a stage unused (--unused-threshold)."""
     return float(pytestconfig.option.unused_threshold)
+
+
+@pytest.fixture(scope="session")
+def tls_policies(pytestconfig: pytest.Config) -> tuple[str, ...]:
+    """The custom-domain security policies the weak TLS check allows (--tls-policies, else
+    the ini audit_tls_policies, else DEFAULT_TLS_POLICIES)."""
+    chosen = pytestconfig.option.tls_policies
+    return tuple(chosen) if chosen else tuple(pytestconfig.getini("audit_tls_policies"))

@@ -60,6 +60,7 @@ def _domain(
     region: str,
     endpoint_type: str,
     hosts: tuple[str, ...],
+    security_policies: tuple[str, ...],
     errors: list[CollectionError],
 ) -> CustomDomain:
     raw_mappings = call_recording_errors(
@@ -77,6 +78,7 @@ def _domain(
         mappings=(
             tuple(listing.mapping(m) for m in raw_mappings) if raw_mappings is not None else None
         ),
+        security_policies=security_policies,
     )
 
 
@@ -122,7 +124,11 @@ def collect_custom_domains(
         hosts = tuple(
             str(c["ApiGatewayDomainName"]) for c in configurations if c.get("ApiGatewayDomainName")
         )
-        domains.append(_domain(listing, str(raw["DomainName"]), region, "REGIONAL", hosts, errors))
+        policies = tuple(
+            str(c["SecurityPolicy"]) for c in configurations if c.get("SecurityPolicy")
+        )
+        name = str(raw["DomainName"])
+        domains.append(_domain(listing, name, region, "REGIONAL", hosts, policies, errors))
     return tuple(domains)
 
 
@@ -158,5 +164,8 @@ def collect_edge_domains(
         # an edge domain answers at its AWS-managed CloudFront distribution
         host = raw.get("distributionDomainName")
         hosts = (str(host),) if host else ()
-        domains.append(_domain(listing, str(raw["domainName"]), region, "EDGE", hosts, errors))
+        policy = raw.get("securityPolicy")
+        policies = (str(policy),) if policy else ()
+        name = str(raw["domainName"])
+        domains.append(_domain(listing, name, region, "EDGE", hosts, policies, errors))
     return tuple(domains)

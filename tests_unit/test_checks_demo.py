@@ -30,6 +30,14 @@ THE_CHECKS = {
     "APIGW-CACHE-005": ("Idle Cache Cluster", Severity.FINOPS, "rest_stage"),
     "APIGW-LOG-003": ("Access Logging Missing", Severity.MEDIUM, "stage"),
     "APIGW-CERT-001": ("Backend Not Authenticated", Severity.MEDIUM, "rest_stage"),
+    "APIGW-TLS-001": ("Weak TLS Policy", Severity.MEDIUM, "stage"),
+    "APIGW-TLS-002": ("Default Endpoint Bypasses Custom Domain", Severity.MEDIUM, "stage"),
+    "APIGW-POLICY-001": ("Private API Reachable From Any VPC", Severity.HIGH, "rest_stage"),
+    "APIGW-POLICY-002": (
+        "IAM-Authorized Method Open to Every AWS Account",
+        Severity.HIGH,
+        "rest_method",
+    ),
 }
 
 

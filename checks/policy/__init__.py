@@ -20,6 +20,19 @@ Access (``checks.policy.access``, ``checks.policy.resource_policy``, ``checks.po
         .protected, .protected_by, .open_ways_in (default endpoint, custom domains, VPC)
     cors_exposure(target: RestResourceTarget | V2StageTarget) -> CorsExposure
         .wildcard_sources, .reflected_sources, .allow_credentials, .decided_by_backend
+    served_policy(api, deployed_policy) -> the resource policy a stage serves
+    vpc_pinning(target: RestStageTarget) -> VpcPinning   .pins, .unpinned (PRIVATE APIs)
+    mapping_domains(target: RestStageTarget | V2StageTarget, inventory) -> list[CustomDomain]
+
+Exposure (``checks.policy.exposure``, over ``checks.policy.resource_policy``):
+    default_endpoint(target: stage, inventory) -> DefaultEndpoint | NotApplicable
+        .domains, .enabled
+    domain_tls(target: stage, inventory, allowed) -> DomainTls | NotApplicable
+        .policies, .weak   (DEFAULT_TLS_POLICIES: the policies refusing TLS 1.0/1.1)
+    private_pinning(target: RestStageTarget) -> VpcPinning | NotApplicable
+    iam_method_exposure(target: RestMethodTarget) -> AccountExposure | NotApplicable
+        .open_statements, .has_policy
+    open_to_every_account(policy, api_id=, stage=, http_method=, resource_path=) -> tuple[str]
 
 Traffic (``checks.policy.traffic``):
     effective_throttle(target, account: AccountSettings) -> EffectiveThrottle
@@ -75,9 +88,12 @@ Wording (``checks.policy.labels``):
 from checks.policy.access import (
     Authorization,
     CorsExposure,
+    VpcPinning,
     authorization,
     cors_exposure,
     network_restriction,
+    served_policy,
+    vpc_pinning,
 )
 from checks.policy.access_logs import (
     NEEDED,
@@ -107,6 +123,16 @@ from checks.policy.cost import (
     stage_request_count,
 )
 from checks.policy.drift import DefinitionDrift, definition_drift
+from checks.policy.exposure import (
+    DEFAULT_TLS_POLICIES,
+    AccountExposure,
+    DefaultEndpoint,
+    DomainTls,
+    default_endpoint,
+    domain_tls,
+    iam_method_exposure,
+    private_pinning,
+)
 from checks.policy.hardening import (
     CacheCluster,
     CachedMethods,
@@ -123,7 +149,8 @@ from checks.policy.hardening import (
     unguarded_cache_control,
 )
 from checks.policy.labels import label, operations, some
-from checks.policy.perimeter import Perimeter, perimeter
+from checks.policy.perimeter import Perimeter, mapping_domains, perimeter
+from checks.policy.resource_policy import open_to_every_account
 from checks.policy.settings import OperationSettings, judged_on, served_settings
 from checks.policy.traffic import (
     EffectiveThrottle,
@@ -135,16 +162,20 @@ from checks.policy.traffic import (
 
 __all__ = [
     "CACHE_PRICE_PER_HOUR",
+    "DEFAULT_TLS_POLICIES",
     "EXPIRY_WARNING",
     "NEEDED",
     "AccessLogging",
+    "AccountExposure",
     "Authorization",
     "BackendAuthentication",
     "CacheCluster",
     "CachedMethods",
     "CorsExposure",
+    "DefaultEndpoint",
     "DefinitionDrift",
     "DetailedMetrics",
+    "DomainTls",
     "EffectiveThrottle",
     "ExecutionLogging",
     "Needed",
@@ -154,6 +185,7 @@ __all__ = [
     "Pricing",
     "SharedCache",
     "Validation",
+    "VpcPinning",
     "access_logging",
     "account_settings",
     "api_request_count_30d",
@@ -163,21 +195,28 @@ __all__ = [
     "caching_status",
     "context_variables",
     "cors_exposure",
+    "default_endpoint",
     "definition_drift",
     "detailed_metrics",
+    "domain_tls",
     "effective_throttle",
     "execution_logging",
     "full_request_logging",
+    "iam_method_exposure",
     "integration_timeout_ms",
     "integration_uri",
     "judged_on",
     "label",
+    "mapping_domains",
     "monthly_saving",
     "network_restriction",
+    "open_to_every_account",
     "operations",
     "perimeter",
+    "private_pinning",
     "request_validation",
     "rest_only_features",
+    "served_policy",
     "served_settings",
     "shared_cache",
     "some",
@@ -185,5 +224,6 @@ __all__ = [
     "unencrypted_cache",
     "unguarded_cache_control",
     "unrecorded",
+    "vpc_pinning",
     "xray_tracing",
 ]

@@ -12,6 +12,7 @@ from collectors.model import PROXY_INTEGRATION_TYPES, RestApi, RestMethod
 from collectors.targets import (
     RestMethodTarget,
     RestResourceTarget,
+    RestStageTarget,
     V2RouteTarget,
     V2StageTarget,
     deployment_reason,
@@ -110,7 +111,7 @@ def network_restriction(
     policy the stage's deployment carries when its export says, else the API's own."""
     if "PRIVATE" not in api.endpoint_types:
         return None
-    policy = deployed_policy if deployed_policy is not None else api.policy
+    policy = served_policy(api, deployed_policy)
     # A private API answers only what its resource policy allows: without one, or with one
     # that allows no caller, every call is refused
     # (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-api-create.html).
@@ -124,6 +125,43 @@ def network_restriction(
     if not access.allowed:
         return "the resource policy allows no caller to invoke it"
     return access.network_pinned
+
+
+def served_policy(api: RestApi, deployed_policy: Any) -> Any:
+    """The resource policy a stage serves: its deployment's, when the export carries one, else
+    the API's current one (snapshots from before the export's policy was read)."""
+    return deployed_policy if deployed_policy is not None else api.policy
+
+
+@dataclass(frozen=True)
+class VpcPinning:
+    """How a PRIVATE REST stage's deployed methods are limited to named VPC endpoints/VPCs."""
+
+    pins: tuple[str, ...]  # the distinct restrictions that pin its methods, sorted
+    unpinned: tuple[str, ...]  # "GET /stock": methods any VPC endpoint of any account can call
+
+
+def vpc_pinning(target: RestStageTarget) -> VpcPinning:
+    """Which methods the stage serves are pinned to named VPC endpoints or VPCs by the
+    resource policy it serves (``network_restriction``). Raises ``DataUnavailable`` when the
+    stage's deployment was not read."""
+    deployment = target.served_deployment()
+    unpinned: list[str] = []
+    pins: set[str] = set()
+    for resource in deployment.definition.resources:
+        for method in resource.methods:
+            pin = network_restriction(
+                target.api,
+                target.stage.name,
+                method.http_method,
+                resource.path,
+                deployment.definition.policy,
+            )
+            if pin is None:
+                unpinned.append(f"{method.http_method} {resource.path}")
+            else:
+                pins.add(pin)
+    return VpcPinning(tuple(sorted(pins)), tuple(unpinned))
 
 
 # --- CORS --------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checks.policy.access import network_restriction
+from checks.policy.access import vpc_pinning
 from collectors.errors import DataUnavailable
 from collectors.model import CloudFrontDistribution, CustomDomain, Inventory
 from collectors.targets import RestStageTarget, V2StageTarget, require
@@ -30,9 +30,11 @@ class Perimeter:
     open_ways_in: tuple[str, ...]  # ways in that reach the stage without a web ACL
 
 
-def _mapping_domains(
+def mapping_domains(
     target: RestStageTarget | V2StageTarget, inventory: Inventory
 ) -> list[CustomDomain]:
+    """The custom domains that map the stage. Raises ``DataUnavailable`` when the region's
+    domains, or one domain's mappings, could not be read."""
     region = target.api.region
     failed = [e for e in inventory.errors if e.operation == "GetDomainNames" and e.target == region]
     if failed:
@@ -98,7 +100,7 @@ def perimeter(target: RestStageTarget | V2StageTarget, inventory: Inventory) -> 
             return Perimeter(True, (f"web ACL {target.stage.web_acl_arn} on the stage",), ())
         if "PRIVATE" in target.api.endpoint_types:
             return _private_perimeter(target)
-    domains = _mapping_domains(target, inventory)
+    domains = mapping_domains(target, inventory)
     protected_by: list[str] = []
     open_ways: list[str] = []
     if target.api.disable_execute_api_endpoint:
@@ -122,29 +124,14 @@ def perimeter(target: RestStageTarget | V2StageTarget, inventory: Inventory) -> 
 
 
 def _private_perimeter(target: RestStageTarget) -> Perimeter:
-    deployment = target.served_deployment()
-    unpinned: list[str] = []
-    pins: set[str] = set()
-    for resource in deployment.definition.resources:
-        for method in resource.methods:
-            pin = network_restriction(
-                target.api,
-                target.stage.name,
-                method.http_method,
-                resource.path,
-                deployment.definition.policy,
-            )
-            if pin is None:
-                unpinned.append(f"{method.http_method} {resource.path}")
-            else:
-                pins.add(pin)
-    if unpinned:
+    pinning = vpc_pinning(target)
+    if pinning.unpinned:
         return Perimeter(
             False,
             (),
             (
                 "VPC endpoints of any account: the resource policy does not limit "
-                f"{', '.join(unpinned)} to named VPC endpoints or VPCs",
+                f"{', '.join(pinning.unpinned)} to named VPC endpoints or VPCs",
             ),
         )
-    return Perimeter(True, tuple(sorted(pins)) or ("PRIVATE endpoint with no methods",), ())
+    return Perimeter(True, pinning.pins or ("PRIVATE endpoint with no methods",), ())

@@ -22,6 +22,7 @@ from unittest import mock
 from moto import mock_aws
 from moto.moto_api._internal import mock_random
 
+from collectors.demo import estate_exposure as exposure
 from collectors.demo import estate_hardening as hardening
 from collectors.demo import shims
 from collectors.demo.builders import (
@@ -78,6 +79,7 @@ def build_demo_estate() -> None:
     hardening.petstore_logging(petstore)
     hardening.catalog_eu()
     hardening.access_logs_and_certificates(petstore, checkout)
+    exposure.domains_and_policies()
 
 
 def _petstore() -> RestApiBuilder:

@@ -41,6 +41,10 @@ class CustomDomain:
     # (REGIONAL), or the AWS-managed CloudFront's d111.cloudfront.net (EDGE)
     regional_domain_names: tuple[str, ...]
     mappings: tuple[ApiMapping, ...] | None  # None: GetApiMappings/GetBasePathMappings failed
+    # The TLS security policies it accepts callers with (REST: securityPolicy; apigatewayv2:
+    # each DomainNameConfigurations[].SecurityPolicy), from the GetDomainNames answer. None:
+    # not read (snapshots written before it was); the TLS check is then UNKNOWN.
+    security_policies: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

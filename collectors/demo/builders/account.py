@@ -119,7 +119,9 @@ class AccountBuilder:
         )
         return str(created["Distribution"]["Id"])
 
-    def custom_domain(self, name: str, mappings: list[tuple[str, str]]) -> str:
+    def custom_domain(
+        self, name: str, mappings: list[tuple[str, str]], security_policy: str = "TLS_1_2"
+    ) -> str:
         """A regional custom domain mapping ``(api id, stage)`` pairs (apigatewayv2, which
         maps REST and HTTP APIs alike); returns its regional ``d-...`` domain name."""
         client = aws_client("apigatewayv2", self.region)
@@ -129,7 +131,7 @@ class AccountBuilder:
                 {
                     "CertificateArn": f"arn:aws:acm:{self.region}:{ACCOUNT_ID}:certificate/demo",
                     "EndpointType": "REGIONAL",
-                    "SecurityPolicy": "TLS_1_2",
+                    "SecurityPolicy": security_policy,
                 }
             ],
         )
@@ -142,6 +144,22 @@ class AccountBuilder:
             )
         configurations = created.get("DomainNameConfigurations") or [{}]
         return str(configurations[0].get("ApiGatewayDomainName", name))
+
+    def rest_custom_domain(
+        self, name: str, api_id: str, stage: str, security_policy: str = "TLS_1_2"
+    ) -> str:
+        """A regional custom domain made through apigateway v1 with a base path mapping of a
+        REST API's stage (moto's apigatewayv2 refuses to map a REST API; apigatewayv2 lists
+        both, as on AWS); returns its regional ``d-...`` domain name."""
+        client = aws_client("apigateway", self.region)
+        created = client.create_domain_name(
+            domainName=name,
+            regionalCertificateArn=f"arn:aws:acm:{self.region}:{ACCOUNT_ID}:certificate/demo",
+            endpointConfiguration={"types": ["REGIONAL"]},
+            securityPolicy=security_policy,
+        )
+        client.create_base_path_mapping(domainName=name, restApiId=api_id, stage=stage)
+        return str(created["regionalDomainName"])
 
     def request_count(
         self,

@@ -7,7 +7,8 @@ mappings apart from apigatewayv2's, while on AWS they are one set: apigatewayv2'
 GetDomainNames lists the domains CreateDomainName (v1) made and GetApiMappings their base
 path mappings (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-custom-domain-names.html).
 The v1 regional ones are shown through moto's own v2 classes, built from moto's v1 objects
-at each listing, never stored; edge-optimized ones stay v1's alone, as on AWS.
+at each listing, never stored; edge-optimized ones stay v1's alone, as on AWS. And moto's
+v1 domains carry no securityPolicy unless one was sent, where AWS always answers one.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from moto.apigateway.models import apigateway_backends
+from moto.apigateway.models import APIGatewayBackend, apigateway_backends
 from moto.apigatewayv2.models import ApiGatewayV2Backend, ApiMapping, DomainName
 
 from collectors.demo.shims._patching import Function, wrap
@@ -36,6 +37,18 @@ def _completing_configurations(original: Function) -> Function:
             configuration.setdefault("endpointType", "REGIONAL")
             configuration.setdefault("domainNameStatus", "AVAILABLE")
             configuration.setdefault("securityPolicy", "TLS_1_2")
+        return domain
+
+    return create_domain_name
+
+
+def _default_security_policy(original: Function) -> Function:
+    """moto answers no securityPolicy for a v1 domain created without one; AWS gives new
+    domains TLS_1_2 (apigateway-security-policies-list.html, "Default security policies")."""
+
+    def create_domain_name(self: Any, *args: Any, **kwargs: Any) -> Any:
+        domain = original(self, *args, **kwargs)
+        domain.security_policy = domain.security_policy or "TLS_1_2"
         return domain
 
     return create_domain_name
@@ -104,6 +117,7 @@ def _with_base_path_mappings(original: Function) -> Function:
 
 
 def install() -> None:
+    wrap(APIGatewayBackend, "create_domain_name", _default_security_policy)
     wrap(ApiGatewayV2Backend, "create_domain_name", _completing_configurations)
     wrap(ApiGatewayV2Backend, "get_domain_names", _with_rest_domains)
     wrap(ApiGatewayV2Backend, "get_api_mappings", _with_base_path_mappings)
