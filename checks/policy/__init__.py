@@ -149,8 +149,8 @@ from checks.policy.hardening import (
     unguarded_cache_control,
 )
 from checks.policy.labels import label, operations, some
+from checks.policy.open_principals import open_to_every_account
 from checks.policy.perimeter import Perimeter, mapping_domains, perimeter
-from checks.policy.resource_policy import open_to_every_account
 from checks.policy.settings import OperationSettings, judged_on, served_settings
 from checks.policy.traffic import (
     EffectiveThrottle,

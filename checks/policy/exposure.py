@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from checks.policy.access import VpcPinning, served_policy, vpc_pinning
 from checks.policy.hardening import NotApplicable
 from checks.policy.labels import label
+from checks.policy.open_principals import open_to_every_account
 from checks.policy.perimeter import mapping_domains
-from checks.policy.resource_policy import open_to_every_account
 from collectors.errors import DataUnavailable
 from collectors.model import Inventory
 from collectors.targets import RestMethodTarget, RestStageTarget, V2StageTarget

@@ -12,14 +12,21 @@ attached to this API, and API Gateway itself writes them when it saves ``execute
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# An ANY method is invoked with the verb of each request, and that verb is in the ARN.
-_VERBS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
-_INVOKE = "execute-api:Invoke"
-_SHORT_FORM = "execute-api:/"
+from checks.policy.policy_document import (
+    VERBS,
+    Verdict,
+    all_of,
+    conditions_of,
+    covers,
+    invokes,
+    statements_of,
+    strings,
+)
+
 # Condition key names are case-insensitive:
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
 _NETWORK_KEYS = {"aws:sourcevpce": "aws:SourceVpce", "aws:sourcevpc": "aws:SourceVpc"}
@@ -32,8 +39,6 @@ _DENY_PINS = {
     for o in ("equals", "like")
     for e in ("", "ifexists")
 }
-
-Verdict = bool | None  # None: the statement cannot be read on this point
 
 
 @dataclass(frozen=True)
@@ -63,14 +68,14 @@ def invoke_access(
     their own IAM policies allow (AWS_IAM methods) need no Allow here to invoke it:
     https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html
     """
-    statements = list(_statements(policy))
+    statements = list(statements_of(policy))
     if not statements:
         return InvokeAccess(False, None, ())
     method = http_method.upper()
     path = resource_path.removeprefix("/")  # "/" -> "prod/GET/", "/pets" -> "prod/GET/pets"
     verdicts = [
         _for_request(statements, f"{api_id}/{stage}/{verb}/{path}")
-        for verb in (_VERBS if method == "ANY" else (method,))
+        for verb in (VERBS if method == "ANY" else (method,))
     ]
     pins = [v.network_pinned for v in verdicts]
     return InvokeAccess(
@@ -78,118 +83,6 @@ def invoke_access(
         "; ".join(dict.fromkeys(p for p in pins if p)) if all(pins) else None,
         tuple(dict.fromkeys(s for v in verdicts for s in v.unpinned_statements)),
     )
-
-
-# Condition keys that limit callers to named accounts, organisations, networks or principals:
-# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
-_CALLER_KEYS = frozenset(
-    key.lower()
-    for key in (
-        "aws:PrincipalAccount",
-        "aws:PrincipalArn",
-        "aws:PrincipalOrgID",
-        "aws:PrincipalOrgPaths",
-        "aws:SourceAccount",
-        "aws:SourceOrgID",
-        "aws:SourceOrgPaths",
-        "aws:SourceVpce",
-        "aws:SourceVpc",
-        "aws:SourceIp",
-        "aws:VpcSourceIp",
-    )
-)
-_ANYONE_VALUES = frozenset({"*", "0.0.0.0/0", "::/0"})
-
-
-def open_to_every_account(
-    policy: Mapping[str, Any] | None,
-    *,
-    api_id: str,
-    stage: str,
-    http_method: str,
-    resource_path: str,
-) -> tuple[str, ...]:
-    """The Allow statements (by Sid, else ``Statement[i]``) that let ``Principal: "*"`` (or
-    ``{"AWS": "*"}``) invoke the method with no condition limiting the callers' accounts,
-    organisations, networks or principals: any signed caller of any AWS account gets in.
-    Empty when a Deny on every principal shuts out all callers but such limited ones, and
-    when there is no policy (then only the API's own account's principals can be authorized:
-    https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html).
-    An ANY method is judged for every verb; an Allow whose conditions cannot be read counts as
-    open."""
-    statements = list(_statements(policy))
-    method = http_method.upper()
-    path = resource_path.removeprefix("/")
-    found: list[str] = []
-    for verb in _VERBS if method == "ANY" else (method,):
-        request = f"{api_id}/{stage}/{verb}/{path}"
-        if any(_deny_limits(s, request) for _, s in statements if s.get("Effect") == "Deny"):
-            continue
-        found += [
-            label
-            for label, statement in statements
-            if str(statement.get("Effect")).lower() == "allow" and _open_allow(statement, request)
-        ]
-    return tuple(dict.fromkeys(found))
-
-
-def _everyone(statement: Mapping[str, Any]) -> bool:
-    principal = statement.get("Principal")
-    aws = _strings(principal.get("AWS")) if isinstance(principal, Mapping) else None
-    return "NotPrincipal" not in statement and (
-        principal == "*" or (aws is not None and "*" in aws)
-    )
-
-
-def _open_allow(statement: Mapping[str, Any], request: str) -> bool:
-    if not _everyone(statement) or _all(_invokes(statement), _covers(statement, request)) is False:
-        return False
-    conditions = _conditions(statement)
-    return conditions is None or not any(
-        _limits_callers(operator, key, value, deny=False) for operator, key, value in conditions
-    )
-
-
-def _deny_limits(statement: Mapping[str, Any], request: str) -> bool:
-    """A Deny on every principal whose every condition is true for callers outside named
-    accounts, organisations or networks (or that has none): only those get past it."""
-    if (
-        not _everyone(statement)
-        or _all(_invokes(statement), _covers(statement, request)) is not True
-    ):
-        return False
-    conditions = _conditions(statement)
-    return conditions is not None and all(
-        _limits_callers(operator, key, value, deny=True) for operator, key, value in conditions
-    )
-
-
-def _limits_callers(operator: str, key: str, value: Any, *, deny: bool) -> bool:
-    """Whether a condition on a caller key is true only for named callers (an Allow's), or
-    for every caller not named (a Deny's, ``deny``); ``...IfExists`` and ``ForAllValues:`` are
-    true when the key is absent, so in an Allow they limit nothing (see _network_pin)."""
-    values = _strings(value)
-    if key.lower() not in _CALLER_KEYS or values is None or _ANYONE_VALUES & set(values):
-        return False
-    op = operator.lower()
-    if op == "null" or (not deny and (op.endswith("ifexists") or op.startswith("forallvalues:"))):
-        return False
-    return ("not" in op) == deny
-
-
-def _statements(policy: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    """(label, statement) for each statement; a single statement need not be in a list."""
-    if not isinstance(policy, Mapping):
-        return
-    statements = policy.get("Statement")
-    if isinstance(statements, Mapping):
-        statements = [statements]
-    if not isinstance(statements, list):
-        return
-    for index, statement in enumerate(statements):
-        if isinstance(statement, Mapping):  # anything else cannot grant anything
-            sid = statement.get("Sid")
-            yield (sid if isinstance(sid, str) and sid else f"Statement[{index}]"), statement
 
 
 def _for_request(statements: list[tuple[str, Mapping[str, Any]]], request: str) -> InvokeAccess:
@@ -230,7 +123,7 @@ def _applies(statement: Mapping[str, Any], request: str) -> Verdict:
     readable = "NotPrincipal" not in statement and (
         principal == "*" or (isinstance(principal, Mapping) and bool(principal))
     )
-    return _all(_invokes(statement), _covers(statement, request), True if readable else None)
+    return all_of(invokes(statement), covers(statement, request), True if readable else None)
 
 
 def _deny_pin(statement: Mapping[str, Any], request: str) -> str | None:
@@ -241,13 +134,13 @@ def _deny_pin(statement: Mapping[str, Any], request: str) -> str | None:
     ANDed, so outside callers for whom it is false escape the Deny.
     """
     principal = statement.get("Principal")
-    aws = _strings(principal.get("AWS")) if isinstance(principal, Mapping) else None
+    aws = strings(principal.get("AWS")) if isinstance(principal, Mapping) else None
     everyone = principal == "*" or (aws is not None and "*" in aws)
     if "NotPrincipal" in statement or not everyone:
         return None
-    if _all(_invokes(statement), _covers(statement, request)) is not True:
+    if all_of(invokes(statement), covers(statement, request)) is not True:
         return None
-    conditions = _conditions(statement)
+    conditions = conditions_of(statement)
     if conditions is None:
         return None
     if not conditions:
@@ -260,7 +153,7 @@ def _deny_pin(statement: Mapping[str, Any], request: str) -> str | None:
 
 def _allow_pins(statement: Mapping[str, Any]) -> list[str] | None:
     """The network conditions an Allow requires (ANDed with the rest), or None."""
-    conditions = _conditions(statement)
+    conditions = conditions_of(statement)
     if conditions is None:
         return None
     pins = [_network_pin(operator, key, value, deny=False) for operator, key, value in conditions]
@@ -279,97 +172,8 @@ def _network_pin(operator: str, key: str, value: Any, *, deny: bool) -> str | No
     wildcards or policy variables (``vpce-*``, ``${aws:SourceVpce}``) name no endpoint.
     """
     name = _NETWORK_KEYS.get(key.lower())
-    values = _strings(value)
+    values = strings(value)
     if name is None or values is None or any(re.search(r"[*?]|\$\{", v) for v in values):
         return None
     pins = operator.lower() in (_DENY_PINS if deny else _ALLOW_PINS)
     return f"{name}={','.join(values)}" if pins else None
-
-
-def _conditions(statement: Mapping[str, Any]) -> list[tuple[str, str, Any]] | None:
-    """(operator, key, value) for each condition, all ANDed; None if unreadable:
-    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html
-    """
-    block = statement.get("Condition", {})
-    if not isinstance(block, Mapping) or not all(
-        isinstance(operator, str) and isinstance(entries, Mapping) and entries
-        for operator, entries in block.items()
-    ):
-        return None
-    conditions = [(o, k, v) for o, entries in block.items() for k, v in entries.items()]
-    return None if any(not isinstance(k, str) for _, k, _ in conditions) else conditions
-
-
-def _invokes(statement: Mapping[str, Any]) -> Verdict:
-    """Whether Action/NotAction covers execute-api:Invoke. Actions are case-insensitive:
-    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
-    """
-    negated = "NotAction" in statement
-    patterns = _strings(statement.get("NotAction" if negated else "Action"))
-    if patterns is None or (negated and "Action" in statement):
-        return None
-    return any(_glob(p, _INVOKE, ignore_case=True) for p in patterns) != negated
-
-
-def _covers(statement: Mapping[str, Any], request: str) -> Verdict:
-    """Whether Resource/NotResource covers the request. NotResource matches every resource
-    except those listed:
-    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html
-    """
-    negated = "NotResource" in statement
-    patterns = _strings(statement.get("NotResource" if negated else "Resource"))
-    if patterns is None or (negated and "Resource" in statement):
-        return None
-    verdicts = [_resource_matches(p, request) for p in patterns]
-    if True in verdicts:  # one match decides, whatever the entries that cannot be read
-        return not negated
-    return None if None in verdicts else negated
-
-
-def _resource_matches(pattern: str, request: str) -> Verdict:
-    """Whether a Resource entry names ``API-ID/STAGE/VERB/PATH``. Forms:
-    ``*``; ``execute-api:/STAGE/VERB/PATH`` for this API, ``execute-api:/*`` all of it
-    https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-examples.html
-    ``arn:PARTITION:execute-api:REGION:ACCOUNT:API-ID/STAGE/VERB/PATH``
-    https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-invoke-api.html
-    """
-    if pattern == "*":
-        return True
-    if pattern.startswith(_SHORT_FORM):
-        return _glob(pattern.removeprefix(_SHORT_FORM), request.partition("/")[2])
-    parts = pattern.split(":", 5)
-    if parts[0] != "arn" or len(parts) < 3:
-        return None
-    if parts[2] != "execute-api":
-        # IAM allows no wildcard in the service segment, so this names another service
-        return None if "*" in parts[2] or "?" in parts[2] else False
-    if len(parts) < 6:
-        # "arn:aws:execute-api:*": a * ending a segment runs on past the colons (see _glob)
-        return True if parts[-1].endswith("*") and "/" not in parts[-1] else None
-    return _glob(parts[5], request)
-
-
-def _glob(pattern: str, text: str, *, ignore_case: bool = False) -> bool:
-    """IAM wildcards: ``*`` any run of characters, ``/`` and ``:`` included, ``?`` one.
-    Resource ARNs are matched case-sensitively:
-    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
-    """
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
-    return re.fullmatch(regex, text, flags) is not None
-
-
-def _strings(value: Any) -> list[str] | None:
-    """A policy element that may be one string or a list of them; None if it is neither."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        return value
-    return None
-
-
-def _all(*verdicts: Verdict) -> Verdict:
-    """False if any part fails, else None if any part is unreadable, else True."""
-    if False in verdicts:
-        return False
-    return None if None in verdicts else True
