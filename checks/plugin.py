@@ -88,7 +88,10 @@ def _check_info(item: pytest.Item) -> CheckInfo | None:
 
 
 def _target_fixtures(item: pytest.Item) -> list[str]:
-    return [name for name in getattr(item, "fixturenames", ()) if name in FIXTURES]
+    """The target fixtures the collectors parametrized the item over: the one place that
+    decides (a test's own fixture named like a target fixture is not one)."""
+    callspec = getattr(item, "callspec", None)
+    return [name for name in (callspec.params if callspec else ()) if name in FIXTURES]
 
 
 def _problem(item: pytest.Item) -> str | None:
