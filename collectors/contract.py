@@ -2,8 +2,8 @@
 
 ``collectors.plugin`` builds the inventory and the targets, ``checks.plugin`` runs the checks
 over them and ``reporting.plugin`` writes the reports. None of them imports another: each
-imports this module, which imports nothing of the project (importing it loads neither boto3
-nor a check). What passes between them:
+imports this module, which imports nothing of the project but the pytest-free
+``collectors.version`` (importing it loads neither boto3 nor a check). What passes between them:
 
 - ``config.stash[DESCRIBE_TARGET]``: set by the collectors, a function from (target fixture,
   key) to the target's ``TargetDescription``; the checks plugin puts it in each record.

@@ -124,8 +124,9 @@ class TargetIndex:
         targets[target.key] = target
 
     def _put_unlisted(self, kinds: tuple[Kind, ...], key: str, reason: str) -> None:
+        placeholder = Unlisted(key=key, reason=reason)  # one, standing in for every kind
         for kind in kinds:
-            self._put(kind, Unlisted(key=key, reason=reason))
+            self._put(kind, placeholder)
 
     def _add_unlisted_region(self, error: CollectionError) -> None:
         rest = error.operation == "GetRestApis"
