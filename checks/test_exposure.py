@@ -182,7 +182,8 @@ def test_iam_method_is_not_open_to_every_account(
     With AWS_IAM authorization a resource policy that allows Principal "*" (or {"AWS": "*"})
     with no condition on the caller's account, organisation, network or principal lets the
     signed callers of every AWS account in. Without a resource policy only the API's own
-    account's principals can be allowed (by their IAM policies), which passes.
+    account's principals can be allowed (by their IAM policies), which passes. A canary taking
+    part of the stage's traffic is judged too: its deployment may serve the method otherwise.
     """
     if isinstance(account_exposure, NotApplicable):
         pytest.skip(account_exposure.reason)
@@ -190,7 +191,7 @@ def test_iam_method_is_not_open_to_every_account(
         open_to_every_account=bool(account_exposure.open_statements),
         open_statements=list(account_exposure.open_statements),
         has_resource_policy=account_exposure.has_policy,
-        judged_on=rest_method.served_from,
+        judged_on=" and ".join(account_exposure.judged),
     )
     assert not account_exposure.open_statements, (
         f"{label(rest_method)} is IAM-authorized but its resource policy lets any AWS account "

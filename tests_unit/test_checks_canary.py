@@ -1,4 +1,5 @@
-"""A canary sends part of a stage's traffic to another deployment: AUTH-001 judges both."""
+"""A canary sends part of a stage's traffic to another deployment: AUTH-001 and POLICY-002
+judge both."""
 
 from __future__ import annotations
 
@@ -6,18 +7,21 @@ from dataclasses import dataclass
 
 import pytest
 
-from collectors.demo.builders import AccountBuilder, RestApiBuilder
+from collectors.demo.builders import AccountBuilder, RestApiBuilder, invoke_policy
 from collectors.demo.estate import emulated_aws
 from tests_unit.checks_harness import AuditRun, audit_account, denying, key
 from tests_unit.conftest import collect
 
 AUTH = "APIGW-AUTH-001"
+ACCOUNTS = "APIGW-POLICY-002"
 
 
 @dataclass
 class Estate:
     store: RestApiBuilder
     open_deployment: str  # GET /items without authorizer: what the canary serves
+    partners: RestApiBuilder  # open to every account; GET /orders IAM-authorized on the canary
+    iam_deployment: str
     calls: list[str]
     run: AuditRun
     denied: AuditRun  # GetDeployment of the canary's deployment denied
@@ -53,13 +57,23 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         store.stage("staging")
         _canary(store, "prod", open_deployment, 10)  # 10% of prod still reaches the old one
         _canary(store, "staging", open_deployment, 0)  # a canary taking no traffic
+        partners = RestApiBuilder("partners", policy=invoke_policy())
+        partners.method("GET", "/orders", authorization="AWS_IAM", lambda_arn=backend)
+        iam_deployment = partners.deploy("GET /orders IAM-authorized")
+        orders_token = partners.authorizer("orders-token", authorizer_fn)
+        partners.method(
+            "GET", "/orders", authorization="CUSTOM", authorizer_id=orders_token, lambda_arn=backend
+        )
+        partners.deploy("GET /orders behind orders-token")
+        partners.stage("prod")
+        _canary(partners, "prod", iam_deployment, 5)
         calls: list[str] = []
         collect(calls=calls)
         run = audit_account(tmp_path_factory)
         denied = audit_account(
             tmp_path_factory, denying(f"/restapis/{store.id}/deployments/{open_deployment}")
         )
-    return Estate(store, open_deployment, calls, run, denied)
+    return Estate(store, open_deployment, partners, iam_deployment, calls, run, denied)
 
 
 def test_a_canary_serving_the_open_method_fails_authorization(estate: Estate) -> None:
@@ -81,9 +95,10 @@ def test_a_method_authorized_in_both_deployments_passes(estate: Estate) -> None:
 
 
 def test_the_canary_deployment_costs_one_call_and_cannot_be_exported(estate: Estate) -> None:
-    # the stages' own deployment: GetDeployment + GetExport; the canary's: GetDeployment
-    assert estate.calls.count("apigateway.GetDeployment") == 2
-    assert estate.calls.count("apigateway.GetExport") == 1
+    # per API (store, partners): the stages' own deployment, GetDeployment + GetExport; the
+    # canary's, GetDeployment
+    assert estate.calls.count("apigateway.GetDeployment") == 2 * 2
+    assert estate.calls.count("apigateway.GetExport") == 2 * 1
 
 
 def test_an_unread_canary_deployment_leaves_authorization_unknown(estate: Estate) -> None:
@@ -91,3 +106,21 @@ def test_an_unread_canary_deployment_leaves_authorization_unknown(estate: Estate
     assert outcome.outcome == "error"
     assert "GetDeployment" in outcome.message
     assert estate.denied.outcome(AUTH, key(estate.store, "staging", "GET /items")) == "passed"
+
+
+def test_an_iam_method_a_canary_serves_is_judged_against_the_policy(estate: Estate) -> None:
+    # the stage's own deployment puts GET /orders behind an authorizer; 5% of prod still
+    # reaches the deployment where it is IAM-authorized, open to every account
+    outcome = estate.run[ACCOUNTS, key(estate.partners, "prod", "GET /orders")]
+    assert outcome.outcome == "failed"
+    canary = f"the canary deployment {estate.iam_deployment} (5% of traffic)"
+    assert outcome.details["open_statements"] == [f"Statement[0] on {canary}"]
+    assert outcome.details["judged_on"] == canary
+
+
+def test_without_iam_authorization_in_either_deployment_the_check_does_not_apply(
+    estate: Estate,
+) -> None:
+    outcome = estate.run[ACCOUNTS, key(estate.store, "prod", "GET /items")]
+    assert outcome.outcome == "skipped"
+    assert "authorizationType=CUSTOM, NONE" in outcome.message

@@ -8,7 +8,7 @@ from typing import Any
 
 from checks.policy.resource_policy import invoke_access
 from collectors.errors import DataUnavailable
-from collectors.model import PROXY_INTEGRATION_TYPES, RestApi, RestMethod
+from collectors.model import PROXY_INTEGRATION_TYPES, RestApi, RestDeployment, RestMethod
 from collectors.targets import (
     RestMethodTarget,
     RestResourceTarget,
@@ -87,8 +87,20 @@ def _rest_authorization(
 
 def _canary_authorization(target: RestMethodTarget) -> Authorization | None:
     """How the stage's canary deployment authorizes the method, if a canary takes traffic
-    and serves it (https://docs.aws.amazon.com/apigateway/latest/developerguide/canary-release.html).
-    Raises ``DataUnavailable`` when the canary deployment could not be read."""
+    and serves it. Raises ``DataUnavailable`` when the canary deployment could not be read."""
+    canary = canary_method(target)
+    if canary is None:
+        return None
+    method, _, served_by = canary
+    return _rest_authorization(target, method, served_by)
+
+
+def canary_method(target: RestMethodTarget) -> tuple[RestMethod, RestDeployment, str] | None:
+    """The method as the stage's canary deployment serves it to part of the traffic, that
+    deployment, and a phrase naming it ("the canary deployment abc (10% of traffic)"); ``None``
+    when no canary takes traffic or it does not serve the method
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/canary-release.html). Raises
+    ``DataUnavailable`` when the canary deployment could not be read."""
     stage = target.stage
     canary_id = stage.canary_serves
     if canary_id is None:
@@ -100,7 +112,7 @@ def _canary_authorization(target: RestMethodTarget) -> Authorization | None:
     if method is None:
         return None
     share = f"{stage.canary_percent_traffic:g}% of traffic"
-    return _rest_authorization(target, method, f"the canary deployment {canary_id} ({share})")
+    return method, canary, f"the canary deployment {canary_id} ({share})"
 
 
 def network_restriction(

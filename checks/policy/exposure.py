@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
-from checks.policy.access import VpcPinning, served_policy, vpc_pinning
+from checks.policy.access import VpcPinning, canary_method, served_policy, vpc_pinning
 from checks.policy.hardening import NotApplicable
 from checks.policy.labels import label
 from checks.policy.open_principals import open_to_every_account
 from checks.policy.perimeter import mapping_domains
 from collectors.errors import DataUnavailable
-from collectors.model import Inventory
+from collectors.model import Inventory, RestMethod
 from collectors.targets import RestMethodTarget, RestStageTarget, V2StageTarget
 
 # Every policy AWS names that refuses TLS 1.0 and 1.1 (botocore's SecurityPolicy enum; AWS
@@ -102,24 +103,43 @@ def private_pinning(target: RestStageTarget) -> VpcPinning | NotApplicable:
 
 @dataclass(frozen=True)
 class AccountExposure:
-    open_statements: tuple[str, ...]  # Allow statements admitting any AWS account's callers
+    # Allow statements admitting any AWS account's callers; those of the policy a canary
+    # deployment serves end "on the canary deployment abc (10% of traffic)"
+    open_statements: tuple[str, ...]
     has_policy: bool
+    judged: tuple[str, ...]  # the deployments whose AWS_IAM method was judged
 
 
 def iam_method_exposure(target: RestMethodTarget) -> AccountExposure | NotApplicable:
     """Which resource-policy statements let a signed caller of any AWS account invoke an
-    AWS_IAM method, as the stage serves it."""
-    method = target.method
-    if method.authorization_type != "AWS_IAM":
-        return NotApplicable(
-            f"{label(target)} is not IAM-authorized (authorizationType={method.authorization_type})"
+    AWS_IAM method, as the stage serves it: its own deployment and, when a canary takes part
+    of the traffic, the canary's (whose policy AWS cannot export: the API's current one is
+    judged for it). Raises ``DataUnavailable`` when the canary deployment was not read."""
+    served: list[tuple[RestMethod, Any, str | None]] = [
+        (target.method, target.definition.policy, None)
+    ]
+    canary = canary_method(target)
+    if canary is not None:
+        canary_served, deployment, canary_phrase = canary
+        served.append((canary_served, deployment.definition.policy, canary_phrase))
+    iam = [entry for entry in served if entry[0].authorization_type == "AWS_IAM"]
+    if not iam:
+        types = ", ".join(dict.fromkeys(m.authorization_type for m, _, _ in served))
+        return NotApplicable(f"{label(target)} is not IAM-authorized (authorizationType={types})")
+    statements: list[str] = []
+    policies = []
+    for method, deployed_policy, served_by in iam:
+        policy = served_policy(target.api, deployed_policy)
+        policies.append(policy)
+        found = open_to_every_account(
+            policy,
+            api_id=target.api.id,
+            stage=target.stage.name,
+            http_method=method.http_method,
+            resource_path=target.resource.path,
         )
-    policy = served_policy(target.api, target.definition.policy)
-    statements = open_to_every_account(
-        policy,
-        api_id=target.api.id,
-        stage=target.stage.name,
-        http_method=method.http_method,
-        resource_path=target.resource.path,
+        statements += [f"{s} on {served_by}" if served_by else s for s in found]
+    judged = tuple(served_by or target.served_from for _, _, served_by in iam)
+    return AccountExposure(
+        tuple(dict.fromkeys(statements)), any(p is not None for p in policies), judged
     )
-    return AccountExposure(statements, policy is not None)

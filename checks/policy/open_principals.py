@@ -1,6 +1,7 @@
 """Whether an API Gateway resource policy opens a method to every AWS account: an Allow for
-``Principal: "*"`` with no condition limiting the callers' accounts, organisations,
-networks or principals (for AWS_IAM methods, any signed caller of any account gets in)."""
+``Principal: "*"`` (or an AWS principal with a wildcard in it) with no condition limiting the
+callers' accounts, organisations, networks or principals (for AWS_IAM methods, any signed
+caller of any account gets in)."""
 
 from __future__ import annotations
 
@@ -70,16 +71,29 @@ def open_to_every_account(
     return tuple(dict.fromkeys(found))
 
 
-def _everyone(statement: Mapping[str, Any]) -> bool:
+def _everyone(statement: Mapping[str, Any], *, partial_wildcards: bool) -> bool:
+    """Whether the statement's Principal is every AWS principal: ``"*"`` or ``{"AWS": "*"}``.
+    IAM supports no wildcard inside a principal ARN ("You cannot use a wildcard to match part
+    of a principal name or ARN",
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html),
+    so what ``arn:aws:iam::*:root`` admits cannot be known from the document: an Allow naming it
+    is taken as everyone (``partial_wildcards``), a Deny naming it limits no one."""
+    if "NotPrincipal" in statement:
+        return False
     principal = statement.get("Principal")
+    if principal == "*":
+        return True
     aws = strings(principal.get("AWS")) if isinstance(principal, Mapping) else None
-    return "NotPrincipal" not in statement and (
-        principal == "*" or (aws is not None and "*" in aws)
-    )
+    if aws is None:
+        return False
+    return any(value == "*" or (partial_wildcards and "*" in value) for value in aws)
 
 
 def _open_allow(statement: Mapping[str, Any], request: str) -> bool:
-    if not _everyone(statement) or all_of(invokes(statement), covers(statement, request)) is False:
+    if (
+        not _everyone(statement, partial_wildcards=True)
+        or all_of(invokes(statement), covers(statement, request)) is False
+    ):
         return False
     conditions = conditions_of(statement)
     return conditions is None or not any(
@@ -91,7 +105,7 @@ def _deny_limits(statement: Mapping[str, Any], request: str) -> bool:
     """A Deny on every principal whose every condition is true for callers outside named
     accounts, organisations or networks (or that has none): only those get past it."""
     if (
-        not _everyone(statement)
+        not _everyone(statement, partial_wildcards=False)
         or all_of(invokes(statement), covers(statement, request)) is not True
     ):
         return False
