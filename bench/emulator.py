@@ -47,6 +47,7 @@ AUDITED_SERVICES = (
     "cloudwatch",
     "cloudfront",
     "logs",
+    "wafv2",
 )
 HOST = "127.0.0.1"
 

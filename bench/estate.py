@@ -154,8 +154,11 @@ class _EstateBuilder:
                 arns.update(self._rest_method(api, verb, path, authorizer, validators))
             if j % 4 == 0:
                 api.cors_preflight(path, allow_origin=rng.choice(("'*'", "'https://example.com'")))
+        web_acls: set[str] = set()
         for s, name in enumerate(STAGE_NAMES[: spec.stages]):
-            self._rest_stage(api, index, s, name, paths[0])
+            web_acl = self._rest_stage(api, index, s, name, paths[0])
+            if web_acl and _in_scope(name):
+                web_acls.add(web_acl)
         groups, certificates = self._prod_references(api, index) if spec.stages else (set(), set())
         manifest = self.regions[region]
         manifest.rest_apis.append(
@@ -175,6 +178,7 @@ class _EstateBuilder:
             manifest.lambda_arns |= arns
             manifest.log_groups |= groups
             manifest.client_certificates |= certificates
+            manifest.web_acls |= web_acls
 
     def _rest_method(
         self, api: RestApiBuilder, verb: str, path: str, authorizer: str, validators: list[str]
@@ -201,9 +205,11 @@ class _EstateBuilder:
 
     def _rest_stage(
         self, api: RestApiBuilder, index: int, position: int, name: str, first_path: str
-    ) -> None:
+    ) -> str | None:
+        """The stage, and the web ACL associated with it, if any."""
         region = api.region
         production = position == 0
+        web_acl = self.web_acl(region) if production and index % 25 < 2 else None
         api.stage(
             name,
             tracing=production and index % 2 == 0,
@@ -214,15 +220,18 @@ class _EstateBuilder:
             methods={f"GET {first_path}": MethodCache(caching=index % 4 == 0, rate=50, burst=20)}
             if production
             else None,
-            web_acl_arn=self.web_acl(region) if production and index % 25 < 2 else None,
+            web_acl_arn=web_acl,
         )
         if position < 2 and (index + position) % 2 == 0:
             api.usage_plan(name, rate=100, burst=50)
             self.regions[region].usage_plans += 1
+            if _in_scope(name) and not _exclusion_tags(index):
+                self.regions[region].usage_plans_in_scope += 1
         if position < 2 and index % 4 == 0:
             self.accounts[region].request_count(
                 {"ApiName": api.name, "Stage": name}, float(10 ** (index % 7))
             )
+        return web_acl
 
     def http_api(self, index: int) -> None:
         spec, rng = self.spec, self.rng

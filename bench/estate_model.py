@@ -74,12 +74,16 @@ class RegionManifest:
     rest_apis: list[RestApiShape] = field(default_factory=list)
     v2_apis: list[V2ApiShape] = field(default_factory=list)
     usage_plans: int = 0
+    # plans bound to an in-scope stage of an API in scope: GetUsagePlanKeys reads each once
+    usage_plans_in_scope: int = 0
     # Lambda ARNs the integrations of APIs in scope invoke (authorizer functions are not read).
     lambda_arns: set[str] = field(default_factory=set)
     # What in-scope stages of APIs in scope refer to: access-log groups (ARNs) and client
     # certificates (ids); each is read once however many stages share it.
     log_groups: set[str] = field(default_factory=set)
     client_certificates: set[str] = field(default_factory=set)
+    # web ACLs on in-scope stages of APIs in scope (ARNs): GetWebACL reads each once
+    web_acls: set[str] = field(default_factory=set)
 
 
 @dataclass

@@ -9,6 +9,8 @@ for more than one API (except the region-wide listings), so any collector needs 
           pages(REST APIs)                        GetRestApis  (tags included: exclusion is free)
           + pages(HTTP/WebSocket APIs)            GetApis
           + pages(usage plans)                    GetUsagePlans (bound to stages locally)
+          + pages(API keys)                       GetApiKeys (includeValues=false; the
+                                                  estates have none: one page)
           + 1                                     GetAccount (the region's account limits)
           + 1                                     GetDomainNames, apigatewayv2 (regional domains,
                                                   + GetApiMappings per domain)
@@ -33,17 +35,28 @@ for more than one API (except the region-wide listings), so any collector needs 
                                                   sorts first, so one page; Firehose: none)
       + per distinct client certificate an in-scope REST stage presents
           1                                       GetClientCertificate
+      + per distinct usage plan an in-scope REST stage of an API in scope is bound to
+          pages(its API keys)                     GetUsagePlanKeys (the estates' plans have
+                                                  none: one page each)
+      + per distinct web ACL on an in-scope stage of an API in scope (or on CloudFront in
+        front of a custom domain mapping one: the estates have none)
+          1                                       GetWebACL (its rules: APIGW-WAF-002)
+      + per distinct ACM certificate of a custom domain mapping an in-scope stage of an API in
+        scope (served, or proving a mutual-TLS domain's ownership)
+          1                                       DescribeCertificate, in its region
 
     pages(n) = max(1, ceil(n / 500)) for apigateway lists (500 is the largest ``limit``);
     apigatewayv2 documents no largest page, so its lists count one page each (the
     emulator answers every list in one page, so it does too).
 
 Nothing in it grows with methods per resource, resources beyond 500 per API, or stages
-(beyond 500 per region), which is what ``python -m bench scaling`` demonstrates. WAF needs no
-call: a stage names its web ACL (``webAclArn``). The deployed definition a stage serves needs
-its deployment read, once per distinct deployment, never per method. The bench estates have
+(beyond 500 per region), which is what ``python -m bench scaling`` demonstrates. A stage
+names its web ACL (``webAclArn``); what the web ACL blocks needs it read, once however many
+stages share it. The deployed definition a stage serves needs its deployment read, once per
+distinct deployment, never per method. The bench estates have
 no custom domains and no canaries, so ``floor_by_operation`` counts no GetApiMappings,
-GetBasePathMappings or canary GetDeployment: give them terms here when an estate gains any.
+GetBasePathMappings, DescribeCertificate or canary GetDeployment: give them terms here when
+an estate gains any.
 """
 
 from __future__ import annotations
@@ -68,6 +81,7 @@ def floor_by_operation(manifest: EstateManifest) -> Counter[str]:
         floor["apigateway.GetRestApis"] += _pages(len(region.rest_apis))
         floor["apigatewayv2.GetApis"] += 1
         floor["apigateway.GetUsagePlans"] += _pages(region.usage_plans)
+        floor["apigateway.GetApiKeys"] += 1
         floor["apigateway.GetAccount"] += 1
         floor["apigatewayv2.GetDomainNames"] += 1
         floor["apigateway.GetDomainNames"] += 1
@@ -91,4 +105,6 @@ def floor_by_operation(manifest: EstateManifest) -> Counter[str]:
         floor["lambda.GetFunctionConfiguration"] += len(region.lambda_arns)
         floor["logs.DescribeLogGroups"] += len(region.log_groups)
         floor["apigateway.GetClientCertificate"] += len(region.client_certificates)
+        floor["apigateway.GetUsagePlanKeys"] += region.usage_plans_in_scope
+        floor["wafv2.GetWebACL"] += len(region.web_acls)
     return +floor  # drop zero entries (e.g. no stages, so no GetMetricData)

@@ -14,14 +14,18 @@ import pytest
 from checks.policy import (
     AccessLogging,
     AccountExposure,
+    ApiKeyLimits,
     Authorization,
     BackendAuthentication,
+    BackendTransport,
     CacheCluster,
     CachedMethods,
+    ConfigurationSecrets,
     CorsExposure,
     DefaultEndpoint,
     DefinitionDrift,
     DetailedMetrics,
+    DomainCertificates,
     DomainTls,
     EffectiveThrottle,
     ExecutionLogging,
@@ -31,15 +35,20 @@ from checks.policy import (
     SharedCache,
     Validation,
     VpcPinning,
+    WebAclProtection,
     access_logging,
     account_settings,
+    api_key_limits,
     authorization,
     backend_authentication,
+    backend_transport,
     cache_cluster,
+    configuration_secrets,
     cors_exposure,
     default_endpoint,
     definition_drift,
     detailed_metrics,
+    domain_certificates,
     domain_tls,
     effective_throttle,
     execution_logging,
@@ -54,6 +63,7 @@ from checks.policy import (
     stage_request_count,
     unencrypted_cache,
     unguarded_cache_control,
+    web_acl_protection,
 )
 from collectors.model import LambdaFunction
 from collectors.targets import (
@@ -87,6 +97,15 @@ def throttle(
 def stage_perimeter(stage: RestStageTarget | V2StageTarget, audit_index: TargetIndex) -> Perimeter:
     """How every way into the stage is protected (custom domains, CloudFront, VPC)."""
     return perimeter(stage, audit_index.inventory)
+
+
+@pytest.fixture
+def stage_web_acls(
+    stage: RestStageTarget | V2StageTarget, audit_index: TargetIndex
+) -> WebAclProtection | NotApplicable:
+    """The web ACLs in front of the stage (its own, or those of CloudFront in front of its
+    custom domains), each judged on its rules as GetWebACL read them."""
+    return web_acl_protection(stage, audit_index.inventory)
 
 
 @pytest.fixture
@@ -208,6 +227,26 @@ def backend_auth(
     return backend_authentication(rest_stage, audit_index.inventory)
 
 
+# Backend configuration: credentials written into it (scanned at collection, never kept), and
+# how HTTP backends are reached.
+
+
+@pytest.fixture
+def stage_secrets(stage: RestStageTarget | V2StageTarget) -> ConfigurationSecrets:
+    """What of the stage's variables and of the integrations it serves looks like a
+    credential (needs the deployment's export)."""
+    return configuration_secrets(stage)
+
+
+@pytest.fixture
+def operation_transport(
+    operation: RestMethodTarget | V2RouteTarget,
+) -> BackendTransport | NotApplicable:
+    """Whether the operation's HTTP integration reaches its backend over TLS (needs the
+    deployment's export; HTTP API private integrations: their TlsConfig)."""
+    return backend_transport(operation)
+
+
 # Exposure: custom domains (GetDomainNames, their mappings) and the resource policy served.
 
 
@@ -231,6 +270,15 @@ def stage_domain_tls(
 
 
 @pytest.fixture
+def stage_domain_certificates(
+    stage: RestStageTarget | V2StageTarget, audit_index: TargetIndex
+) -> DomainCertificates | NotApplicable:
+    """The certificates of the custom domains that map the stage (their ACM certificates:
+    DescribeCertificate), the domains' status and their mutual TLS truststore warnings."""
+    return domain_certificates(stage, audit_index.inventory)
+
+
+@pytest.fixture
 def stage_vpc_pinning(rest_stage: RestStageTarget) -> VpcPinning | NotApplicable:
     """Which methods a PRIVATE stage serves are limited to named VPC endpoints or VPCs (needs
     its deployment)."""
@@ -241,3 +289,16 @@ def stage_vpc_pinning(rest_stage: RestStageTarget) -> VpcPinning | NotApplicable
 def account_exposure(rest_method: RestMethodTarget) -> AccountExposure | NotApplicable:
     """The resource-policy statements that open an AWS_IAM method to every AWS account."""
     return iam_method_exposure(rest_method)
+
+
+# API keys: the usage plans bound to the stage, their keys (GetUsagePlanKeys) and the region's
+# (GetApiKeys).
+
+
+@pytest.fixture
+def method_api_keys(
+    rest_method: RestMethodTarget, audit_index: TargetIndex
+) -> ApiKeyLimits | NotApplicable:
+    """The enabled API keys that can call a method requiring one, each with its usage plan's
+    throttle and quota for the method."""
+    return api_key_limits(rest_method, audit_index.inventory)

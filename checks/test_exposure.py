@@ -1,5 +1,6 @@
 """Ways around an API's protections: custom domains with weak TLS or an open default endpoint
-beside them, and resource policies that admit any VPC or any AWS account."""
+beside them, and resource policies that admit any VPC or any AWS account; and custom domains
+whose certificates are about to stop serving."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from checks import Severity, check
 from checks.policy import (
     AccountExposure,
     DefaultEndpoint,
+    DomainCertificates,
     DomainTls,
     NotApplicable,
     VpcPinning,
@@ -197,4 +199,59 @@ def test_iam_method_is_not_open_to_every_account(
         f"{label(rest_method)} is IAM-authorized but its resource policy lets any AWS account "
         f'invoke it ({", ".join(account_exposure.open_statements)}: Principal "*" without a '
         "condition on the caller's account, organisation or network)"
+    )
+
+
+@check(
+    id="APIGW-TLS-003",
+    issue_type="Domain Certificate Expiring",
+    severity=Severity.HIGH,
+    security_impact="When a custom domain's certificate expires or stops being valid, every "
+    "caller of the domain fails the TLS handshake: the API is down for them, and clients "
+    "told to ignore certificate errors to get by can be intercepted.",
+    remediation=(
+        "Renew the certificate before it expires: for an ACM-issued one, fix what blocks "
+        "ACM's renewal (the DNS validation record, the domain's CAA records); for an imported "
+        "one, reimport a renewed certificate with the same issuer into the same ARN "
+        "(ImportCertificate with CertificateArn).",
+        "Replace a certificate uploaded to API Gateway, or one that is expired or revoked, by "
+        "an ACM certificate (UpdateDomainName: certificateArn or regionalCertificateArn; "
+        "apigatewayv2: DomainNameConfigurations[].CertificateArn).",
+        "With mutual TLS, fix or remove the truststore certificates the warnings name, upload "
+        "the truststore to S3 again and update the domain to its new version; a domain "
+        "awaiting its owner (PENDING_CERTIFICATE_REIMPORT, PENDING_OWNERSHIP_VERIFICATION) "
+        "needs the certificate reimported or a valid ownership verification certificate.",
+    ),
+    references=(
+        "ACM.1",
+        "acm-certificate-expiration-check",
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/acm-controls.html",
+        "https://docs.aws.amazon.com/config/latest/developerguide/acm-certificate-expiration-check.html",
+        "https://docs.aws.amazon.com/acm/latest/userguide/acm-renewal.html",
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html",
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-mutual-tls.html",
+    ),
+    posture=("domain_certificates",),
+)
+def test_custom_domain_certificates_stay_valid(
+    stage: RestStageTarget | V2StageTarget,
+    stage_domain_certificates: DomainCertificates | NotApplicable,
+    evidence: dict[str, object],
+) -> None:
+    """Custom domains that map a stage serve certificates that stay valid
+
+    Callers reach the stage through each custom domain that maps it, with the domain's
+    certificate: once it expires, or is revoked, every TLS handshake fails. Each certificate
+    must be issued in ACM and valid for more than 30 days from the audit (an imported one is
+    never renewed by ACM, one uploaded to API Gateway cannot even be read); with mutual TLS the
+    truststore must load without warnings, and the domain must not be waiting for its owner
+    to reimport a certificate or prove ownership.
+    """
+    if isinstance(stage_domain_certificates, NotApplicable):
+        pytest.skip(stage_domain_certificates.reason)
+    evidence.update(domain_certificates=stage_domain_certificates.domains)
+    problems = stage_domain_certificates.problems
+    assert not problems, (
+        f"stage {label(stage)} is served by custom domains whose certificates need action: "
+        + "; ".join(problems)
     )

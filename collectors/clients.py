@@ -33,6 +33,7 @@ from collectors.model import CollectionError
 if TYPE_CHECKING:  # the boto3 stubs are a development dependency: types only
     from botocore.client import BaseClient
     from botocore.model import OperationModel
+    from mypy_boto3_acm import ACMClient
     from mypy_boto3_apigateway import APIGatewayClient
     from mypy_boto3_apigatewayv2 import ApiGatewayV2Client
     from mypy_boto3_cloudfront import CloudFrontClient
@@ -40,6 +41,7 @@ if TYPE_CHECKING:  # the boto3 stubs are a development dependency: types only
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_logs import CloudWatchLogsClient
     from mypy_boto3_sts import STSClient
+    from mypy_boto3_wafv2 import WAFV2Client
 
 READ_ONLY_PREFIXES = ("Get", "List", "Describe")
 # Reads whose names do not say so. apigatewayv2 ExportApi is an HTTP GET of the API's
@@ -127,6 +129,7 @@ class AwsClients:
         self._session = session
         self._observer = observer
         self._lock = threading.Lock()
+        self._acm: dict[str, ACMClient] = {}
         self._apigateway: dict[str, APIGatewayClient] = {}
         self._apigatewayv2: dict[str, ApiGatewayV2Client] = {}
         self._cloudfront: dict[str, CloudFrontClient] = {}
@@ -134,6 +137,14 @@ class AwsClients:
         self._lambda: dict[str, LambdaClient] = {}
         self._logs: dict[str, CloudWatchLogsClient] = {}
         self._sts: dict[str, STSClient] = {}
+        self._wafv2: dict[str, WAFV2Client] = {}
+
+    def acm(self, region: str) -> ACMClient:
+        return self._shared(
+            self._acm,
+            region,
+            lambda: self._session.client("acm", region_name=region, config=CLIENT_CONFIG),
+        )
 
     def apigateway(self, region: str) -> APIGatewayClient:
         return self._shared(
@@ -182,6 +193,13 @@ class AwsClients:
             self._sts,
             region,
             lambda: self._session.client("sts", region_name=region, config=CLIENT_CONFIG),
+        )
+
+    def wafv2(self, region: str) -> WAFV2Client:
+        return self._shared(
+            self._wafv2,
+            region,
+            lambda: self._session.client("wafv2", region_name=region, config=CLIENT_CONFIG),
         )
 
     def _shared(

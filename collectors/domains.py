@@ -6,7 +6,8 @@ domains ("For EDGE domain names, please use the API Gateway V1 API";
 https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html), so
 edge-optimized ones come from apigateway v1: one GetDomainNames per region, then one
 GetBasePathMappings per edge domain. Each is a distinct referenced resource, never per API
-or stage.
+or stage. What the listings say of each domain's certificates is read by
+``collectors.domain_certificates``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from collectors.clients import call_recording_errors
+from collectors.domain_certificates import ListedCertificates, v1_certificates, v2_certificates
 from collectors.model import ApiMapping, CollectionError, CustomDomain
 from collectors.parsing import PAGE, items_of, v2_items_of
 
@@ -61,6 +63,7 @@ def _domain(
     endpoint_type: str,
     hosts: tuple[str, ...],
     security_policies: tuple[str, ...],
+    listed: ListedCertificates,
     errors: list[CollectionError],
 ) -> CustomDomain:
     raw_mappings = call_recording_errors(
@@ -79,6 +82,10 @@ def _domain(
             tuple(listing.mapping(m) for m in raw_mappings) if raw_mappings is not None else None
         ),
         security_policies=security_policies,
+        certificates=listed.certificates,
+        status=listed.status,
+        status_message=listed.status_message,
+        mutual_tls=listed.mutual_tls,
     )
 
 
@@ -128,7 +135,11 @@ def collect_custom_domains(
             str(c["SecurityPolicy"]) for c in configurations if c.get("SecurityPolicy")
         )
         name = str(raw["DomainName"])
-        domains.append(_domain(listing, name, region, "REGIONAL", hosts, policies, errors))
+        domains.append(
+            _domain(
+                listing, name, region, "REGIONAL", hosts, policies, v2_certificates(raw), errors
+            )
+        )
     return tuple(domains)
 
 
@@ -167,5 +178,7 @@ def collect_edge_domains(
         policy = raw.get("securityPolicy")
         policies = (str(policy),) if policy else ()
         name = str(raw["domainName"])
-        domains.append(_domain(listing, name, region, "EDGE", hosts, policies, errors))
+        domains.append(
+            _domain(listing, name, region, "EDGE", hosts, policies, v1_certificates(raw), errors)
+        )
     return tuple(domains)

@@ -23,6 +23,7 @@ from collectors.listing import ListedApi
 from collectors.model import (
     CollectionError,
     CorsConfiguration,
+    IntegrationTls,
     RouteSettings,
     Throttle,
     V2Api,
@@ -34,6 +35,14 @@ from collectors.model import (
 )
 from collectors.parsing import iso, parse_all, v2_items_of
 from collectors.scope import StageFilter
+from collectors.secrets import (
+    IntegrationValues,
+    ScannedIntegration,
+    quoted_literal,
+    scan_integrations,
+    stage_variable_secrets,
+    unmapped_value,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_apigatewayv2 import ApiGatewayV2Client
@@ -108,16 +117,42 @@ def _route(raw: RouteTypeDef) -> V2Route:
     )
 
 
-def _integration(raw: IntegrationTypeDef) -> V2Integration:
+def _integration(raw: IntegrationTypeDef, scanned: ScannedIntegration) -> V2Integration:
+    tls = raw.get("TlsConfig")
     return V2Integration(
         id=raw["IntegrationId"],
         type=raw.get("IntegrationType", ""),
-        uri=raw.get("IntegrationUri"),
+        uri=scanned.uri,
         timeout_ms=raw.get("TimeoutInMillis"),
         connection_type=raw.get("ConnectionType"),
         payload_format_version=raw.get("PayloadFormatVersion"),
         subtype=raw.get("IntegrationSubtype"),
+        secrets=scanned.secrets,
+        tls=IntegrationTls(
+            configured=tls is not None,
+            server_name_to_verify=(tls or {}).get("ServerNameToVerify"),
+        ),
     )
+
+
+def parse_integrations(
+    raw_integrations: list[IntegrationTypeDef], protocol_type: str
+) -> tuple[V2Integration, ...]:
+    """A GetIntegrations answer, the values of every integration scanned for credentials in
+    one run (``collectors.secrets``): static request parameters are quoted in WebSocket APIs,
+    unmapped in HTTP APIs."""
+    scanned = scan_integrations(
+        {
+            raw["IntegrationId"]: IntegrationValues(
+                uri=raw.get("IntegrationUri"),
+                request_parameters=raw.get("RequestParameters"),
+                request_templates=raw.get("RequestTemplates"),
+            )
+            for raw in raw_integrations
+        },
+        quoted_literal if protocol_type == "WEBSOCKET" else unmapped_value,
+    )
+    return tuple(_integration(raw, scanned[raw["IntegrationId"]]) for raw in raw_integrations)
 
 
 def _authorizer(raw: AuthorizerTypeDef) -> V2Authorizer:
@@ -146,6 +181,7 @@ def _stage(raw: StageTypeDef, request_count_30d: float | None) -> V2Stage:
         access_log_format=access_log.get("Format"),
         tags=dict(raw.get("Tags") or {}),
         request_count_30d=request_count_30d,
+        variable_secrets=stage_variable_secrets(raw.get("StageVariables")),
     )
 
 
@@ -242,7 +278,11 @@ def read_v2_api(
     return V2ApiReading(
         listed=listed,
         routes=parse_all(raw_routes, _route, sort_key=lambda r: r.route_key),
-        integrations=parse_all(raw_integrations, _integration),
+        integrations=(
+            parse_integrations(raw_integrations, listed.api_type)
+            if raw_integrations is not None
+            else None
+        ),
         authorizers=parse_all(raw_authorizers, _authorizer),
         stages=stages,
         deployments=deployments,

@@ -14,8 +14,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from collectors.model import CorsConfiguration, V2Authorizer, V2Definition, V2Integration, V2Route
-from collectors.rest_export import ANY_METHOD
+from collectors.model import (
+    CorsConfiguration,
+    IntegrationTls,
+    V2Authorizer,
+    V2Definition,
+    V2Integration,
+    V2Route,
+)
+from collectors.rest_export import ANY_METHOD, INTEGRATION
+from collectors.secrets import IntegrationValues, scan_integrations, unmapped_value
 
 _SIGV4 = "sigv4"
 
@@ -68,41 +76,64 @@ def parse_deployed_v2_definition(export: Mapping[str, Any]) -> V2Definition:
         for name, scheme in schemes.items()
         if (extension := scheme.get("x-amazon-apigateway-authorizer")) is not None
     }
+    operations: dict[str, Mapping[str, Any]] = {}
+    for path, items in (export.get("paths") or {}).items():
+        for operation_key, operation in (items or {}).items():
+            route_key = _route_key(path, operation_key)
+            if route_key is not None and isinstance(operation, Mapping):
+                operations[route_key] = operation
+    scanned = scan_integrations(
+        {
+            route_key: IntegrationValues(
+                uri=raw.get("uri"),
+                request_parameters=raw.get("requestParameters"),
+                request_templates=None,  # HTTP APIs have no mapping templates
+            )
+            for route_key, operation in operations.items()
+            if isinstance(raw := operation.get(INTEGRATION), Mapping)
+        },
+        unmapped_value,
+    )
     routes: list[V2Route] = []
     integrations: list[V2Integration] = []
-    for path, operations in (export.get("paths") or {}).items():
-        for operation_key, operation in (operations or {}).items():
-            route_key = _route_key(path, operation_key)
-            if route_key is None or not isinstance(operation, Mapping):
-                continue
-            authorization_type, authorizer_id = _authorization(operation, authorizers)
-            raw = operation.get("x-amazon-apigateway-integration")
-            if raw is not None:
-                integrations.append(
-                    V2Integration(
-                        id=route_key,
-                        type=str(raw.get("type", "")).upper(),
-                        uri=raw.get("uri"),
-                        timeout_ms=raw.get("timeoutInMillis"),
-                        connection_type=raw.get("connectionType"),
-                        # AWS's own examples write it as a number (1.0): keep it as text
-                        payload_format_version=_text(raw.get("payloadFormatVersion")),
-                        subtype=raw.get("integrationSubtype"),
-                    )
-                )
-            routes.append(
-                V2Route(
+    for route_key, operation in operations.items():
+        authorization_type, authorizer_id = _authorization(operation, authorizers)
+        raw = operation.get(INTEGRATION)
+        found = scanned.get(route_key)
+        if isinstance(raw, Mapping) and found is not None:
+            tls = raw.get("tlsConfig") if isinstance(raw.get("tlsConfig"), Mapping) else None
+            integrations.append(
+                V2Integration(
                     id=route_key,
-                    route_key=route_key,
-                    authorization_type=authorization_type,
-                    authorizer_id=authorizer_id,
-                    api_key_required=False,  # HTTP APIs have no API keys
-                    target=f"integrations/{route_key}" if raw is not None else None,
-                    model_selection_expression=None,
-                    request_models={},
-                    request_parameters={},
+                    type=str(raw.get("type", "")).upper(),
+                    uri=found.uri,
+                    timeout_ms=raw.get("timeoutInMillis"),
+                    connection_type=raw.get("connectionType"),
+                    # AWS's own examples write it as a number (1.0): keep it as text
+                    payload_format_version=_text(raw.get("payloadFormatVersion")),
+                    subtype=raw.get("integrationSubtype"),
+                    secrets=found.secrets,
+                    # x-amazon-apigateway-integration.tlsConfig: HTTP API private integrations
+                    # (api-gateway-extensions-integration-tls-config.html)
+                    tls=IntegrationTls(
+                        configured=tls is not None,
+                        server_name_to_verify=_text((tls or {}).get("serverNameToVerify")),
+                    ),
                 )
             )
+        routes.append(
+            V2Route(
+                id=route_key,
+                route_key=route_key,
+                authorization_type=authorization_type,
+                authorizer_id=authorizer_id,
+                api_key_required=False,  # HTTP APIs have no API keys
+                target=f"integrations/{route_key}" if found is not None else None,
+                model_selection_expression=None,
+                request_models={},
+                request_parameters={},
+            )
+        )
     return V2Definition(
         routes=tuple(sorted(routes, key=lambda r: r.route_key)),
         integrations=tuple(sorted(integrations, key=lambda i: i.id)),

@@ -4,7 +4,7 @@ The number of calls depends on the number of regions, APIs, distinct deployments
 referenced resources, never on methods or resources:
 
     2 (STS GetCallerIdentity, CloudFront ListDistributions)
-    + per region:     GetRestApis + GetApis + GetUsagePlans + GetAccount
+    + per region:     GetRestApis + GetApis + GetUsagePlans + GetApiKeys + GetAccount
                       + GetDomainNames (apigatewayv2: regional) + GetDomainNames (v1: edge)
                       + ceil(metric queries / 500) GetMetricData
                       (a query per stage; WebSocket stages two: ConnectCount, MessageCount)
@@ -20,6 +20,11 @@ referenced resources, never on methods or resources:
     + per distinct Lambda function: GetFunctionConfiguration
     + per distinct CloudWatch Logs group in-scope stages write access logs to: DescribeLogGroups
     + per distinct client certificate in-scope REST stages present: GetClientCertificate
+    + per distinct ACM certificate of the custom domains mapping in-scope stages (served, or
+      proving a mutual-TLS domain's ownership; in the ARN's region): DescribeCertificate
+    + per distinct WAFv2 web ACL in front of in-scope stages (on a REST stage, or on an enabled
+      CloudFront distribution in front of a regional custom domain mapping one): GetWebACL
+    + per distinct usage plan in-scope REST stages are bound to: GetUsagePlanKeys
     + one more call for every extra page of a paginated answer.
 
 APIs excluded by tag cost nothing beyond their listing. Work runs on a bounded thread pool
@@ -34,7 +39,18 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import TypeVar
 
-from collectors import client_certificates, cloudfront, http, lambdas, log_groups, metrics, rest
+from collectors import (
+    acm_certificates,
+    client_certificates,
+    cloudfront,
+    http,
+    lambdas,
+    log_groups,
+    metrics,
+    rest,
+    usage_plan_keys,
+    web_acls,
+)
 from collectors.clients import AwsClients
 from collectors.metadata import account_id, collection_metadata, now
 from collectors.model import CollectionError, Inventory, RestApi, SkippedApi, V2Api
@@ -119,7 +135,9 @@ def collect_inventory(
     tracker = ProgressTracker(progress, len(regions))
     metric_call_errors: list[CollectionError] = []
     lambda_errors: list[CollectionError] = []
-    reference_errors: list[CollectionError] = []  # log groups and client certificates
+    # what in-scope stages refer to: log groups, client certificates, usage plans' API keys,
+    # web ACLs, their custom domains' ACM certificates
+    reference_errors: list[CollectionError] = []
     global_errors: list[CollectionError] = []
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="apigw-audit") as pool:
         distributions_job = pool.submit(
@@ -133,6 +151,15 @@ def collect_inventory(
         jobs, skipped = _plan_api_collection(clients, listings, audited)
         tracker.apis_planned(len(jobs))
         readings = _map(pool, lambda job: job(), jobs, tracker.api_collected)
+        plans = sorted(
+            usage_plan_keys.bound_plans(
+                (r for r in readings if isinstance(r, RestApiReading)), listings, audited
+            )
+        )
+        plan_key_jobs = [  # read while the request counts are
+            pool.submit(usage_plan_keys.collect_plan_keys, clients, plan, errors=reference_errors)
+            for plan in plans
+        ]
         counts_by_region = _map(
             pool,
             functools.partial(
@@ -148,6 +175,8 @@ def collect_inventory(
         for by_region in counts_by_region:
             counts.counts.update(by_region.counts)
             counts.unknown.update(by_region.unknown)
+        plan_keys = {plan: job.result() for plan, job in zip(plans, plan_key_jobs, strict=True)}
+        listings = [usage_plan_keys.with_plan_keys(listing, plan_keys) for listing in listings]
         rest_apis, v2_apis = _build_apis(readings, listings, counts, metric_call_errors)
         functions = _map(
             pool,
@@ -166,7 +195,33 @@ def collect_inventory(
             ),
             sorted(client_certificates.stage_certificates(rest_apis, audited)),
         )
+        domain_certificates = _map(
+            pool,
+            functools.partial(
+                acm_certificates.collect_acm_certificate, clients, errors=reference_errors
+            ),
+            sorted(
+                acm_certificates.domain_certificates(
+                    (domain for listing in listings for domain in listing.custom_domains or ()),
+                    (*rest_apis, *v2_apis),
+                    audited,
+                )
+            ),
+        )
         distributions = distributions_job.result()
+        acls = _map(
+            pool,
+            functools.partial(web_acls.collect_web_acl, clients, errors=reference_errors),
+            sorted(
+                web_acls.web_acls_in_front(
+                    rest_apis,
+                    v2_apis,
+                    (domain for listing in listings for domain in listing.custom_domains or ()),
+                    distributions,
+                    audited,
+                )
+            ),
+        )
 
     return Inventory(
         metadata=collection_metadata(account_number, regions, started, demo=demo),
@@ -192,6 +247,9 @@ def collect_inventory(
         ),
         log_groups=tuple(group for group in groups if group is not None),
         client_certificates=tuple(c for c in certificates if c is not None),
+        acm_certificates=tuple(c for c in domain_certificates if c is not None),
+        web_acls=tuple(acl for acl in acls if acl is not None),
+        api_keys=tuple(listing.api_keys for listing in listings if listing.api_keys is not None),
     )
 
 

@@ -1,8 +1,9 @@
-"""List one region: its APIs, usage plans, account settings and custom domains.
+"""List one region: its APIs, usage plans, API keys, account settings and custom domains.
 
-Six calls a region, whatever it holds (plus pages): GetRestApis, GetApis, GetUsagePlans,
-GetAccount and GetDomainNames of apigatewayv2 (regional) and of apigateway (edge), then one
-mapping listing per custom domain. A failed call leaves its part ``None`` and an error.
+Seven calls a region, whatever it holds (plus pages): GetRestApis, GetApis, GetUsagePlans,
+GetApiKeys, GetAccount and GetDomainNames of apigatewayv2 (regional) and of apigateway
+(edge), then one mapping listing per custom domain. A failed call leaves its part ``None``
+and an error.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from collectors import account, domains, http, rest
+from collectors import account, api_keys, domains, http, rest
 from collectors.clients import AwsClients, call_recording_errors
 from collectors.listing import ListedApi
-from collectors.model import AccountSettings, CollectionError, CustomDomain
+from collectors.model import AccountSettings, CollectionError, CustomDomain, RegionApiKeys
 from collectors.usage_plans import UsagePlans, list_usage_plans
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ class RegionListing:
     rest: list[ListedApi[RestApiTypeDef]] | None  # None: GetRestApis failed
     v2: list[ListedApi[ApiTypeDef]] | None  # None: GetApis failed
     usage_plans: UsagePlans | None  # None: GetUsagePlans failed
+    api_keys: RegionApiKeys | None  # None: GetApiKeys failed
     account: AccountSettings | None
     custom_domains: tuple[CustomDomain, ...] | None  # None: a domain listing failed
     errors: tuple[CollectionError, ...]
@@ -64,6 +66,7 @@ def list_region(clients: AwsClients, region: str) -> RegionListing:
             region,
             lambda: list_usage_plans(apigateway),
         ),
+        api_keys=api_keys.collect_api_keys(apigateway, region, errors),
         account=account.collect_account(apigateway, region, errors),
         custom_domains=_both(
             domains.collect_custom_domains(apigatewayv2, region, errors),

@@ -33,12 +33,13 @@ from collectors.parsing import PAGE, iso, items_of, parse_all
 from collectors.rest_definition import (
     parse_authorizer,
     parse_gateway_response,
-    parse_resource,
     parse_resource_policy,
+    parse_resources,
     parse_validator,
 )
 from collectors.rest_deployments import collect_deployments
 from collectors.scope import StageFilter
+from collectors.secrets import stage_variable_secrets
 from collectors.usage_plans import UsagePlans
 
 if TYPE_CHECKING:
@@ -109,6 +110,7 @@ def parse_stage(
         canary_deployment_id=canary.get("deploymentId"),
         canary_percent_traffic=canary.get("percentTraffic"),
         variable_names=tuple(sorted(raw.get("variables") or {})),
+        variable_secrets=stage_variable_secrets(raw.get("variables")),
         tags=dict(raw.get("tags") or {}),
         usage_plans=usage_plans,
         request_count_30d=request_count_30d,
@@ -243,7 +245,7 @@ def read_rest_api(
     )
     return RestApiReading(
         listed=listed,
-        resources=parse_all(raw_resources, parse_resource, sort_key=lambda r: r.path),
+        resources=parse_resources(raw_resources) if raw_resources is not None else None,
         authorizers=parse_all(raw_authorizers, parse_authorizer),
         request_validators=parse_all(raw_validators, parse_validator),
         gateway_responses=parse_all(raw_responses, parse_gateway_response),

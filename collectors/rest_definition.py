@@ -18,6 +18,12 @@ from collectors.model import (
     RestResource,
 )
 from collectors.parsing import cors_overrides, identity_sources
+from collectors.secrets import (
+    IntegrationValues,
+    ScannedIntegration,
+    quoted_literal,
+    scan_integrations,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_apigateway.type_defs import (
@@ -49,12 +55,14 @@ def parse_resource_policy(policy: str | None) -> Any:
         raise ValueError(f"resource policy is not valid JSON: {exc}") from None
 
 
-def _integration(raw: IntegrationTypeDef | None) -> RestIntegration | None:
-    if raw is None:
+def _integration(
+    raw: IntegrationTypeDef | None, scanned: ScannedIntegration | None
+) -> RestIntegration | None:
+    if raw is None or scanned is None:
         return None
     return RestIntegration(
         type=raw.get("type", ""),
-        uri=raw.get("uri"),
+        uri=scanned.uri,
         timeout_ms=raw.get("timeoutInMillis"),
         connection_type=raw.get("connectionType"),
         request_template_content_types=tuple(sorted(raw.get("requestTemplates") or {})),
@@ -68,10 +76,11 @@ def _integration(raw: IntegrationTypeDef | None) -> RestIntegration | None:
             if (overrides := cors_overrides(response.get("responseTemplates") or {}))
         },
         cache_key_parameters=tuple(raw.get("cacheKeyParameters") or ()),
+        secrets=scanned.secrets,
     )
 
 
-def _method(http_method: str, raw: MethodTypeDef) -> RestMethod:
+def _method(http_method: str, raw: MethodTypeDef, scanned: ScannedIntegration | None) -> RestMethod:
     return RestMethod(
         http_method=http_method,
         authorization_type=raw.get("authorizationType", "NONE"),
@@ -80,17 +89,40 @@ def _method(http_method: str, raw: MethodTypeDef) -> RestMethod:
         request_validator_id=raw.get("requestValidatorId"),
         request_parameters=dict(raw.get("requestParameters") or {}),
         request_models=dict(raw.get("requestModels") or {}),
-        integration=_integration(raw.get("methodIntegration")),
+        integration=_integration(raw.get("methodIntegration"), scanned),
     )
 
 
-def parse_resource(raw: ResourceTypeDef) -> RestResource:
-    methods = raw.get("resourceMethods") or {}
-    return RestResource(
-        id=raw["id"],
-        path=raw["path"],
-        methods=tuple(_method(verb, methods[verb]) for verb in sorted(methods)),
+def parse_resources(raw_resources: list[ResourceTypeDef]) -> tuple[RestResource, ...]:
+    """A GetResources answer's resources by path, the values of all their integrations
+    scanned for credentials in one run (``collectors.secrets``)."""
+    scanned = scan_integrations(
+        {
+            (raw["id"], verb): IntegrationValues(
+                uri=integration.get("uri"),
+                request_parameters=integration.get("requestParameters"),
+                request_templates=integration.get("requestTemplates"),
+            )
+            for raw in raw_resources
+            for verb, method in (raw.get("resourceMethods") or {}).items()
+            if (integration := method.get("methodIntegration")) is not None
+        },
+        quoted_literal,
     )
+    resources = []
+    for raw in raw_resources:
+        methods = raw.get("resourceMethods") or {}
+        resources.append(
+            RestResource(
+                id=raw["id"],
+                path=raw["path"],
+                methods=tuple(
+                    _method(verb, methods[verb], scanned.get((raw["id"], verb)))
+                    for verb in sorted(methods)
+                ),
+            )
+        )
+    return tuple(sorted(resources, key=lambda resource: resource.path))
 
 
 def parse_authorizer(raw: AuthorizerTypeDef) -> RestAuthorizer:

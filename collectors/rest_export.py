@@ -34,11 +34,18 @@ from collectors.model import (
     RestResource,
 )
 from collectors.parsing import cors_overrides, identity_sources
+from collectors.secrets import (
+    IntegrationValues,
+    ScannedIntegration,
+    quoted_literal,
+    scan_integrations,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_apigateway.type_defs import MethodSnapshotTypeDef
 
 ANY_METHOD = "x-amazon-apigateway-any-method"
+INTEGRATION = "x-amazon-apigateway-integration"
 # OpenAPI parameter locations -> API Gateway's request parameter names
 PARAMETER_SOURCES = {"path": "path", "query": "querystring", "header": "header"}
 # The API key marker scheme; IAM's "sigv4" scheme carries no authorizer extension either.
@@ -77,12 +84,14 @@ def _request_models(operation: Mapping[str, Any]) -> dict[str, str]:
     return models
 
 
-def _integration(raw: Mapping[str, Any] | None) -> RestIntegration | None:
-    if raw is None:
+def _integration(
+    raw: Mapping[str, Any] | None, scanned: ScannedIntegration | None
+) -> RestIntegration | None:
+    if raw is None or scanned is None:
         return None
     return RestIntegration(
         type=str(raw.get("type", "")).upper(),
-        uri=raw.get("uri"),
+        uri=scanned.uri,
         timeout_ms=raw.get("timeoutInMillis"),
         connection_type=raw.get("connectionType"),
         request_template_content_types=tuple(sorted(raw.get("requestTemplates") or {})),
@@ -97,6 +106,25 @@ def _integration(raw: Mapping[str, Any] | None) -> RestIntegration | None:
             if (overrides := cors_overrides(response.get("responseTemplates") or {}))
         },
         cache_key_parameters=tuple(raw.get("cacheKeyParameters") or ()),
+        secrets=scanned.secrets,
+    )
+
+
+def _scanned_integrations(
+    operations: Mapping[tuple[str, str], Mapping[str, Any]],
+) -> dict[tuple[str, str], ScannedIntegration]:
+    """The deployed integrations' values, scanned for credentials in one run."""
+    return scan_integrations(
+        {
+            key: IntegrationValues(
+                uri=raw.get("uri"),
+                request_parameters=raw.get("requestParameters"),
+                request_templates=raw.get("requestTemplates"),
+            )
+            for key, operation in operations.items()
+            if isinstance(raw := operation.get(INTEGRATION), Mapping)
+        },
+        quoted_literal,
     )
 
 
@@ -151,17 +179,22 @@ def parse_deployed_definition(
     authorizers = _authorizers(components.get("securitySchemes") or {})
     paths = export.get("paths") or {}
     default_validator = export.get("x-amazon-apigateway-request-validator")
-    resources: list[RestResource] = []
-    for path in sorted(api_summary):
+    operations: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for path in api_summary:
         exported = {
             verb: operation
             for key, operation in (paths.get(path) or {}).items()
             if (verb := _verb(key)) is not None and isinstance(operation, Mapping)
         }
+        for verb in api_summary[path]:
+            operations[(path, verb)] = exported.get(verb) or {}
+    scanned = _scanned_integrations(operations)
+    resources: list[RestResource] = []
+    for path in sorted(api_summary):
         methods = []
         for verb in sorted(api_summary[path]):
             summary = api_summary[path][verb]
-            operation: Mapping[str, Any] = exported.get(verb) or {}
+            operation = operations[(path, verb)]
             methods.append(
                 RestMethod(
                     http_method=verb,
@@ -176,7 +209,7 @@ def parse_deployed_definition(
                         operation, components.get("parameters") or {}
                     ),
                     request_models=_request_models(operation),
-                    integration=_integration(operation.get("x-amazon-apigateway-integration")),
+                    integration=_integration(operation.get(INTEGRATION), scanned.get((path, verb))),
                 )
             )
         resources.append(RestResource(id=path, path=path, methods=tuple(methods)))

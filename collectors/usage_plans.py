@@ -2,7 +2,8 @@
 
 A plan lists the API stages it applies to, each with optional per-method throttles; the plan's
 own throttle and quota apply to every API key of the plan, on each of those stages. REST APIs
-only: HTTP and WebSocket APIs have no usage plans.
+only: HTTP and WebSocket APIs have no usage plans. Which keys a plan has is read later, once
+per plan an in-scope stage is bound to (``collectors.usage_plan_keys``).
 """
 
 from __future__ import annotations

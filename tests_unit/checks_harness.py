@@ -20,7 +20,7 @@ import pytest
 
 from collectors.contract import CheckRecord, record_of
 from collectors.model import Inventory
-from collectors.serialization import save_snapshot
+from collectors.serialization import inventory_from_json, inventory_to_json, save_snapshot
 from tests_unit.conftest import CHECKS_DIR, collect, failing_session
 
 
@@ -140,3 +140,17 @@ def audit_inventory(inventory: Inventory, directory: Path, *args: str) -> AuditR
     snapshot = directory / "inventory.json"
     save_snapshot(inventory, snapshot)
     return audit(f"--snapshot-in={snapshot}", *args)
+
+
+def written_before(inventory: Inventory, *fields: str) -> Inventory:
+    """``inventory`` as a snapshot written before ``fields`` were collected holds it: without
+    them anywhere, so that they load with their defaults."""
+
+    def strip(document: Any) -> Any:
+        if isinstance(document, dict):
+            return {k: strip(v) for k, v in document.items() if k not in fields}
+        if isinstance(document, list):
+            return [strip(v) for v in document]
+        return document
+
+    return inventory_from_json(strip(inventory_to_json(inventory)))

@@ -22,9 +22,10 @@ def expected_calls(
     functions: int,
     log_groups: int = 0,
     certificates: int = 0,
+    usage_plans: int = 0,
 ) -> int:
     """The formula of collectors.inventory: see its module docstring (no custom domains)."""
-    per_region = 6 + math.ceil(stages / 500)
+    per_region = 7 + math.ceil(stages / 500)
     return (
         2
         + regions * per_region
@@ -34,6 +35,7 @@ def expected_calls(
         + functions
         + log_groups
         + certificates
+        + usage_plans
     )
 
 
@@ -67,7 +69,7 @@ def test_call_count_follows_the_formula_for_3_apis_x_50_resources_x_4_methods_x_
         deployments=REST_APIS + 1,
         functions=2,
     )
-    assert len(calls) == 38  # 2 + (6 + 1) + 3 x 5 + 1 x 4 + 2 x 4 + 2
+    assert len(calls) == 39  # 2 + (7 + 1) + 3 x 5 + 1 x 4 + 2 x 4 + 2
     assert by_operation_count(calls, "apigateway.GetExport") == REST_APIS
     by_operation = Counter(calls)
     assert by_operation["apigateway.GetDeployment"] == REST_APIS
@@ -118,3 +120,25 @@ def test_a_log_group_or_client_certificate_costs_one_call_however_many_stages_sh
     by_operation = Counter(calls)
     assert by_operation["logs.DescribeLogGroups"] == 1
     assert by_operation["apigateway.GetClientCertificate"] == 1
+
+
+def test_a_usage_plan_costs_one_call_however_many_stages_share_it(aws: None) -> None:
+    """GetUsagePlanKeys once per plan bound to an in-scope stage; GetApiKeys once a region."""
+    account = AccountBuilder()
+    api = RestApiBuilder("keyed")
+    api.method("GET", "/x", api_key_required=True)
+    for stage in ("prod", "staging", "dev"):
+        api.stage(stage)
+    shared = api.usage_plan("prod", "staging", "dev", rate=10, burst=5)
+    api.usage_plan("dev", rate=10, burst=5)  # out of scope: its keys are not read
+    account.api_key("partner", shared)
+
+    calls: list[str] = []
+    collect(calls=calls)
+
+    assert len(calls) == expected_calls(
+        regions=1, rest_apis=1, v2_apis=0, stages=3, deployments=1, functions=0, usage_plans=1
+    )
+    by_operation = Counter(calls)
+    assert by_operation["apigateway.GetUsagePlanKeys"] == 1
+    assert by_operation["apigateway.GetApiKeys"] == 1

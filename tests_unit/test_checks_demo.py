@@ -14,6 +14,7 @@ THE_CHECKS = {
     "APIGW-DATA-001": ("Data Integrity Risk", Severity.HIGH, "operation"),
     "APIGW-THROTTLE-001": ("Throttling Vulnerability", Severity.HIGH, "operation"),
     "APIGW-WAF-001": ("Perimeter Defense Missing", Severity.CRITICAL, "stage"),
+    "APIGW-WAF-002": ("Web ACL Does Not Block Common Attacks", Severity.HIGH, "stage"),
     "APIGW-CORS-001": ("CORS Misconfiguration", Severity.HIGH, "resource"),
     "APIGW-TIMEOUT-001": ("Backend Timeout Risk", Severity.MEDIUM, "lambda_operation"),
     "APIGW-CACHE-001": ("Performance Blind Spot", Severity.LOW, "read_operation"),
@@ -32,12 +33,16 @@ THE_CHECKS = {
     "APIGW-CERT-001": ("Backend Not Authenticated", Severity.MEDIUM, "rest_stage"),
     "APIGW-TLS-001": ("Weak TLS Policy", Severity.MEDIUM, "stage"),
     "APIGW-TLS-002": ("Default Endpoint Bypasses Custom Domain", Severity.MEDIUM, "stage"),
+    "APIGW-TLS-003": ("Domain Certificate Expiring", Severity.HIGH, "stage"),
     "APIGW-POLICY-001": ("Private API Reachable From Any VPC", Severity.HIGH, "rest_stage"),
     "APIGW-POLICY-002": (
         "IAM-Authorized Method Open to Every AWS Account",
         Severity.HIGH,
         "rest_method",
     ),
+    "APIGW-KEY-001": ("API Key Without Limits", Severity.MEDIUM, "rest_method"),
+    "APIGW-SECRET-001": ("Secret in Configuration", Severity.HIGH, "stage"),
+    "APIGW-TRANSPORT-001": ("Backend Over Plaintext", Severity.MEDIUM, "operation"),
 }
 
 
@@ -91,3 +96,68 @@ def test_the_demo_stage_logging_without_a_cloudwatch_role_fails(demo: AuditRun) 
     assert outcome.outcome == "failed"
     assert outcome.details["unlogged"] == {}
     assert "eu-west-1 has no CloudWatch role" in outcome.message
+
+
+def test_the_demo_api_key_without_limits_fails_and_the_disabled_key_is_ignored(
+    demo: AuditRun,
+) -> None:
+    """partner-feeds: acme-feed held to 20 rps and a quota on prod, beta-feed unlimited on
+    staging; retired-feed is disabled and orphan-feed in no plan."""
+    (staging,) = [k for k in demo.keys("APIGW-KEY-001") if k.endswith("/staging/GET /feeds")]
+    prod = staging.replace("/staging/", "/prod/")
+    assert demo.outcome("APIGW-KEY-001", prod) == "passed"
+    outcome = demo["APIGW-KEY-001", staging]
+    assert outcome.outcome == "failed"
+    assert "beta-feed" in outcome.message
+    assert "no throttle, no quota" in outcome.message
+    (disabled,) = demo["APIGW-KEY-001", prod].details["disabled_api_keys"]
+    assert disabled.startswith("retired-feed (")
+
+
+def test_the_demo_web_acl_in_count_mode_fails_and_the_blocking_ones_pass(demo: AuditRun) -> None:
+    """inventory-api/prod's stock-acl counts its managed groups and has no rate-based rule;
+    petstore-public/prod's web ACL and the CloudFront one in front of notifications-http
+    block."""
+    outcomes = {
+        next(iter(demo["APIGW-WAF-002", k].details["web_acl_gaps"])): demo["APIGW-WAF-002", k]
+        for k in demo.keys("APIGW-WAF-002")
+        if demo.outcome("APIGW-WAF-002", k) != "skipped"
+    }
+    assert {where.split(" on ")[0] for where in outcomes} == {
+        "petstore-prod-acl",
+        "stock-acl",
+        "notify-edge",
+    }
+    stock = outcomes["stock-acl on the stage"]
+    assert stock.outcome == "failed"
+    assert stock.message.startswith(
+        "stage inventory-api/prod: web ACL stock-acl on the stage: no rate-based rule; "
+        "AWSManagedRulesCommonRuleSet runs in count mode (OverrideAction Count)"
+    )
+    assert outcomes["petstore-prod-acl on the stage"].outcome == "passed"
+    (edge,) = [o for where, o in outcomes.items() if where.startswith("notify-edge")]
+    assert edge.outcome == "passed"
+
+
+def test_the_demo_secret_in_a_stage_variable_and_the_plaintext_backends_fail(
+    demo: AuditRun,
+) -> None:
+    """orders-legacy: prod keeps a database password in a stage variable, both stages serve a
+    hard-coded Authorization header to a backend over http://; stock-private's private
+    integration without a TlsConfig is plaintext, the one with is not."""
+    (prod,) = [
+        k
+        for k in demo.keys("APIGW-SECRET-001")
+        if k.endswith("/prod")
+        and (
+            "stage variable dbPassword (Secret Keyword)"
+            in demo["APIGW-SECRET-001", k].details.get("secrets_found", [])
+        )
+    ]
+    assert demo.outcome("APIGW-SECRET-001", prod) == "failed"
+    assert demo.outcome("APIGW-TRANSPORT-001", f"{prod}/GET /orders") == "failed"
+    assert demo.outcome("APIGW-TRANSPORT-001", f"{prod}/GET /status") == "passed"
+    (clear,) = [k for k in demo.keys("APIGW-TRANSPORT-001") if k.endswith("/prod/GET /reports")]
+    assert "has no TlsConfig" in demo["APIGW-TRANSPORT-001", clear].message
+    stock = clear.replace("/GET /reports", "/GET /stock")
+    assert demo.outcome("APIGW-TRANSPORT-001", stock) == "passed"

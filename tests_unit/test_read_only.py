@@ -27,6 +27,8 @@ IAM_REQUIREMENT = {
     "apigateway.GetRequestValidators": ("apigateway:GET", f"{APIGW}/restapis/a/requestvalidators"),
     "apigateway.GetGatewayResponses": ("apigateway:GET", f"{APIGW}/restapis/a/gatewayresponses"),
     "apigateway.GetUsagePlans": ("apigateway:GET", f"{APIGW}/usageplans"),
+    "apigateway.GetUsagePlanKeys": ("apigateway:GET", f"{APIGW}/usageplans/p/keys"),
+    "apigateway.GetApiKeys": ("apigateway:GET", f"{APIGW}/apikeys"),
     "apigateway.GetAccount": ("apigateway:GET", f"{APIGW}/account"),
     "apigateway.GetClientCertificate": ("apigateway:GET", f"{APIGW}/clientcertificates/c"),
     "apigateway.GetDeployment": ("apigateway:GET", f"{APIGW}/restapis/a/deployments/d"),
@@ -44,6 +46,14 @@ IAM_REQUIREMENT = {
         f"{APIGW}/domainnames/api.example.com/apimappings",
     ),
     "cloudfront.ListDistributions": ("cloudfront:ListDistributions", "*"),
+    "acm.DescribeCertificate": (
+        "acm:DescribeCertificate",
+        "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012",
+    ),
+    "wafv2.GetWebACL": (
+        "wafv2:GetWebACL",
+        "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/a1b2c3d4",
+    ),
     "apigatewayv2.GetApis": ("apigateway:GET", f"{APIGW}/apis"),
     "apigatewayv2.GetRoutes": ("apigateway:GET", f"{APIGW}/apis/a/routes"),
     "apigatewayv2.GetIntegrations": ("apigateway:GET", f"{APIGW}/apis/a/integrations"),
@@ -142,6 +152,13 @@ def test_the_guard_lets_through_exactly_the_reads_and_export_api() -> None:
             "apigateway",
             {"GetClientCertificate"},
             {"GenerateClientCertificate", "UpdateClientCertificate", "UpdateStage"},
+        ),
+        ("wafv2", {"GetWebACL"}, {"UpdateWebACL", "AssociateWebACL", "DisassociateWebACL"}),
+        ("acm", {"DescribeCertificate"}, {"ImportCertificate", "RenewCertificate"}),
+        (
+            "apigateway",
+            {"GetApiKeys", "GetUsagePlanKeys"},
+            {"CreateApiKey", "ImportApiKeys", "CreateUsagePlanKey", "DeleteUsagePlanKey"},
         ),
     ],
 )

@@ -18,6 +18,13 @@ Access (``checks.policy.access``, ``checks.policy.resource_policy``, ``checks.po
     invoke_access(policy, api_id=, stage=, http_method=, resource_path=) -> InvokeAccess
     perimeter(target: RestStageTarget | V2StageTarget, inventory) -> Perimeter
         .protected, .protected_by, .open_ways_in (default endpoint, custom domains, VPC)
+    in_front(target: RestStageTarget | V2StageTarget, inventory) -> InFront
+        .stage_web_acl, .private, .domains (DomainFront: the distributions in front),
+        .web_acls (WebAclInFront: .id, .on, .resource_type): the one notion of what stands
+        in front of a stage, for APIGW-WAF-001 and APIGW-WAF-002
+    web_acl_protection(target: stage, inventory) -> WebAclProtection | NotApplicable
+        (``checks.policy.web_acl``) .web_acls (JudgedWebAcl: .gaps, .blocking, .not_judged,
+        .rules), .complete; gaps_by_web_acl(protection) -> the check's posture
     cors_exposure(target: RestResourceTarget | V2StageTarget) -> CorsExposure
         .wildcard_sources, .reflected_sources, .allow_credentials, .decided_by_backend
     served_policy(api, deployed_policy) -> the resource policy a stage serves
@@ -33,12 +40,23 @@ Exposure (``checks.policy.exposure``, over ``checks.policy.resource_policy``):
     iam_method_exposure(target: RestMethodTarget) -> AccountExposure | NotApplicable
         .open_statements, .has_policy
     open_to_every_account(policy, api_id=, stage=, http_method=, resource_path=) -> tuple[str]
+    domain_certificates(target: stage, inventory) -> DomainCertificates | NotApplicable
+        .domains (status, certificates with expiry, mutual TLS), .problems
+        (``checks.policy.domain_certificates``: expired, expiring within EXPIRY_WARNING, not
+        ISSUED, uploaded outside ACM; truststore warnings; status awaiting the owner)
 
 Traffic (``checks.policy.traffic``):
     effective_throttle(target, account: AccountSettings) -> EffectiveThrottle
         .rate_limit, .burst_limit, .rate_source, .burst_source, .below_account_defaults
     request_validation(target: RestMethodTarget | V2RouteTarget) -> Validation
         .validator, .accepts, .unvalidated (each with its reason)
+    plan_throttle(plan: UsagePlanBinding, target: RestMethodTarget) -> Throttle | None
+        the per-key throttle a usage plan applies to a method (its per-method one first)
+
+API keys (``checks.policy.api_keys``, over the usage plans' throttles of ``traffic``):
+    api_key_limits(target: RestMethodTarget, inventory) -> ApiKeyLimits | NotApplicable
+        .key_source, .plans (PlanLimits), .callers (enabled key -> its plan's PlanLimits),
+        .disabled, .unlimited   (PlanLimits: .throttle_from, .quota_limit, .limited)
 
 Drift (``checks.policy.drift``):
     definition_drift(target: RestStageTarget | V2StageTarget) -> DefinitionDrift | None
@@ -74,6 +92,15 @@ What stages refer to (``checks.policy.access_logs``, ``checks.policy.backend_aut
         -> BackendAuthentication | NotApplicable
         .http_methods, .certificate, .expires_in, .expired, .expiring (EXPIRY_WARNING: 30 days)
 
+Backend configuration (``checks.policy.secrets``, ``checks.policy.transport``):
+    configuration_secrets(target: RestStageTarget | V2StageTarget) -> ConfigurationSecrets
+        .found (stage variables and served integrations scanned at collection: where and the
+        secret type, never the value), .judged_on
+    backend_transport(target: RestMethodTarget | V2RouteTarget)
+        -> BackendTransport | NotApplicable   (HTTP and HTTP_PROXY integrations only)
+        .integration_type, .connection_type, .uri, .protocol ("HTTPS" or "HTTP"),
+        .tls_server_name, .plaintext, .private
+
 Cost (``checks.policy.cost``):
     rest_only_features(target: RestApiTarget) -> Mapping[str, bool]
     api_request_count_30d(target: RestApiTarget) -> float | None
@@ -103,6 +130,7 @@ from checks.policy.access_logs import (
     context_variables,
     unrecorded,
 )
+from checks.policy.api_keys import ApiKeyLimits, PlanLimits, api_key_limits
 from checks.policy.backend import (
     caching_status,
     integration_timeout_ms,
@@ -122,6 +150,7 @@ from checks.policy.cost import (
     rest_only_features,
     stage_request_count,
 )
+from checks.policy.domain_certificates import DomainCertificates, domain_certificates
 from checks.policy.drift import DefinitionDrift, definition_drift
 from checks.policy.exposure import (
     DEFAULT_TLS_POLICIES,
@@ -150,14 +179,30 @@ from checks.policy.hardening import (
 )
 from checks.policy.labels import label, operations, some
 from checks.policy.open_principals import open_to_every_account
-from checks.policy.perimeter import Perimeter, mapping_domains, perimeter
+from checks.policy.perimeter import (
+    InFront,
+    Perimeter,
+    WebAclInFront,
+    in_front,
+    mapping_domains,
+    perimeter,
+)
+from checks.policy.secrets import ConfigurationSecrets, configuration_secrets
 from checks.policy.settings import OperationSettings, judged_on, served_settings
 from checks.policy.traffic import (
     EffectiveThrottle,
     Validation,
     account_settings,
     effective_throttle,
+    plan_throttle,
     request_validation,
+)
+from checks.policy.transport import BackendTransport, backend_transport
+from checks.policy.web_acl import (
+    JudgedWebAcl,
+    WebAclProtection,
+    gaps_by_web_acl,
+    web_acl_protection,
 )
 
 __all__ = [
@@ -167,42 +212,57 @@ __all__ = [
     "NEEDED",
     "AccessLogging",
     "AccountExposure",
+    "ApiKeyLimits",
     "Authorization",
     "BackendAuthentication",
+    "BackendTransport",
     "CacheCluster",
     "CachedMethods",
+    "ConfigurationSecrets",
     "CorsExposure",
     "DefaultEndpoint",
     "DefinitionDrift",
     "DetailedMetrics",
+    "DomainCertificates",
     "DomainTls",
     "EffectiveThrottle",
     "ExecutionLogging",
+    "InFront",
+    "JudgedWebAcl",
     "Needed",
     "NotApplicable",
     "OperationSettings",
     "Perimeter",
+    "PlanLimits",
     "Pricing",
     "SharedCache",
     "Validation",
     "VpcPinning",
+    "WebAclInFront",
+    "WebAclProtection",
     "access_logging",
     "account_settings",
+    "api_key_limits",
     "api_request_count_30d",
     "authorization",
     "backend_authentication",
+    "backend_transport",
     "cache_cluster",
     "caching_status",
+    "configuration_secrets",
     "context_variables",
     "cors_exposure",
     "default_endpoint",
     "definition_drift",
     "detailed_metrics",
+    "domain_certificates",
     "domain_tls",
     "effective_throttle",
     "execution_logging",
     "full_request_logging",
+    "gaps_by_web_acl",
     "iam_method_exposure",
+    "in_front",
     "integration_timeout_ms",
     "integration_uri",
     "judged_on",
@@ -213,6 +273,7 @@ __all__ = [
     "open_to_every_account",
     "operations",
     "perimeter",
+    "plan_throttle",
     "private_pinning",
     "request_validation",
     "rest_only_features",
@@ -225,5 +286,6 @@ __all__ = [
     "unguarded_cache_control",
     "unrecorded",
     "vpc_pinning",
+    "web_acl_protection",
     "xray_tracing",
 ]

@@ -9,6 +9,12 @@ name or its regional ``d-...execute-api`` name)
 https://docs.aws.amazon.com/waf/latest/developerguide/cloudfront-features.html). A PRIVATE REST
 API is reachable only through VPC endpoints; when its resource policy admits only named ones,
 the network is its perimeter.
+
+What stands in front of a stage is decided once, in ``in_front``: APIGW-WAF-001 asks whether
+every way in goes through a web ACL (``perimeter``), APIGW-WAF-002 what those web ACLs block
+(``checks.policy.web_acl``). A REST stage's own web ACL sees every request, through whichever
+way in; otherwise the web ACLs in front are those of the CloudFront distributions in front of
+the custom domains that map the stage.
 """
 
 from __future__ import annotations
@@ -55,24 +61,92 @@ def mapping_domains(
     return domains
 
 
-def _fronting(
-    domain: CustomDomain, distributions: tuple[CloudFrontDistribution, ...]
-) -> list[CloudFrontDistribution]:
-    """The enabled distributions whose origin is the domain (a disabled one serves nothing)."""
-    names = {domain.name, *domain.regional_domain_names}
-    return [d for d in distributions if d.enabled and names & set(d.origin_domain_names)]
+@dataclass(frozen=True)
+class WebAclInFront:
+    """A web ACL requests to the stage pass through, and where it stands."""
+
+    id: str  # a WAFv2 web ACL ARN, or what names an AWS WAF Classic one
+    on: str  # "the stage", "CloudFront E2CDN in front of custom domain api.example.com"
+    resource_type: str  # API_GATEWAY or CLOUDFRONT: whose body inspection limit applies
 
 
-def _domain_way_in(
-    domain: CustomDomain, distributions: tuple[CloudFrontDistribution, ...]
-) -> tuple[str | None, str | None]:
+@dataclass(frozen=True)
+class DomainFront:
+    """A custom domain that maps the stage, and the CloudFront distributions in front of it."""
+
+    domain: CustomDomain
+    # enabled, with the domain as origin; none for an edge-optimized domain, whose
+    # distribution is AWS's
+    distributions: tuple[CloudFrontDistribution, ...]
+
+
+@dataclass(frozen=True)
+class InFront:
+    """What stands in front of a stage's ways in."""
+
+    stage_web_acl: str | None  # a REST stage's own web ACL: every request meets it
+    private: bool  # a PRIVATE REST API without one: reached through VPC endpoints only
+    # the custom domains mapping the stage; read only when neither of the above decides
+    domains: tuple[DomainFront, ...]
+
+    @property
+    def web_acls(self) -> tuple[WebAclInFront, ...]:
+        if self.stage_web_acl:
+            return (WebAclInFront(self.stage_web_acl, "the stage", "API_GATEWAY"),)
+        return tuple(
+            WebAclInFront(
+                distribution.web_acl_id,
+                f"CloudFront {distribution.id} in front of custom domain {front.domain.name}",
+                "CLOUDFRONT",
+            )
+            for front in self.domains
+            for distribution in front.distributions
+            if distribution.web_acl_id
+        )
+
+
+def in_front(target: RestStageTarget | V2StageTarget, inventory: Inventory) -> InFront:
+    """What stands in front of the stage's ways in: its own web ACL (REST), else the custom
+    domains that map it and the distributions in front of them. Raises ``DataUnavailable``
+    when the custom domains, their mappings or the CloudFront distributions could not be read
+    (and they decide)."""
+    if isinstance(target, RestStageTarget):
+        if target.stage.web_acl_arn:
+            return InFront(target.stage.web_acl_arn, False, ())
+        if "PRIVATE" in target.api.endpoint_types:
+            return InFront(None, True, ())
+    domains = mapping_domains(target, inventory)
+    if not domains:
+        return InFront(None, False, ())
+    distributions = require(
+        inventory.distributions,
+        inventory.errors,
+        "ListDistributions",
+        "the CloudFront distributions",
+    )
+    return InFront(
+        None,
+        False,
+        tuple(
+            DomainFront(
+                domain,
+                ()
+                if domain.endpoint_type == "EDGE"
+                else tuple(d for d in distributions if d.fronts(domain)),
+            )
+            for domain in domains
+        ),
+    )
+
+
+def _domain_way_in(front: DomainFront) -> tuple[str | None, str | None]:
     """(how the domain is covered, or why it is an open way in): one of the two is set."""
+    domain, fronting = front.domain, front.distributions
     if domain.endpoint_type == "EDGE":
         return None, (
             f"edge-optimized custom domain {domain.name} (its AWS-managed CloudFront "
             "distribution carries no web ACL of yours)"
         )
-    fronting = _fronting(domain, distributions)
     unfiltered = [d.id for d in fronting if not d.web_acl_id]
     if not fronting:
         return None, f"custom domain {domain.name} (no CloudFront distribution has it as origin)"
@@ -95,31 +169,23 @@ def perimeter(target: RestStageTarget | V2StageTarget, inventory: Inventory) -> 
     """How the stage's ways in are protected. Raises ``DataUnavailable`` when the custom
     domains, their mappings or the CloudFront distributions could not be read (and they
     decide), or the PRIVATE API's deployed methods were not read."""
-    if isinstance(target, RestStageTarget):
-        if target.stage.web_acl_arn:
-            return Perimeter(True, (f"web ACL {target.stage.web_acl_arn} on the stage",), ())
-        if "PRIVATE" in target.api.endpoint_types:
-            return _private_perimeter(target)
-    domains = mapping_domains(target, inventory)
+    front = in_front(target, inventory)
+    if front.stage_web_acl:
+        return Perimeter(True, (f"web ACL {front.stage_web_acl} on the stage",), ())
+    if front.private and isinstance(target, RestStageTarget):
+        return _private_perimeter(target)
     protected_by: list[str] = []
     open_ways: list[str] = []
     if target.api.disable_execute_api_endpoint:
         protected_by.append(f"{DEFAULT_ENDPOINT} is disabled")
     else:
         open_ways.append(DEFAULT_ENDPOINT)
-    if domains:
-        distributions = require(
-            inventory.distributions,
-            inventory.errors,
-            "ListDistributions",
-            "the CloudFront distributions",
-        )
-        for domain in domains:
-            covered, open_way = _domain_way_in(domain, distributions)
-            if covered:
-                protected_by.append(covered)
-            if open_way:
-                open_ways.append(open_way)
+    for domain_front in front.domains:
+        covered, open_way = _domain_way_in(domain_front)
+        if covered:
+            protected_by.append(covered)
+        if open_way:
+            open_ways.append(open_way)
     return Perimeter(not open_ways, tuple(protected_by), tuple(open_ways))
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from collectors.errors import DataUnavailable
-from collectors.model import AccountSettings, Inventory, Throttle
+from collectors.model import AccountSettings, Inventory, Throttle, UsagePlanBinding
 from collectors.targets import RestMethodTarget, V2RouteTarget, require
 
 NONE = "none"
@@ -72,20 +72,39 @@ def _tightest(candidates: Sequence[tuple[str, float | None]]) -> tuple[float, st
     return value, source
 
 
-def _usage_plan_level(target: RestMethodTarget) -> tuple[str, Throttle | None]:
-    """The per-key limit of the usage plans bound to the API stage: a caller gets the plan of
-    the key they hold, so the most generous plan is the limit a caller can count on."""
+def stage_usage_plans(target: RestMethodTarget) -> tuple[UsagePlanBinding, ...]:
+    """The usage plans bound to the method's stage; ``DataUnavailable`` if GetUsagePlans
+    failed."""
     stage = target.stage
-    plans = require(
+    return require(
         stage.usage_plans,
         target.api.errors,
         "GetUsagePlans",
         f"the usage plans of {target.api.name}/{stage.name}",
     )
+
+
+def plan_throttle(plan: UsagePlanBinding, target: RestMethodTarget) -> Throttle | None:
+    """The per-key throttle ``plan`` applies to the method: its per-method throttle for it
+    (apiStages[].throttle, keyed ``/pets/{id}/GET``), else the plan's own."""
+    method_key = f"{target.resource.path}/{target.method.http_method}"
+    return plan.method_throttles.get(method_key) or plan.throttle
+
+
+def sets_limit(throttle: Throttle | None) -> bool:
+    """Whether a throttle sets a rate or a burst at all."""
+    return throttle is not None and (
+        _limit(throttle.rate_limit) is not None or _limit(throttle.burst_limit) is not None
+    )
+
+
+def _usage_plan_level(target: RestMethodTarget) -> tuple[str, Throttle | None]:
+    """The per-key limit of the usage plans bound to the API stage: a caller gets the plan of
+    the key they hold, so the most generous plan is the limit a caller can count on."""
+    plans = stage_usage_plans(target)
     if not plans:
         return NONE, None
-    method_key = f"{target.resource.path}/{target.method.http_method}"
-    throttles = [plan.method_throttles.get(method_key) or plan.throttle for plan in plans]
+    throttles = [plan_throttle(plan, target) for plan in plans]
     rates = [_limit(t.rate_limit) if t else None for t in throttles]
     bursts = [_limit(t.burst_limit) if t else None for t in throttles]
     names = ", ".join(plan.plan_name or plan.plan_id for plan in plans)

@@ -2,14 +2,18 @@
 
 It is built to show every check both passing and failing, and the scope rules at work:
 APIs excluded by each tag, stages that are not production or staging, a PRIVATE API pinned to
-a VPC endpoint, Lambda functions with short and long timeouts, a WAF web ACL on one stage and
-another in front of an HTTP API through CloudFront, usage plans, CORS preflights answering
+a VPC endpoint, Lambda functions with short and long timeouts, WAF web ACLs on two stages (one
+blocking common attacks, one in count mode) and another in front of an HTTP API through
+CloudFront, usage plans (API keys in one with limits,
+in one without, disabled, in none), CORS preflights answering
 ``'*'``, caching and tracing on some stages, and a production stage still serving an old,
 unauthenticated deployment after the authorizer was added but never deployed. Execution
 logging, detailed metrics and the cache settings are set on some stages and methods, one of
 them in eu-west-1, where API Gateway has no CloudWatch role to write the logs with. Access
 logs go to log groups (one kept forever, one missing) and to Firehose, and a REST stage's
-client certificate is about to expire.
+client certificate is about to expire, as is a custom domain's ACM certificate. A legacy API
+keeps a database password in a stage variable and a hard-coded Authorization header, and calls
+its backend over plain http://; an HTTP API's private integrations use TLS, and one does not.
 """
 
 from __future__ import annotations
@@ -22,8 +26,12 @@ from unittest import mock
 from moto import mock_aws
 from moto.moto_api._internal import mock_random
 
+from collectors.demo import estate_api_keys as api_keys
+from collectors.demo import estate_backend_config as backend_config
+from collectors.demo import estate_certificates as certificates
 from collectors.demo import estate_exposure as exposure
 from collectors.demo import estate_hardening as hardening
+from collectors.demo import estate_waf as waf
 from collectors.demo import shims
 from collectors.demo.builders import (
     AccountBuilder,
@@ -80,6 +88,11 @@ def build_demo_estate() -> None:
     hardening.catalog_eu()
     hardening.access_logs_and_certificates(petstore, checkout)
     exposure.domains_and_policies()
+    api_keys.partner_feeds()
+    certificates.domain_certificates()
+    waf.web_acl_rules()
+    backend_config.orders_legacy()
+    backend_config.stock_private()
 
 
 def _petstore() -> RestApiBuilder:

@@ -8,8 +8,12 @@ are none"); the ``CollectionError`` that explains why is in the owning API's ``e
 missing data.
 
 One module a part: ``rest`` (REST APIs), ``http`` (HTTP and WebSocket APIs), ``account``
-(account limits, custom domains, CloudFront, access-log groups, client certificates),
-``integrations`` (what integrations invoke), ``throttle`` and ``errors`` (shared by all),
+(account limits, custom domains and their ACM certificates, CloudFront, access-log groups,
+client certificates),
+``api_keys`` (each region's API keys, never their values),
+``web_acl`` (the AWS WAF web ACLs in front of stages, rule by rule),
+``integrations`` (what integrations invoke), ``secrets`` (where a value looks like a
+credential, never the value), ``throttle`` and ``errors`` (shared by all),
 ``inventory`` (the root). Import from here.
 """
 
@@ -17,18 +21,23 @@ from __future__ import annotations
 
 from collectors.model.account import (
     AccountSettings,
+    AcmCertificate,
     ApiMapping,
     ClientCertificate,
     CloudFrontDistribution,
     CustomDomain,
+    DomainCertificate,
     LogGroup,
     LogGroupRef,
+    MutualTls,
     client_certificate_key,
     log_group_ref,
 )
+from collectors.model.api_keys import ApiKey, RegionApiKeys, usage_plan_ref
 from collectors.model.errors import CollectionError
 from collectors.model.http import (
     CorsConfiguration,
+    IntegrationTls,
     RouteSettings,
     V2Api,
     V2Authorizer,
@@ -71,7 +80,9 @@ from collectors.model.rest import (
     method_settings_key,
     served_by_canary,
 )
+from collectors.model.secrets import SecretFinding
 from collectors.model.throttle import Throttle
+from collectors.model.web_acl import WafStatement, WebAcl, WebAclRef, WebAclRule, web_acl_ref
 
 __all__ = [
     "HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS",
@@ -82,6 +93,8 @@ __all__ = [
     "SCHEMA_VERSION",
     "WEBSOCKET_INTEGRATION_TIMEOUT_DEFAULT_MS",
     "AccountSettings",
+    "AcmCertificate",
+    "ApiKey",
     "ApiMapping",
     "ClientCertificate",
     "CloudFrontDistribution",
@@ -89,12 +102,16 @@ __all__ = [
     "CollectionMetadata",
     "CorsConfiguration",
     "CustomDomain",
+    "DomainCertificate",
     "GatewayResponse",
+    "IntegrationTls",
     "Inventory",
     "LambdaFunction",
     "LogGroup",
     "LogGroupRef",
     "MethodSetting",
+    "MutualTls",
+    "RegionApiKeys",
     "RequestValidator",
     "RestApi",
     "RestAuthorizer",
@@ -105,6 +122,7 @@ __all__ = [
     "RestResource",
     "RestStage",
     "RouteSettings",
+    "SecretFinding",
     "SkippedApi",
     "Throttle",
     "UsagePlanBinding",
@@ -115,10 +133,16 @@ __all__ = [
     "V2Integration",
     "V2Route",
     "V2Stage",
+    "WafStatement",
+    "WebAcl",
+    "WebAclRef",
+    "WebAclRule",
     "client_certificate_key",
     "invokes_lambda",
     "lambda_arn_from_uri",
     "log_group_ref",
     "method_settings_key",
     "served_by_canary",
+    "usage_plan_ref",
+    "web_acl_ref",
 ]

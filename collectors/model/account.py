@@ -1,6 +1,7 @@
-"""What an account has beside its APIs: API Gateway's limits per region, custom domains and the
-CloudFront distributions in front of them, the CloudWatch Logs groups stages write access logs
-to and the client certificates REST stages present to their backends."""
+"""What an account has beside its APIs: API Gateway's limits per region, custom domains (and
+the ACM certificates they serve) and the CloudFront distributions in front of them, the
+CloudWatch Logs groups stages write access logs to and the client certificates REST stages
+present to their backends."""
 
 from __future__ import annotations
 
@@ -31,6 +32,29 @@ class ApiMapping:
 
 
 @dataclass(frozen=True, kw_only=True)
+class DomainCertificate:
+    """A certificate a custom domain uses, as GetDomainNames names it."""
+
+    arn: str | None  # an ACM certificate; None: one uploaded to API Gateway itself (deprecated)
+    name: str | None = None  # certificateName: how an uploaded certificate is known
+    uploaded_at: str | None = None  # ISO 8601 (certificateUploadDate)
+    # Mutual TLS with an imported or private CA certificate needs an ACM-issued one proving
+    # the domain is yours (OwnershipVerificationCertificateArn); it is never served.
+    ownership_verification: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class MutualTls:
+    """A custom domain's mutual TLS: the truststore its callers' certificates must chain to."""
+
+    truststore_uri: str  # s3://bucket/key
+    truststore_version: str | None
+    # What API Gateway found wrong in the truststore when the domain was last updated
+    # (invalid certificates): the clients they would have trusted are refused.
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class CustomDomain:
     """A custom domain name and the API stages it maps."""
 
@@ -45,6 +69,13 @@ class CustomDomain:
     # each DomainNameConfigurations[].SecurityPolicy), from the GetDomainNames answer. None:
     # not read (snapshots written before it was); the TLS check is then UNKNOWN.
     security_policies: tuple[str, ...] | None = None
+    # The certificates it serves (and proves its ownership with), its status and its mutual
+    # TLS, from the same answers. certificates None: not read (snapshots written before they
+    # were); the certificate check is then UNKNOWN.
+    certificates: tuple[DomainCertificate, ...] | None = None
+    status: str | None = None  # DomainNameStatus: AVAILABLE, PENDING_CERTIFICATE_REIMPORT...
+    status_message: str | None = None  # DomainNameStatusMessage
+    mutual_tls: MutualTls | None = None  # None: callers present no certificate
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,6 +86,13 @@ class CloudFrontDistribution:
     origin_domain_names: tuple[str, ...]
     web_acl_id: str | None  # a WAFv2 web ACL ARN (or a WAF Classic id)
     enabled: bool
+
+    def fronts(self, domain: CustomDomain) -> bool:
+        """Whether the distribution serves the custom domain: it is enabled (a disabled one
+        serves nothing) and has the domain as an origin, by its name or its regional
+        ``d-...execute-api`` name."""
+        names = {domain.name, *domain.regional_domain_names}
+        return self.enabled and bool(names & set(self.origin_domain_names))
 
 
 class LogGroupRef(NamedTuple):
@@ -101,6 +139,18 @@ class ClientCertificate:
     id: str
     region: str
     expiration_date: str | None  # ISO 8601
+
+
+@dataclass(frozen=True, kw_only=True)
+class AcmCertificate:
+    """An ACM certificate a custom domain of an in-scope stage uses (DescribeCertificate).
+    Only what says whether it still serves is kept."""
+
+    arn: str
+    status: str | None  # ISSUED; EXPIRED, REVOKED, INACTIVE... serve no one
+    type: str | None  # AMAZON_ISSUED (ACM renews it), IMPORTED (nobody does), PRIVATE
+    not_after: str | None  # ISO 8601
+    renewal_status: str | None = None  # RenewalSummary.RenewalStatus (AMAZON_ISSUED only)
 
 
 def client_certificate_key(region: str, certificate_id: str) -> str:

@@ -11,8 +11,8 @@ class CollectionError:
 
     service: str
     operation: str
-    # what the call was about: a region, "region/apiId", a Lambda or log group ARN, or a
-    # client certificate ("region/clientcertificates/id")
+    # what the call was about: a region, "region/apiId", a Lambda, log group or web ACL ARN,
+    # or a client certificate ("region/clientcertificates/id")
     target: str
     code: str
     message: str

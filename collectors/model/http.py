@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from collectors.model.errors import CollectionError
+from collectors.model.secrets import SecretFinding
 from collectors.model.throttle import Throttle
 
 
@@ -21,6 +22,15 @@ class CorsConfiguration:
 
 
 @dataclass(frozen=True, kw_only=True)
+class IntegrationTls:
+    """An integration's TlsConfig, as GetIntegrations or the export's ``tlsConfig`` gives it:
+    ``configured`` False when it has none."""
+
+    configured: bool
+    server_name_to_verify: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
 class V2Integration:
     id: str
     type: str  # AWS_PROXY, HTTP_PROXY, MOCK, AWS, HTTP
@@ -29,6 +39,12 @@ class V2Integration:
     connection_type: str | None
     payload_format_version: str | None
     subtype: str | None  # IntegrationSubtype: an AWS service action (SQS-SendMessage...)
+    # what of its URI, static request parameters and (WebSocket) request templates looks
+    # like a credential (collectors.secrets): never the value; None: not scanned
+    secrets: tuple[SecretFinding, ...] | None = None
+    # its TlsConfig (HTTP API private integrations: present, their traffic uses HTTPS);
+    # None: not read (snapshots written before it was)
+    tls: IntegrationTls | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -116,6 +132,9 @@ class V2Stage:
     access_log_format: str | None
     tags: Mapping[str, str]
     request_count_30d: float | None  # None: CloudWatch could not be read
+    # the stage variables whose values look like credentials (collectors.secrets): never the
+    # value; None: not scanned (snapshots written before they were)
+    variable_secrets: tuple[SecretFinding, ...] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,15 +8,18 @@ from dataclasses import dataclass
 
 from collectors.model.account import (
     AccountSettings,
+    AcmCertificate,
     ClientCertificate,
     CloudFrontDistribution,
     CustomDomain,
     LogGroup,
 )
+from collectors.model.api_keys import RegionApiKeys
 from collectors.model.errors import CollectionError
 from collectors.model.http import V2Api
 from collectors.model.integrations import LambdaFunction
 from collectors.model.rest import RestApi
+from collectors.model.web_acl import WebAcl
 
 SCHEMA_VERSION = 2
 LISTING_OPERATIONS = frozenset({"GetRestApis", "GetApis"})
@@ -60,6 +63,11 @@ class Inventory:
     # error. Snapshots written before they were read hold none (the checks are then UNKNOWN).
     log_groups: tuple[LogGroup, ...] = ()  # their access-log destinations
     client_certificates: tuple[ClientCertificate, ...] = ()  # of REST stages
+    acm_certificates: tuple[AcmCertificate, ...] = ()  # of the custom domains mapping them
+    web_acls: tuple[WebAcl, ...] = ()  # on REST stages or CloudFront in front of their domains
+    # per region (GetApiKeys, values never read); a region whose GetApiKeys failed: absent,
+    # with its error (snapshots written before keys were read hold none: UNKNOWN)
+    api_keys: tuple[RegionApiKeys, ...] = ()
 
     def listing_failures(self) -> tuple[CollectionError, ...]:
         return tuple(e for e in self.errors if e.operation in LISTING_OPERATIONS)
@@ -73,6 +81,15 @@ class Inventory:
     def client_certificate(self, region: str, certificate_id: str) -> ClientCertificate | None:
         return self._client_certificates.get((region, certificate_id))
 
+    def acm_certificate(self, arn: str) -> AcmCertificate | None:
+        return self._acm_certificates.get(arn)
+
+    def web_acl(self, arn: str) -> WebAcl | None:
+        return self._web_acls.get(arn)
+
+    def region_api_keys(self, region: str) -> RegionApiKeys | None:
+        return next((keys for keys in self.api_keys if keys.region == region), None)
+
     # Lookups built once per inventory (kept out of the JSON: not fields).
     @functools.cached_property
     def _log_groups(self) -> dict[str, LogGroup]:
@@ -81,3 +98,11 @@ class Inventory:
     @functools.cached_property
     def _client_certificates(self) -> dict[tuple[str, str], ClientCertificate]:
         return {(c.region, c.id): c for c in self.client_certificates}
+
+    @functools.cached_property
+    def _acm_certificates(self) -> dict[str, AcmCertificate]:
+        return {c.arn: c for c in self.acm_certificates}
+
+    @functools.cached_property
+    def _web_acls(self) -> dict[str, WebAcl]:
+        return {acl.arn: acl for acl in self.web_acls}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from collectors.model.errors import CollectionError
+from collectors.model.secrets import SecretFinding
 from collectors.model.throttle import Throttle
 
 
@@ -27,6 +28,9 @@ class RestIntegration:
     # the request parameters a cached response is keyed by ("method.request.header.Authorization");
     # None in snapshots written before they were read
     cache_key_parameters: tuple[str, ...] | None = None
+    # what of its URI, static request parameters and request mapping templates looks like a
+    # credential (collectors.secrets): never the value; None: not scanned (older snapshots)
+    secrets: tuple[SecretFinding, ...] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,6 +171,9 @@ class UsagePlanBinding:
     quota_period: str | None
     # per-method overrides, keyed as AWS keys them: "/pets/{id}/GET"
     method_throttles: Mapping[str, Throttle]
+    # the ids of the plan's API keys (GetUsagePlanKeys, read for plans bound to an in-scope
+    # stage); None: not read (the call failed, or a snapshot written before they were read)
+    api_key_ids: tuple[str, ...] | None = None
 
 
 def served_by_canary(deployment_id: str | None, percent_traffic: float | None) -> str | None:
@@ -198,6 +205,9 @@ class RestStage:
     tags: Mapping[str, str]
     usage_plans: tuple[UsagePlanBinding, ...] | None  # None: GetUsagePlans failed
     request_count_30d: float | None  # None: CloudWatch could not be read
+    # the variables whose values look like credentials (collectors.secrets): never the value;
+    # None: not scanned (snapshots written before they were)
+    variable_secrets: tuple[SecretFinding, ...] | None = None
 
     @property
     def canary_serves(self) -> str | None:

@@ -1,15 +1,19 @@
 """Account-wide things in the emulator: Lambda functions, WAF web ACLs, the account's API
-Gateway limits, CloudFront distributions, custom domains, CloudWatch request counts, log
-groups and API Gateway client certificates."""
+Gateway limits, CloudFront distributions, custom domains and their ACM certificates,
+CloudWatch request counts, log
+groups, API Gateway client certificates and API keys."""
 
 from __future__ import annotations
 
 import io
 import json
 import zipfile
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from collectors.demo.builders import waf_rules
+from collectors.demo.builders.certificates import self_signed
 from collectors.demo.builders.clients import ACCOUNT_ID, aws_client
 
 _LAMBDA_ROLE = "apigw-audit-demo-lambda"
@@ -27,6 +31,10 @@ def _lambda_role() -> str:
                 AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}),
             )["Role"]["Arn"]
         )
+
+
+def _prioritised(rules: Sequence[waf_rules.Rule]) -> list[waf_rules.Rule]:
+    return [{**rule, "Priority": priority} for priority, rule in enumerate(rules)]
 
 
 class AccountBuilder:
@@ -53,20 +61,50 @@ class AccountBuilder:
         )
         return str(created["FunctionArn"])
 
-    def web_acl(self, name: str, scope: str = "REGIONAL") -> str:
-        """A WAFv2 web ACL; ``scope="CLOUDFRONT"`` for a distribution (made in us-east-1)."""
+    def web_acl(
+        self,
+        name: str,
+        scope: str = "REGIONAL",
+        rules: Sequence[waf_rules.Rule] = (),
+        *,
+        body_inspection_limit: str | None = None,
+    ) -> str:
+        """A WAFv2 web ACL with ``rules`` (``waf_rules``; prioritised in the order given);
+        ``scope="CLOUDFRONT"`` for a distribution (made in us-east-1); ``body_inspection_limit``
+        (``KB_32``...) what API Gateway and CloudFront forward of a body for inspection."""
         region = "us-east-1" if scope == "CLOUDFRONT" else self.region
+        extra: dict[str, Any] = {}
+        if body_inspection_limit:
+            limit = {"DefaultSizeInspectionLimit": body_inspection_limit}
+            extra["AssociationConfig"] = {
+                "RequestBody": {"API_GATEWAY": limit, "CLOUDFRONT": limit}
+            }
         created = aws_client("wafv2", region).create_web_acl(
             Name=name,
             Scope=scope,
             DefaultAction={"Allow": {}},
-            VisibilityConfig={
-                "SampledRequestsEnabled": False,
-                "CloudWatchMetricsEnabled": False,
-                "MetricName": name,
-            },
+            VisibilityConfig=waf_rules.visibility(name),
+            Rules=_prioritised(rules),
+            **extra,
         )
         return str(created["Summary"]["ARN"])
+
+    def web_acl_rules(self, arn: str, rules: Sequence[waf_rules.Rule]) -> None:
+        """Replace the rules of the web ACL ``arn`` (UpdateWebACL, which needs its lock
+        token)."""
+        name, acl_id = arn.split("/")[-2:]
+        scope = "CLOUDFRONT" if ":global/" in arn else "REGIONAL"
+        client = aws_client("wafv2", arn.split(":")[3])
+        current = client.get_web_acl(Name=name, Scope=scope, Id=acl_id)
+        client.update_web_acl(
+            Name=name,
+            Scope=scope,
+            Id=acl_id,
+            DefaultAction=current["WebACL"]["DefaultAction"],
+            VisibilityConfig=current["WebACL"]["VisibilityConfig"],
+            Rules=_prioritised(rules),
+            LockToken=current["LockToken"],
+        )
 
     def limits(self, rate: float, burst: int, cloudwatch_role_arn: str | None = None) -> None:
         """The account's API Gateway throttle in this region (raised or lowered by AWS
@@ -119,21 +157,38 @@ class AccountBuilder:
         )
         return str(created["Distribution"]["Id"])
 
+    def _no_certificate_yet(self) -> str:
+        """The certificate of a domain made without one: an ARN ACM does not have (its
+        DescribeCertificate fails) until ``use_certificate`` points the domain at a real one.
+        Making one here would draw on the emulator's seeded ids."""
+        return f"arn:aws:acm:{self.region}:{ACCOUNT_ID}:certificate/demo"
+
     def custom_domain(
-        self, name: str, mappings: list[tuple[str, str]], security_policy: str = "TLS_1_2"
+        self,
+        name: str,
+        mappings: list[tuple[str, str]],
+        security_policy: str = "TLS_1_2",
+        *,
+        certificate_arn: str | None = None,
+        truststore_uri: str | None = None,
+        ownership_certificate_arn: str | None = None,
     ) -> str:
         """A regional custom domain mapping ``(api id, stage)`` pairs (apigatewayv2, which
-        maps REST and HTTP APIs alike); returns its regional ``d-...`` domain name."""
+        maps REST and HTTP APIs alike), serving ``certificate_arn`` (``certificate``), with
+        mutual TLS when ``truststore_uri`` is given; returns its regional ``d-...`` name."""
         client = aws_client("apigatewayv2", self.region)
+        configuration = {
+            "CertificateArn": certificate_arn or self._no_certificate_yet(),
+            "EndpointType": "REGIONAL",
+            "SecurityPolicy": security_policy,
+        }
+        if ownership_certificate_arn:
+            configuration["OwnershipVerificationCertificateArn"] = ownership_certificate_arn
+        mutual_tls = {"MutualTlsAuthentication": {"TruststoreUri": truststore_uri}}
         created = client.create_domain_name(
             DomainName=name,
-            DomainNameConfigurations=[
-                {
-                    "CertificateArn": f"arn:aws:acm:{self.region}:{ACCOUNT_ID}:certificate/demo",
-                    "EndpointType": "REGIONAL",
-                    "SecurityPolicy": security_policy,
-                }
-            ],
+            DomainNameConfigurations=[configuration],
+            **(mutual_tls if truststore_uri else {}),
         )
         for index, (api_id, stage) in enumerate(mappings):
             client.create_api_mapping(
@@ -146,20 +201,64 @@ class AccountBuilder:
         return str(configurations[0].get("ApiGatewayDomainName", name))
 
     def rest_custom_domain(
-        self, name: str, api_id: str, stage: str, security_policy: str = "TLS_1_2"
+        self,
+        name: str,
+        api_id: str,
+        stage: str,
+        security_policy: str = "TLS_1_2",
+        *,
+        certificate_arn: str | None = None,
     ) -> str:
         """A regional custom domain made through apigateway v1 with a base path mapping of a
         REST API's stage (moto's apigatewayv2 refuses to map a REST API; apigatewayv2 lists
-        both, as on AWS); returns its regional ``d-...`` domain name."""
+        both, as on AWS), serving ``certificate_arn``; returns its regional ``d-...`` name."""
         client = aws_client("apigateway", self.region)
         created = client.create_domain_name(
             domainName=name,
-            regionalCertificateArn=f"arn:aws:acm:{self.region}:{ACCOUNT_ID}:certificate/demo",
+            regionalCertificateArn=certificate_arn or self._no_certificate_yet(),
             endpointConfiguration={"types": ["REGIONAL"]},
             securityPolicy=security_policy,
         )
         client.create_base_path_mapping(domainName=name, restApiId=api_id, stage=stage)
         return str(created["regionalDomainName"])
+
+    def certificate(
+        self, domain_name: str, expires_in_days: int = 365, region: str | None = None
+    ) -> str:
+        """A self-signed certificate for ``domain_name`` imported into ACM (its ARN; an
+        edge-optimized domain's is in us-east-1), expiring ``expires_in_days`` from now
+        (zero or negative: it has expired)."""
+        from collectors.demo.shims import set_certificate_expiry
+
+        not_after = datetime.now(UTC) + timedelta(days=expires_in_days)
+        # ACM refuses an expired certificate: import a valid one, then let time pass
+        pem, key = self_signed(domain_name, max(not_after, datetime.now(UTC) + timedelta(days=1)))
+        arn = str(
+            aws_client("acm", region or self.region).import_certificate(
+                Certificate=pem, PrivateKey=key
+            )["CertificateArn"]
+        )
+        if expires_in_days <= 0:
+            set_certificate_expiry(arn, not_after)
+        return arn
+
+    def use_certificate(self, domain_name: str, certificate_arn: str) -> None:
+        """Serve ``certificate_arn`` on a custom domain made before it (UpdateDomainName)."""
+        from collectors.demo.shims import set_domain_certificate
+
+        set_domain_certificate(self.region, domain_name, certificate_arn)
+
+    def domain_status(self, domain_name: str, status: str, message: str | None = None) -> None:
+        """The status API Gateway gives a custom domain (PENDING_CERTIFICATE_REIMPORT...)."""
+        from collectors.demo.shims import set_domain_status
+
+        set_domain_status(self.region, domain_name, status, message)
+
+    def truststore_warnings(self, domain_name: str, *warnings: str) -> None:
+        """What API Gateway found wrong in a mutual TLS domain's truststore (apigatewayv2)."""
+        from collectors.demo.shims import set_truststore_warnings
+
+        set_truststore_warnings(self.region, domain_name, list(warnings))
 
     def request_count(
         self,
@@ -201,3 +300,17 @@ class AccountBuilder:
             expiration = datetime.now(UTC) + timedelta(days=expires_in_days)
             set_client_certificate_expiry(self.region, certificate_id, expiration)
         return certificate_id
+
+    def api_key(
+        self, name: str, *plan_ids: str, enabled: bool = True, value: str | None = None
+    ) -> str:
+        """An API key (its id) added to the usage plans ``plan_ids``
+        (``RestApiBuilder.usage_plan``); ``value`` None: API Gateway generates one."""
+        client = aws_client("apigateway", self.region)
+        key: dict[str, Any] = {"name": name, "enabled": enabled}
+        if value is not None:
+            key["value"] = value
+        key_id = str(client.create_api_key(**key)["id"])
+        for plan_id in plan_ids:
+            client.create_usage_plan_key(usagePlanId=plan_id, keyId=key_id, keyType="API_KEY")
+        return key_id

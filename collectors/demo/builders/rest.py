@@ -140,6 +140,37 @@ class RestApiBuilder(StageSettings):
             integration["cacheKeyParameters"] = cache_key_parameters
         self.client.put_integration(**integration)
 
+    def http_integration(
+        self,
+        verb: str,
+        path: str,
+        uri: str,
+        *,
+        proxy: bool = True,
+        vpc_link: str | None = None,
+        request_parameters: dict[str, str] | None = None,
+        request_templates: dict[str, str] | None = None,
+    ) -> None:
+        """Give the method ``verb path`` (made by ``method``) an HTTP_PROXY integration to
+        ``uri`` (HTTP without ``proxy``), through VPC link ``vpc_link`` when given;
+        ``request_parameters`` as AWS writes them ("integration.request.header.X": "'static'"
+        or "method.request.header.X")."""
+        integration: dict[str, Any] = {
+            "restApiId": self.id,
+            "resourceId": self.resource(path),
+            "httpMethod": verb,
+            "type": "HTTP_PROXY" if proxy else "HTTP",
+            "integrationHttpMethod": verb,
+            "uri": uri,
+        }
+        if vpc_link is not None:
+            integration.update(connectionType="VPC_LINK", connectionId=vpc_link)
+        if request_parameters:
+            integration["requestParameters"] = request_parameters
+        if request_templates:
+            integration["requestTemplates"] = request_templates
+        self.client.put_integration(**integration)
+
     def deploy(self, description: str = "") -> str:
         """A new deployment of the current definition; stages made next serve it."""
         self._deployment_id = str(
@@ -258,23 +289,31 @@ class RestApiBuilder(StageSettings):
     def usage_plan(
         self,
         stage: str,
-        *,
-        rate: float,
-        burst: int,
+        *more_stages: str,
+        rate: float | None,
+        burst: int | None,
         method_throttles: dict[str, tuple[float, int]] | None = None,
-    ) -> None:
-        """A usage plan on ``stage``; ``method_throttles`` keyed as AWS keys them: /pets/GET."""
-        api_stage: dict[str, Any] = {"apiId": self.id, "stage": stage}
-        if method_throttles:
-            api_stage["throttle"] = {
-                key: {"rateLimit": r, "burstLimit": b} for key, (r, b) in method_throttles.items()
-            }
-        self.client.create_usage_plan(
-            name=f"{self.name}-{stage}-plan",
-            apiStages=[api_stage],
-            throttle={"rateLimit": rate, "burstLimit": burst},
-            quota={"limit": 100_000, "period": "MONTH"},
-        )
+        quota: int | None = 100_000,
+    ) -> str:
+        """A usage plan on ``stage`` (and ``more_stages``), its id; ``rate``, ``burst`` and
+        ``quota`` (a month's requests) None: the plan sets none; ``method_throttles`` keyed
+        as AWS keys them: /pets/GET. Add keys with ``AccountBuilder.api_key``."""
+        api_stages: list[Any] = []
+        for name in (stage, *more_stages):
+            api_stage: dict[str, Any] = {"apiId": self.id, "stage": name}
+            if method_throttles:
+                api_stage["throttle"] = {
+                    key: {"rateLimit": r, "burstLimit": b}
+                    for key, (r, b) in method_throttles.items()
+                }
+            api_stages.append(api_stage)
+        plan: dict[str, Any] = {"name": f"{self.name}-{stage}-plan", "apiStages": api_stages}
+        throttle = {"rateLimit": rate, "burstLimit": burst}
+        if any(value is not None for value in throttle.values()):
+            plan["throttle"] = {k: v for k, v in throttle.items() if v is not None}
+        if quota is not None:
+            plan["quota"] = {"limit": quota, "period": "MONTH"}
+        return str(self.client.create_usage_plan(**plan)["id"])
 
 
 def _number(value: float | None) -> str:

@@ -10,19 +10,47 @@ with AWS's defaults, PutIntegration's cacheKeyParameters; its stages' canarySett
 ``apigatewayv2_deployments``, stages serving them, AutoDeploy, ExportApi, written by
 ``apigatewayv2_export``, GetAuthorizers, WebSocket integrations' 29 s default) and
 ``domains`` (custom domain names as AWS lists them: regional ones in apigatewayv2,
-edge-optimized ones in v1 only). REST client certificates, which moto lacks, are
-``apigateway_certificates``'s. ``_patching`` is how they attach to moto. CloudFront's
-ListDistributions already answers WebACLId, Aliases and Origins, and CloudWatch Logs'
-DescribeLogGroups a group's retention: no shim.
+edge-optimized ones in v1 only; what API Gateway decides of their certificates, truststore
+warnings and status in ``domain_certificates``). REST client certificates, which moto lacks,
+are ``apigateway_certificates``'s; ``acm`` makes an imported ACM certificate expire;
+``wafv2`` adds to web ACLs what only Firewall Manager writes on them.
+``_patching`` is how they attach to moto. CloudFront's ListDistributions already answers
+WebACLId, Aliases and Origins, and CloudWatch Logs' DescribeLogGroups a group's retention: no
+shim. Nor for API keys: GetApiKeys leaves values out unless asked, GetUsagePlanKeys answers
+id, type, value and name, as AWS does (moto's ``stageKeys`` are objects, not AWS's
+"apiId/stage" strings, but the audit does not read them).
 """
 
 from __future__ import annotations
 
-from collectors.demo.shims import apigateway, apigateway_certificates, apigatewayv2, domains
+from collectors.demo.shims import (
+    apigateway,
+    apigateway_certificates,
+    apigatewayv2,
+    domain_certificates,
+    domains,
+    wafv2,
+)
+from collectors.demo.shims.acm import set_certificate_expiry
 from collectors.demo.shims.apigateway import set_account_limits
 from collectors.demo.shims.apigateway_certificates import set_client_certificate_expiry
+from collectors.demo.shims.domain_certificates import (
+    set_domain_certificate,
+    set_domain_status,
+    set_truststore_warnings,
+)
+from collectors.demo.shims.wafv2 import set_firewall_manager_rule_groups
 
-__all__ = ["install", "set_account_limits", "set_client_certificate_expiry"]
+__all__ = [
+    "install",
+    "set_account_limits",
+    "set_certificate_expiry",
+    "set_client_certificate_expiry",
+    "set_domain_certificate",
+    "set_domain_status",
+    "set_firewall_manager_rule_groups",
+    "set_truststore_warnings",
+]
 
 
 def install() -> None:
@@ -31,3 +59,5 @@ def install() -> None:
     apigateway_certificates.install()
     apigatewayv2.install()
     domains.install()
+    domain_certificates.install()
+    wafv2.install()

@@ -105,10 +105,13 @@ def _integration(raw: Mapping[str, Any]) -> dict[str, Any]:
         ("credentialsArn", "credentials"),
         ("requestParameters", "requestParameters"),
         ("responseParameters", "responseParameters"),
-        ("tlsConfig", "tlsConfig"),
     ):
         if raw.get(source):
             integration[key] = raw[source]
+    # A TlsConfig makes a private integration use HTTPS even without a server name to verify
+    # (http-api-develop-integrations-private.html): exported when set, empty or not.
+    if raw.get("tlsConfig") is not None:
+        integration["tlsConfig"] = raw["tlsConfig"]
     integration["connectionType"] = raw.get("connectionType") or "INTERNET"
     if raw.get("connectionId"):
         integration["connectionId"] = raw["connectionId"]

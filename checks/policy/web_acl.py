@@ -1,0 +1,341 @@
+"""What the web ACLs in front of a stage block (APIGW-WAF-002).
+
+The web ACLs in front of a stage are decided once, in ``checks.policy.perimeter.in_front``;
+here each is judged on its own, as read by GetWebACL. A web ACL blocks common attacks when
+every rule it evaluates (Firewall Manager's rule groups included) gives it all of:
+
+- a rate-based rule that stops what exceeds it (Block, Captcha or Challenge: a rule whose
+  action is Count only counts;
+  https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html);
+- AWS's core rule set, ``AWSManagedRulesCommonRuleSet`` (cross-site scripting, local and
+  remote file inclusion, SSRF, bad bots, size restrictions;
+  https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html)
+  and ``AWSManagedRulesKnownBadInputsRuleSet`` (Log4j, Java deserialization, exploitable
+  paths; same page), each blocking: neither run in count mode (``OverrideAction: Count``
+  turns every match of the group into a count) nor with any of their rules overridden to
+  Count or Allow (``RuleActionOverrides``, or the legacy ``ExcludedRules``, which count;
+  https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-rule-group-override-options.html,
+  https://docs.aws.amazon.com/waf/latest/APIReference/API_ExcludedRule.html);
+- SQL injection blocking: the core rule set has no SQL injection rule, so
+  ``AWSManagedRulesSQLiRuleSet``, held to the same terms, or an equivalent rule of the web
+  ACL's own with a SQL injection match statement that blocks
+  (https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-use-case.html);
+- a body-size limit: the core rule set's ``SizeRestrictions_BODY`` (bodies over 8 KB), or a
+  rule of its own blocking bodies over a size. AWS WAF inspects a body only up to the limit
+  the protected resource forwards (16 KB for API Gateway and CloudFront unless the web ACL's
+  ``AssociationConfig`` raises it); the rest reaches the backend uninspected, and a size
+  constraint compares the size WAF received, so a limit at or above the inspection limit
+  never matches unless its oversize handling is MATCH
+  (https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-setting-body-inspection-limit.html,
+  https://docs.aws.amazon.com/waf/latest/APIReference/API_Body.html).
+
+A rule group of the account's own (``RuleGroupReferenceStatement``) is not read, so it is
+credited with nothing, and the evidence says so. An AWS WAF Classic web ACL (a CloudFront
+``WebACLId`` or a stage ``webAclArn`` that is no WAFv2 ARN) cannot be read with wafv2 and
+cannot hold AWS Managed Rules, which exist in AWS WAF only; Classic's support ended on
+30 September 2025 (https://docs.aws.amazon.com/waf/latest/developerguide/waf-migrating-from-classic.html):
+it blocks none of the above.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from checks.policy.hardening import NotApplicable
+from checks.policy.labels import label, some
+from checks.policy.perimeter import WebAclInFront, in_front
+from collectors.model import Inventory, WafStatement, WebAcl, WebAclRule, web_acl_ref
+from collectors.targets import RestStageTarget, V2StageTarget, require
+
+COMMON_RULE_SET = "AWSManagedRulesCommonRuleSet"
+KNOWN_BAD_INPUTS = "AWSManagedRulesKnownBadInputsRuleSet"
+SQL_INJECTION_RULE_SET = "AWSManagedRulesSQLiRuleSet"
+BODY_SIZE_RULE = "SizeRestrictions_BODY"  # of the core rule set: bodies over 8 KB
+# Actions that stop a request (Captcha and Challenge unless the client solves the puzzle).
+STOPPING = frozenset({"Block", "Captcha", "Challenge"})
+# AssociationConfig.RequestBody DefaultSizeInspectionLimit, in bytes; 16 KB when not set.
+INSPECTION_LIMITS = {"KB_16": 16_384, "KB_32": 32_768, "KB_48": 49_152, "KB_64": 65_536}
+DEFAULT_INSPECTION_LIMIT = 16_384
+CLASSIC = (
+    "is an AWS WAF Classic web ACL (support ended on 30 September 2025): its rules cannot be "
+    "read with AWS WAF (wafv2) and AWS Managed Rules exist only there, so it has no "
+    "rate-based rule, managed rule groups or body-size limit this audit can credit"
+)
+
+
+@dataclass(frozen=True)
+class JudgedWebAcl:
+    """One web ACL in front of the stage, and what it lacks."""
+
+    web_acl: WebAclInFront
+    name: str  # the web ACL's name (a WAF Classic one: its id)
+    default_action: str | None  # Allow or Block; None: WAF Classic, not read
+    gaps: tuple[str, ...]  # what it lacks, each in words
+    blocking: tuple[str, ...]  # what it has that counts
+    not_judged: tuple[str, ...]  # rule groups of the account's own: not read, not credited
+    rules: tuple[str, ...]  # every rule it evaluates, in order, in words
+
+
+@dataclass(frozen=True)
+class WebAclProtection:
+    web_acls: tuple[JudgedWebAcl, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not any(acl.gaps for acl in self.web_acls)
+
+
+def web_acl_protection(
+    target: RestStageTarget | V2StageTarget, inventory: Inventory
+) -> WebAclProtection | NotApplicable:
+    """Each web ACL in front of the stage, judged. Raises ``DataUnavailable`` when one could
+    not be read (GetWebACL), or when what stands in front of the stage could not be."""
+    front = in_front(target, inventory)
+    if front.private:
+        return NotApplicable(
+            f"stage {label(target)} is PRIVATE and has no web ACL: VPC endpoints are its only "
+            "ways in (APIGW-WAF-001 judges whom its resource policy admits)"
+        )
+    if not front.web_acls:
+        return NotApplicable(
+            f"no web ACL stands in front of stage {label(target)}: APIGW-WAF-001 reports its "
+            "ways in without one"
+        )
+    return WebAclProtection(tuple(_judged(acl, inventory) for acl in front.web_acls))
+
+
+def _judged(in_front_of: WebAclInFront, inventory: Inventory) -> JudgedWebAcl:
+    ref = web_acl_ref(in_front_of.id)
+    if ref is None:
+        return JudgedWebAcl(in_front_of, in_front_of.id, None, (CLASSIC,), (), (), ())
+    acl = require(
+        inventory.web_acl(ref.arn),
+        inventory.errors,
+        "GetWebACL",
+        f"web ACL {ref.name} ({ref.arn})",
+        target=ref.arn,
+    )
+    judgement = _Judgement(acl, _inspection_limit(acl, in_front_of.resource_type))
+    return JudgedWebAcl(
+        web_acl=in_front_of,
+        name=acl.name,
+        default_action=acl.default_action,
+        gaps=tuple(judgement.gaps),
+        blocking=tuple(judgement.blocking),
+        not_judged=tuple(
+            f"rule group {rule.statement.arn} (rule {rule.name}): not read, so not credited"
+            for rule in acl.evaluated
+            if rule.statement.kind == "RuleGroupReference"
+        ),
+        rules=(
+            *(
+                f"Firewall Manager, first: {describe(r)}"
+                for r in acl.pre_process_firewall_manager_rule_groups
+            ),
+            *(describe(rule) for rule in acl.rules),
+            *(
+                f"Firewall Manager, last: {describe(r)}"
+                for r in acl.post_process_firewall_manager_rule_groups
+            ),
+        ),
+    )
+
+
+def _inspection_limit(acl: WebAcl, resource_type: str) -> int:
+    setting = acl.body_inspection_limits.get(resource_type)
+    return INSPECTION_LIMITS.get(setting or "", DEFAULT_INSPECTION_LIMIT)
+
+
+class _Judgement:
+    """What one web ACL blocks, and what it lacks, requirement by requirement."""
+
+    def __init__(self, acl: WebAcl, inspection_limit: int) -> None:
+        self.rules = acl.evaluated
+        self.inspection_limit = inspection_limit
+        self.gaps: list[str] = []
+        self.blocking: list[str] = []
+        self._rate_based()
+        self._managed_group(COMMON_RULE_SET, "common exploits", exempt=BODY_SIZE_RULE)
+        self._managed_group(KNOWN_BAD_INPUTS, "known bad inputs")
+        self._sql_injection()
+        self._body_size_limit()
+
+    def _rate_based(self) -> None:
+        rules = [rule for rule in self.rules if rule.statement.kind == "RateBased"]
+        stopping = [rule for rule in rules if rule.action in STOPPING]
+        if stopping:
+            self.blocking += [f"rate-based rule {_rate(rule)}" for rule in stopping]
+        elif rules:
+            self.gaps += [
+                f"rate-based rule {rule.name} "
+                + ("runs in count mode" if rule.action == "Count" else "does not block")
+                + f" (Action {rule.action})"
+                for rule in rules
+            ]
+        else:
+            self.gaps.append("no rate-based rule")
+
+    def _instances(self, group: str) -> list[WebAclRule]:
+        return [
+            rule
+            for rule in self.rules
+            if rule.statement.kind == "ManagedRuleGroup"
+            and (rule.statement.vendor_name, rule.statement.name) == ("AWS", group)
+        ]
+
+    def _group_problems(self, rule: WebAclRule, group: str, exempt: str | None) -> list[str]:
+        if rule.override_action == "Count":
+            return [f"{group} runs in count mode (OverrideAction Count)"]
+        overridden = {
+            name: action
+            for name, action in rule.statement.rule_action_overrides.items()
+            if action not in STOPPING and name != exempt
+        }
+        if not overridden:
+            return []
+        return [f"{group} overrides {some([f'{n} to {a}' for n, a in sorted(overridden.items())])}"]
+
+    def _managed_group(self, group: str, what: str, exempt: str | None = None) -> None:
+        problems = [(r, self._group_problems(r, group, exempt)) for r in self._instances(group)]
+        if not problems:
+            self.gaps.append(f"no {group} ({what})")
+        elif any(not found for _, found in problems):
+            scoped = all(rule.statement.scope_down for rule, found in problems if not found)
+            # a scope-down statement narrows the requests the group inspects
+            self.blocking.append(f"{group} (scoped down)" if scoped else group)
+        else:
+            self.gaps += [problem for _, found in problems for problem in found]
+
+    def _sql_injection(self) -> None:
+        own = [
+            rule.name
+            for rule in self.rules
+            if rule.action in STOPPING and _matches(rule.statement, "SqliMatch")
+        ]
+        instances = self._instances(SQL_INJECTION_RULE_SET)
+        problems = [self._group_problems(rule, SQL_INJECTION_RULE_SET, None) for rule in instances]
+        if any(not found for found in problems):
+            self.blocking.append(SQL_INJECTION_RULE_SET)
+        elif own:
+            self.blocking += [f"SQL injection rule {name}" for name in own]
+        elif instances:
+            self.gaps += [problem for found in problems for problem in found]
+        else:
+            self.gaps.append(
+                f"no SQL injection blocking ({SQL_INJECTION_RULE_SET} or a rule with a SQL "
+                "injection match statement)"
+            )
+
+    def _body_size_limit(self) -> None:
+        core = self._instances(COMMON_RULE_SET)
+        actions = [
+            "Count"
+            if rule.override_action == "Count"
+            else rule.statement.rule_action_overrides.get(BODY_SIZE_RULE, "Block")
+            for rule in core
+        ]
+        if any(action in STOPPING for action in actions):
+            self.blocking.append(f"{BODY_SIZE_RULE} of {COMMON_RULE_SET} (bodies over 8 KB)")
+            return
+        own = [
+            (rule.name, over)
+            for rule in self.rules
+            if rule.action in STOPPING
+            and (over := _blocks_bodies_over(rule.statement, self.inspection_limit)) is not None
+        ]
+        if own:
+            self.blocking += [
+                f"body-size rule {name} (bodies over {over} bytes)" for name, over in own
+            ]
+            return
+        if not core:
+            why = f"no {COMMON_RULE_SET} to run {BODY_SIZE_RULE}"
+        elif core[0].override_action == "Count":
+            why = f"{COMMON_RULE_SET}, which runs {BODY_SIZE_RULE}, is in count mode"
+        else:
+            why = f"{BODY_SIZE_RULE} of {COMMON_RULE_SET} is overridden to {actions[0]}"
+        self.gaps.append(
+            f"no body-size limit ({why}, and no rule of its own blocks bodies over a size "
+            f"below the {self.inspection_limit} bytes AWS WAF inspects)"
+        )
+
+
+def _matches(statement: WafStatement, kind: str) -> bool:
+    """The statement matches every request a ``kind`` statement inside it matches: it is one,
+    or an ``Or`` holding one."""
+    if statement.kind == "Or":
+        return any(_matches(s, kind) for s in statement.statements)
+    return statement.kind == kind
+
+
+BODY_FIELDS = frozenset({"Body", "JsonBody"})
+# A size constraint matching bodies larger than its size: GT, or the negation of LE.
+_LARGER = {("GT", False), ("LE", True)}
+_AT_LEAST = {("GE", False), ("LT", True)}
+
+
+def _blocks_bodies_over(statement: WafStatement, inspection_limit: int) -> int | None:
+    """The size in bytes above which every body matches the statement, or ``None``."""
+    if statement.kind == "Or":
+        sizes = [_blocks_bodies_over(s, inspection_limit) for s in statement.statements]
+        return min((size for size in sizes if size is not None), default=None)
+    negated = statement.kind == "Not"
+    size_constraint = statement.statements[0] if negated else statement
+    if size_constraint.kind != "SizeConstraint" or size_constraint.field_to_match not in (
+        BODY_FIELDS
+    ):
+        return None
+    operator, size = size_constraint.comparison_operator, size_constraint.size
+    if size is None:
+        return None
+    if (operator, negated) in _AT_LEAST:
+        size -= 1
+    elif (operator, negated) not in _LARGER:
+        return None
+    if size < inspection_limit:
+        return size
+    # What AWS WAF received is cut at the inspection limit: only oversize handling decides
+    # (MATCH matches the constraint, so its negation never does, and NO_MATCH the reverse).
+    oversize = size_constraint.oversize_handling or "CONTINUE"
+    return inspection_limit if oversize == ("NO_MATCH" if negated else "MATCH") else None
+
+
+def _rate(rule: WebAclRule) -> str:
+    statement = rule.statement
+    window = statement.evaluation_window_sec or 300
+    scoped = ", scoped down" if statement.scope_down else ""
+    return f"{rule.name} ({statement.rate_limit} requests per {window} s, {rule.action}{scoped})"
+
+
+def _statement_words(statement: WafStatement) -> str:
+    if statement.kind == "RateBased":
+        return f"rate-based, {statement.rate_limit} per {statement.evaluation_window_sec or 300} s"
+    if statement.kind == "ManagedRuleGroup":
+        overrides = ", ".join(
+            f"{n}={a}" for n, a in sorted(statement.rule_action_overrides.items())
+        )
+        return f"managed {statement.vendor_name}/{statement.name}" + (
+            f" (overridden: {overrides})" if overrides else ""
+        )
+    if statement.kind == "RuleGroupReference":
+        return f"rule group {statement.arn}"
+    if statement.kind == "SizeConstraint":
+        return (
+            f"size of {statement.field_to_match} {statement.comparison_operator} {statement.size}"
+        )
+    if statement.statements:
+        return f"{statement.kind}({', '.join(_statement_words(s) for s in statement.statements)})"
+    return statement.kind
+
+
+def describe(rule: WebAclRule) -> str:
+    """``2 AWS-AWSManagedRulesCommonRuleSet: managed AWS/AWSManagedRulesCommonRuleSet;
+    OverrideAction None``: priority, name, statement, action."""
+    action = f"Action {rule.action}" if rule.action else f"OverrideAction {rule.override_action}"
+    return f"{rule.priority} {rule.name}: {_statement_words(rule.statement)}; {action}"
+
+
+def gaps_by_web_acl(protection: WebAclProtection) -> Mapping[str, list[str]]:
+    """``{"petstore-acl on the stage": [...gaps]}``: the posture the check records."""
+    return {f"{acl.name} on {acl.web_acl.on}": list(acl.gaps) for acl in protection.web_acls}
