@@ -148,15 +148,20 @@ class _EstateBuilder:
             )
             gateway_responses = 1
         arns: set[str] = set()
+        keyed = False  # a method requires an API key: the stages' plans' keys are read
         paths = _leaf_paths(spec.resources)
         for j, path in enumerate(paths):
             for verb in VERBS[: spec.methods]:
-                arns.update(self._rest_method(api, verb, path, authorizer, validators))
+                method_arns, key_required = self._rest_method(
+                    api, verb, path, authorizer, validators
+                )
+                arns.update(method_arns)
+                keyed = keyed or key_required
             if j % 4 == 0:
                 api.cors_preflight(path, allow_origin=rng.choice(("'*'", "'https://example.com'")))
         web_acls: set[str] = set()
         for s, name in enumerate(STAGE_NAMES[: spec.stages]):
-            web_acl = self._rest_stage(api, index, s, name, paths[0])
+            web_acl = self._rest_stage(api, index, s, name, paths[0], keyed)
             if web_acl and _in_scope(name):
                 web_acls.add(web_acl)
         groups, certificates = self._prod_references(api, index) if spec.stages else (set(), set())
@@ -182,7 +187,9 @@ class _EstateBuilder:
 
     def _rest_method(
         self, api: RestApiBuilder, verb: str, path: str, authorizer: str, validators: list[str]
-    ) -> set[str]:
+    ) -> tuple[set[str], bool]:
+        """The method; the Lambda function it invokes, if any, and whether it requires an API
+        key."""
         rng = self.rng
         auth = rng.choices(("NONE", "AWS_IAM", "CUSTOM", "KEY"), weights=(2, 3, 4, 1))[0]
         integration = rng.choices(("lambda", "http", "mock"), weights=(6, 3, 1))[0]
@@ -201,12 +208,19 @@ class _EstateBuilder:
             http_url=f"https://backend.example.com{path}" if integration == "http" else None,
             timeout_ms=rng.choice((None, 10_000, 29_000)),
         )
-        return {lambda_arn} if lambda_arn else set()
+        return ({lambda_arn} if lambda_arn else set()), auth == "KEY"
 
     def _rest_stage(
-        self, api: RestApiBuilder, index: int, position: int, name: str, first_path: str
+        self,
+        api: RestApiBuilder,
+        index: int,
+        position: int,
+        name: str,
+        first_path: str,
+        keyed: bool,
     ) -> str | None:
-        """The stage, and the web ACL associated with it, if any."""
+        """The stage, and the web ACL associated with it, if any; ``keyed``: a method of the
+        API (every stage serves the one deployment) requires an API key."""
         region = api.region
         production = position == 0
         web_acl = self.web_acl(region) if production and index % 25 < 2 else None
@@ -225,7 +239,7 @@ class _EstateBuilder:
         if position < 2 and (index + position) % 2 == 0:
             api.usage_plan(name, rate=100, burst=50)
             self.regions[region].usage_plans += 1
-            if _in_scope(name) and not _exclusion_tags(index):
+            if keyed and _in_scope(name) and not _exclusion_tags(index):
                 self.regions[region].usage_plans_in_scope += 1
         if position < 2 and index % 4 == 0:
             self.accounts[region].request_count(

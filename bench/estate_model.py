@@ -74,7 +74,8 @@ class RegionManifest:
     rest_apis: list[RestApiShape] = field(default_factory=list)
     v2_apis: list[V2ApiShape] = field(default_factory=list)
     usage_plans: int = 0
-    # plans bound to an in-scope stage of an API in scope: GetUsagePlanKeys reads each once
+    # plans bound to an in-scope stage of an API in scope whose deployment requires an API key
+    # on some method: GetUsagePlanKeys reads each once
     usage_plans_in_scope: int = 0
     # Lambda ARNs the integrations of APIs in scope invoke (authorizer functions are not read).
     lambda_arns: set[str] = field(default_factory=set)

@@ -35,11 +35,14 @@ for more than one API (except the region-wide listings), so any collector needs 
                                                   sorts first, so one page; Firehose: none)
       + per distinct client certificate an in-scope REST stage presents
           1                                       GetClientCertificate
-      + per distinct usage plan an in-scope REST stage of an API in scope is bound to
+      + per distinct usage plan an in-scope REST stage of an API in scope is bound to, where
+        the deployment the stage serves requires an API key on some method (only those
+        methods are judged by the plans' keys)
           pages(its API keys)                     GetUsagePlanKeys (the estates' plans have
                                                   none: one page each)
       + per distinct web ACL on an in-scope stage of an API in scope (or on CloudFront in
-        front of a custom domain mapping one: the estates have none)
+        front of a custom domain mapping one without a web ACL of its own, HTTP, WebSocket or
+        REST of a non-PRIVATE API: the estates have no custom domains)
           1                                       GetWebACL (its rules: APIGW-WAF-002)
       + per distinct ACM certificate of a custom domain mapping an in-scope stage of an API in
         scope (served, or proving a mutual-TLS domain's ownership)

@@ -12,6 +12,10 @@ NO_PLAN = (
     "no usage plan is bound to this stage: API Gateway refuses every API key on this method "
     "(403), so no key can call it"
 )
+NOT_MIGRATED = (
+    "the region has not migrated to usage plans (GetAccount's features lack UsagePlans): the "
+    "keys whose stageKeys name this stage call the method without any limit"
+)
 
 
 def _plan_evidence(plan: PlanLimits, keys: list[str]) -> dict[str, object]:
@@ -44,6 +48,9 @@ def _plan_evidence(plan: PlanLimits, keys: list[str]) -> dict[str, object]:
     remediation=(
         "Give the usage plan a throttle (rate and burst) and a quota, or a per-method "
         "throttle for this method, or move the key to a plan that has them.",
+        "In a region not yet migrated to usage plans, enable them (the console's Enable "
+        "Usage Plans, or UpdateAccount adding UsagePlans to /features): the keys' stages are "
+        "copied into default plans, which start without limits: give them some.",
         "Do not count on API keys for access control: pair them with an authorizer.",
     ),
     references=(
@@ -64,7 +71,10 @@ def test_api_keys_are_throttled_or_capped(
     stage, whether the caller sends the key or a Lambda authorizer returns it; any other key,
     and a disabled one, is refused. Each such key must be held by its plan to a throttle for
     the method (the plan's per-method throttle, else its own) or to a quota: a plan with
-    neither lets one leaked key call the method as much as the account allows.
+    neither lets one leaked key call the method as much as the account allows. In a region
+    of an account from before 11 August 2016 that has not migrated to usage plans, the
+    enabled keys whose stageKeys name the stage call it too, with no limit at all: each is a
+    finding.
     """
     if isinstance(method_api_keys, NotApplicable):
         pytest.skip(method_api_keys.reason)
@@ -72,6 +82,7 @@ def test_api_keys_are_throttled_or_capped(
     unlimited = keys.unlimited
     evidence.update(
         api_key_source=keys.key_source,
+        usage_plans_enabled=keys.usage_plans_enabled,
         api_key_plans={
             plan.plan: _plan_evidence(
                 plan, sorted(key for key, of in keys.callers.items() if of.plan == plan.plan)
@@ -82,11 +93,11 @@ def test_api_keys_are_throttled_or_capped(
         disabled_api_keys=list(keys.disabled),
         judged_on=rest_method.served_from,
     )
-    if not keys.plans:
+    if not keys.usage_plans_enabled:
+        evidence.update(stage_api_keys=list(keys.stage_keys), note=NOT_MIGRATED)
+    elif not keys.plans:
         evidence["note"] = NO_PLAN
-    findings = [
-        f"{key} (usage plan {plan.plan}: {plan.describe()})" for key, plan in unlimited.items()
-    ]
+    findings = [f"{key} ({why})" for key, why in unlimited.items()]
     assert not unlimited, (
         f"{label(rest_method)} can be called with API keys no usage plan limits: "
         f"{some(sorted(findings))}"

@@ -48,12 +48,20 @@ def test_configuration_holds_no_credential(
     Stage variables, integration request parameters, mapping templates and URIs are
     configuration: readable by anyone with read access to API Gateway, copied into every
     deployment, export and infrastructure template. A password, token or key written there
-    is exposed to all of them. The values are scanned at collection with detect-secrets;
-    the audit keeps, and reports, only where something looked like a credential and what kind,
-    never the value.
+    is exposed to all of them. The values are scanned at collection with detect-secrets (a
+    canary's overrides of stage variables too; a static value of a header or query parameter
+    that carries a credential by definition, such as Authorization, X-API-Key or
+    access_token, is one whatever it looks like); the audit keeps, and reports, only where
+    something looked like a credential and what kind, never the value. A canary deployment
+    cannot be exported: its integrations are not scanned, and the evidence (not_scanned)
+    says so.
     """
     found = stage_secrets.found
-    evidence.update(secrets_found=list(found), judged_on=stage_secrets.judged_on)
+    evidence.update(
+        secrets_found=list(found),
+        judged_on=stage_secrets.judged_on,
+        not_scanned=list(stage_secrets.not_scanned),
+    )
     what = (
         "1 value that looks like a credential"
         if len(found) == 1
@@ -95,8 +103,10 @@ def test_http_backend_is_reached_over_tls(
     """HTTP backends are reached over TLS
 
     An HTTP or HTTP_PROXY integration speaks the scheme of its URI: http:// sends every
-    request and answer in plaintext, through a VPC link as over the internet. An HTTP API's
-    private integration uses HTTPS only when it has a TlsConfig.
+    request and answer in plaintext, through a VPC link as over the internet. A URI that
+    starts with a stage variable (${stageVariables.baseUrl}/pets) speaks the scheme of that
+    variable's value on the stage. An HTTP API's private integration uses HTTPS only when it
+    has a TlsConfig.
     """
     if isinstance(operation_transport, NotApplicable):
         pytest.skip(operation_transport.reason)
@@ -116,8 +126,11 @@ def test_http_backend_is_reached_over_tls(
         )
     else:
         through = " through its VPC link" if transport.private else ""
+        variable = transport.scheme_variable
+        evidence.update(scheme_from_stage_variable=variable)
+        scheme = f", stage variable {variable} is an http:// URL" if variable else ""
         problem = (
             f"sends requests to its backend{through} over plaintext HTTP "
-            f"({transport.integration_type} integration, URI {transport.uri})"
+            f"({transport.integration_type} integration, URI {transport.uri}{scheme})"
         )
     assert not transport.plaintext, f"{label(operation)} {problem}"

@@ -24,7 +24,10 @@ from collectors.targets import RestStageTarget, V2StageTarget
         "must keep counting.",
         "Keep SizeRestrictions_BODY of the core rule set blocking, or add a rule blocking "
         "bodies over a size below the web ACL's body inspection limit (AssociationConfig; "
-        "16 KB by default).",
+        "16 KB by default) whose oversize handling is CONTINUE or MATCH.",
+        "Remove an Allow rule that matches every request, or give it a priority after these "
+        "rules; keep the rate-based rule and managed rule groups without a scope-down "
+        "statement, or waive the stage when what the scope leaves out is meant to be.",
         "Migrate AWS WAF Classic web ACLs to AWS WAF.",
     ),
     references=(
@@ -51,8 +54,12 @@ def test_web_acls_block_common_attacks(
     meets, else the one on each CloudFront distribution in front of its custom domains) needs
     a blocking rate-based rule, AWS's core rule set and known bad inputs rule groups, SQL
     injection blocking (AWSManagedRulesSQLiRuleSet or a rule of its own) and a body-size
-    limit, none of them in count mode. A rule group of the account's own is not read and is
-    credited with nothing; an AWS WAF Classic web ACL blocks none of this.
+    limit, none of them in count mode. Rules run in order: an Allow rule matching every request
+    leaves the rules after it nothing to do, and the evidence names every other Allow rule
+    with the protections it lets requests skip. A rate-based rule or managed rule group
+    scoped down to some requests does not protect the rest. A rule group of the account's own
+    is not read and is credited with nothing; an AWS WAF Classic web ACL blocks none of this,
+    and one named by an id of neither kind cannot be judged.
     """
     if isinstance(stage_web_acls, NotApplicable):
         pytest.skip(stage_web_acls.reason)
@@ -65,6 +72,7 @@ def test_web_acls_block_common_attacks(
                 "on": acl.web_acl.on,
                 "default_action": acl.default_action,
                 "blocking": list(acl.blocking),
+                "allowed_first": list(acl.allowed_first),
                 "missing": list(acl.gaps),
                 "not_judged": list(acl.not_judged),
                 "rules": list(acl.rules),

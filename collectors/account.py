@@ -4,7 +4,10 @@ The account-level throttle is per account and per region, and is not always 10,0
 per second (burst 5,000): several regions default lower and AWS Support raises it on request
 (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html), so the throttle
 checks compare against what GetAccount answers. ``cloudwatchRoleArn`` is the role API Gateway
-writes execution and access logs with; without it no log is written.
+writes execution and access logs with; without it no log is written. ``features`` holds
+"UsagePlans" once the region uses usage plans ("the features list includes an entry of
+"UsagePlans" when usage plans are enabled": accounts that started before 11 August 2016 may
+not have migrated, https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-create-usage-plans.html).
 """
 
 from __future__ import annotations
@@ -35,4 +38,5 @@ def collect_account(
             burst_limit=limits.get("burstLimit"),
         ),
         cloudwatch_role_arn=raw.get("cloudwatchRoleArn") or None,
+        features=tuple(raw.get("features") or ()),
     )

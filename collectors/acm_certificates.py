@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from collectors.clients import AwsClients, call_recording_errors
+from collectors.domains import maps_any
 from collectors.model import AcmCertificate, CollectionError, CustomDomain, RestApi, V2Api
 from collectors.parsing import iso
 from collectors.scope import StageFilter
@@ -22,23 +23,20 @@ _ARN_REGION = re.compile(r"^arn:aws[a-z-]*:acm:(?P<region>[a-z0-9-]+):")
 CertificateRef = tuple[str, str]  # (region, certificate ARN)
 
 
-def domain_certificates(
+def certificates_to_describe(
     domains: Iterable[CustomDomain], apis: Iterable[RestApi | V2Api], audited: StageFilter
 ) -> set[CertificateRef]:
     """Every ACM certificate of a custom domain that maps an in-scope stage of an audited API
     (APIs excluded by tag are not among ``apis``)."""
-    stages = {
-        (api.region, api.id): [stage.name for stage in api.stages or () if audited(stage.name)]
+    in_scope = {
+        (api.region, api.id, stage.name)
         for api in apis
+        for stage in api.stages or ()
+        if audited(stage.name)
     }
     refs: set[CertificateRef] = set()
     for domain in domains:
-        maps_audited_stage = any(
-            mapping.maps(mapping.api_id, stage)
-            for mapping in domain.mappings or ()
-            for stage in stages.get((domain.region, mapping.api_id), ())
-        )
-        if maps_audited_stage:
+        if maps_any(domain, in_scope):
             for certificate in domain.certificates or ():
                 if certificate.arn:
                     match = _ARN_REGION.match(certificate.arn)

@@ -1,10 +1,11 @@
 """A region's API keys (apigateway): one paginated GetApiKeys per region, values never asked.
 
 GetApiKeys answers each key's value only when asked (``includeValues``); the audit asks, in
-so many words, not to. Only the id, the name and whether the key is enabled are kept: the
-keys' legacy ``stageKeys`` are not, for since usage plans (August 2016) a key reaches a stage
-only through a usage plan bound to it, the migration having copied stage keys into default
-plans (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-create-usage-plans.html).
+so many words, not to. Kept: the id, the name, whether the key is enabled and its legacy
+``stageKeys`` ("{restApiId}/{stageName}" strings): in a region that uses usage plans a key
+reaches a stage only through a plan bound to it, but in one that has not migrated yet (an
+account from before 11 August 2016) the stages a key names admit it without any limit
+(https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-create-usage-plans.html).
 """
 
 from __future__ import annotations
@@ -31,7 +32,14 @@ def collect_api_keys(
             includeValues=False, PaginationConfig=PAGE
         )
         return [
-            ApiKey(id=raw["id"], name=raw.get("name", ""), enabled=bool(raw.get("enabled")))
+            ApiKey(
+                id=raw["id"],
+                name=raw.get("name", ""),
+                # a boolean (botocore's ApiKey.enabled); a key answered without it is judged
+                # as one that can call: fail closed
+                enabled=raw.get("enabled", True),
+                stage_keys=tuple(raw.get("stageKeys") or ()),
+            )
             for raw in items_of(pages)
         ]
 

@@ -7,18 +7,18 @@ https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domai
 edge-optimized ones come from apigateway v1: one GetDomainNames per region, then one
 GetBasePathMappings per edge domain. Each is a distinct referenced resource, never per API
 or stage. What the listings say of each domain's certificates is read by
-``collectors.domain_certificates``.
+``collectors.listed_certificates``.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from collectors.clients import call_recording_errors
-from collectors.domain_certificates import ListedCertificates, v1_certificates, v2_certificates
+from collectors.listed_certificates import ListedCertificates, v1_certificates, v2_certificates
 from collectors.model import ApiMapping, CollectionError, CustomDomain
 from collectors.parsing import PAGE, items_of, v2_items_of
 
@@ -30,6 +30,18 @@ if TYPE_CHECKING:
 
 SERVICE = "apigatewayv2"
 RawMapping = TypeVar("RawMapping")
+StageRef = tuple[str, str, str]  # (region, API id, stage name)
+
+
+def maps_any(domain: CustomDomain, stages: Collection[StageRef]) -> bool:
+    """Whether ``domain`` maps one of ``stages`` (a mapping naming no stage maps every stage
+    of its API); a domain whose mappings could not be read maps none that is known."""
+    return any(
+        mapping.maps(api_id, stage)
+        for mapping in domain.mappings or ()
+        for region, api_id, stage in stages
+        if region == domain.region
+    )
 
 
 def _api_mappings(client: ApiGatewayV2Client, domain: str) -> list[ApiMappingTypeDef]:

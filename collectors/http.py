@@ -42,6 +42,7 @@ from collectors.secrets import (
     scan_integrations,
     stage_variable_secrets,
     unmapped_value,
+    variable_schemes,
 )
 
 if TYPE_CHECKING:
@@ -182,6 +183,7 @@ def _stage(raw: StageTypeDef, request_count_30d: float | None) -> V2Stage:
         tags=dict(raw.get("Tags") or {}),
         request_count_30d=request_count_30d,
         variable_secrets=stage_variable_secrets(raw.get("StageVariables")),
+        variable_schemes=variable_schemes(raw.get("StageVariables")),
     )
 
 

@@ -23,8 +23,11 @@ referenced resources, never on methods or resources:
     + per distinct ACM certificate of the custom domains mapping in-scope stages (served, or
       proving a mutual-TLS domain's ownership; in the ARN's region): DescribeCertificate
     + per distinct WAFv2 web ACL in front of in-scope stages (on a REST stage, or on an enabled
-      CloudFront distribution in front of a regional custom domain mapping one): GetWebACL
-    + per distinct usage plan in-scope REST stages are bound to: GetUsagePlanKeys
+      CloudFront distribution in front of a regional custom domain mapping one that is an HTTP
+      or WebSocket stage, or a REST stage of a non-PRIVATE API without a web ACL of its own):
+      GetWebACL
+    + per distinct usage plan in-scope REST stages are bound to, where the deployment a stage
+      serves requires an API key on some method (or could not be read): GetUsagePlanKeys
     + one more call for every extra page of a paginated answer.
 
 APIs excluded by tag cost nothing beyond their listing. Work runs on a bounded thread pool
@@ -201,7 +204,7 @@ def collect_inventory(
                 acm_certificates.collect_acm_certificate, clients, errors=reference_errors
             ),
             sorted(
-                acm_certificates.domain_certificates(
+                acm_certificates.certificates_to_describe(
                     (domain for listing in listings for domain in listing.custom_domains or ()),
                     (*rest_apis, *v2_apis),
                     audited,

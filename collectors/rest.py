@@ -39,7 +39,7 @@ from collectors.rest_definition import (
 )
 from collectors.rest_deployments import collect_deployments
 from collectors.scope import StageFilter
-from collectors.secrets import stage_variable_secrets
+from collectors.secrets import stage_variable_secrets, variable_schemes
 from collectors.usage_plans import UsagePlans
 
 if TYPE_CHECKING:
@@ -110,7 +110,10 @@ def parse_stage(
         canary_deployment_id=canary.get("deploymentId"),
         canary_percent_traffic=canary.get("percentTraffic"),
         variable_names=tuple(sorted(raw.get("variables") or {})),
-        variable_secrets=stage_variable_secrets(raw.get("variables")),
+        variable_secrets=stage_variable_secrets(
+            raw.get("variables"), canary.get("stageVariableOverrides")
+        ),
+        variable_schemes=variable_schemes(raw.get("variables")),
         tags=dict(raw.get("tags") or {}),
         usage_plans=usage_plans,
         request_count_30d=request_count_30d,

@@ -2,7 +2,11 @@
 GetUsagePlanKeys per distinct plan, in its region, once the stages are known.
 
 A plan bound to several stages (or several APIs) is read once; plans bound only to stages out
-of scope, or to APIs excluded by tag, are not read. AWS answers every key's value with it
+of scope, or to APIs excluded by tag, are not read, nor those bound only to stages whose
+deployment requires an API key on no method: a plan's keys matter only to the methods that
+require one (APIGW-KEY-001), and the deployments are read, with each method's
+``apiKeyRequired``, before the plans. A stage whose deployment could not be read keeps its
+plans: what it serves is unknown. AWS answers every key's value with it
 (botocore's UsagePlanKey: id, type, value, name) whatever the caller asks: only the ids are
 kept, the value is dropped here, before anything is built.
 """
@@ -25,17 +29,28 @@ PlanRef = tuple[str, str]  # (region, usage plan id)
 PlanKeys = Mapping[PlanRef, tuple[str, ...] | None]  # -> its API key ids; None: not read
 
 
+def _requires_api_key(reading: RestApiReading, deployment_id: str | None) -> bool:
+    """Whether a method of the deployment requires an API key; True when it was not read."""
+    deployment = next((d for d in reading.deployments if d.id == deployment_id), None)
+    return deployment is None or any(
+        method.api_key_required
+        for resource in deployment.definition.resources
+        for method in resource.methods
+    )
+
+
 def bound_plans(
     readings: Iterable[RestApiReading], listings: Iterable[RegionListing], audited: StageFilter
 ) -> set[PlanRef]:
-    """Every usage plan bound to an in-scope stage of a REST API read."""
+    """Every usage plan bound to an in-scope stage of a REST API read whose deployment
+    requires an API key (APIGW-KEY-001 judges the stage's own deployment, not its canary's)."""
     plans = {listing.region: listing.usage_plans or {} for listing in listings}
     return {
         (reading.listed.region, binding.plan_id)
         for reading in readings
-        for stage in reading.stage_names
-        if audited(stage)
-        for binding in plans[reading.listed.region].get((reading.listed.id, stage), ())
+        for stage in reading.stages or ()
+        if audited(stage["stageName"]) and _requires_api_key(reading, stage.get("deploymentId"))
+        for binding in plans[reading.listed.region].get((reading.listed.id, stage["stageName"]), ())
     }
 
 

@@ -6,10 +6,18 @@ front of a regional custom domain that maps the stage (scope CLOUDFRONT, always 
 us-east-1). HTTP and WebSocket APIs cannot be associated with AWS WAF at all
 (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html).
 
+Only the web ACLs APIGW-WAF-002 judges are read (APIGW-WAF-001 asks only whether there is
+one): a REST stage's own web ACL, which every request meets, is judged instead of CloudFront's,
+and a PRIVATE REST API without one is reached through VPC endpoints alone. So CloudFront's web
+ACLs are read only for the custom domains that map an in-scope HTTP or WebSocket stage, or a
+REST stage without a web ACL of its own whose API is not PRIVATE
+(``checks.policy.perimeter.in_front`` decides the same).
+
 GetWebACL is called with Name, Scope and Id, all three in the ARN: one call either way, and
 botocore 1.35 (the oldest this package supports) requires them; only later models accept the
 ARN alone. A WebACLId or webAclArn that is not a WAFv2 ARN names an AWS WAF Classic web ACL,
-which wafv2 cannot read: nothing is called for it (the check says what it is).
+which wafv2 cannot read, or something this audit does not know: nothing is called for it (the
+check says which).
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from collectors.clients import AwsClients, call_recording_errors
+from collectors.domains import maps_any
 from collectors.model import (
     CloudFrontDistribution,
     CollectionError,
@@ -37,8 +46,9 @@ if TYPE_CHECKING:
     from mypy_boto3_wafv2.type_defs import FirewallManagerRuleGroupTypeDef, RuleOutputTypeDef
 
 SERVICE = "wafv2"
-# Body components whose FieldToMatch says what AWS WAF does with more than it inspects.
-_OVERSIZE_FIELDS = frozenset({"Body", "JsonBody", "Headers", "Cookies"})
+# The body's FieldToMatch members, whose OversizeHandling says what AWS WAF does with a body
+# larger than it inspects (the only oversize handling the audit judges).
+_BODY_FIELDS = frozenset({"Body", "JsonBody"})
 
 
 def web_acls_in_front(
@@ -48,28 +58,25 @@ def web_acls_in_front(
     distributions: Iterable[CloudFrontDistribution] | None,
     audited: StageFilter,
 ) -> set[WebAclRef]:
-    """Every WAFv2 web ACL in front of an in-scope stage: the REST stages' own, and those of
-    the distributions in front of the regional custom domains that map one."""
+    """Every WAFv2 web ACL APIGW-WAF-002 judges: the in-scope REST stages' own, and those of
+    the distributions in front of the regional custom domains that map an in-scope stage
+    judged on CloudFront's (see the module's docstring)."""
     refs: set[WebAclRef | None] = set()
-    in_scope: set[tuple[str, str, str]] = set()  # (region, API id, stage)
+    behind_domains: set[tuple[str, str, str]] = set()  # (region, API id, stage)
     apis: list[RestApi | V2Api] = [*rest_apis, *v2_apis]
     for api in apis:
         for stage in api.stages or ():
-            if audited(stage.name):
-                in_scope.add((api.region, api.id, stage.name))
-                if isinstance(stage, RestStage):
-                    refs.add(web_acl_ref(stage.web_acl_arn))
+            if not audited(stage.name):
+                continue
+            if isinstance(stage, RestStage) and stage.web_acl_arn:
+                refs.add(web_acl_ref(stage.web_acl_arn))
+            elif not (isinstance(api, RestApi) and "PRIVATE" in api.endpoint_types):
+                behind_domains.add((api.region, api.id, stage.name))
     fronted = [
         domain
         for domain in custom_domains
         # an edge-optimized domain's CloudFront distribution is AWS's, not in the account
-        if domain.endpoint_type != "EDGE"
-        and any(
-            mapping.maps(api_id, stage)
-            for mapping in domain.mappings or ()
-            for region, api_id, stage in in_scope
-            if region == domain.region
-        )
+        if domain.endpoint_type != "EDGE" and maps_any(domain, behind_domains)
     ]
     refs.update(
         web_acl_ref(distribution.web_acl_id)
@@ -100,7 +107,7 @@ def collect_web_acl(
         name=acl["Name"],
         id=acl["Id"],
         scope=ref.scope,
-        default_action=_one_of(acl.get("DefaultAction")) or "Allow",
+        default_action=_one_of(acl.get("DefaultAction")),
         rules=tuple(_rule(rule) for rule in acl.get("Rules") or ()),
         pre_process_firewall_manager_rule_groups=tuple(
             _firewall_manager_group(group)
@@ -110,7 +117,6 @@ def collect_web_acl(
             _firewall_manager_group(group)
             for group in acl.get("PostProcessFirewallManagerRuleGroups") or ()
         ),
-        managed_by_firewall_manager=bool(acl.get("ManagedByFirewallManager", False)),
         body_inspection_limits={
             str(resource_type): str(config.get("DefaultSizeInspectionLimit"))
             for resource_type, config in request_body.items()
@@ -177,7 +183,7 @@ def statement(raw: Mapping[str, Any]) -> WafStatement:
         comparison_operator=body.get("ComparisonOperator"),
         size=body.get("Size"),
         oversize_handling=(
-            field_options.get("OversizeHandling") if field_name in _OVERSIZE_FIELDS else None
+            field_options.get("OversizeHandling") if field_name in _BODY_FIELDS else None
         ),
         scope_down=statement(scope_down) if scope_down else None,
     )

@@ -15,7 +15,14 @@ from collectors.demo.builders import AccountBuilder, RestApiBuilder
 from collectors.demo.estate import emulated_aws
 from collectors.model import Inventory, RestApi
 from collectors.serialization import inventory_from_json, inventory_to_json
-from tests_unit.checks_harness import AuditRun, audit_account, audit_inventory, denying, key
+from tests_unit.checks_harness import (
+    AuditRun,
+    audit_account,
+    audit_inventory,
+    denying,
+    key,
+    written_before,
+)
 from tests_unit.conftest import REGION, collect
 
 KEY = "APIGW-KEY-001"
@@ -316,3 +323,159 @@ def test_a_key_missing_from_the_region_listing_is_judged_as_enabled(
     outcome = run[KEY, key(estate.shop, "staging", "GET /items")]
     assert outcome.outcome == "failed"
     assert outcome.details["unlimited_api_keys"] == [estate.keys["beta"]]
+
+
+def test_a_key_answered_without_its_enabled_flag_is_judged_as_enabled(
+    aws: None, tmp_path: Path
+) -> None:
+    account = AccountBuilder()
+    api = RestApiBuilder("feeds")
+    api.method("GET", "/feed", api_key_required=True)
+    api.stage("prod")
+    account.api_key("quiet", api.usage_plan("prod", rate=None, burst=None, quota=None))
+    session = boto3.Session(region_name=REGION)
+
+    def drop_enabled(parsed: dict[str, Any], **_: Any) -> None:
+        for item in parsed.get("items", []):
+            del item["enabled"]
+
+    session.events.register("after-call.apigateway.GetApiKeys", drop_enabled)
+    inventory = collect(session=session)
+    region_keys = inventory.region_api_keys(REGION)
+    assert region_keys is not None
+    assert [k.enabled for k in region_keys.keys] == [True]
+    assert audit_inventory(inventory, tmp_path).outcome(KEY, key(api, "prod", "GET /feed")) == (
+        "failed"
+    )
+
+
+def test_a_plan_is_not_read_for_stages_where_no_method_requires_a_key(aws: None) -> None:
+    """Only methods requiring an API key are judged on the plans' keys: a plan bound to a
+    stage whose deployment has none costs no GetUsagePlanKeys."""
+    account = AccountBuilder()
+    open_api = RestApiBuilder("open")
+    open_api.method("GET", "/x")
+    open_api.stage("prod")
+    account.api_key("unused", open_api.usage_plan("prod", rate=10, burst=5))
+    keyed = RestApiBuilder("keyed")
+    keyed.method("GET", "/y", api_key_required=True)
+    keyed.stage("prod")
+    account.api_key("used", keyed.usage_plan("prod", rate=10, burst=5))
+
+    calls: list[str] = []
+    inventory = collect(calls=calls)
+
+    assert Counter(calls)["apigateway.GetUsagePlanKeys"] == 1
+    read = {
+        api.name: [binding.api_key_ids for s in api.stages or () for binding in s.usage_plans or ()]
+        for api in inventory.rest_apis
+    }
+    assert read["open"] == [None]
+    assert read["keyed"] != [None]
+
+
+# --- A region that has not migrated to usage plans -------------------------------------------
+
+
+@dataclass
+class Legacy:
+    api: RestApiBuilder
+    keys: dict[str, str]  # name -> id
+    inventory: Inventory
+    run: AuditRun
+    no_account: AuditRun  # GetAccount: AccessDenied
+
+
+@pytest.fixture(scope="module")
+def legacy(tmp_path_factory: pytest.TempPathFactory) -> Legacy:
+    """An account from before usage plans (11 August 2016), not migrated: its keys name the
+    stages they call (stageKeys)."""
+    with emulated_aws():
+        account = AccountBuilder()
+        account.before_usage_plans()
+        api = RestApiBuilder("legacy")
+        api.method("GET", "/items", api_key_required=True)
+        api.stage("prod")
+        api.stage("staging")
+        keys = {
+            "old": account.api_key("old", stages=((api.id, "prod"),)),
+            "off": account.api_key("off", enabled=False, stages=((api.id, "prod"),)),
+            "elsewhere": account.api_key("elsewhere", stages=((api.id, "staging"),)),
+        }
+        inventory = collect()
+        run = audit_inventory(inventory, tmp_path_factory.mktemp("legacy"))
+        no_account = audit_account(tmp_path_factory, denying("/account"))
+    return Legacy(api, keys, inventory, run, no_account)
+
+
+def test_the_emulated_account_uses_usage_plans(estate: Estate) -> None:
+    account = estate.inventory.account(REGION)
+    assert account is not None
+    assert account.features == ("UsagePlans",)
+    details = estate.run[KEY, key(estate.shop, "prod", "GET /items")].details
+    assert details["usage_plans_enabled"] is True
+
+
+def test_before_the_migration_a_key_naming_the_stage_calls_it_without_limits(
+    legacy: Legacy,
+) -> None:
+    outcome = legacy.run[KEY, key(legacy.api, "prod", "GET /items")]
+    old = f"old ({legacy.keys['old']})"
+    assert (outcome.outcome, outcome.message) == (
+        "failed",
+        "GET /items on legacy/prod can be called with API keys no usage plan limits: "
+        f"{old} (its stageKeys name the stage, and the region has not migrated to usage "
+        "plans)",
+    )
+    assert outcome.details["usage_plans_enabled"] is False
+    assert outcome.details["stage_api_keys"] == [old]
+    assert outcome.details["unlimited_api_keys"] == [old]
+    assert outcome.details["disabled_api_keys"] == [f"off ({legacy.keys['off']})"]
+    assert "has not migrated to usage plans" in outcome.details["note"]
+    staging = legacy.run[KEY, key(legacy.api, "staging", "GET /items")]
+    assert staging.details["unlimited_api_keys"] == [f"elsewhere ({legacy.keys['elsewhere']})"]
+
+
+def test_stage_keys_are_read_as_aws_names_them_without_values(legacy: Legacy) -> None:
+    region_keys = legacy.inventory.region_api_keys(REGION)
+    assert region_keys is not None
+    old = region_keys.key(legacy.keys["old"])
+    assert old is not None
+    assert old.stage_keys == (f"{legacy.api.id}/prod",)
+    account = legacy.inventory.account(REGION)
+    assert account is not None
+    assert account.features == ()
+
+
+def test_once_migrated_stage_keys_grant_nothing(legacy: Legacy, tmp_path: Path) -> None:
+    """The migration copies stage keys into default plans; the stageKeys left on a key no
+    longer admit it."""
+    document = inventory_to_json(legacy.inventory)
+    for account in document["inventory"]["accounts"]:
+        account["features"] = ["UsagePlans"]
+    run = audit_inventory(inventory_from_json(document), tmp_path)
+    outcome = run[KEY, key(legacy.api, "prod", "GET /items")]
+    assert outcome.outcome == "passed"
+    assert outcome.details["unlimited_api_keys"] == []
+    assert "refuses every API key" in outcome.details["note"]
+
+
+def test_whether_the_region_uses_usage_plans_unknown_is_unknown(
+    legacy: Legacy, estate: Estate, tmp_path: Path
+) -> None:
+    outcome = legacy.no_account[KEY, key(legacy.api, "prod", "GET /items")]
+    assert outcome.outcome == "error"
+    assert "GetAccount on us-east-1 failed (AccessDeniedException)" in outcome.message
+    before_features = audit_inventory(written_before(estate.inventory, "features"), tmp_path)
+    outcome = before_features[KEY, key(estate.shop, "prod", "GET /items")]
+    assert outcome.outcome == "error"
+    assert "whether us-east-1 uses usage plans (GetAccount's features) was not read" in (
+        outcome.message
+    )
+
+
+def test_unread_stage_keys_are_unknown_before_the_migration(legacy: Legacy, tmp_path: Path) -> None:
+    run = audit_inventory(written_before(legacy.inventory, "stage_keys"), tmp_path)
+    outcome = run[KEY, key(legacy.api, "prod", "GET /items")]
+    assert outcome.outcome == "error"
+    assert "the stageKeys of API key" in outcome.message

@@ -18,8 +18,9 @@ from checks.policy import DomainCertificates, domain_certificates
 from collectors.demo.builders import AccountBuilder, HttpApiBuilder, RestApiBuilder
 from collectors.demo.builders.certificates import self_signed
 from collectors.demo.estate import emulated_aws
+from collectors.domains import maps_any
 from collectors.errors import DataUnavailable
-from collectors.model import Inventory
+from collectors.model import ApiMapping, CustomDomain, Inventory
 from collectors.scope import StageScope
 from collectors.serialization import inventory_from_json, inventory_to_json
 from collectors.targets import RestStageTarget, TargetIndex, V2StageTarget
@@ -309,6 +310,28 @@ def test_domains_carry_their_certificates_status_and_mutual_tls(estate: Estate) 
     assert uploaded.uploaded_at is not None
 
 
+def test_a_domain_maps_a_stage_by_its_api_and_stage_or_every_stage_of_its_api() -> None:
+    def domain(*mappings: ApiMapping) -> CustomDomain:
+        return CustomDomain(
+            name="api.example.com",
+            region="us-east-1",
+            endpoint_type="REGIONAL",
+            regional_domain_names=(),
+            mappings=mappings,
+        )
+
+    prod = ("us-east-1", "a1", "prod")
+    assert maps_any(domain(ApiMapping(api_id="a1", stage="prod", key="")), {prod})
+    assert maps_any(domain(ApiMapping(api_id="a1", stage="", key="v1")), {prod})
+    assert not maps_any(domain(ApiMapping(api_id="a1", stage="dev", key="")), {prod})
+    assert not maps_any(domain(ApiMapping(api_id="b2", stage="prod", key="")), {prod})
+    assert not maps_any(
+        domain(ApiMapping(api_id="a1", stage="prod", key="")), {("eu-west-1", "a1", "prod")}
+    )
+    unread = dataclasses.replace(domain(), mappings=None)
+    assert not maps_any(unread, {prod})
+
+
 def test_acm_answers_are_kept_without_the_certificates_themselves(estate: Estate) -> None:
     legacy = estate.inventory.acm_certificate(estate.certificates["legacy"])
     assert legacy is not None
@@ -386,9 +409,41 @@ def test_revoked_certificate_fails_whatever_its_expiry(estate: Estate) -> None:
     assert judged.problems == (f"web.example.com: certificate {shared} is REVOKED",)
 
 
-def test_acm_answer_without_expiry_is_unknown(estate: Estate) -> None:
-    with pytest.raises(DataUnavailable, match="answered no NotAfter or Status"):
+def test_private_certificate_expiring_says_acm_renews_it_and_has_not(estate: Estate) -> None:
+    """ACM renews the private certificates it issued from AWS Private CA, as public ones;
+    only imported ones it never renews."""
+    started = estate.inventory.metadata.started_at
+    soon = (datetime.fromisoformat(started) + timedelta(days=5)).isoformat()
+    judged = _judged(estate, key(estate.web, "staging"), type="PRIVATE", not_after=soon)
+    (problem,) = judged.problems
+    assert problem.endswith(
+        "(private: ACM renews it from 60 days before it expires, and has not: its AWS Private "
+        "CA must be active and let ACM use it)"
+    )
+
+
+@pytest.mark.parametrize("status", ["FAILED", "PENDING_VALIDATION", "VALIDATION_TIMED_OUT"])
+def test_certificate_acm_never_issued_fails_though_it_has_no_expiry(
+    estate: Estate, status: str
+) -> None:
+    """ACM answers no NotAfter for a certificate it did not issue: it serves no one."""
+    judged = _judged(estate, key(estate.web, "staging"), status=status, not_after=None)
+    shared = estate.certificates["shared"]
+    assert judged.problems == (f"web.example.com: certificate {shared} is {status}",)
+    certificates = judged.domains["web.example.com"]["certificates"]
+    assert isinstance(certificates, list)
+    (certificate,) = certificates
+    assert (certificate["not_after"], certificate["days_to_expiry"]) == (None, None)
+
+
+def test_issued_certificate_without_expiry_is_unknown(estate: Estate) -> None:
+    with pytest.raises(DataUnavailable, match=r"answered no NotAfter for .*, which is ISSUED"):
         _judged(estate, key(estate.web, "prod"), not_after=None)
+
+
+def test_acm_answer_without_status_is_unknown(estate: Estate) -> None:
+    with pytest.raises(DataUnavailable, match="answered no Status"):
+        _judged(estate, key(estate.web, "prod"), status=None)
 
 
 def test_api_gateway_never_answers_an_uploaded_certificate_back(aws: None) -> None:

@@ -4,14 +4,19 @@ no output the audit writes ever holds such a value."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import threading
+import tomllib
 from collections import Counter
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-from detect_secrets.settings import get_settings
+from detect_secrets.core.scan import _process_line_based_plugins
+from detect_secrets.settings import get_plugins, get_settings
+from packaging.specifiers import SpecifierSet
 
 from collectors.demo.builders import ACCOUNT_ID, HttpApiBuilder, RestApiBuilder
 from collectors.demo.estate import emulated_aws
@@ -19,11 +24,15 @@ from collectors.demo.estate_backend_config import DEMO_BASIC_CREDENTIALS, DEMO_P
 from collectors.model import Inventory, RestApi, RestIntegration, SecretFinding, V2Api
 from collectors.secrets import (
     AUTHORIZATION_HEADER,
+    CREDENTIAL_HEADER,
+    CREDENTIAL_PARAMETER,
     IntegrationValues,
+    _masked,
     quoted_literal,
     scan_integrations,
     stage_variable_secrets,
     unmapped_value,
+    variable_schemes,
 )
 from collectors.serialization import inventory_to_json
 from tests_unit.checks_harness import (
@@ -35,9 +44,10 @@ from tests_unit.checks_harness import (
     key,
     written_before,
 )
-from tests_unit.conftest import collect
+from tests_unit.conftest import REPO_ROOT, collect
 
 SECRET = "APIGW-SECRET-001"
+DRIFT = "APIGW-DRIFT-001"
 # Fake, recognisable credentials: each must be found, and never be seen again.
 PASSWORD = "zQ7-fake-Pa55word-for-tests"
 JWT = (
@@ -48,7 +58,9 @@ API_KEY = "q8Zt3Lm0Xv7Rk2Wn9Yp4Bc6Hd1Jf5Gs0"
 ACCESS_KEY = "AKIAZ7QXTESTONLY4N2P"
 URI_PASSWORD = "uR1-fake-pass-9Qz"
 SLACK_TOKEN = "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
-FAKES = (PASSWORD, JWT, API_KEY, ACCESS_KEY, URI_PASSWORD)
+QUERY_TOKEN = "letmein2024"  # low entropy, no keyword detect-secrets knows: by definition only
+HEADER_KEY = "Zx9Qw3Er7Ty1"
+FAKES = (PASSWORD, JWT, API_KEY, ACCESS_KEY, URI_PASSWORD, QUERY_TOKEN, HEADER_KEY)
 LAMBDA_ARN = f"arn:aws:lambda:us-east-1:{ACCOUNT_ID}:function:orders"
 SECRET_ARN = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT_ID}:secret:prod/orders-db-AbCdEf"
 
@@ -56,10 +68,17 @@ SECRET_ARN = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT_ID}:secret:prod/orders-
 @dataclass
 class Estate:
     vault: RestApiBuilder  # prod: a password in a stage variable; staging: clean
-    partner: RestApiBuilder  # a static Bearer header, a key in a mapping template, a URI password
+    # a static Bearer header, a key in a mapping template, a URI password; a static X-Api-Key
+    # header and an access_token in a URI's query
+    partner: RestApiBuilder
     web: HttpApiBuilder  # a token in a stage variable, a static Basic header mapping
     clean: HttpApiBuilder  # references, ARNs, URLs, $context mappings: nothing
     chat: HttpApiBuilder  # WebSocket: a password in a request template
+    feeds: HttpApiBuilder  # an access_token in a URI's query
+    # prod: a canary on another deployment, overriding a variable with a password; staging: a
+    # canary on the stage's own deployment
+    release: RestApiBuilder
+    release_canary: str  # the deployment prod's canary serves
     excluded: RestApiBuilder  # ExcludeFromAudit, with a password
     inventory: Inventory
     calls: Counter[str]
@@ -92,7 +111,13 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
                 "application/json": '{\n  "partner": "acme",\n  "apiKey": "' + API_KEY + '"\n}'
             },
         )
-        partner.method("GET", "/status", http_url="https://partner.example.com/status")
+        partner.method("GET", "/status")
+        partner.http_integration(
+            "GET",
+            "/status",
+            f"https://partner.example.com/status?access_token={QUERY_TOKEN}&lang=en#details",
+            request_parameters={"integration.request.header.X-Api-Key": f"'{HEADER_KEY}'"},
+        )
         partner.stage("prod")
 
         web = HttpApiBuilder("web")
@@ -140,6 +165,23 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         chat.route("$default", relay)
         chat.stage("prod")
 
+        feeds = HttpApiBuilder("feeds")
+        items = feeds.http_integration(
+            f"https://feeds.example.com/v2/items?page=1&access_token={QUERY_TOKEN}#top"
+        )
+        feeds.route("GET /items", items, authorization="AWS_IAM")
+        feeds.stage("prod")
+
+        release = RestApiBuilder("release")
+        release.method("GET", "/ping")
+        release_canary = release.deploy("before /pong")
+        release.method("GET", "/pong")
+        release.deploy("with /pong")
+        release.stage("prod", variables={"region": "eu-west-1"})
+        release.stage("staging", variables={"region": "eu-west-1"})
+        _canary(release, "prod", release_canary, {"dbPassword": PASSWORD})
+        _canary(release, "staging", None, {"region": "eu-central-1"})
+
         excluded = RestApiBuilder("excluded", tags={"ExcludeFromAudit": "true"})
         excluded.method("GET", "/x")
         excluded.stage("prod", variables={"dbPassword": PASSWORD})
@@ -159,6 +201,9 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         web,
         clean,
         chat,
+        feeds,
+        release,
+        release_canary,
         excluded,
         inventory,
         Counter(calls),
@@ -166,6 +211,25 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         denied,
         old_snapshot,
     )
+
+
+def _canary(
+    api: RestApiBuilder, stage: str, deployment_id: str | None, overrides: dict[str, str]
+) -> None:
+    """10% of ``stage``'s traffic to ``deployment_id`` (None: the stage's own deployment), with
+    its variables overridden."""
+    operations = [
+        {"op": "replace", "path": "/canarySettings/percentTraffic", "value": "10"},
+        *(
+            {"op": "replace", "path": f"/canarySettings/stageVariableOverrides/{k}", "value": v}
+            for k, v in overrides.items()
+        ),
+    ]
+    if deployment_id is not None:
+        operations.append(
+            {"op": "replace", "path": "/canarySettings/deploymentId", "value": deployment_id}
+        )
+    api.client.update_stage(restApiId=api.id, stageName=stage, patchOperations=operations)
 
 
 def _rest(inventory: Inventory, api: RestApiBuilder) -> RestApi:
@@ -205,10 +269,14 @@ def test_served_integration_values_fail_naming_each_place_and_type(estate: Estat
         f"({AUTHORIZATION_HEADER}, JSON Web Token)",
         "GET /feed: request mapping template application/json "
         "(Base64 High Entropy String, Secret Keyword)",
+        f"GET /status: integration URI query parameter access_token ({CREDENTIAL_PARAMETER})",
+        "GET /status: integration request parameter integration.request.header.X-Api-Key "
+        f"({CREDENTIAL_HEADER})",
     ]
     assert outcome.message.startswith(
-        "stage partner/prod holds 3 values that look like credentials: GET /feed: integration URI"
+        "stage partner/prod holds 5 values that look like credentials: GET /feed: integration URI"
     )
+    assert outcome.details["not_scanned"] == []
 
 
 def test_http_api_stage_variable_and_static_header_mapping_fail(estate: Estate) -> None:
@@ -233,6 +301,36 @@ def test_websocket_request_template_is_scanned(estate: Estate) -> None:
         "route $default: request mapping template application/json (Secret Keyword)"
     ]
     assert "current definition" in outcome.details["judged_on"]
+
+
+def test_an_access_token_in_a_v2_integration_uri_fails(estate: Estate) -> None:
+    outcome = estate.run[SECRET, key(estate.feeds, "prod")]
+    assert (outcome.outcome, outcome.details["secrets_found"]) == (
+        "failed",
+        [
+            "route GET /items: integration URI query parameter access_token "
+            f"({CREDENTIAL_PARAMETER})"
+        ],
+    )
+
+
+def test_a_canary_override_is_scanned_and_its_unexported_deployment_said(
+    estate: Estate,
+) -> None:
+    outcome = estate.run[SECRET, key(estate.release, "prod")]
+    assert outcome.outcome == "failed"
+    assert outcome.details["secrets_found"] == [
+        "stage variable dbPassword (canary override) (Secret Keyword)"
+    ]
+    assert outcome.details["not_scanned"] == [
+        f"the integrations of the canary deployment {estate.release_canary} (10% of traffic), "
+        "which AWS cannot export"
+    ]
+
+
+def test_a_canary_on_the_stages_own_deployment_leaves_nothing_unscanned(estate: Estate) -> None:
+    outcome = estate.run[SECRET, key(estate.release, "staging")]
+    assert (outcome.outcome, outcome.details["not_scanned"]) == ("passed", [])
 
 
 def test_excluded_api_is_not_audited(estate: Estate) -> None:
@@ -268,6 +366,7 @@ def test_stage_variables_keep_names_and_findings_only(estate: Estate) -> None:
     assert prod.variable_secrets == (
         SecretFinding(where="stage variable dbPassword", secret_type="Secret Keyword"),
     )
+    assert prod.variable_schemes == {"dbPassword": None, "region": None}
 
 
 def _feed_integrations(api: RestApi) -> tuple[RestIntegration | None, RestIntegration | None]:
@@ -296,8 +395,29 @@ def test_the_current_and_the_deployed_integrations_are_both_scanned(estate: Esta
         ("request mapping template application/json", "Base64 High Entropy String"),
         ("request mapping template application/json", "Secret Keyword"),
     ]
-    assert current.uri == deployed.uri == "https://feeds:****@partner.example.com/feed"
+    assert current.uri == deployed.uri == "https://****@partner.example.com/feed"
     assert current.request_template_content_types == ("application/json",)
+
+
+def test_uris_keep_query_parameter_names_only_now_and_as_deployed(estate: Estate) -> None:
+    partner = _rest(estate.inventory, estate.partner)
+    current = next(r for r in partner.resources or () if r.path == "/status").methods[0]
+    (deployment,) = partner.deployments
+    deployed = deployment.definition.method("/status", "GET")
+    assert current.integration is not None
+    assert deployed is not None
+    assert deployed.integration is not None
+    expected = "https://partner.example.com/status?access_token=****&lang=****"
+    assert current.integration.uri == deployed.integration.uri == expected
+    feeds = _v2(estate.inventory, estate.feeds)
+    (now,) = feeds.integrations or ()
+    (served,) = feeds.deployments[0].definition.integrations
+    assert now.uri == served.uri == "https://feeds.example.com/v2/items?page=****&access_token=****"
+
+
+def test_masked_uris_compare_alike_for_drift(estate: Estate) -> None:
+    for api in (estate.partner, estate.feeds):
+        assert estate.run.outcome(DRIFT, key(api, "prod")) == "passed"
 
 
 def test_v2_integrations_are_scanned_from_get_integrations_and_the_export(estate: Estate) -> None:
@@ -317,7 +437,8 @@ def test_v2_integrations_are_scanned_from_get_integrations_and_the_export(estate
 def test_scanning_costs_no_call(estate: Estate) -> None:
     """Every value arrives with answers already read: one GetStages per API, one
     GetIntegrations per HTTP/WebSocket API, nothing per variable or integration."""
-    rest_apis, v2_apis = 2, 3  # vault, partner; web, clean, chat (excluded: its listing only)
+    # vault, partner, release; web, clean, chat, feeds (excluded: its listing only)
+    rest_apis, v2_apis = 3, 4
     assert estate.calls["apigateway.GetStages"] == rest_apis
     assert estate.calls["apigateway.GetResources"] == rest_apis
     assert estate.calls["apigatewayv2.GetIntegrations"] == v2_apis
@@ -395,35 +516,133 @@ def test_only_static_request_parameters_are_scanned() -> None:
         },
         request_templates=None,
     )
-    assert [f.where for f in scan_integrations({"r": rest}, quoted_literal)["r"].secrets] == [
+    assert {f.where for f in scan_integrations({"r": rest}, quoted_literal)["r"].secrets} == {
         "integration request parameter integration.request.header.x-api-key"
-    ]
-    assert [f.where for f in scan_integrations({"h": http}, unmapped_value)["h"].secrets] == [
+    }
+    assert {f.where for f in scan_integrations({"h": http}, unmapped_value)["h"].secrets} == {
         "integration request parameter overwrite:header.x-api-key"
+    }
+
+
+def _header_findings(header: str, value: str) -> list[str]:
+    parameters = {f"integration.request.header.{header}": f"'{value}'"}
+    values = IntegrationValues(uri=None, request_parameters=parameters, request_templates=None)
+    return [f.secret_type for f in scan_integrations({"k": values}, quoted_literal)["k"].secrets]
+
+
+@pytest.mark.parametrize(
+    ("header", "kind"),
+    [
+        ("Authorization", AUTHORIZATION_HEADER),
+        ("Proxy-Authorization", AUTHORIZATION_HEADER),
+        ("X-Api-Key", CREDENTIAL_HEADER),
+        ("x-api-key", CREDENTIAL_HEADER),
+        ("api-key", CREDENTIAL_HEADER),
+        ("X-Auth-Token", CREDENTIAL_HEADER),
+        ("X-Amz-Security-Token", CREDENTIAL_HEADER),
+        ("Ocp-Apim-Subscription-Key", CREDENTIAL_HEADER),
+        ("x-goog-api-key", CREDENTIAL_HEADER),
+    ],
+)
+def test_a_static_credential_header_is_a_finding_whatever_its_value(header: str, kind: str) -> None:
+    assert _header_findings(header, HEADER_KEY) == [kind]
+
+
+@pytest.mark.parametrize("header", ["Cookie", "X-Access-Token", "X-Request-Id"])
+def test_headers_not_defined_as_credentials_are_judged_by_the_scanner(header: str) -> None:
+    assert _header_findings(header, HEADER_KEY) == []
+    assert _header_findings(header, API_KEY) == ["Base64 High Entropy String"]
+
+
+@pytest.mark.parametrize(
+    ("uri", "kept"),
+    [
+        (
+            f"https://svc:{URI_PASSWORD}@backend.example.com:8443/v1?access_token={QUERY_TOKEN}"
+            "&lang=en&flag#section",
+            "https://****@backend.example.com:8443/v1?access_token=****&lang=****&****",
+        ),
+        (
+            f"https://backend.example.com?api_key={API_KEY}",
+            "https://backend.example.com?api_key=****",
+        ),
+        ("HTTP://backend.example.com/v1/items", "HTTP://backend.example.com/v1/items"),
+        ("http://${stageVariables.host}/x", "http://${stageVariables.host}/x"),
+        ("${stageVariables.baseUrl}/pets?key=abc", "${stageVariables.baseUrl}/pets?key=****"),
+        (LAMBDA_ARN, LAMBDA_ARN),
+    ],
+)
+def test_a_uri_keeps_what_locates_the_backend_and_masks_what_may_authenticate(
+    uri: str, kept: str
+) -> None:
+    values = IntegrationValues(uri=uri, request_parameters=None, request_templates=None)
+    assert scan_integrations({"k": values}, quoted_literal)["k"].uri == kept
+
+
+def test_a_credential_that_cannot_be_told_apart_masks_all_but_scheme_and_host() -> None:
+    assert _masked("https://svc:pw@backend.example.com/v1/x?a=1", {"elsewhere"}) == (
+        "https://****@backend.example.com/****"
+    )
+    assert _masked(f"https://backend.example.com/v1/{API_KEY}/x", {API_KEY}) == (
+        "https://backend.example.com/v1/****/x"
+    )
+
+
+def test_query_parameters_are_scanned_by_name() -> None:
+    uri = "https://backend.example.com/x?password=hunter2hunter2&lang=en"
+    values = IntegrationValues(uri=uri, request_parameters=None, request_templates=None)
+    assert scan_integrations({"k": values}, quoted_literal)["k"].secrets == (
+        SecretFinding(
+            where="integration URI query parameter password", secret_type="Secret Keyword"
+        ),
+    )
+
+
+def test_canary_overrides_are_scanned_as_stage_variables() -> None:
+    assert stage_variable_secrets({"env": "prod"}, {"dbPassword": PASSWORD}) == (
+        SecretFinding(
+            where="stage variable dbPassword (canary override)", secret_type="Secret Keyword"
+        ),
+    )
+
+
+def test_of_a_stage_variable_only_its_url_scheme_is_kept() -> None:
+    assert variable_schemes(
+        {
+            "legacy": "http://legacy.example.com",
+            "backend": "HTTPS://backend.example.com/v1",
+            "host": "backend.example.com",
+            "ftp": "ftp://files.example.com",
+            "scheme": "https",
+        }
+    ) == {"backend": "https", "ftp": None, "host": None, "legacy": "http", "scheme": None}
+    assert variable_schemes(None) == {}
+
+
+def test_the_private_detect_secrets_scanner_is_pinned_with_its_version_range() -> None:
+    """collectors.secrets calls detect-secrets' private line scanner: the dependency is pinned
+    to the minor version it was checked against, and the scanner must still be there, with
+    the signature it is called with. Widening the range means checking both again."""
+    checked = ">=1.5,<1.6"
+    pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    dependencies = pyproject["project"]["dependencies"]
+    assert [d for d in dependencies if d.startswith("detect-secrets")] == [
+        f"detect-secrets{checked}"
+    ]
+    assert version("detect-secrets") in SpecifierSet(checked)
+    assert list(inspect.signature(_process_line_based_plugins).parameters) == [
+        "lines",
+        "filename",
     ]
 
 
-def test_a_uri_keeps_everything_but_the_credential() -> None:
-    scanned = scan_integrations(
-        {
-            "proxy": IntegrationValues(
-                uri=f"https://svc:{URI_PASSWORD}@backend.example.com/v1",
-                request_parameters=None,
-                request_templates=None,
-            ),
-            "lambda": IntegrationValues(
-                uri=LAMBDA_ARN, request_parameters={}, request_templates={}
-            ),
-        },
-        quoted_literal,
-    )
-    assert scanned["proxy"].uri == "https://svc:****@backend.example.com/v1"
-    assert scanned["lambda"].uri == LAMBDA_ARN
-    assert scanned["lambda"].secrets == ()
-
-
-def test_the_scanner_is_safe_on_threads_and_leaves_detect_secrets_settings_as_they_were() -> None:
-    before = get_settings().json()
+def test_the_scanner_is_configured_once_and_gives_the_same_verdicts_on_many_threads() -> None:
+    stage_variable_secrets({"env": "prod"})  # configured by then
+    settings, plugins = get_settings(), get_plugins()
+    assert {
+        "path": "detect_secrets.filters.regex.should_exclude_secret",
+        "pattern": ["^arn:aws[a-zA-Z-]*:"],
+    } in settings.json()["filters_used"]
     results: list[tuple[SecretFinding, ...]] = []
 
     def scan() -> None:
@@ -438,7 +657,8 @@ def test_the_scanner_is_safe_on_threads_and_leaves_detect_secrets_settings_as_th
         thread.join()
     expected = (SecretFinding(where="stage variable dbPassword", secret_type="Secret Keyword"),)
     assert Counter(results) == Counter({expected: 40, (): 40})
-    assert get_settings().json() == before
+    assert get_settings() is settings  # nothing entered, rebuilt or restored since
+    assert get_plugins() is plugins
 
 
 # --- no output holds a value ------------------------------------------------------------------

@@ -3,6 +3,7 @@ links included) and HTTP API private integrations' TlsConfig, as each stage serv
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from collectors.demo.builders import ACCOUNT_ID, AccountBuilder, HttpApiBuilder, RestApiBuilder
 from collectors.demo.estate import emulated_aws
 from collectors.model import IntegrationTls, Inventory
+from collectors.serialization import inventory_from_json, inventory_to_json
 from tests_unit.checks_harness import (
     AuditRun,
     audit_account,
@@ -28,10 +30,29 @@ LISTENER = (
 )
 
 
+# URIs that start with a stage variable: AWS's examples write the scheme
+# (http://${stageVariables.host}/x) and moto refuses any other, so the estate is built with
+# these stand-ins and its inventory read as if AWS had answered the URIs they stand for.
+STARTING_WITH_VARIABLE = {
+    "https://stands-for.legacy-url.example": "${stageVariables.legacyUrl}",
+    "https://stands-for.backend-url.example": "${stageVariables.backendUrl}",
+    "https://stands-for.host.example": "${stageVariables.host}",
+    "https://stands-for.missing.example": "${stageVariables.missing}",
+    "https://stands-for.public-url.example": "${stageVariables.publicUrl}",
+}
+
+
 def _integration(api: RestApiBuilder, path: str, uri: str, vpc_link: str | None = None) -> None:
     """GET ``path`` behind an HTTP_PROXY integration to ``uri``."""
     api.method("GET", path, authorization="AWS_IAM")
     api.http_integration("GET", path, uri, vpc_link=vpc_link)
+
+
+def _starting_with_variables(inventory: Inventory) -> Inventory:
+    document = json.dumps(inventory_to_json(inventory))
+    for stand_in, uri in STARTING_WITH_VARIABLE.items():
+        document = document.replace(stand_in, uri)
+    return inventory_from_json(json.loads(document))
 
 
 @dataclass
@@ -43,7 +64,7 @@ class Estate:
     inventory: Inventory
     run: AuditRun
     denied: AuditRun  # shop's and web's deployments: AccessDenied
-    old_snapshot: AuditRun  # written before TlsConfig was read
+    old_snapshot: AuditRun  # written before TlsConfig and the stage variables' schemes were read
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +77,20 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         _integration(shop, "/nlb", "http://nlb.internal.example.com/nlb", "vl0a1b2c")
         _integration(shop, "/nlbs", "https://nlb.internal.example.com:443/nlbs", "vl0a1b2c")
         _integration(shop, "/chosen", "https://${stageVariables.host}/chosen")
+        _integration(shop, "/legacy", "https://stands-for.legacy-url.example/legacy")
+        _integration(shop, "/backend", "https://stands-for.backend-url.example/backend?v=2")
+        _integration(shop, "/hostonly", "https://stands-for.host.example/hostonly")
+        _integration(shop, "/unset", "https://stands-for.missing.example/unset")
         shop.method("GET", "/fn", authorization="AWS_IAM", lambda_arn=handler)
         shop.method("GET", "/mock", authorization="AWS_IAM")
-        shop.stage("prod", variables={"host": "backend.example.com"})
+        shop.stage(
+            "prod",
+            variables={
+                "host": "backend.example.com",
+                "legacyUrl": "http://legacy.example.com",
+                "backendUrl": "HTTPS://backend.example.com",
+            },
+        )
         shop.stage("dev")
 
         web = HttpApiBuilder("web")
@@ -78,7 +110,12 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
             authorization="AWS_IAM",
         )
         web.route("GET /fn", web.lambda_integration(handler), authorization="AWS_IAM")
-        web.stage("prod")
+        web.route(
+            "GET /chosen",
+            web.http_integration("https://stands-for.public-url.example/chosen"),
+            authorization="AWS_IAM",
+        )
+        web.stage("prod", variables={"publicUrl": "http://public.example.com"})
 
         chat = HttpApiBuilder("chat", protocol="WEBSOCKET")
         chat.route("$default", chat.http_integration("http://chat.example.com/messages"))
@@ -89,14 +126,14 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         _integration(excluded, "/x", "http://excluded.example.com")
         excluded.stage("prod")
 
-        inventory = collect()
+        inventory = _starting_with_variables(collect())
         run = audit_inventory(inventory, tmp_path_factory.mktemp("audit"))
         denied = audit_account(
             tmp_path_factory,
             denying(f"/restapis/{shop.id}/stages/prod/exports", f"/apis/{web.id}/exports"),
         )
         old_snapshot = audit_inventory(
-            written_before(inventory, "tls"), tmp_path_factory.mktemp("old")
+            written_before(inventory, "tls", "variable_schemes"), tmp_path_factory.mktemp("old")
         )
     return Estate(shop, web, chat, excluded, inventory, run, denied, old_snapshot)
 
@@ -133,6 +170,43 @@ def test_a_vpc_link_to_an_http_uri_is_plaintext_too(estate: Estate) -> None:
 
 def test_a_host_chosen_by_a_stage_variable_keeps_its_literal_scheme(estate: Estate) -> None:
     assert estate.run.outcome(TRANSPORT, key(estate.shop, "prod", "GET /chosen")) == "passed"
+
+
+def test_a_uri_starting_with_a_stage_variable_speaks_the_variables_scheme(
+    estate: Estate,
+) -> None:
+    outcome = estate.run[TRANSPORT, key(estate.shop, "prod", "GET /legacy")]
+    assert (outcome.outcome, outcome.message) == (
+        "failed",
+        "GET /legacy on shop/prod sends requests to its backend over plaintext HTTP "
+        "(HTTP_PROXY integration, URI ${stageVariables.legacyUrl}/legacy, stage variable "
+        "legacyUrl is an http:// URL)",
+    )
+    assert outcome.details["scheme_from_stage_variable"] == "legacyUrl"
+    outcome = estate.run[TRANSPORT, key(estate.shop, "prod", "GET /backend")]
+    assert (outcome.outcome, outcome.details["backend_protocol"]) == ("passed", "HTTPS")
+    assert outcome.details["integration_uri"] == "${stageVariables.backendUrl}/backend?v=****"
+    assert estate.run.outcome(TRANSPORT, key(estate.web, "prod", "GET /chosen")) == "failed"
+
+
+def test_a_stage_variable_unset_or_not_a_url_leaves_the_scheme_unknown(estate: Estate) -> None:
+    outcome = estate.run[TRANSPORT, key(estate.shop, "prod", "GET /unset")]
+    assert outcome.outcome == "error"
+    assert (
+        "the integration URI of GET /unset on shop/prod starts with stage variable missing, "
+        "which stage prod does not set"
+    ) in outcome.message
+    outcome = estate.run[TRANSPORT, key(estate.shop, "prod", "GET /hostonly")]
+    assert outcome.outcome == "error"
+    assert "starts with stage variable host, whose value on stage prod is not an http(s) URL" in (
+        outcome.message
+    )
+
+
+def test_only_each_stage_variables_scheme_is_kept(estate: Estate) -> None:
+    (shop,) = (api for api in estate.inventory.rest_apis if api.id == estate.shop.id)
+    prod = next(stage for stage in shop.stages or () if stage.name == "prod")
+    assert prod.variable_schemes == {"backendUrl": "https", "host": None, "legacyUrl": "http"}
 
 
 def test_lambda_and_mock_integrations_are_not_applicable(estate: Estate) -> None:
@@ -212,12 +286,14 @@ def test_unread_deployments_are_unknown_with_the_failed_call(estate: Estate) -> 
     assert estate.denied.outcome(TRANSPORT, key(estate.chat, "prod", "$default")) == "failed"
 
 
-def test_a_snapshot_from_before_tls_config_was_read_is_unknown_on_private_routes(
+def test_a_snapshot_from_before_tls_config_and_variable_schemes_were_read_is_unknown_there(
     estate: Estate,
 ) -> None:
-    outcome = estate.old_snapshot[TRANSPORT, key(estate.web, "prod", "GET /verified")]
-    assert outcome.outcome == "error"
-    assert "collect the inventory again" in outcome.message
+    """Unknown on private routes, and on URIs that start with a stage variable."""
+    for api, operation in ((estate.web, "GET /verified"), (estate.shop, "GET /legacy")):
+        outcome = estate.old_snapshot[TRANSPORT, key(api, "prod", operation)]
+        assert outcome.outcome == "error"
+        assert "collect the inventory again" in outcome.message
     assert estate.old_snapshot.outcome(TRANSPORT, key(estate.web, "prod", "GET /public")) == (
         "failed"
     )

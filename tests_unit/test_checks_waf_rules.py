@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -13,34 +14,63 @@ from collectors.clients import AwsClients
 from collectors.demo.builders import AccountBuilder, HttpApiBuilder, RestApiBuilder
 from collectors.demo.builders.waf_rules import (
     COMMON_RULE_SET,
+    EVERY_REQUEST,
     KNOWN_BAD_INPUTS,
     SQL_INJECTION_RULE_SET,
     Rule,
+    allow,
     blocking_common_attacks,
     body_size_limit,
     managed_group,
     rate_based,
     rule_group,
     sql_injection,
+    uri_path_starts_with,
     visibility,
 )
 from collectors.demo.estate import emulated_aws
 from collectors.demo.shims import set_firewall_manager_rule_groups
-from collectors.model import CollectionError, Inventory, WafStatement, web_acl_ref
+from collectors.model import (
+    CollectionError,
+    Inventory,
+    WafStatement,
+    WebAcl,
+    WebAclRule,
+    is_waf_classic,
+    web_acl_ref,
+)
 from collectors.serialization import inventory_from_json, inventory_to_json
-from collectors.web_acls import collect_web_acl
+from collectors.web_acls import collect_web_acl, statement
 from tests_unit.checks_harness import AuditRun, audit_account, audit_inventory, denying, key
 from tests_unit.conftest import collect
 
 RULES, PERIMETER = "APIGW-WAF-002", "APIGW-WAF-001"
 OWN_RULE_GROUP = "arn:aws:wafv2:us-east-1:123456789012:regional/rulegroup/shared/1a2b3c"
 WAF_CLASSIC_ID = "473e64fd-f30b-4765-81a0-62ad96dd167a"
+UNKNOWN_WEB_ACL_ID = "webacl-of-another-kind"
+IP_REPUTATION = "AWSManagedRulesAmazonIpReputationList"
+LOGIN = uri_path_starts_with("/login")
 BLOCKING_GROUPS = [
     managed_group(COMMON_RULE_SET),
     managed_group(KNOWN_BAD_INPUTS),
     managed_group(SQL_INJECTION_RULE_SET),
 ]
 BODY_COUNTED = managed_group(COMMON_RULE_SET, overrides={"SizeRestrictions_BODY": "Count"})
+NO_BODY_LIMIT = (
+    f"no body-size limit (SizeRestrictions_BODY of {COMMON_RULE_SET} is overridden to Count, "
+    "and no rule of its own blocks bodies over a size below the 16384 bytes AWS WAF inspects)"
+)
+
+
+def _negated(rule: Rule, name: str) -> Rule:
+    """``rule`` matching what it did not, under another name."""
+    return {
+        **rule,
+        "Name": name,
+        "Statement": {"NotStatement": {"Statement": rule["Statement"]}},
+        "VisibilityConfig": visibility(name),
+    }
+
 
 # name: (the web ACL's rules, its body inspection limit), each on the prod stage of its own API
 WEB_ACLS: dict[str, tuple[list[Rule], str | None]] = {
@@ -88,14 +118,55 @@ WEB_ACLS: dict[str, tuple[list[Rule], str | None]] = {
             rate_based(),
             BODY_COUNTED,
             *BLOCKING_GROUPS[1:],
-            {
-                **body_size_limit("SmallBodiesOnly"),
-                "Statement": {
-                    "NotStatement": {
-                        "Statement": body_size_limit(size=10_000, operator="LE")["Statement"]
-                    }
-                },
-            },
+            _negated(body_size_limit(size=10_000, operator="LE"), "SmallBodiesOnly"),
+        ],
+        None,
+    ),
+    # below the inspection limit, but a body over the limit does not match with NO_MATCH...
+    "oversize-no-match": (
+        [
+            rate_based(),
+            BODY_COUNTED,
+            *BLOCKING_GROUPS[1:],
+            body_size_limit(oversize_handling="NO_MATCH"),
+        ],
+        None,
+    ),
+    # ... and matches LE with MATCH, so NOT (body size <= 8192) lets it through
+    "negated-oversize-match": (
+        [
+            rate_based(),
+            BODY_COUNTED,
+            *BLOCKING_GROUPS[1:],
+            _negated(body_size_limit(operator="LE", oversize_handling="MATCH"), "SmallBodiesOnly"),
+        ],
+        None,
+    ),
+    "allow-all-first": ([allow(), *blocking_common_attacks()], None),
+    "allow-all-last": ([*blocking_common_attacks(), allow()], None),
+    # what these two allow skips every protection but the rate limit, which comes first
+    "allow-before": (
+        [
+            rate_based(),
+            allow("AllowHealth", uri_path_starts_with("/health")),
+            managed_group(IP_REPUTATION, overrides={"AWSManagedIPReputationList": "Allow"}),
+            *BLOCKING_GROUPS,
+        ],
+        None,
+    ),
+    "scoped-down": (
+        [
+            rate_based(scope_down=LOGIN),
+            managed_group(COMMON_RULE_SET, scope_down=LOGIN),
+            *BLOCKING_GROUPS[1:],
+        ],
+        None,
+    ),
+    "scoped-to-every-request": (
+        [
+            rate_based(scope_down=EVERY_REQUEST),
+            managed_group(COMMON_RULE_SET, scope_down=EVERY_REQUEST),
+            *BLOCKING_GROUPS[1:],
         ],
         None,
     ),
@@ -105,7 +176,16 @@ WEB_ACLS: dict[str, tuple[list[Rule], str | None]] = {
     ),
     "empty": ([], None),
 }
-PASSING = {"complete", "limit-within-32kb", "oversize-match", "own-sqli-rule", "negated-limit"}
+PASSING = {
+    "complete",
+    "limit-within-32kb",
+    "oversize-match",
+    "own-sqli-rule",
+    "negated-limit",
+    "allow-all-last",
+    "allow-before",
+    "scoped-to-every-request",
+}
 
 
 def _firewall_manager_group(group: str) -> dict[str, object]:
@@ -128,6 +208,8 @@ class Estate:
     bare: RestApiBuilder  # no web ACL at all
     cloudfront: HttpApiBuilder  # behind CloudFront whose web ACL counts
     classic: HttpApiBuilder  # behind CloudFront with a WAF Classic web ACL
+    unknown: HttpApiBuilder  # behind CloudFront with a web ACL id of no known kind
+    own_and_edge: RestApiBuilder  # its own web ACL, and CloudFront's in front of its domain
     excluded: RestApiBuilder  # ExcludeFromAudit, with a web ACL of its own
     denied_acl: str  # its GetWebACL is denied in ``denied``
     inventory: Inventory
@@ -192,6 +274,18 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         )
         cloudfront = _behind_cloudfront(account, "edge", edge_acl)
         classic = _behind_cloudfront(account, "classic", WAF_CLASSIC_ID)
+        unknown = _behind_cloudfront(account, "unknown", UNKNOWN_WEB_ACL_ID)
+
+        # a REST stage's own web ACL is judged, not CloudFront's; a PRIVATE API has none
+        own_and_edge = RestApiBuilder("api-own-and-edge")
+        private = RestApiBuilder("api-private", endpoint_type="PRIVATE")
+        for api, web_acl in ((own_and_edge, account.web_acl("own-acl")), (private, None)):
+            api.method("GET", "/items")
+            api.stage("prod", web_acl_arn=web_acl)
+            origin = account.rest_custom_domain(f"{api.name}.example.com", api.id, "prod")
+            account.cloudfront_distribution(
+                origin, account.web_acl(f"unjudged-{api.name}", scope="CLOUDFRONT")
+            )
 
         excluded = RestApiBuilder("api-excluded", tags={"ExcludeFromAudit": "true"})
         excluded.method("GET", "/items")
@@ -215,6 +309,8 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         bare,
         cloudfront,
         classic,
+        unknown,
+        own_and_edge,
         excluded,
         denied_acl,
         inventory,
@@ -309,6 +405,35 @@ def test_complete_web_acl_records_what_it_blocks_and_its_rules(estate: Estate) -
                 "inspects)",
             ],
         ),
+        ("oversize-no-match", [NO_BODY_LIMIT]),
+        ("negated-oversize-match", [NO_BODY_LIMIT]),
+        (
+            "allow-all-first",
+            [
+                "rule AllowAll (priority 0) allows every request (size of UriPath GE 0), so the "
+                "4 rules after it never run",
+                "no rate-based rule",
+                f"no {COMMON_RULE_SET} (common exploits)",
+                f"no {KNOWN_BAD_INPUTS} (known bad inputs)",
+                f"no SQL injection blocking ({SQL_INJECTION_RULE_SET} or a rule with a SQL "
+                "injection match statement)",
+                f"no body-size limit (no {COMMON_RULE_SET} to run SizeRestrictions_BODY, and no "
+                "rule of its own blocks bodies over a size below the 16384 bytes AWS WAF "
+                "inspects)",
+            ],
+        ),
+        (
+            "scoped-down",
+            [
+                "rate-based rule RateLimit is scoped down: it limits only requests matching "
+                "ByteMatch on UriPath",
+                f"{COMMON_RULE_SET} is scoped down: it inspects only requests matching ByteMatch "
+                "on UriPath",
+                f"no body-size limit ({COMMON_RULE_SET}, which runs SizeRestrictions_BODY, is "
+                "scoped down, and no rule of its own blocks bodies over a size below the 16384 "
+                "bytes AWS WAF inspects)",
+            ],
+        ),
     ],
 )
 def test_web_acl_missing_a_protection_fails_naming_each_gap(
@@ -330,6 +455,52 @@ def test_web_acl_without_rules_lacks_everything(estate: Estate) -> None:
         f"no {KNOWN_BAD_INPUTS} (known bad inputs)",
     ]
     assert len(gaps) == 5
+
+
+def test_allow_rules_before_protections_are_named_with_what_they_skip(estate: Estate) -> None:
+    (judged,) = estate.run[RULES, _prod(estate, "allow-before")].details["web_acls"]
+    skipped = (
+        f"{COMMON_RULE_SET}; {KNOWN_BAD_INPUTS}; {SQL_INJECTION_RULE_SET}; "
+        f"SizeRestrictions_BODY of {COMMON_RULE_SET} (bodies over 8 KB)"
+    )
+    assert judged["allowed_first"] == [
+        f"1 AllowHealth: ByteMatch on UriPath; Action Allow: what it allows skips {skipped}",
+        f"2 AWS-{IP_REPUTATION}: managed AWS/{IP_REPUTATION} (overridden: "
+        f"AWSManagedIPReputationList=Allow); OverrideAction None: what it allows skips {skipped}",
+    ]
+    (complete,) = estate.run[RULES, _prod(estate, "complete")].details["web_acls"]
+    assert complete["allowed_first"] == []
+
+
+def test_an_allow_rule_for_every_request_after_the_protections_takes_nothing(
+    estate: Estate,
+) -> None:
+    (judged,) = estate.run[RULES, _prod(estate, "allow-all-last")].details["web_acls"]
+    assert judged["allowed_first"] == []
+    assert judged["rules"][-1] == "4 AllowAll: size of UriPath GE 0; Action Allow"
+
+
+def test_a_scope_down_statement_matching_every_request_narrows_nothing(estate: Estate) -> None:
+    (judged,) = estate.run[RULES, _prod(estate, "scoped-to-every-request")].details["web_acls"]
+    assert judged["blocking"][:2] == [
+        "rate-based rule RateLimit (2000 requests per 300 s, Block)",
+        COMMON_RULE_SET,
+    ]
+    assert judged["rules"][0] == (
+        "0 RateLimit: rate-based, 2000 per 300 s, scoped down to size of UriPath GE 0; Action Block"
+    )
+
+
+def test_rules_are_judged_in_priority_order() -> None:
+    everything = statement(EVERY_REQUEST)
+    rules = tuple(
+        WebAclRule(
+            name=name, priority=priority, action=action, override_action=None, statement=everything
+        )
+        for name, priority, action in (("Late", 9, "Block"), ("Early", 1, "Allow"))
+    )
+    acl = WebAcl(arn="arn", name="acl", id="1", scope="REGIONAL", default_action=None, rules=rules)
+    assert [rule.name for rule in acl.evaluated] == ["Early", "Late"]
 
 
 def test_own_rule_group_is_named_but_not_credited(estate: Estate) -> None:
@@ -378,6 +549,24 @@ def test_waf_classic_web_acl_fails_as_unreadable_and_retired(estate: Estate) -> 
     assert outcome.details["web_acls"][0]["web_acl"] == WAF_CLASSIC_ID
 
 
+def test_web_acl_named_by_neither_wafv2_nor_classic_is_unknown(estate: Estate) -> None:
+    outcome = estate.run[RULES, key(estate.unknown, "prod")]
+    assert outcome.outcome == "error"
+    assert f"web ACL {UNKNOWN_WEB_ACL_ID} on CloudFront " in outcome.message
+    assert (
+        "is named neither by an AWS WAF (wafv2) ARN nor by an AWS WAF Classic id or ARN: what it "
+        "blocks is unknown"
+    ) in outcome.message
+
+
+def test_waf_classic_is_recognised_by_its_id_or_arn() -> None:
+    assert is_waf_classic(WAF_CLASSIC_ID)
+    assert is_waf_classic("arn:aws:waf-regional:us-east-1:123456789012:webacl/" + WAF_CLASSIC_ID)
+    assert is_waf_classic("arn:aws:waf::123456789012:webacl/" + WAF_CLASSIC_ID)
+    assert not is_waf_classic("arn:aws:wafv2:us-east-1:123456789012:regional/webacl/api/a1")
+    assert not is_waf_classic(UNKNOWN_WEB_ACL_ID)
+
+
 def test_stage_without_a_web_acl_in_front_is_not_applicable(estate: Estate) -> None:
     outcome = estate.run[RULES, key(estate.bare, "prod")]
     assert (outcome.outcome, outcome.message) == (
@@ -411,15 +600,40 @@ def test_a_snapshot_from_before_web_acls_were_read_fails_closed(
     assert run.outcome(RULES, key(estate.classic, "prod")) == "failed"  # nothing to read
 
 
+def test_a_web_acl_without_a_default_action_is_judged_on_its_rules(
+    estate: Estate, tmp_path: Path
+) -> None:
+    """Nor does a snapshot keeping ``managed_by_firewall_manager``, no longer collected, fail
+    to load."""
+    document = inventory_to_json(estate.inventory)
+    for acl in document["inventory"]["web_acls"]:
+        acl.update(default_action=None, managed_by_firewall_manager=False)
+    outcome = audit_inventory(inventory_from_json(document), tmp_path)[
+        RULES, _prod(estate, "complete")
+    ]
+    assert outcome.outcome == "passed", outcome.message
+    assert outcome.details["web_acls"][0]["default_action"] is None
+
+
 # --- Collection ---------------------------------------------------------------------------------
 
 
 def test_each_web_acl_in_front_of_an_in_scope_stage_is_read_once(estate: Estate) -> None:
-    """Four stages share "shared"; the dev stages' and the excluded API's web ACLs, and the
-    WAF Classic one, cost nothing."""
+    """Four stages share "shared"; the dev stages' and the excluded API's web ACLs, the WAF
+    Classic one and CloudFront's in front of a REST stage with its own or of a PRIVATE API
+    (APIGW-WAF-002 judges neither) cost nothing."""
     read = {acl.name for acl in estate.inventory.web_acls}
-    assert read == {*WEB_ACLS, "firewall-manager", "shared", "edge-count", "denied-acl"}
+    assert read == {
+        *WEB_ACLS,
+        "firewall-manager",
+        "shared",
+        "edge-count",
+        "denied-acl",
+        "own-acl",
+    }
     assert estate.calls["wafv2.GetWebACL"] == len(read)
+    judged = estate.run[RULES, key(estate.own_and_edge, "prod")].details["web_acls"]
+    assert [acl["name"] for acl in judged] == ["own-acl"]
 
 
 def test_a_web_acl_is_kept_rule_by_rule(estate: Estate) -> None:
@@ -445,8 +659,39 @@ def test_a_web_acl_is_kept_rule_by_rule(estate: Estate) -> None:
     (edge,) = [a for a in estate.inventory.web_acls if a.name == "edge-count"]
     assert edge.scope == "CLOUDFRONT"
     (managed,) = [a for a in estate.inventory.web_acls if a.name == "firewall-manager"]
-    assert managed.managed_by_firewall_manager
     assert managed.pre_process_firewall_manager_rule_groups[0].statement.name == COMMON_RULE_SET
+
+
+def test_oversize_handling_is_kept_for_the_body_alone() -> None:
+    headers = {"MatchPattern": {"All": {}}, "MatchScope": "ALL", "OversizeHandling": "MATCH"}
+    constraint = {"ComparisonOperator": "GT", "Size": 8_192, "TextTransformations": []}
+    assert statement(
+        {"SizeConstraintStatement": {**constraint, "FieldToMatch": {"Headers": headers}}}
+    ) == WafStatement(
+        kind="SizeConstraint", field_to_match="Headers", comparison_operator="GT", size=8_192
+    )
+
+
+class _AnswersGetWebAcl:
+    """Clients whose wafv2 GetWebACL answers ``web_acl``."""
+
+    def __init__(self, web_acl: dict[str, Any]) -> None:
+        self.web_acl = web_acl
+
+    def wafv2(self, region: str) -> _AnswersGetWebAcl:
+        return self
+
+    def get_web_acl(self, **request: str) -> dict[str, Any]:
+        return {"WebACL": self.web_acl}
+
+
+def test_a_web_acl_is_given_no_default_action_its_answer_lacks() -> None:
+    ref = web_acl_ref("arn:aws:wafv2:us-east-1:123456789012:regional/webacl/api/a1")
+    assert ref is not None
+    clients = cast(AwsClients, _AnswersGetWebAcl({"Name": "api", "Id": "a1"}))
+    acl = collect_web_acl(clients, ref, errors=[])
+    assert acl is not None
+    assert acl.default_action is None
 
 
 def test_excluded_rules_count_like_rule_action_overrides(estate: Estate) -> None:

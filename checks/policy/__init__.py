@@ -23,8 +23,9 @@ Access (``checks.policy.access``, ``checks.policy.resource_policy``, ``checks.po
         .web_acls (WebAclInFront: .id, .on, .resource_type): the one notion of what stands
         in front of a stage, for APIGW-WAF-001 and APIGW-WAF-002
     web_acl_protection(target: stage, inventory) -> WebAclProtection | NotApplicable
-        (``checks.policy.web_acl``) .web_acls (JudgedWebAcl: .gaps, .blocking, .not_judged,
-        .rules), .complete; gaps_by_web_acl(protection) -> the check's posture
+        (``checks.policy.web_acl``) .web_acls (JudgedWebAcl: .gaps, .blocking,
+        .allowed_first, .not_judged, .rules), .complete; gaps_by_web_acl(protection) -> the
+        check's posture
     cors_exposure(target: RestResourceTarget | V2StageTarget) -> CorsExposure
         .wildcard_sources, .reflected_sources, .allow_credentials, .decided_by_backend
     served_policy(api, deployed_policy) -> the resource policy a stage serves

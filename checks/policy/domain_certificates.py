@@ -1,8 +1,12 @@
 """Whether the custom domains that map a stage still present certificates their callers accept.
 
-A custom domain serves an ACM certificate (DescribeCertificate gives its status and NotAfter).
-ACM renews the certificates it issues while their validation still holds, never imported
-ones (https://docs.aws.amazon.com/acm/latest/userguide/acm-renewal.html); one that expires
+A custom domain serves an ACM certificate (DescribeCertificate gives its status and, once
+issued, its NotAfter): only an ISSUED one serves, and ACM answers no NotAfter for one it never
+issued (FAILED, PENDING_VALIDATION, VALIDATION_TIMED_OUT). ACM renews the certificates it
+issues, public ones (AMAZON_ISSUED) while their validation still holds and private ones
+(PRIVATE, signed by an AWS Private CA) while it may still use their CA, from 60 days before
+they expire; never imported ones (https://docs.aws.amazon.com/acm/latest/userguide/acm-renewal.html,
+https://docs.aws.amazon.com/acm/latest/userguide/renew-private-cert.html). One that expires
 within ``EXPIRY_WARNING`` of the collection is a finding whoever renews it, as Security Hub's
 ACM.1 judges certificates (Config acm-certificate-expiration-check, which Security Hub runs
 with 30 days; the rule's own default is 14). A certificate uploaded to API Gateway
@@ -59,23 +63,35 @@ def _what(certificate: DomainCertificate) -> str:
     return f"{kind} {certificate.arn}"
 
 
+def _renewal(acm: AcmCertificate) -> str:
+    """Who renews an ISSUED certificate, and how that stands."""
+    if acm.type == "AMAZON_ISSUED":
+        return f"ACM's renewal is {acm.renewal_status or 'not under way'}"
+    if acm.type == "PRIVATE":
+        # ACM answers no RenewalSummary for it (AMAZON_ISSUED only)
+        return (
+            "private: ACM renews it from 60 days before it expires, and has not: its AWS "
+            "Private CA must be active and let ACM use it"
+        )
+    if acm.type == "IMPORTED":
+        return "imported: ACM does not renew it"
+    return f"type {acm.type or 'unknown'}"
+
+
 def _acm_problem(
-    certificate: DomainCertificate, acm: AcmCertificate, expires_in: timedelta
+    certificate: DomainCertificate, acm: AcmCertificate, expires_in: timedelta | None
 ) -> str | None:
+    """``expires_in`` None: ACM answered no NotAfter (a certificate it never issued)."""
     day = (acm.not_after or "")[:10]
-    if acm.status == "EXPIRED" or expires_in <= timedelta(0):
+    if expires_in is not None and (acm.status == "EXPIRED" or expires_in <= timedelta(0)):
         return f"{_what(certificate)} expired on {day}"
     if acm.status != ISSUED:
         return f"{_what(certificate)} is {acm.status}"
-    if expires_in > EXPIRY_WARNING:
+    if expires_in is None or expires_in > EXPIRY_WARNING:
         return None
-    if acm.type == "AMAZON_ISSUED":
-        renewal = f"ACM's renewal is {acm.renewal_status or 'not under way'}"
-    else:
-        renewal = f"{(acm.type or 'its type unknown').lower()}: ACM does not renew it"
     return (
         f"{_what(certificate)} expires on {day}, within {EXPIRY_WARNING.days} days of the "
-        f"collection ({renewal})"
+        f"collection ({_renewal(acm)})"
     )
 
 
@@ -100,17 +116,19 @@ def _certificate(
         f"ACM certificate {certificate.arn} of custom domain {domain.name}",
         target=certificate.arn,
     )
-    if acm.not_after is None or acm.status is None:
+    if acm.status is None:
+        raise DataUnavailable(f"DescribeCertificate answered no Status for {certificate.arn}")
+    if acm.not_after is None and acm.status == ISSUED:
         raise DataUnavailable(
-            f"DescribeCertificate answered no NotAfter or Status for {certificate.arn}"
+            f"DescribeCertificate answered no NotAfter for {certificate.arn}, which is ISSUED"
         )
-    expires_in = datetime.fromisoformat(acm.not_after) - now
+    expires_in = datetime.fromisoformat(acm.not_after) - now if acm.not_after else None
     evidence: dict[str, object] = {
         "arn": certificate.arn,
         "status": acm.status,
         "type": acm.type,
         "not_after": acm.not_after,
-        "days_to_expiry": expires_in.days,
+        "days_to_expiry": expires_in.days if expires_in is not None else None,
     }
     if acm.renewal_status:
         evidence["renewal_status"] = acm.renewal_status

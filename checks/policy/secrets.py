@@ -5,7 +5,10 @@ The values were scanned at collection (``collectors.secrets``, detect-secrets); 
 holds where something looked like a credential and what kind, never the value. Stage
 variables take effect without a deployment: the stage's own are judged. Integrations reach a
 stage when deployed: those of the definition the stage serves (REST: its deployment's export;
-HTTP: its deployment; WebSocket: the current definition, which AWS cannot export).
+HTTP: its deployment; WebSocket: the current definition, which AWS cannot export). A REST
+stage's canary overrides of its variables are judged with them; the integrations of a canary
+deployment that takes part of the traffic cannot be (AWS exports a stage's own deployment
+only), and the evidence says so.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 
 from checks.policy.settings import judged_on
 from collectors.errors import DataUnavailable
-from collectors.model import RestIntegration, SecretFinding, V2Integration
+from collectors.model import RestIntegration, RestStage, SecretFinding, V2Integration
 from collectors.targets import RestStageTarget, V2StageTarget, require_exported
 
 _RESCAN = "(a snapshot taken before apigw-audit scanned them): collect the inventory again"
@@ -27,6 +30,9 @@ class ConfigurationSecrets:
     # each place, with what it looked like: "stage variable dbPassword (Secret Keyword)"
     found: tuple[str, ...]
     judged_on: str  # the definition whose integrations were scanned
+    # what the stage serves whose integrations could not be scanned: "the integrations of the
+    # canary deployment abc (10% of traffic), which AWS cannot export"
+    not_scanned: tuple[str, ...] = ()
 
 
 def _places(findings: tuple[SecretFinding, ...], prefix: str = "") -> list[str]:
@@ -58,12 +64,26 @@ def _variables(secrets: tuple[SecretFinding, ...] | None, stage_key: str) -> lis
     return _places(secrets)
 
 
+def _canary_not_scanned(stage: RestStage) -> tuple[str, ...]:
+    """The canary deployment taking part of the stage's traffic, when it is another one than
+    the stage's own: AWS exports a stage's deployment only, never its canary's."""
+    canary = stage.canary_serves
+    if canary is None or canary == stage.deployment_id:
+        return ()
+    share = f"{stage.canary_percent_traffic:g}% of traffic"
+    return (
+        f"the integrations of the canary deployment {canary} ({share}), which AWS cannot export",
+    )
+
+
 def configuration_secrets(target: RestStageTarget | V2StageTarget) -> ConfigurationSecrets:
-    """What of the stage's variables and of the integrations it serves looks like a
-    credential. ``DataUnavailable`` when what it serves could not be read (a REST
-    deployment's export included) or was never scanned."""
+    """What of the stage's variables (a REST canary's overrides included) and of the
+    integrations it serves looks like a credential. ``DataUnavailable`` when what it serves
+    could not be read (a REST deployment's export included) or was never scanned."""
     found = _variables(target.stage.variable_secrets, target.key)
+    not_scanned: tuple[str, ...] = ()
     if isinstance(target, RestStageTarget):
+        not_scanned = _canary_not_scanned(target.stage)
         deployment = target.served_deployment()
         require_exported(target.api, target.stage, deployment)  # else no integration is known
         for resource in deployment.definition.resources:
@@ -75,4 +95,6 @@ def configuration_secrets(target: RestStageTarget | V2StageTarget) -> Configurat
         for route in definition.routes:
             integration = definition.integration(route)
             found += _integration_findings(f"route {route.route_key}", integration, target.key)
-    return ConfigurationSecrets(found=tuple(found), judged_on=judged_on(target))
+    return ConfigurationSecrets(
+        found=tuple(found), judged_on=judged_on(target), not_scanned=not_scanned
+    )

@@ -9,10 +9,18 @@ is HTTPS only when it has a TlsConfig
 (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html;
 Security Hub APIGateway.10, AWS Config apigatewayv2-integration-private-https-enabled).
 Lambda, AWS service and MOCK integrations are AWS's own calls over HTTPS, or no call at all.
+A stage variable may stand for part of an HTTP integration's URI
+(https://docs.aws.amazon.com/apigateway/latest/developerguide/aws-api-gateway-stage-variables-reference.html,
+https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-stages.stage-variables-reference.html):
+a URI that starts with one (``${stageVariables.baseUrl}/pets``) speaks the scheme of that
+variable's value on the stage, which collection keeps (``variable_schemes``, nothing else of
+the value). As the other method checks do, this one judges the stage's own deployment with the
+stage's own variables, not a REST canary's overrides.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from checks.policy.backend_auth import HTTP_INTEGRATION_TYPES
@@ -23,6 +31,9 @@ from collectors.model import V2Integration
 from collectors.targets import RestMethodTarget, V2RouteTarget
 
 VPC_LINK = "VPC_LINK"
+# ${stageVariables.name} at the start of a URI: names are alphanumeric and underscores
+# (CreateStage's variables, https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html)
+_LEADING_VARIABLE = re.compile(r"\$\{stageVariables\.(?P<name>[A-Za-z0-9_]+)\}")
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,8 @@ class BackendTransport:
     # (None: the URI's scheme does), and the server name it verifies
     tls_config: bool | None = None
     tls_server_name: str | None = None
+    # the stage variable the URI starts with, whose value's scheme is the protocol
+    scheme_variable: str | None = None
 
     @property
     def plaintext(self) -> bool:
@@ -47,13 +60,45 @@ class BackendTransport:
         return self.connection_type == VPC_LINK
 
 
-def _scheme(target: RestMethodTarget | V2RouteTarget, uri: str | None) -> str:
-    """``HTTPS`` or ``HTTP``, from the URI (a scheme is case-insensitive); AWS requires an
-    HTTP integration's URI to be a full http(s) URL, so any other is ``DataUnavailable``."""
-    scheme = (uri or "").partition("://")[0].lower()
+def _variable_scheme(target: RestMethodTarget | V2RouteTarget, name: str) -> str:
+    """``HTTPS`` or ``HTTP``: the scheme of stage variable ``name`` on the target's stage."""
+    stage = target.stage.name
+    schemes = target.stage.variable_schemes
+    if schemes is None:
+        raise DataUnavailable(
+            f"the integration URI of {label(target)} starts with stage variable {name}, and "
+            f"the schemes of {stage}'s variables were not read (a snapshot taken before "
+            "apigw-audit read them): collect the inventory again"
+        )
+    if name not in schemes:
+        raise DataUnavailable(
+            f"the integration URI of {label(target)} starts with stage variable {name}, "
+            f"which stage {stage} does not set"
+        )
+    scheme = schemes[name]
+    if scheme is None:
+        raise DataUnavailable(
+            f"the integration URI of {label(target)} starts with stage variable {name}, "
+            f"whose value on stage {stage} is not an http(s) URL"
+        )
+    return scheme.upper()
+
+
+def _scheme(target: RestMethodTarget | V2RouteTarget, uri: str | None) -> tuple[str, str | None]:
+    """(``HTTPS`` or ``HTTP``, the stage variable it comes from): the URI's own scheme
+    (case-insensitive), or that of the stage variable the URI starts with. Any other URI
+    cannot be judged: ``DataUnavailable``."""
+    text = uri or ""
+    variable = _LEADING_VARIABLE.match(text)
+    if variable is not None:
+        return _variable_scheme(target, variable["name"]), variable["name"]
+    scheme = text.partition("://")[0].lower()
     if scheme in ("https", "http"):
-        return scheme.upper()
-    raise DataUnavailable(f"the integration URI of {label(target)} is not an http(s) URL: {uri!r}")
+        return scheme.upper(), None
+    raise DataUnavailable(
+        f"the integration URI of {label(target)} is neither an http(s) URL nor one that "
+        f"starts with a stage variable: {uri!r}"
+    )
 
 
 def backend_transport(
@@ -93,9 +138,11 @@ def backend_transport(
             tls_config=tls.configured,
             tls_server_name=tls.server_name_to_verify,
         )
+    protocol, variable = _scheme(target, integration.uri)
     return BackendTransport(
         integration_type=kind,
         connection_type=connection,
         uri=integration.uri,
-        protocol=_scheme(target, integration.uri),
+        protocol=protocol,
+        scheme_variable=variable,
     )

@@ -24,17 +24,32 @@ every rule it evaluates (Firewall Manager's rule groups included) gives it all o
   rule of its own blocking bodies over a size. AWS WAF inspects a body only up to the limit
   the protected resource forwards (16 KB for API Gateway and CloudFront unless the web ACL's
   ``AssociationConfig`` raises it); the rest reaches the backend uninspected, and a size
-  constraint compares the size WAF received, so a limit at or above the inspection limit
-  never matches unless its oversize handling is MATCH
+  constraint compares the size WAF received, cut to that limit, unless its oversize handling
+  says otherwise. So a limit at or above the inspection limit never matches unless its
+  oversize handling is MATCH (NO_MATCH under a ``Not``), and one below it counts unless its
+  oversize handling makes the largest bodies miss it: NO_MATCH (MATCH under a ``Not``)
   (https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-setting-body-inspection-limit.html,
   https://docs.aws.amazon.com/waf/latest/APIReference/API_Body.html).
 
+Rules run in order and an Allow rule ends evaluation for the requests it matches
+(https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-rule-actions.html). An
+Allow rule matching every request (AWS WAF has no such statement: the size of the URI path or
+method at least 0 is one) is a gap when rules come after it, and only the rules before it
+are judged. Any other Allow rule, and any rule group with a rule overridden to Allow, is named
+in the evidence with the rules that count after it: what it allows skips them. What an Allow
+statement matches is not judged beyond that, as an IP set or a pattern cannot be read from
+the web ACL. A rate-based rule or managed rule group with a scope-down statement acts only on
+the requests the statement matches: it meets its requirement only when an instance of it is
+not scoped down (or its scope-down statement matches every request), else the scope-down is
+the gap, in words.
+
 A rule group of the account's own (``RuleGroupReferenceStatement``) is not read, so it is
 credited with nothing, and the evidence says so. An AWS WAF Classic web ACL (a CloudFront
-``WebACLId`` or a stage ``webAclArn`` that is no WAFv2 ARN) cannot be read with wafv2 and
-cannot hold AWS Managed Rules, which exist in AWS WAF only; Classic's support ended on
-30 September 2025 (https://docs.aws.amazon.com/waf/latest/developerguide/waf-migrating-from-classic.html):
-it blocks none of the above.
+``WebACLId`` that is a GUID, or a stage ``webAclArn`` of ``waf-regional``) cannot be read
+with wafv2 and cannot hold AWS Managed Rules, which exist in AWS WAF only; Classic's support
+ended on 30 September 2025
+(https://docs.aws.amazon.com/waf/latest/developerguide/waf-migrating-from-classic.html): it
+blocks none of the above. A web ACL named by anything else cannot be judged (UNKNOWN).
 """
 
 from __future__ import annotations
@@ -45,7 +60,15 @@ from dataclasses import dataclass
 from checks.policy.hardening import NotApplicable
 from checks.policy.labels import label, some
 from checks.policy.perimeter import WebAclInFront, in_front
-from collectors.model import Inventory, WafStatement, WebAcl, WebAclRule, web_acl_ref
+from collectors.errors import DataUnavailable
+from collectors.model import (
+    Inventory,
+    WafStatement,
+    WebAcl,
+    WebAclRule,
+    is_waf_classic,
+    web_acl_ref,
+)
 from collectors.targets import RestStageTarget, V2StageTarget, require
 
 COMMON_RULE_SET = "AWSManagedRulesCommonRuleSet"
@@ -70,9 +93,11 @@ class JudgedWebAcl:
 
     web_acl: WebAclInFront
     name: str  # the web ACL's name (a WAF Classic one: its id)
-    default_action: str | None  # Allow or Block; None: WAF Classic, not read
+    default_action: str | None  # Allow or Block; None: WAF Classic (not read), or not given
     gaps: tuple[str, ...]  # what it lacks, each in words
     blocking: tuple[str, ...]  # what it has that counts
+    # each Allow rule evaluated before rules that count: what it allows skips them
+    allowed_first: tuple[str, ...]
     not_judged: tuple[str, ...]  # rule groups of the account's own: not read, not credited
     rules: tuple[str, ...]  # every rule it evaluates, in order, in words
 
@@ -90,7 +115,8 @@ def web_acl_protection(
     target: RestStageTarget | V2StageTarget, inventory: Inventory
 ) -> WebAclProtection | NotApplicable:
     """Each web ACL in front of the stage, judged. Raises ``DataUnavailable`` when one could
-    not be read (GetWebACL), or when what stands in front of the stage could not be."""
+    not be read (GetWebACL) or is named by what is neither a WAFv2 nor a WAF Classic id, or
+    when what stands in front of the stage could not be read."""
     front = in_front(target, inventory)
     if front.private:
         return NotApplicable(
@@ -108,7 +134,12 @@ def web_acl_protection(
 def _judged(in_front_of: WebAclInFront, inventory: Inventory) -> JudgedWebAcl:
     ref = web_acl_ref(in_front_of.id)
     if ref is None:
-        return JudgedWebAcl(in_front_of, in_front_of.id, None, (CLASSIC,), (), (), ())
+        if not is_waf_classic(in_front_of.id):
+            raise DataUnavailable(
+                f"web ACL {in_front_of.id} on {in_front_of.on} is named neither by an AWS WAF "
+                "(wafv2) ARN nor by an AWS WAF Classic id or ARN: what it blocks is unknown"
+            )
+        return JudgedWebAcl(in_front_of, in_front_of.id, None, (CLASSIC,), (), (), (), ())
     acl = require(
         inventory.web_acl(ref.arn),
         inventory.errors,
@@ -122,23 +153,14 @@ def _judged(in_front_of: WebAclInFront, inventory: Inventory) -> JudgedWebAcl:
         name=acl.name,
         default_action=acl.default_action,
         gaps=tuple(judgement.gaps),
-        blocking=tuple(judgement.blocking),
+        blocking=tuple(words for _, words in judgement.credited),
+        allowed_first=tuple(judgement.allowed_first()),
         not_judged=tuple(
             f"rule group {rule.statement.arn} (rule {rule.name}): not read, so not credited"
-            for rule in acl.evaluated
+            for rule in judgement.rules
             if rule.statement.kind == "RuleGroupReference"
         ),
-        rules=(
-            *(
-                f"Firewall Manager, first: {describe(r)}"
-                for r in acl.pre_process_firewall_manager_rule_groups
-            ),
-            *(describe(rule) for rule in acl.rules),
-            *(
-                f"Firewall Manager, last: {describe(r)}"
-                for r in acl.post_process_firewall_manager_rule_groups
-            ),
-        ),
+        rules=_in_order(acl),
     )
 
 
@@ -147,25 +169,76 @@ def _inspection_limit(acl: WebAcl, resource_type: str) -> int:
     return INSPECTION_LIMITS.get(setting or "", DEFAULT_INSPECTION_LIMIT)
 
 
+def _in_order(acl: WebAcl) -> tuple[str, ...]:
+    evaluated = acl.evaluated
+    first = len(acl.pre_process_firewall_manager_rule_groups)
+    last = len(evaluated) - len(acl.post_process_firewall_manager_rule_groups)
+    return (
+        *(f"Firewall Manager, first: {describe(rule)}" for rule in evaluated[:first]),
+        *(describe(rule) for rule in evaluated[first:last]),
+        *(f"Firewall Manager, last: {describe(rule)}" for rule in evaluated[last:]),
+    )
+
+
 class _Judgement:
-    """What one web ACL blocks, and what it lacks, requirement by requirement."""
+    """What one web ACL blocks, and what it lacks, requirement by requirement.
+
+    Only the rules AWS WAF gets to are judged: a rule allowing every request ends evaluation
+    for all of them, so the rules after it earn nothing. A rate-based rule or managed rule
+    group with a scope-down statement acts only on the requests the statement matches, so it
+    meets a requirement for the whole stage only when that statement matches every request.
+    """
 
     def __init__(self, acl: WebAcl, inspection_limit: int) -> None:
-        self.rules = acl.evaluated
+        evaluated = acl.evaluated
+        allowing_all = next(
+            (i for i, rule in enumerate(evaluated) if _allows_every_request(rule)), None
+        )
+        self.rules = evaluated if allowing_all is None else evaluated[:allowing_all]
         self.inspection_limit = inspection_limit
         self.gaps: list[str] = []
-        self.blocking: list[str] = []
+        self.credited: list[tuple[WebAclRule, str]] = []  # the rule, what it counts for
+        if allowing_all is not None and (never := len(evaluated) - allowing_all - 1):
+            rule = evaluated[allowing_all]
+            self.gaps.append(
+                f"rule {rule.name} (priority {rule.priority}) allows every request "
+                f"({_statement_words(rule.statement)}), so "
+                + (
+                    "the rule after it never runs"
+                    if never == 1
+                    else f"the {never} rules after it never run"
+                )
+            )
         self._rate_based()
         self._managed_group(COMMON_RULE_SET, "common exploits", exempt=BODY_SIZE_RULE)
         self._managed_group(KNOWN_BAD_INPUTS, "known bad inputs")
         self._sql_injection()
         self._body_size_limit()
 
+    def allowed_first(self) -> list[str]:
+        """Each rule that may allow requests before rules that count: an Allow rule ends
+        evaluation for what it matches, so those requests skip the rules after it."""
+        position = {id(rule): i for i, rule in enumerate(self.rules)}
+        found = []
+        for i, rule in enumerate(self.rules):
+            if rule.action == "Allow" or "Allow" in rule.statement.rule_action_overrides.values():
+                skipped = [words for credited, words in self.credited if position[id(credited)] > i]
+                if skipped:
+                    found.append(f"{describe(rule)}: what it allows skips {'; '.join(skipped)}")
+        return found
+
     def _rate_based(self) -> None:
         rules = [rule for rule in self.rules if rule.statement.kind == "RateBased"]
         stopping = [rule for rule in rules if rule.action in STOPPING]
-        if stopping:
-            self.blocking += [f"rate-based rule {_rate(rule)}" for rule in stopping]
+        whole = [rule for rule in stopping if _narrowed_to(rule) is None]
+        if whole:
+            self.credited += [(rule, f"rate-based rule {_rate(rule)}") for rule in whole]
+        elif stopping:
+            self.gaps += [
+                f"rate-based rule {rule.name} is scoped down: it limits only requests matching "
+                f"{_narrowed_to(rule)}"
+                for rule in stopping
+            ]
         elif rules:
             self.gaps += [
                 f"rate-based rule {rule.name} "
@@ -196,65 +269,84 @@ class _Judgement:
             return []
         return [f"{group} overrides {some([f'{n} to {a}' for n, a in sorted(overridden.items())])}"]
 
-    def _managed_group(self, group: str, what: str, exempt: str | None = None) -> None:
+    def _blocking_instance(
+        self, group: str, exempt: str | None = None
+    ) -> tuple[WebAclRule | None, list[str]]:
+        """The instance of the managed group that blocks for every request, or what keeps
+        each instance from it (nothing when there is none)."""
         problems = [(r, self._group_problems(r, group, exempt)) for r in self._instances(group)]
-        if not problems:
-            self.gaps.append(f"no {group} ({what})")
-        elif any(not found for _, found in problems):
-            scoped = all(rule.statement.scope_down for rule, found in problems if not found)
-            # a scope-down statement narrows the requests the group inspects
-            self.blocking.append(f"{group} (scoped down)" if scoped else group)
+        blocking = [rule for rule, found in problems if not found]
+        whole = [rule for rule in blocking if _narrowed_to(rule) is None]
+        if whole:
+            return whole[0], []
+        if blocking:
+            return None, [
+                f"{group} is scoped down: it inspects only requests matching {_narrowed_to(rule)}"
+                for rule in blocking
+            ]
+        return None, [problem for _, found in problems for problem in found]
+
+    def _managed_group(self, group: str, what: str, exempt: str | None = None) -> None:
+        instance, problems = self._blocking_instance(group, exempt)
+        if instance is not None:
+            self.credited.append((instance, group))
         else:
-            self.gaps += [problem for _, found in problems for problem in found]
+            self.gaps += problems or [f"no {group} ({what})"]
 
     def _sql_injection(self) -> None:
         own = [
-            rule.name
+            rule
             for rule in self.rules
             if rule.action in STOPPING and _matches(rule.statement, "SqliMatch")
         ]
-        instances = self._instances(SQL_INJECTION_RULE_SET)
-        problems = [self._group_problems(rule, SQL_INJECTION_RULE_SET, None) for rule in instances]
-        if any(not found for found in problems):
-            self.blocking.append(SQL_INJECTION_RULE_SET)
+        instance, problems = self._blocking_instance(SQL_INJECTION_RULE_SET)
+        if instance is not None:
+            self.credited.append((instance, SQL_INJECTION_RULE_SET))
         elif own:
-            self.blocking += [f"SQL injection rule {name}" for name in own]
-        elif instances:
-            self.gaps += [problem for found in problems for problem in found]
+            self.credited += [(rule, f"SQL injection rule {rule.name}") for rule in own]
         else:
-            self.gaps.append(
+            self.gaps += problems or [
                 f"no SQL injection blocking ({SQL_INJECTION_RULE_SET} or a rule with a SQL "
                 "injection match statement)"
-            )
+            ]
 
     def _body_size_limit(self) -> None:
-        core = self._instances(COMMON_RULE_SET)
-        actions = [
-            "Count"
-            if rule.override_action == "Count"
-            else rule.statement.rule_action_overrides.get(BODY_SIZE_RULE, "Block")
-            for rule in core
+        core = [
+            (
+                rule,
+                "Count"
+                if rule.override_action == "Count"
+                else rule.statement.rule_action_overrides.get(BODY_SIZE_RULE, "Block"),
+            )
+            for rule in self._instances(COMMON_RULE_SET)
         ]
-        if any(action in STOPPING for action in actions):
-            self.blocking.append(f"{BODY_SIZE_RULE} of {COMMON_RULE_SET} (bodies over 8 KB)")
+        blocking = [rule for rule, action in core if action in STOPPING]
+        whole = [rule for rule in blocking if _narrowed_to(rule) is None]
+        if whole:
+            self.credited.append(
+                (whole[0], f"{BODY_SIZE_RULE} of {COMMON_RULE_SET} (bodies over 8 KB)")
+            )
             return
         own = [
-            (rule.name, over)
+            (rule, over)
             for rule in self.rules
             if rule.action in STOPPING
             and (over := _blocks_bodies_over(rule.statement, self.inspection_limit)) is not None
         ]
         if own:
-            self.blocking += [
-                f"body-size rule {name} (bodies over {over} bytes)" for name, over in own
+            self.credited += [
+                (rule, f"body-size rule {rule.name} (bodies over {over} bytes)")
+                for rule, over in own
             ]
             return
         if not core:
             why = f"no {COMMON_RULE_SET} to run {BODY_SIZE_RULE}"
-        elif core[0].override_action == "Count":
+        elif blocking:
+            why = f"{COMMON_RULE_SET}, which runs {BODY_SIZE_RULE}, is scoped down"
+        elif core[0][0].override_action == "Count":
             why = f"{COMMON_RULE_SET}, which runs {BODY_SIZE_RULE}, is in count mode"
         else:
-            why = f"{BODY_SIZE_RULE} of {COMMON_RULE_SET} is overridden to {actions[0]}"
+            why = f"{BODY_SIZE_RULE} of {COMMON_RULE_SET} is overridden to {core[0][1]}"
         self.gaps.append(
             f"no body-size limit ({why}, and no rule of its own blocks bodies over a size "
             f"below the {self.inspection_limit} bytes AWS WAF inspects)"
@@ -267,6 +359,44 @@ def _matches(statement: WafStatement, kind: str) -> bool:
     if statement.kind == "Or":
         return any(_matches(s, kind) for s in statement.statements)
     return statement.kind == kind
+
+
+# Request components every request has: whatever its text transformations, the size of
+# either is at least 0. AWS WAF has no statement that matches every request; this is one.
+ALWAYS_PRESENT = frozenset({"UriPath", "Method"})
+
+
+def _matches_every_request(statement: WafStatement) -> bool:
+    """Certainly true of every request: the size of the URI path or method at least 0 (or
+    not below 0), an ``Or`` holding such a statement, an ``And`` of only such. Anything else
+    may leave requests out, so it is taken to."""
+    if statement.kind == "Or":
+        return any(_matches_every_request(s) for s in statement.statements)
+    if statement.kind == "And":
+        return bool(statement.statements) and all(
+            _matches_every_request(s) for s in statement.statements
+        )
+    negated = statement.kind == "Not"
+    constraint = statement.statements[0] if negated else statement
+    return (
+        constraint.kind == "SizeConstraint"
+        and constraint.field_to_match in ALWAYS_PRESENT
+        and (constraint.comparison_operator, constraint.size, negated)
+        in {("GE", 0, False), ("LT", 0, True)}
+    )
+
+
+def _allows_every_request(rule: WebAclRule) -> bool:
+    return rule.action == "Allow" and _matches_every_request(rule.statement)
+
+
+def _narrowed_to(rule: WebAclRule) -> str | None:
+    """In words, the scope-down statement that leaves requests out of what the rule acts on;
+    ``None`` when it has none, or one that matches every request."""
+    scope = rule.statement.scope_down
+    if scope is None or _matches_every_request(scope):
+        return None
+    return _statement_words(scope)
 
 
 BODY_FIELDS = frozenset({"Body", "JsonBody"})
@@ -293,30 +423,38 @@ def _blocks_bodies_over(statement: WafStatement, inspection_limit: int) -> int |
         size -= 1
     elif (operator, negated) not in _LARGER:
         return None
-    if size < inspection_limit:
-        return size
-    # What AWS WAF received is cut at the inspection limit: only oversize handling decides
-    # (MATCH matches the constraint, so its negation never does, and NO_MATCH the reverse).
+    # A body over the inspection limit reaches AWS WAF cut to the limit, and oversize
+    # handling decides how the constraint treats it: CONTINUE compares the part received (as
+    # large as the limit), MATCH matches the constraint, so its negation never does, and
+    # NO_MATCH the reverse (https://docs.aws.amazon.com/waf/latest/APIReference/API_Body.html).
     oversize = size_constraint.oversize_handling or "CONTINUE"
+    if size < inspection_limit:
+        # every body over the size still matches, unless oversize handling drops the largest
+        return None if oversize == ("MATCH" if negated else "NO_MATCH") else size
+    # the part received is never over the size: only oversize handling can match
     return inspection_limit if oversize == ("NO_MATCH" if negated else "MATCH") else None
 
 
 def _rate(rule: WebAclRule) -> str:
     statement = rule.statement
     window = statement.evaluation_window_sec or 300
-    scoped = ", scoped down" if statement.scope_down else ""
-    return f"{rule.name} ({statement.rate_limit} requests per {window} s, {rule.action}{scoped})"
+    return f"{rule.name} ({statement.rate_limit} requests per {window} s, {rule.action})"
 
 
 def _statement_words(statement: WafStatement) -> str:
+    scope = statement.scope_down
+    scoped = f", scoped down to {_statement_words(scope)}" if scope else ""
     if statement.kind == "RateBased":
-        return f"rate-based, {statement.rate_limit} per {statement.evaluation_window_sec or 300} s"
+        window = statement.evaluation_window_sec or 300
+        return f"rate-based, {statement.rate_limit} per {window} s{scoped}"
     if statement.kind == "ManagedRuleGroup":
         overrides = ", ".join(
             f"{n}={a}" for n, a in sorted(statement.rule_action_overrides.items())
         )
-        return f"managed {statement.vendor_name}/{statement.name}" + (
-            f" (overridden: {overrides})" if overrides else ""
+        return (
+            f"managed {statement.vendor_name}/{statement.name}"
+            + (f" (overridden: {overrides})" if overrides else "")
+            + scoped
         )
     if statement.kind == "RuleGroupReference":
         return f"rule group {statement.arn}"
@@ -326,6 +464,8 @@ def _statement_words(statement: WafStatement) -> str:
         )
     if statement.statements:
         return f"{statement.kind}({', '.join(_statement_words(s) for s in statement.statements)})"
+    if statement.field_to_match:
+        return f"{statement.kind} on {statement.field_to_match}"
     return statement.kind
 
 

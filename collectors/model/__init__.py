@@ -33,7 +33,7 @@ from collectors.model.account import (
     client_certificate_key,
     log_group_ref,
 )
-from collectors.model.api_keys import ApiKey, RegionApiKeys, usage_plan_ref
+from collectors.model.api_keys import ApiKey, RegionApiKeys, name_with_id, usage_plan_ref
 from collectors.model.errors import CollectionError
 from collectors.model.http import (
     CorsConfiguration,
@@ -82,7 +82,14 @@ from collectors.model.rest import (
 )
 from collectors.model.secrets import SecretFinding
 from collectors.model.throttle import Throttle
-from collectors.model.web_acl import WafStatement, WebAcl, WebAclRef, WebAclRule, web_acl_ref
+from collectors.model.web_acl import (
+    WafStatement,
+    WebAcl,
+    WebAclRef,
+    WebAclRule,
+    is_waf_classic,
+    web_acl_ref,
+)
 
 __all__ = [
     "HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS",
@@ -139,9 +146,11 @@ __all__ = [
     "WebAclRule",
     "client_certificate_key",
     "invokes_lambda",
+    "is_waf_classic",
     "lambda_arn_from_uri",
     "log_group_ref",
     "method_settings_key",
+    "name_with_id",
     "served_by_canary",
     "usage_plan_ref",
     "web_acl_ref",

@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 from collectors.model.throttle import Throttle
 
+USAGE_PLANS = "UsagePlans"  # the GetAccount feature of a region that uses usage plans
+
 
 @dataclass(frozen=True, kw_only=True)
 class AccountSettings:
@@ -19,6 +21,14 @@ class AccountSettings:
     region: str
     throttle: Throttle  # the account's limit for every API in the region together
     cloudwatch_role_arn: str | None
+    # "UsagePlans" once the region uses usage plans: every account since 11 August 2016, and
+    # older ones after migrating; until then a key reaches a stage through its stageKeys, with
+    # no throttle nor quota. None: not read (snapshots written before it was).
+    features: tuple[str, ...] | None = None
+
+    @property
+    def usage_plans_enabled(self) -> bool | None:
+        return None if self.features is None else USAGE_PLANS in self.features
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -148,9 +158,15 @@ class AcmCertificate:
 
     arn: str
     status: str | None  # ISSUED; EXPIRED, REVOKED, INACTIVE... serve no one
-    type: str | None  # AMAZON_ISSUED (ACM renews it), IMPORTED (nobody does), PRIVATE
-    not_after: str | None  # ISO 8601
-    renewal_status: str | None = None  # RenewalSummary.RenewalStatus (AMAZON_ISSUED only)
+    # AMAZON_ISSUED and PRIVATE (requested from ACM, signed by an AWS Private CA): ACM renews
+    # them (acm-renewal.html); IMPORTED: nobody does
+    type: str | None
+    # ISO 8601; ACM answers none for a certificate it never issued (FAILED,
+    # PENDING_VALIDATION, VALIDATION_TIMED_OUT)
+    not_after: str | None
+    # RenewalSummary.RenewalStatus: "exists only when the certificate type is AMAZON_ISSUED"
+    # (https://docs.aws.amazon.com/acm/latest/APIReference/API_RenewalSummary.html)
+    renewal_status: str | None = None
 
 
 def client_certificate_key(region: str, certificate_id: str) -> str:

@@ -34,6 +34,8 @@ class IntegrationTls:
 class V2Integration:
     id: str
     type: str  # AWS_PROXY, HTTP_PROXY, MOCK, AWS, HTTP
+    # an ARN as is; any other URI with its user information and query values masked, no
+    # fragment (collectors.secrets)
     uri: str | None
     timeout_ms: int | None  # None: the default (30 s HTTP, 29 s WebSocket) applies
     connection_type: str | None
@@ -135,6 +137,10 @@ class V2Stage:
     # the stage variables whose values look like credentials (collectors.secrets): never the
     # value; None: not scanned (snapshots written before they were)
     variable_secrets: tuple[SecretFinding, ...] | None = None
+    # each stage variable's URL scheme ("http", "https"; None: not an http(s) URL), for
+    # integration URIs that start with one; nothing else of the value. None: not read (older
+    # snapshots)
+    variable_schemes: Mapping[str, str | None] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -15,6 +15,8 @@ from collectors.model.throttle import Throttle
 @dataclass(frozen=True, kw_only=True)
 class RestIntegration:
     type: str  # AWS, AWS_PROXY, HTTP, HTTP_PROXY, MOCK
+    # an ARN as is; any other URI with its user information and query values masked, no
+    # fragment (collectors.secrets)
     uri: str | None
     timeout_ms: int | None  # None: the API Gateway default (29 s) applies
     connection_type: str | None
@@ -205,9 +207,13 @@ class RestStage:
     tags: Mapping[str, str]
     usage_plans: tuple[UsagePlanBinding, ...] | None  # None: GetUsagePlans failed
     request_count_30d: float | None  # None: CloudWatch could not be read
-    # the variables whose values look like credentials (collectors.secrets): never the value;
-    # None: not scanned (snapshots written before they were)
+    # the variables (and the canary's overrides of them) whose values look like credentials
+    # (collectors.secrets): never the value; None: not scanned (snapshots written before they
+    # were)
     variable_secrets: tuple[SecretFinding, ...] | None = None
+    # each variable's URL scheme ("http", "https"; None: not an http(s) URL), for integration
+    # URIs that start with one; nothing else of the value. None: not read (older snapshots)
+    variable_schemes: Mapping[str, str | None] | None = None
 
     @property
     def canary_serves(self) -> str | None:

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, kw_only=True, order=True)
 class SecretFinding:
-    # "stage variable dbPassword", "integration request parameter
-    # integration.request.header.Authorization", "request mapping template application/json"
+    # "stage variable dbPassword", "stage variable dbPassword (canary override)", "integration
+    # request parameter integration.request.header.Authorization", "request mapping template
+    # application/json", "integration URI", "integration URI query parameter access_token"
     where: str
     # what the scanner took it for: detect-secrets' secret type ("Secret Keyword", "AWS Access
-    # Key", "Base64 High Entropy String"...), or "Authorization Header Credentials"
+    # Key", "Base64 High Entropy String"...), or, for a credential by definition,
+    # "Authorization Header Credentials", "Credential Header" or "Credential Query Parameter"
     secret_type: str

@@ -33,7 +33,8 @@ class WafStatement:
     # action used instead (RuleActionOverrides' ActionToUse; the legacy ExcludedRules: Count)
     rule_action_overrides: Mapping[str, str] = field(default_factory=dict)
     arn: str | None = None  # RuleGroupReference
-    # SizeConstraint, SqliMatch, XssMatch: the FieldToMatch member ("Body", "JsonBody", ...)
+    # a statement inspecting a request component (SizeConstraint, SqliMatch, ByteMatch...):
+    # its FieldToMatch member ("Body", "UriPath", ...)
     field_to_match: str | None = None
     comparison_operator: str | None = None  # SizeConstraint: EQ, NE, LE, LT, GE, GT
     size: int | None = None  # SizeConstraint, bytes
@@ -52,7 +53,9 @@ class WebAclRule:
     name: str
     priority: int
     action: str | None  # a rule of its own: Block, Allow, Count, Captcha, Challenge
-    override_action: str | None  # a rule group: None (its own actions apply) or Count
+    # a rule group: "Count", or "None" (the member of {"None": {}}: its rules' own actions
+    # apply); a rule of its own has none (Python None)
+    override_action: str | None
     statement: WafStatement
 
 
@@ -64,24 +67,30 @@ class WebAcl:
     name: str
     id: str
     scope: str  # REGIONAL or CLOUDFRONT
-    default_action: str  # Allow or Block: what happens to a request no rule terminated
+    # Allow or Block: what happens to a request no rule terminated; None: the answer gave none
+    default_action: str | None
     rules: tuple[WebAclRule, ...]
     # Rule groups a Firewall Manager policy runs before and after the web ACL's own rules.
     pre_process_firewall_manager_rule_groups: tuple[WebAclRule, ...] = ()
     post_process_firewall_manager_rule_groups: tuple[WebAclRule, ...] = ()
-    managed_by_firewall_manager: bool = False
     # AssociationConfig.RequestBody: resource type (API_GATEWAY, CLOUDFRONT...) -> how much of
     # a body it forwards for inspection (KB_16...KB_64); a type not named forwards 16 KB.
     body_inspection_limits: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def evaluated(self) -> tuple[WebAclRule, ...]:
-        """Every rule and rule group, in the order AWS WAF evaluates them."""
+        """Every rule and rule group, in the order AWS WAF evaluates them: lowest priority
+        first within each of the three sets
+        (https://docs.aws.amazon.com/waf/latest/APIReference/API_Rule.html)."""
         return (
-            *self.pre_process_firewall_manager_rule_groups,
-            *self.rules,
-            *self.post_process_firewall_manager_rule_groups,
+            *_by_priority(self.pre_process_firewall_manager_rule_groups),
+            *_by_priority(self.rules),
+            *_by_priority(self.post_process_firewall_manager_rule_groups),
         )
+
+
+def _by_priority(rules: tuple[WebAclRule, ...]) -> list[WebAclRule]:
+    return sorted(rules, key=lambda rule: rule.priority)
 
 
 class WebAclRef(NamedTuple):
@@ -95,16 +104,25 @@ class WebAclRef(NamedTuple):
 
 
 # arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>, or .../global/webacl/... for
-# CloudFront (always us-east-1). A CloudFront distribution's WebACLId that is not one of these
-# is an AWS WAF Classic web ACL id.
+# CloudFront (always us-east-1).
 _WEB_ACL_ARN = re.compile(
     r"^arn:aws[a-z-]*:wafv2:(?P<region>[a-z0-9-]+):\d{12}:"
     r"(?P<scope>regional|global)/webacl/(?P<name>[^/]+)/(?P<id>[^/]+)$"
 )
+# AWS WAF Classic: a CloudFront distribution names its web ACL by id, a GUID
+# (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html,
+# WebACLId); a stage by ARN, arn:aws:waf-regional:<region>:<account>:webacl/<id>, and the
+# global (CloudFront) ARN is arn:aws:waf::<account>:webacl/<id>.
+_WAF_CLASSIC = re.compile(
+    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+    r"|^arn:aws[a-z-]*:(waf-regional:[a-z0-9-]+|waf:):\d{12}:webacl/[^/]+$",
+    re.IGNORECASE,
+)
 
 
 def web_acl_ref(web_acl_id: str | None) -> WebAclRef | None:
-    """The WAFv2 web ACL an ARN names; ``None`` for anything else (a WAF Classic id, none)."""
+    """The WAFv2 web ACL an ARN names; ``None`` for anything else (``is_waf_classic`` tells a
+    WAF Classic one from what this audit does not know)."""
     match = _WEB_ACL_ARN.match(web_acl_id or "")
     if match is None:
         return None
@@ -115,3 +133,9 @@ def web_acl_ref(web_acl_id: str | None) -> WebAclRef | None:
         match["name"],
         match["id"],
     )
+
+
+def is_waf_classic(web_acl_id: str) -> bool:
+    """Whether a stage's ``webAclArn`` or a distribution's ``WebACLId`` names an AWS WAF
+    Classic web ACL."""
+    return _WAF_CLASSIC.match(web_acl_id) is not None

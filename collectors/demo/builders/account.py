@@ -113,6 +113,13 @@ class AccountBuilder:
 
         set_account_limits(self.region, rate, burst, cloudwatch_role_arn)
 
+    def before_usage_plans(self) -> None:
+        """This region as an account from before 11 August 2016 has it until it migrates to
+        usage plans: API keys reach the stages their stageKeys name, without limits."""
+        from collectors.demo.shims import set_before_usage_plans
+
+        set_before_usage_plans(self.region)
+
     def cloudwatch_role(self, role_arn: str) -> None:
         """The role API Gateway writes execution logs with in this region (UpdateAccount)."""
         aws_client("apigateway", self.region).update_account(
@@ -302,14 +309,22 @@ class AccountBuilder:
         return certificate_id
 
     def api_key(
-        self, name: str, *plan_ids: str, enabled: bool = True, value: str | None = None
+        self,
+        name: str,
+        *plan_ids: str,
+        enabled: bool = True,
+        value: str | None = None,
+        stages: tuple[tuple[str, str], ...] = (),
     ) -> str:
         """An API key (its id) added to the usage plans ``plan_ids``
-        (``RestApiBuilder.usage_plan``); ``value`` None: API Gateway generates one."""
+        (``RestApiBuilder.usage_plan``) and associated with ``stages`` ((API id, stage name)
+        each: its legacy stageKeys); ``value`` None: API Gateway generates one."""
         client = aws_client("apigateway", self.region)
         key: dict[str, Any] = {"name": name, "enabled": enabled}
         if value is not None:
             key["value"] = value
+        if stages:
+            key["stageKeys"] = [{"restApiId": api, "stageName": stage} for api, stage in stages]
         key_id = str(client.create_api_key(**key)["id"])
         for plan_id in plan_ids:
             client.create_usage_plan_key(usagePlanId=plan_id, keyId=key_id, keyType="API_KEY")

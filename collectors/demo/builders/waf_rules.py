@@ -34,10 +34,19 @@ def _rule(name: str, statement: dict[str, Any], action: str) -> Rule:
     }
 
 
-def rate_based(name: str = "RateLimit", *, limit: int = 2_000, action: str = "Block") -> Rule:
+def rate_based(
+    name: str = "RateLimit",
+    *,
+    limit: int = 2_000,
+    action: str = "Block",
+    scope_down: dict[str, Any] | None = None,
+) -> Rule:
     """Requests per IP above ``limit`` in five minutes are refused (``action="Count"``:
-    counted only)."""
-    return _rule(name, {"RateBasedStatement": {"Limit": limit, "AggregateKeyType": "IP"}}, action)
+    counted only); with ``scope_down``, only the requests that statement matches count."""
+    statement: dict[str, Any] = {"Limit": limit, "AggregateKeyType": "IP"}
+    if scope_down:
+        statement["ScopeDownStatement"] = scope_down
+    return _rule(name, {"RateBasedStatement": statement}, action)
 
 
 def managed_group(
@@ -47,11 +56,14 @@ def managed_group(
     count_mode: bool = False,
     overrides: Mapping[str, str] | None = None,
     excluded: Sequence[str] = (),
+    scope_down: dict[str, Any] | None = None,
 ) -> Rule:
     """A managed rule group; ``count_mode`` sets ``OverrideAction: Count``, ``overrides``
     the action of some of its rules (RuleActionOverrides), ``excluded`` the legacy
-    ExcludedRules (counted)."""
+    ExcludedRules (counted), ``scope_down`` the only requests it inspects."""
     statement: dict[str, Any] = {"VendorName": vendor, "Name": group}
+    if scope_down:
+        statement["ScopeDownStatement"] = scope_down
     if overrides:
         statement["RuleActionOverrides"] = [
             {"Name": rule, "ActionToUse": {action: {}}} for rule, action in overrides.items()
@@ -101,6 +113,35 @@ def sql_injection(name: str = "SqlInjection", *, action: str = "Block") -> Rule:
         },
         action,
     )
+
+
+def uri_path_starts_with(prefix: str) -> dict[str, Any]:
+    """A statement matching the requests whose URI path starts with ``prefix``."""
+    return {
+        "ByteMatchStatement": {
+            "SearchString": prefix.encode(),
+            "FieldToMatch": {"UriPath": {}},
+            "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+            "PositionalConstraint": "STARTS_WITH",
+        }
+    }
+
+
+# AWS WAF has no statement matching every request: a URI path is never shorter than 0 bytes.
+EVERY_REQUEST: dict[str, Any] = {
+    "SizeConstraintStatement": {
+        "FieldToMatch": {"UriPath": {}},
+        "ComparisonOperator": "GE",
+        "Size": 0,
+        "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+    }
+}
+
+
+def allow(name: str = "AllowAll", statement: dict[str, Any] | None = None) -> Rule:
+    """Requests matching ``statement`` (every request unless given) are let through: no rule
+    after this one sees them."""
+    return _rule(name, statement or EVERY_REQUEST, "Allow")
 
 
 def rule_group(name: str, arn: str) -> Rule:

@@ -16,9 +16,10 @@ are ``apigateway_certificates``'s; ``acm`` makes an imported ACM certificate exp
 ``wafv2`` adds to web ACLs what only Firewall Manager writes on them.
 ``_patching`` is how they attach to moto. CloudFront's ListDistributions already answers
 WebACLId, Aliases and Origins, and CloudWatch Logs' DescribeLogGroups a group's retention: no
-shim. Nor for API keys: GetApiKeys leaves values out unless asked, GetUsagePlanKeys answers
-id, type, value and name, as AWS does (moto's ``stageKeys`` are objects, not AWS's
-"apiId/stage" strings, but the audit does not read them).
+shim. API keys need little: GetApiKeys leaves values out unless asked, GetUsagePlanKeys
+answers id, type, value and name, as AWS does; ``apigateway`` answers their ``stageKeys`` as
+AWS's "apiId/stage" strings (moto's are objects) and GetAccount's ``features`` as an account
+that uses usage plans has them.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from collectors.demo.shims import (
     wafv2,
 )
 from collectors.demo.shims.acm import set_certificate_expiry
-from collectors.demo.shims.apigateway import set_account_limits
+from collectors.demo.shims.apigateway import set_account_limits, set_before_usage_plans
 from collectors.demo.shims.apigateway_certificates import set_client_certificate_expiry
 from collectors.demo.shims.domain_certificates import (
     set_domain_certificate,
@@ -44,6 +45,7 @@ from collectors.demo.shims.wafv2 import set_firewall_manager_rule_groups
 __all__ = [
     "install",
     "set_account_limits",
+    "set_before_usage_plans",
     "set_certificate_expiry",
     "set_client_certificate_expiry",
     "set_domain_certificate",

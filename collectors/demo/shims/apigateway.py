@@ -9,7 +9,10 @@ after one), keeps a JSON copy of the API taken by moto's own ``RestAPI.create_de
 hung on moto's ``Deployment`` object: keyed by account, region, API and deployment id as the
 backends are, and reset with them. A stage's canary settings are ``apigateway_canary``'s.
 A methodSettings entry starts with AWS's defaults, not moto's (``_method_setting_defaults``),
-and PutIntegration keeps ``cacheKeyParameters``.
+and PutIntegration keeps ``cacheKeyParameters``. The account uses usage plans in every region,
+as every account since 11 August 2016 does (``set_before_usage_plans`` makes one as older
+accounts are until they migrate), and an API key's stageKeys are AWS's
+``"{restApiId}/{stageName}"`` strings, not the StageKey objects moto echoes.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from urllib.parse import unquote
 
 import yaml
 from moto.apigateway.exceptions import BadRequestException, DeploymentNotFoundException
-from moto.apigateway.models import Account, RestAPI, Stage, apigateway_backends
+from moto.apigateway.models import Account, ApiKey, RestAPI, Stage, apigateway_backends
 from moto.apigateway.responses import APIGatewayResponse
 
 from collectors.demo.shims import apigateway_canary
@@ -86,6 +89,37 @@ def set_account_limits(
     account = apigateway_backends[account_id][region].account
     account.throttle_settings = {"burstLimit": int(burst_limit), "rateLimit": float(rate_limit)}
     account.cloudwatch_role_arn = cloudwatch_role_arn
+
+
+def set_before_usage_plans(region: str, account_id: str = DEFAULT_ACCOUNT_ID) -> None:
+    """Make ``region`` of the emulated account one an account that started before usage plans
+    (11 August 2016) has until it migrates: GetAccount lists no "UsagePlans" feature, and
+    UpdateAccount adding it migrates, as on AWS
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-create-usage-plans.html).
+    No API undoes a migration, so this writes moto's backend. Call inside ``emulated_aws``."""
+    apigateway_backends[account_id][region].account.features = None
+
+
+def _account_using_usage_plans(original: Function) -> Function:
+    def __init__(self: Any) -> None:
+        original(self)
+        self.features = ["UsagePlans"]  # moto: none, as for an account not yet migrated
+
+    return __init__
+
+
+def _stage_keys_as_aws_names(original: Function) -> Callable[[Any], dict[str, Any]]:
+    def to_json(self: Any) -> dict[str, Any]:
+        answer: dict[str, Any] = original(self)
+        # AWS answers "a1b2c3d4e5/dev" (aws-cli's get-api-keys example); moto echoes what
+        # CreateApiKey was sent: StageKey objects
+        answer["stageKeys"] = [
+            f"{key['restApiId']}/{key['stageName']}" if isinstance(key, dict) else key
+            for key in answer.get("stageKeys") or ()
+        ]
+        return answer
+
+    return to_json
 
 
 def _iso(epoch_seconds: Any) -> str:
@@ -200,6 +234,8 @@ def install() -> None:
     wrap(Stage, "_get_default_method_settings", _method_setting_defaults)
     wrap(APIGatewayResponse, "put_integration", _integration_keeping_cache_keys)
     wrap(Account, "to_json", _account_without_nulls)
+    wrap(Account, "__init__", _account_using_usage_plans)
+    wrap(ApiKey, "to_json", _stage_keys_as_aws_names)
     define(APIGatewayResponse, "get_deployment", _get_deployment)
     define(APIGatewayResponse, "get_export", _get_export)
     apigateway_canary.install()

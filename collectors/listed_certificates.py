@@ -1,6 +1,8 @@
-"""What a custom domain's GetDomainNames answer says of its certificates: which it serves (an
-ACM ARN, or the name and date of one uploaded to API Gateway itself), the domain's status, and
-its mutual TLS truststore with the warnings API Gateway found in it. No call of its own.
+"""The certificate fields of GetDomainNames answers: which certificates a custom domain serves
+(an ACM ARN, or the name and date of one uploaded to API Gateway itself), the domain's status,
+and its mutual TLS truststore with the warnings API Gateway found in it. No call of its own:
+``collectors.domains`` lists the domains, ``collectors.acm_certificates`` describes the ACM
+certificates.
 
 apigatewayv2 answers per DomainNameConfigurations entry (CertificateArn, DomainNameStatus,
 OwnershipVerificationCertificateArn) and MutualTlsAuthentication per domain; apigateway v1
