@@ -59,4 +59,5 @@ def collect_log_group(
         name=ref.name,
         exists=found is not None,
         retention_days=found.get("retentionInDays") if found is not None else None,
+        stored_bytes=found.get("storedBytes") if found is not None else None,
     )

@@ -102,16 +102,16 @@ def operations_query(fields: LogFields, api_type: str, shared: Discriminators) -
 
 
 def paths_query(fields: LogFields, api_type: str, shared: Discriminators) -> str:
-    """Requests per concrete path of the greedy resources (``{proxy+}``) or the ``$default``
-    route, most requested first. Raises ``Unanswerable`` when the format lacks the path, the
-    operation or a discriminator."""
+    """Requests per concrete path and status class of the greedy resources (``{proxy+}``) or
+    the ``$default`` route, most requested first. Raises ``Unanswerable`` when the format lacks
+    the path, the status, the operation or a discriminator."""
     keys = _required(fields, (*_discriminators(fields, shared), *_operation_keys(api_type)))
-    (path,) = _required(fields, (("path", "path"),))
+    path, status = _required(fields, (("path", "path"), ("status", "status")))
     greedy = r"resource like /\{[^}]+\+\}/" if api_type == "REST" else 'route = "$default"'
-    groups = ", ".join(alias for _, alias in keys) + ", path"
+    groups = ", ".join(alias for _, alias in keys) + ", path, statusClass"
     return " | ".join(
         [
-            *_head(fields, [*keys, path]),
+            *_head(fields, [*keys, path, (f"floor({status[0]} / 100)", "statusClass")]),
             f"filter {greedy}",
             f"stats count(*) as requests by {groups}",
             "sort requests desc",

@@ -139,6 +139,9 @@ class LogGroup:
     name: str
     exists: bool
     retention_days: int | None  # None: its events never expire (or it does not exist)
+    # what it holds (DescribeLogGroups storedBytes): the most a Logs Insights query of it
+    # scans; None in snapshots written before it was read
+    stored_bytes: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
