@@ -44,9 +44,13 @@ if TYPE_CHECKING:  # the boto3 stubs are a development dependency: types only
     from mypy_boto3_wafv2 import WAFV2Client
 
 READ_ONLY_PREFIXES = ("Get", "List", "Describe")
-# Reads whose names do not say so. apigatewayv2 ExportApi is an HTTP GET of the API's
-# definition (GET /v2/apis/{apiId}/exports/{specification}, IAM apigateway:GET).
-READ_ONLY_OPERATIONS = frozenset({"ExportApi"})
+# Reads whose names do not say so, by service. apigatewayv2 ExportApi is an HTTP GET of the
+# API's definition (GET /v2/apis/{apiId}/exports/{specification}, IAM apigateway:GET). Logs
+# Insights' StartQuery and StopQuery start and cancel a read of a log group's events; they
+# change nothing in the account (the queries they run are billed per byte scanned).
+READ_ONLY_OPERATIONS = frozenset(
+    {("apigatewayv2", "ExportApi"), ("logs", "StartQuery"), ("logs", "StopQuery")}
+)
 
 # Shared by every client; pool size matches the collection thread pool.
 CLIENT_CONFIG = Config(
@@ -63,7 +67,10 @@ Client = TypeVar("Client", bound="BaseClient")
 
 def refuse_writes(model: OperationModel, **_: Any) -> None:
     """botocore ``before-parameter-build`` handler: only reads may proceed."""
-    if not model.name.startswith(READ_ONLY_PREFIXES) and model.name not in READ_ONLY_OPERATIONS:
+    service = model.service_model.service_name
+    if not model.name.startswith(READ_ONLY_PREFIXES) and (
+        (service, model.name) not in READ_ONLY_OPERATIONS
+    ):
         raise WriteOperationRefused(
             f"apigw-audit is read-only and refused to call {model.service_model.service_name}"
             f".{model.name}"

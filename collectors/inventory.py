@@ -51,6 +51,7 @@ from collectors import (
     log_groups,
     metrics,
     rest,
+    traffic,
     usage_plan_keys,
     web_acls,
 )
@@ -130,9 +131,13 @@ def collect_inventory(
     progress: ProgressCallback | None = None,
     demo: bool = False,
     audited: StageFilter = DEFAULT_SCOPE.audits,
+    traffic_days: int = 0,
+    traffic_max_bytes: float = 0.0,
 ) -> Inventory:
     """The inventory of ``regions``; deployments are read for the stages ``audited`` accepts
-    (by default the default scope rule's production and staging stages)."""
+    (by default the default scope rule's production and staging stages), and with
+    ``traffic_days`` their access logs of the last that many days, scanning no more than
+    ``traffic_max_bytes``."""
     started = now()
     account_number = account_id(clients, regions[0])
     tracker = ProgressTracker(progress, len(regions))
@@ -225,6 +230,18 @@ def collect_inventory(
                 )
             ),
         )
+    evidence = None
+    if traffic_days > 0:
+        evidence = traffic.collect_traffic(
+            clients,
+            (*rest_apis, *v2_apis),
+            {group.arn: group for group in groups if group is not None},
+            audited,
+            days=traffic_days,
+            max_bytes=traffic_max_bytes,
+            now=now(),
+            errors=reference_errors,
+        )
 
     return Inventory(
         metadata=collection_metadata(account_number, regions, started, demo=demo),
@@ -253,6 +270,7 @@ def collect_inventory(
         acm_certificates=tuple(c for c in domain_certificates if c is not None),
         web_acls=tuple(acl for acl in acls if acl is not None),
         api_keys=tuple(listing.api_keys for listing in listings if listing.api_keys is not None),
+        traffic=evidence,
     )
 
 

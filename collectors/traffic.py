@@ -27,8 +27,17 @@ from typing import TYPE_CHECKING
 
 from collectors.access_log_fields import LogFields, UnreadableFormat, log_fields
 from collectors.clients import AwsClients, call_recording_errors
-from collectors.model import CollectionError, LogGroup, RestApi, V2Api, log_group_ref
-from collectors.model.traffic import ObservedOperation, ObservedPath, StageTraffic, TrafficEvidence
+from collectors.model import (
+    CollectionError,
+    LogGroup,
+    ObservedOperation,
+    ObservedPath,
+    RestApi,
+    StageTraffic,
+    TrafficEvidence,
+    V2Api,
+    log_group_ref,
+)
 from collectors.path_templates import path_template
 from collectors.scope import StageFilter
 from collectors.traffic_queries import (

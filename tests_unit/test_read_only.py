@@ -125,14 +125,25 @@ def test_shipped_iam_policy_is_read_only() -> None:
             assert verb == "GET" or verb.startswith(("Get", "List", "Describe")), action
 
 
-def test_the_guard_lets_through_exactly_the_reads_and_export_api() -> None:
-    """Every apigatewayv2 operation whose name is not Get/List/Describe is refused, except
-    ExportApi (an HTTP GET of the API's definition)."""
+@pytest.mark.parametrize(
+    ("service", "allowed"),
+    [
+        ("apigatewayv2", {"ExportApi"}),
+        ("logs", {"StartQuery", "StopQuery"}),
+        ("apigateway", set()),
+    ],
+)
+def test_the_guard_lets_through_exactly_the_reads_and_the_named_ones(
+    service: str, allowed: set[str]
+) -> None:
+    """Every operation whose name is not Get/List/Describe is refused, except apigatewayv2's
+    ExportApi (an HTTP GET of the API's definition) and Logs Insights' StartQuery and
+    StopQuery (the traffic evidence's queries): exactly these, in no other service."""
     from botocore.session import get_session
 
     from collectors.clients import READ_ONLY_OPERATIONS, refuse_writes
 
-    model = get_session().get_service_model("apigatewayv2")
+    model = get_session().get_service_model(service)
     passed = []
     for name in model.operation_names:
         try:
@@ -140,8 +151,8 @@ def test_the_guard_lets_through_exactly_the_reads_and_export_api() -> None:
         except WriteOperationRefused:
             continue
         passed.append(name)
-    assert {n for n in passed if not n.startswith(("Get", "List", "Describe"))} == {"ExportApi"}
-    assert {"ExportApi"} == READ_ONLY_OPERATIONS
+    assert {n for n in passed if not n.startswith(("Get", "List", "Describe"))} == allowed
+    assert {op for s, op in READ_ONLY_OPERATIONS if s == service} == allowed
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ fails a test instead of answering wrongly.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import operator
@@ -476,18 +477,21 @@ def run_query(query: str, events: Iterable[tuple[int, str, str]]) -> Answer:
         if not tokens.done():
             raise MalformedQuery(f"unexpected {tokens.items[tokens.position][1]!r} in {verb}")
 
-    scanned = matched = size = 0
-    discovered: list[Row] = []
-    for timestamp, message, stream in events:
-        scanned += 1
-        size += len(message.encode())
-        discovered.append(_discovered(timestamp, message, stream))
-    rows: Iterator[Row] = iter(discovered)
+    read = {"records": 0, "bytes": 0}
+
+    def discovered() -> Iterator[Row]:
+        for timestamp, message, stream in events:
+            read["records"] += 1
+            read["bytes"] += len(message.encode())
+            yield _discovered(timestamp, message, stream)
+
+    rows: Iterator[Row] = discovered()
     for step in steps:
         rows = step(rows)
     if stats is None:
-        out = list(rows)
-        matched = len(out)
+        # without a sort, the first rows found are the answer; the rest are only counted
+        out = list(rows) if ordering is not None else list(itertools.islice(rows, limit))
+        matched = len(out) + sum(1 for _ in rows)
     else:
         out, matched = _aggregate(rows, *stats)
     if ordering is not None:
@@ -504,7 +508,7 @@ def run_query(query: str, events: Iterable[tuple[int, str, str]]) -> Answer:
         [{"field": key, "value": _shown(value)} for key, value in row.items() if value is not None]
         for row in out[:limit]
     ]
-    return Answer(results, scanned, matched, size)
+    return Answer(results, read["records"], matched, read["bytes"])
 
 
 def _filtered(rows: Iterator[Row], condition: Expression) -> Iterator[Row]:

@@ -82,6 +82,12 @@ from collectors.model.rest import (
 )
 from collectors.model.secrets import SecretFinding
 from collectors.model.throttle import Throttle
+from collectors.model.traffic import (
+    ObservedOperation,
+    ObservedPath,
+    StageTraffic,
+    TrafficEvidence,
+)
 from collectors.model.web_acl import (
     WafStatement,
     WebAcl,
@@ -117,6 +123,8 @@ __all__ = [
     "LogGroup",
     "LogGroupRef",
     "MethodSetting",
+    "ObservedOperation",
+    "ObservedPath",
     "MutualTls",
     "RegionApiKeys",
     "RequestValidator",
@@ -131,7 +139,9 @@ __all__ = [
     "RouteSettings",
     "SecretFinding",
     "SkippedApi",
+    "StageTraffic",
     "Throttle",
+    "TrafficEvidence",
     "UsagePlanBinding",
     "V2Api",
     "V2Authorizer",

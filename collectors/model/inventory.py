@@ -19,6 +19,7 @@ from collectors.model.errors import CollectionError
 from collectors.model.http import V2Api
 from collectors.model.integrations import LambdaFunction
 from collectors.model.rest import RestApi
+from collectors.model.traffic import TrafficEvidence
 from collectors.model.web_acl import WebAcl
 
 SCHEMA_VERSION = 2
@@ -68,6 +69,8 @@ class Inventory:
     # per region (GetApiKeys, values never read); a region whose GetApiKeys failed: absent,
     # with its error (snapshots written before keys were read hold none: UNKNOWN)
     api_keys: tuple[RegionApiKeys, ...] = ()
+    # What audited stages served, from their access logs (Logs Insights); None: not asked
+    traffic: TrafficEvidence | None = None
 
     def listing_failures(self) -> tuple[CollectionError, ...]:
         return tuple(e for e in self.errors if e.operation in LISTING_OPERATIONS)

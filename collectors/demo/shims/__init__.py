@@ -19,7 +19,8 @@ WebACLId, Aliases and Origins, and CloudWatch Logs' DescribeLogGroups a group's 
 shim. API keys need little: GetApiKeys leaves values out unless asked, GetUsagePlanKeys
 answers id, type, value and name, as AWS does; ``apigateway`` answers their ``stageKeys`` as
 AWS's "apiId/stage" strings (moto's are objects) and GetAccount's ``features`` as an account
-that uses usage plans has them.
+that uses usage plans has them. CloudWatch Logs Insights (StartQuery, GetQueryResults,
+StopQuery) answers the audit's traffic queries in ``logs_insights``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from collectors.demo.shims import (
     apigatewayv2,
     domain_certificates,
     domains,
+    logs_insights,
     wafv2,
 )
 from collectors.demo.shims.acm import set_certificate_expiry
@@ -63,3 +65,4 @@ def install() -> None:
     domains.install()
     domain_certificates.install()
     wafv2.install()
+    logs_insights.install()
