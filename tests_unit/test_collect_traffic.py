@@ -55,8 +55,11 @@ def _write(group: str, messages: list[str]) -> None:
     logs = boto3.client("logs", region_name=REGION)
     logs.create_log_stream(logGroupName=group, logStreamName="s")
     stamp = int(time.time() * 1000) - 3_600_000
-    events = [{"timestamp": stamp + i, "message": m} for i, m in enumerate(messages)]
-    logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=events)
+    logs.put_log_events(
+        logGroupName=group,
+        logStreamName="s",
+        logEvents=[{"timestamp": stamp + i, "message": m} for i, m in enumerate(messages)],
+    )
 
 
 def _collect(calls: list[str], max_bytes: float = 10e9) -> Inventory:
