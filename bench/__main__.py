@@ -1,4 +1,5 @@
-"""``python -m bench run --size small|medium|large|xl`` and ``python -m bench scaling``."""
+"""``python -m bench run --size small|medium|large|xl``, ``python -m bench scaling`` and
+``python -m bench traffic [--events N]``."""
 
 from __future__ import annotations
 
@@ -52,14 +53,30 @@ def main(argv: list[str] | None = None) -> int:
         "scaling", help="show that doubling methods or stages leaves the call count unchanged"
     )
     scaling_parser.add_argument("--size", choices=SIZES, default="small")
+    traffic_parser = commands.add_parser(
+        "traffic", help="the traffic phase's time, memory and answers against one busy stage"
+    )
+    traffic_parser.add_argument(
+        "--events", type=_positive, default=1_000_000, help="access-log events (1,000,000)"
+    )
+    traffic_parser.add_argument(
+        "--paths",
+        type=_positive,
+        default=100,
+        help="distinct concrete paths behind the greedy resource (100)",
+    )
     args = parser.parse_args(argv)
 
     from bench.run import BenchError, run
     from bench.scaling import scaling
+    from bench.traffic import traffic
 
     try:
         if args.command == "scaling":
             return 0 if scaling(args.size) else 1
+        if args.command == "traffic":
+            traffic(args.events, args.paths)
+            return 0
         run(
             args.size,
             repeats=args.repeats or DEFAULT_REPEATS[args.size],

@@ -20,6 +20,7 @@ from checks.policy import (
     BackendTransport,
     CacheCluster,
     CachedMethods,
+    ClientErrors,
     ConfigurationSecrets,
     CorsExposure,
     DefaultEndpoint,
@@ -29,7 +30,9 @@ from checks.policy import (
     DomainTls,
     EffectiveThrottle,
     ExecutionLogging,
+    HiddenPaths,
     NotApplicable,
+    OperationUse,
     Perimeter,
     Pricing,
     SharedCache,
@@ -43,6 +46,7 @@ from checks.policy import (
     backend_authentication,
     backend_transport,
     cache_cluster,
+    client_errors,
     configuration_secrets,
     cors_exposure,
     default_endpoint,
@@ -53,8 +57,10 @@ from checks.policy import (
     effective_throttle,
     execution_logging,
     full_request_logging,
+    hidden_paths,
     iam_method_exposure,
     integration_uri,
+    operation_use,
     perimeter,
     private_pinning,
     request_validation,
@@ -302,3 +308,32 @@ def method_api_keys(
     """The enabled API keys that can call a method requiring one, each with its usage plan's
     throttle and quota for the method."""
     return api_key_limits(rest_method, audit_index.inventory)
+
+
+# Observed traffic: what the stages' access logs say they served in the window (Logs Insights,
+# --traffic-days); a question their evidence leaves unanswered raises DataUnavailable here.
+
+
+@pytest.fixture
+def operation_traffic(
+    operation: RestMethodTarget | V2RouteTarget, audit_index: TargetIndex
+) -> OperationUse | NotApplicable:
+    """The requests the operation received in the window, beside its stage's."""
+    return operation_use(operation, audit_index.inventory)
+
+
+@pytest.fixture
+def greedy_paths(
+    greedy_operation: RestMethodTarget | V2RouteTarget, audit_index: TargetIndex
+) -> HiddenPaths | NotApplicable:
+    """The path templates callers used behind the greedy resource or $default route."""
+    return hidden_paths(greedy_operation, audit_index.inventory)
+
+
+@pytest.fixture
+def stage_client_errors(
+    stage: RestStageTarget | V2StageTarget, audit_index: TargetIndex, min_requests: int
+) -> ClientErrors | NotApplicable:
+    """The share of 4XX responses among the stage's requests and each operation's, judged
+    from --traffic-min-requests requests up."""
+    return client_errors(stage, audit_index.inventory, min_requests)

@@ -6,7 +6,12 @@ import argparse
 
 import pytest
 
-from checks.policy import CACHE_PRICE_PER_HOUR, DEFAULT_TLS_POLICIES, Pricing
+from checks.policy import (
+    CACHE_PRICE_PER_HOUR,
+    DEFAULT_MIN_REQUESTS,
+    DEFAULT_TLS_POLICIES,
+    Pricing,
+)
 from collectors.contract import severity_option
 
 
@@ -37,6 +42,27 @@ def _policy_names(text: str) -> tuple[str, ...]:
             f"expected a comma-separated list of policies, got {text!r}"
         )
     return names
+
+
+def _min_requests(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {text}")
+    return value
+
+
+def traffic_min_requests(config: pytest.Config) -> int:
+    """--traffic-min-requests, else the ini audit_traffic_min_requests (validated alike)."""
+    chosen = config.option.traffic_min_requests
+    if chosen is not None:
+        return int(chosen)
+    try:
+        return _min_requests(str(config.getini("audit_traffic_min_requests")))
+    except argparse.ArgumentTypeError as exc:
+        raise pytest.UsageError(f"ini audit_traffic_min_requests: {exc}") from None
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -88,6 +114,22 @@ def add_options(parser: pytest.Parser) -> None:
         help="the custom-domain TLS security policies the weak TLS check allows (overrides the "
         "ini audit_tls_policies; default: TLS_1_2 and every SecurityPolicy_* that refuses TLS "
         "1.0 and 1.1).",
+    )
+    group.addoption(
+        "--traffic-min-requests",
+        type=_min_requests,
+        default=None,
+        metavar="N",
+        help="the fewest requests in the traffic window for the attack or abuse check to judge "
+        "a stage or one of its methods (overrides the ini audit_traffic_min_requests; default: "
+        f"{DEFAULT_MIN_REQUESTS}).",
+    )
+    parser.addini(
+        "audit_traffic_min_requests",
+        type="string",
+        default=str(DEFAULT_MIN_REQUESTS),
+        help="the fewest requests in the traffic window for the attack or abuse check to judge "
+        "a stage or one of its methods (overridden by --traffic-min-requests).",
     )
     parser.addini(
         "audit_tls_policies",

@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 
 from checks.catalog import check_of
-from checks.options import add_options
+from checks.options import add_options, traffic_min_requests
 from checks.outcomes import CHECKS_TRACEBACK, as_finding, phase_verdict
 from checks.policy import CACHE_PRICE_PER_HOUR, Pricing
 from collectors.contract import (
@@ -64,6 +64,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.option.tbstyle == "auto":
         config.option.tbstyle = CHECKS_TRACEBACK
     config.stash[FINDINGS_WITHOUT_TRACEBACK] = config.option.tbstyle in ("line", "no")
+    traffic_min_requests(config)  # a bad ini value stops the run before any check
 
 
 # --- collection ------------------------------------------------------------------------------
@@ -257,3 +258,10 @@ def tls_policies(pytestconfig: pytest.Config) -> tuple[str, ...]:
     the ini audit_tls_policies, else DEFAULT_TLS_POLICIES)."""
     chosen = pytestconfig.option.tls_policies
     return tuple(chosen) if chosen else tuple(pytestconfig.getini("audit_tls_policies"))
+
+
+@pytest.fixture(scope="session")
+def min_requests(pytestconfig: pytest.Config) -> int:
+    """The fewest requests in the traffic window the attack or abuse check judges
+    (--traffic-min-requests, else the ini audit_traffic_min_requests)."""
+    return traffic_min_requests(pytestconfig)

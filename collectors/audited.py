@@ -38,6 +38,26 @@ def _out_of_scope_stages(inventory: Inventory, scope: StageScope) -> list[dict[s
     return stages
 
 
+def _traffic(inventory: Inventory, scope: StageScope) -> dict[str, Any] | None:
+    """The traffic evidence of the in-scope stages, with their API's name, as JSON."""
+    evidence = inventory.traffic
+    if evidence is None:
+        return None
+    apis: list[RestApi | V2Api] = [*inventory.rest_apis, *inventory.http_apis]
+    names = {(api.region, api.id): api.name for api in apis}
+    return {
+        "days": evidence.days,
+        "window": {"start": evidence.window_start, "end": evidence.window_end},
+        "queries": evidence.queries,
+        "bytes_scanned": evidence.bytes_scanned,
+        "stages": [
+            {"api_name": names.get((stage.region, stage.api_id)), **to_jsonable(stage)}
+            for stage in evidence.stages
+            if scope.audits(stage.stage)
+        ],
+    }
+
+
 def audited_estate(index: TargetIndex) -> AuditedEstate:
     inventory, scope = index.inventory, index.scope
     metadata = inventory.metadata
@@ -70,4 +90,5 @@ def audited_estate(index: TargetIndex) -> AuditedEstate:
         out_of_scope_apis=_sorted(skipped),
         out_of_scope_stages=_sorted(_out_of_scope_stages(inventory, scope)),
         collection_errors=tuple(to_jsonable(errors)),
+        traffic=_traffic(inventory, scope),
     )

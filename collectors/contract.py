@@ -178,6 +178,9 @@ class AuditedEstate:
     out_of_scope_apis: tuple[Mapping[str, Any], ...]  # excluded by tag, with the reason
     out_of_scope_stages: tuple[Mapping[str, Any], ...]  # outside the scope rule, with the reason
     collection_errors: tuple[Mapping[str, Any], ...]  # every AWS call that failed
+    # The traffic evidence of the audited stages, JSON-able (window, days, queries,
+    # bytes_scanned, stages); None: not asked for (--traffic-days off)
+    traffic: Mapping[str, Any] | None = None
 
 
 DESCRIBE_TARGET = pytest.StashKey[Callable[[str, str], TargetDescription]]()

@@ -28,6 +28,9 @@ referenced resources, never on methods or resources:
       GetWebACL
     + per distinct usage plan in-scope REST stages are bound to, where the deployment a stage
       serves requires an API key on some method (or could not be read): GetUsagePlanKeys
+    + with --traffic-days, per distinct CloudWatch Logs group and access-log format of
+      in-scope stages: 1 StartQuery (+1 where a stage serves a greedy resource or $default,
+      for its paths) + GetQueryResults polls (with backoff, until the query ends)
     + one more call for every extra page of a paginated answer.
 
 APIs excluded by tag cost nothing beyond their listing. Work runs on a bounded thread pool
@@ -133,11 +136,14 @@ def collect_inventory(
     audited: StageFilter = DEFAULT_SCOPE.audits,
     traffic_days: int = 0,
     traffic_max_bytes: float = 0.0,
+    on_traffic_plan: Callable[[traffic.TrafficPlan], None] = lambda plan: None,
+    on_traffic_query_done: Callable[[int, int], None] = lambda done, total: None,
 ) -> Inventory:
     """The inventory of ``regions``; deployments are read for the stages ``audited`` accepts
     (by default the default scope rule's production and staging stages), and with
     ``traffic_days`` their access logs of the last that many days, scanning no more than
-    ``traffic_max_bytes``."""
+    ``traffic_max_bytes`` (``on_traffic_plan`` hears the cost before the first query,
+    ``on_traffic_query_done`` each query that ends)."""
     started = now()
     account_number = account_id(clients, regions[0])
     tracker = ProgressTracker(progress, len(regions))
@@ -241,6 +247,8 @@ def collect_inventory(
             max_bytes=traffic_max_bytes,
             now=now(),
             errors=reference_errors,
+            on_plan=on_traffic_plan,
+            on_query_done=on_traffic_query_done,
         )
 
     return Inventory(

@@ -28,6 +28,7 @@ from collectors.errors import AuditSetupError, DataUnavailable
 from collectors.serialization import save_snapshot
 from collectors.session import WORKER_SNAPSHOT, AuditSession
 from collectors.targets import FIXTURES, Target, TargetIndex
+from collectors.traffic_options import DEFAULT_TRAFFIC_MAX_GB, traffic_days, traffic_max_gb
 
 
 def _comma_list(value: str) -> list[str]:
@@ -81,6 +82,36 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         default=False,
         help="audit the built-in sample estate, emulated in-process (no AWS account needed).",
+    )
+    group.addoption(
+        "--traffic-days",
+        type=traffic_days,
+        default=None,
+        metavar="N",
+        help="read the audited stages' access logs of the last N days with CloudWatch Logs "
+        "Insights, billed per GB scanned (also the 'audit_traffic_days' ini option; default: "
+        "off, 7 with --demo; 0 turns it off).",
+    )
+    group.addoption(
+        "--traffic-max-gb",
+        type=traffic_max_gb,
+        default=None,
+        metavar="GB",
+        help="the most the traffic evidence's queries may scan, estimated from the log groups' "
+        "stored bytes; queries over it are not run (also the 'audit_traffic_max_gb' ini "
+        f"option; default: {DEFAULT_TRAFFIC_MAX_GB:g}).",
+    )
+    parser.addini(
+        "audit_traffic_days",
+        type="string",
+        default="",
+        help="days of access logs to read for the traffic evidence (overridden by --traffic-days).",
+    )
+    parser.addini(
+        "audit_traffic_max_gb",
+        type="string",
+        default="",
+        help="the traffic evidence's scan cap in GB (overridden by --traffic-max-gb).",
     )
     parser.addini(
         "audit_stages",

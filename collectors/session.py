@@ -22,6 +22,8 @@ from collectors.scope import StageScope
 from collectors.serialization import load_snapshot, save_snapshot
 from collectors.targets import Target, TargetIndex, Unlisted, describe
 from collectors.terminal import TerminalLines
+from collectors.traffic import TrafficPlan
+from collectors.traffic_options import TrafficOptions, traffic_options
 
 WORKER_SNAPSHOT = "apigw_audit_snapshot"
 
@@ -47,8 +49,12 @@ class AuditSession:
         self._index: TargetIndex | None = None
         self._console = TerminalLines(config)
         self.worker_snapshot_path: Path | None = None
+        self.traffic = TrafficOptions(days=0, max_bytes=0.0)  # workers read a snapshot
         if not self.is_worker:
             self._validate_options()
+            self.traffic = traffic_options(
+                config, demo=self.demo, snapshot_in=self.snapshot_in is not None
+            )
 
     def _validate_options(self) -> None:
         if self.demo and self.snapshot_in:
@@ -93,6 +99,10 @@ class AuditSession:
             regions,
             progress=self._progress(regions),
             audited=self.scope.audits,
+            traffic_days=self.traffic.days,
+            traffic_max_bytes=self.traffic.max_bytes,
+            on_traffic_plan=self._traffic_planned,
+            on_traffic_query_done=self._traffic_query_done,
         )
 
     def _build_demo(self) -> Inventory:
@@ -114,6 +124,10 @@ class AuditSession:
                 progress=self._progress(regions),
                 demo=True,
                 audited=self.scope.audits,
+                traffic_days=self.traffic.days,
+                traffic_max_bytes=self.traffic.max_bytes,
+                on_traffic_plan=self._traffic_planned,
+                on_traffic_query_done=self._traffic_query_done,
             )
 
     def _write_line(self, line: str) -> None:
@@ -133,6 +147,16 @@ class AuditSession:
             )
 
         return show
+
+    def _traffic_planned(self, plan: TrafficPlan) -> None:
+        """The traffic evidence's cost, stated before its first query starts."""
+        self._console.line(f"apigw-audit: traffic evidence: {plan.describe()}")
+
+    def _traffic_query_done(self, done: int, total: int) -> None:
+        self._console.status(
+            f"apigw-audit: traffic evidence: {done}/{total} Logs Insights queries done",
+            final=done == total,
+        )
 
     def cleanup(self) -> None:
         if self.worker_snapshot_path is not None:

@@ -16,7 +16,6 @@ allows exactly these three beyond Get/List/Describe.
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -57,6 +56,7 @@ FIRST_POLL_SECONDS = 0.5
 LONGEST_POLL_SECONDS = 5.0
 _ENDED = frozenset({"Complete", "Failed", "Cancelled", "Timeout", "Unknown"})
 
+INTERRUPTED = "the audit was interrupted"
 OPERATIONS = "operations"
 PATHS = "paths"
 
@@ -137,25 +137,35 @@ def plan_queries(
             continue
         key = (api.region, api.id, stage)
         ref = log_group_ref(destination)
-        reason = None
+        # not_readable: nothing the suite could ever read (not a gap in the evidence);
+        # reason: a question it cannot answer this time (UNKNOWN)
+        not_readable = reason = None
+        group = groups.get(ref.arn) if ref is not None else None
         if destination is None:
-            reason = "the stage writes no access logs"
+            not_readable = "the stage writes no access logs"
         elif ref is None:
-            reason = (
-                f"the stage writes its access logs to {destination}, which this suite cannot "
-                "read (only CloudWatch Logs groups can be queried)"
+            not_readable = (
+                f"the stage writes its access logs to {destination}, which is not readable by "
+                "this suite (only CloudWatch Logs groups can be queried)"
             )
-        elif not (groups.get(ref.arn) and groups[ref.arn].exists):
-            reason = f"its access-log group {ref.name} does not exist or could not be read"
+        elif group is None:
+            reason = f"its access-log group {ref.name} could not be read (DescribeLogGroups)"
+        elif not group.exists:
+            not_readable = (
+                f"its access-log group {ref.name} does not exist: the stage's access logs go "
+                "nowhere (APIGW-LOG-003)"
+            )
         elif not log_format:
             reason = "the stage has no access-log format"
-        if reason is None and ref is not None and log_format:
+        if reason is None and not_readable is None and ref is not None and log_format:
             try:
                 fields_of[(ref.arn, log_format, api.api_type)] = log_fields(log_format)
             except UnreadableFormat as exc:
                 reason = str(exc)
-        if reason is not None or ref is None or not log_format:
-            unanswered[key] = _unanswered(key, ref.arn if ref else None, reason or "")
+        if reason is not None or not_readable is not None or ref is None or not log_format:
+            unanswered[key] = _unanswered(
+                key, ref.arn if ref else None, reason or "", not_readable=not_readable
+            )
             continue
         greedy = _serves_greedy(api, deployment_id)
         by_query[(ref.arn, log_format, api.api_type)].append(
@@ -204,8 +214,16 @@ def _unanswered(
     group: str | None,
     reason: str,
     reasons: Mapping[str, str] | None = None,
+    *,
+    not_readable: str | None = None,
 ) -> StageTraffic:
     region, api_id, stage = key
+    if not_readable is not None:
+        unanswered: dict[str, str] = {}
+    elif reasons is not None:
+        unanswered = dict(reasons)
+    else:
+        unanswered = {OPERATIONS: reason, PATHS: reason}
     return StageTraffic(
         region=region,
         api_id=api_id,
@@ -213,8 +231,9 @@ def _unanswered(
         log_group=group,
         operations=None,
         paths=None,
-        unanswered=dict(reasons) if reasons is not None else {OPERATIONS: reason, PATHS: reason},
+        unanswered=unanswered,
         truncated=False,
+        not_readable=not_readable,
     )
 
 
@@ -229,11 +248,28 @@ def _run(
     clients: AwsClients,
     plan: _Plan,
     window: tuple[datetime, datetime],
-    running: dict[str, tuple[str, str]],
     errors: list[CollectionError],
     stopping: threading.Event,
 ) -> _Answer:
-    """Start the plan's query, poll it until it ends, and answer its rows."""
+    """Start the plan's query, poll it with a growing delay until it ends, and answer its
+    rows. Once ``stopping`` is set, nothing more is started and a query still running is
+    stopped (StopQuery) by the thread that started it, so no interruption leaves one behind."""
+    if stopping.is_set():
+        return _Answer(failure=INTERRUPTED)
+    mine: list[CollectionError] = []  # this query's failures (threads share ``errors``)
+    try:
+        return _started_and_polled(clients, plan, window, mine, stopping)
+    finally:
+        errors.extend(mine)
+
+
+def _started_and_polled(
+    clients: AwsClients,
+    plan: _Plan,
+    window: tuple[datetime, datetime],
+    errors: list[CollectionError],
+    stopping: threading.Event,
+) -> _Answer:
     client = clients.logs(plan.region)
     start, end = window
     started = call_recording_errors(
@@ -252,27 +288,30 @@ def _run(
     if started is None:
         return _Answer(failure=errors[-1].describe())
     query_id = started["queryId"]
-    running[query_id] = (plan.region, plan.group_arn)
     delay = FIRST_POLL_SECONDS
-    try:
-        while True:
-            answer = call_recording_errors(
+    while True:
+        answer = call_recording_errors(
+            errors,
+            SERVICE,
+            "GetQueryResults",
+            plan.group_arn,
+            lambda: client.get_query_results(queryId=query_id),
+        )
+        if answer is None:
+            return _Answer(failure=errors[-1].describe())
+        status = answer.get("status", "Unknown")
+        if status in _ENDED:
+            break
+        if stopping.wait(delay):
+            call_recording_errors(
                 errors,
                 SERVICE,
-                "GetQueryResults",
+                "StopQuery",
                 plan.group_arn,
-                lambda: client.get_query_results(queryId=query_id),
+                lambda: client.stop_query(queryId=query_id),
             )
-            if answer is None:
-                return _Answer(failure=errors[-1].describe())
-            status = answer.get("status", "Unknown")
-            if status in _ENDED:
-                break
-            if stopping.wait(delay):
-                return _Answer(failure="the audit was interrupted")
-            delay = min(delay * 2, LONGEST_POLL_SECONDS)
-    finally:
-        running.pop(query_id, None)
+            return _Answer(failure=INTERRUPTED)
+        delay = min(delay * 2, LONGEST_POLL_SECONDS)
     scanned = float((answer.get("statistics") or {}).get("bytesScanned", 0.0))
     if status != "Complete":
         return _Answer(bytes_scanned=scanned, failure=f"the Logs Insights query ended {status}")
@@ -373,6 +412,39 @@ def _within_cap(plans: list[_Plan], max_bytes: float) -> tuple[list[_Plan], list
     return run, capped
 
 
+@dataclass(frozen=True)
+class TrafficPlan:
+    """What the traffic evidence will cost, known before any query starts."""
+
+    queries: int  # the queries to run
+    groups: int  # the distinct log groups they read
+    estimated_bytes: int  # at most, from the groups' stored bytes
+    capped: int  # queries not run: they would pass the cap
+    max_bytes: float  # the cap
+
+    def describe(self) -> str:
+        """In one line, e.g. "3 Logs Insights queries over 2 log groups, at most 0.4 GB
+        scanned (cap 10 GB; 1 query over the cap not run)"."""
+        over = f"; {_count(self.capped, 'query', 'queries')} over the cap not run"
+        return (
+            f"{_count(self.queries, 'Logs Insights query', 'Logs Insights queries')} over "
+            f"{_count(self.groups, 'log group', 'log groups')}, at most "
+            f"{_size(self.estimated_bytes)} scanned (cap {self.max_bytes / 1e9:g} GB"
+            f"{over if self.capped else ''})"
+        )
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def _size(size: float) -> str:
+    for unit, scale in (("GB", 1e9), ("MB", 1e6)):
+        if size >= scale / 10:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size / 1e3:.1f} kB"
+
+
 def estimated_scan_bytes(plans: Iterable[_Plan]) -> int:
     """What the queries would scan at most: each query reads its group's stored bytes."""
     return sum(plan.estimated_bytes for plan in plans)
@@ -388,38 +460,39 @@ def collect_traffic(
     max_bytes: float,
     now: datetime,
     errors: list[CollectionError],
+    on_plan: Callable[[TrafficPlan], None] = lambda plan: None,
     on_query_done: Callable[[int, int], None] = lambda done, total: None,
 ) -> TrafficEvidence:
-    """The traffic evidence of every audited stage over the last ``days`` days."""
+    """The traffic evidence of every audited stage over the last ``days`` days; ``on_plan``
+    hears what it will cost before the first query starts."""
     apis = list(apis)
     plans, unanswered = plan_queries(apis, groups, audited)
     window = (now - timedelta(days=days), now)
     run, capped = _within_cap(plans, max_bytes)
-    running: dict[str, tuple[str, str]] = {}
+    on_plan(
+        TrafficPlan(
+            queries=len(run),
+            groups=len({(plan.region, plan.group_arn) for plan in run}),
+            estimated_bytes=estimated_scan_bytes(run),
+            capped=len(capped),
+            max_bytes=max_bytes,
+        )
+    )
     stopping = threading.Event()
     answers: dict[int, _Answer] = {}
-    pool = ThreadPoolExecutor(CONCURRENT_QUERIES, thread_name_prefix="apigw-audit-traffic")
-    try:
+    with ThreadPoolExecutor(CONCURRENT_QUERIES, thread_name_prefix="apigw-audit-traffic") as pool:
         futures = [
-            (index, pool.submit(_run, clients, plan, window, running, errors, stopping))
+            (index, pool.submit(_run, clients, plan, window, errors, stopping))
             for index, plan in enumerate(run)
         ]
-        for done, (index, future) in enumerate(futures, start=1):
-            answers[index] = future.result()
-            on_query_done(done, len(run))
-    except BaseException:
-        stopping.set()
-        for query_id, (region, group_arn) in list(running.items()):
-            call_recording_errors(
-                errors,
-                SERVICE,
-                "StopQuery",
-                group_arn,
-                functools.partial(clients.logs(region).stop_query, queryId=query_id),
-            )
-        raise
-    finally:
-        pool.shutdown(wait=not stopping.is_set(), cancel_futures=True)
+        try:
+            for done, (index, future) in enumerate(futures, start=1):
+                answers[index] = future.result()
+                on_query_done(done, len(run))
+        except BaseException:
+            # Ctrl-C (or a failing callback): each running query's thread stops it and returns
+            stopping.set()
+            raise
     stages = _stage_traffic(run, answers, capped, unanswered, max_bytes)
     return TrafficEvidence(
         days=days,
@@ -443,6 +516,7 @@ def _stage_traffic(
     reasons: dict[tuple[str, str, str], dict[str, str]] = defaultdict(dict)
     groups: dict[tuple[str, str, str], str] = {}
     truncated: set[tuple[str, str, str]] = set()
+    not_readable = {key: t.not_readable for key, t in unanswered.items() if t.not_readable}
     for key, traffic in unanswered.items():
         reasons[key].update(traffic.unanswered)
         if traffic.log_group:
@@ -467,7 +541,7 @@ def _stage_traffic(
                 operations[key] = _operations(answer.rows, writer, plan.shared)
             elif writer.greedy:
                 paths[key] = _paths(answer.rows, writer, plan.shared)
-    keys = sorted({*reasons, *operations, *paths, *groups})
+    keys = sorted({*reasons, *operations, *paths, *groups, *not_readable})
     return tuple(
         StageTraffic(
             region=key[0],
@@ -478,6 +552,7 @@ def _stage_traffic(
             paths=paths.get(key),
             unanswered=dict(sorted(reasons[key].items())),
             truncated=key in truncated,
+            not_readable=not_readable.get(key),
         )
         for key in keys
     )

@@ -14,7 +14,10 @@ envelope (``reporting.run.envelope``), then
     API) and their highest ``severity``, the waived ones and those not evaluated;
 - ``not_listed``: targets that could not even be listed, with the failed call;
 - ``out_of_scope``: APIs excluded by tag and stages outside the scope rule, with the reason;
-- ``collection_errors``: every AWS call that failed while collecting.
+- ``collection_errors``: every AWS call that failed while collecting;
+- ``traffic``: the traffic evidence read from the audited stages' access logs (the window,
+  the Logs Insights queries run and the bytes they scanned, and per stage the operations and
+  path templates observed, or why a question went unanswered); ``null`` when not asked for.
 
 Nothing here evaluates the audit again: every value is one a check recorded.
 """
@@ -30,7 +33,8 @@ from reporting.run import RunInfo, envelope
 
 FILE_NAME = "api_gateway_resources.json"
 # 2: each operation's posture is what the checks recorded, under "posture"; its ARN.
-SCHEMA_VERSION = 2
+# 3: the traffic evidence, under "traffic".
+SCHEMA_VERSION = 3
 
 _Scope = tuple[str, str | None, str | None, str | None, str | None]
 
@@ -136,6 +140,7 @@ def resources_document(
         "not_listed": [],
         "out_of_scope": {"apis": [], "stages": []},
         "collection_errors": [],
+        "traffic": None,
     }
     if estate is None:
         return document
@@ -148,4 +153,5 @@ def resources_document(
         "stages": [dict(entry) for entry in estate.out_of_scope_stages],
     }
     document["collection_errors"] = [dict(entry) for entry in estate.collection_errors]
+    document["traffic"] = dict(estate.traffic) if estate.traffic is not None else None
     return document

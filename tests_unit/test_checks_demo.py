@@ -43,6 +43,13 @@ THE_CHECKS = {
     "APIGW-KEY-001": ("API Key Without Limits", Severity.MEDIUM, "rest_method"),
     "APIGW-SECRET-001": ("Secret in Configuration", Severity.HIGH, "stage"),
     "APIGW-TRANSPORT-001": ("Backend Over Plaintext", Severity.MEDIUM, "operation"),
+    "APIGW-TRAFFIC-001": ("Zombie Endpoint", Severity.LOW, "operation"),
+    "APIGW-TRAFFIC-002": (
+        "Hidden Endpoints Behind Greedy Path",
+        Severity.MEDIUM,
+        "greedy_operation",
+    ),
+    "APIGW-TRAFFIC-003": ("Attack or Abuse Pattern", Severity.HIGH, "stage"),
 }
 
 

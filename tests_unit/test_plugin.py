@@ -153,6 +153,24 @@ def test_missing_credentials_is_one_line_and_exit_4(
         (["--aws-profile", "nobody"], "ERROR: AWS profile 'nobody' is not in your AWS config*"),
         (["--snapshot-in", "missing.json"], "ERROR: Snapshot file missing.json does not exist."),
         (["--demo", "--snapshot-in", "x.json"], "ERROR: --demo and --snapshot-in both*"),
+        (["--traffic-days=-1"], "*--traffic-days: expected a whole number of days >= 0, got -1"),
+        (
+            ["--traffic-days=1.5"],
+            "*--traffic-days: expected a whole number of days >= 0, got '1.5'",
+        ),
+        (["--traffic-max-gb=0"], "*--traffic-max-gb: expected a number of GB > 0, got 0"),
+        (["--traffic-max-gb=-2"], "*--traffic-max-gb: expected a number of GB > 0, got -2"),
+        (["--traffic-max-gb=inf"], "*--traffic-max-gb: expected a number of GB > 0, got inf"),
+        (["--traffic-max-gb=a"], "*--traffic-max-gb: expected a number of GB > 0, got 'a'"),
+        (
+            ["--snapshot-in", "x.json", "--traffic-days", "3"],
+            "ERROR: --snapshot-in audits a saved inventory with the traffic evidence it holds: "
+            "--traffic-days and --traffic-max-gb do not apply.",
+        ),
+        (
+            ["--snapshot-in", "x.json", "--traffic-max-gb", "3"],
+            "ERROR: --snapshot-in audits a saved inventory with the traffic evidence*",
+        ),
     ],
 )
 def test_bad_input_is_a_usage_error(
@@ -161,6 +179,72 @@ def test_bad_input_is_a_usage_error(
     result = suite.runpytest_inprocess("checks", *arguments)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([message])
+
+
+@pytest.mark.parametrize(
+    ("ini", "message"),
+    [
+        (
+            "audit_traffic_days = soon",
+            "ERROR: ini option audit_traffic_days: expected a whole number of days >= 0, "
+            "got 'soon'",
+        ),
+        (
+            "audit_traffic_days = -3",
+            "ERROR: ini option audit_traffic_days: expected a whole number of days >= 0, got -3",
+        ),
+        (
+            "audit_traffic_max_gb = 0",
+            "ERROR: ini option audit_traffic_max_gb: expected a number of GB > 0, got 0",
+        ),
+    ],
+)
+def test_bad_traffic_ini_option_is_a_usage_error(
+    suite: pytest.Pytester, ini: str, message: str
+) -> None:
+    suite.makeini(f"[pytest]\n{ini}\n")
+    result = suite.runpytest_inprocess("checks", "--demo")
+    assert usage_error_lines(result) == [message]
+
+
+def test_traffic_ini_options_do_not_stop_a_snapshot_audit(
+    suite: pytest.Pytester, snapshot: Path
+) -> None:
+    suite.makeini("[pytest]\naudit_traffic_days = 3\naudit_traffic_max_gb = 1\n")
+    result = suite.runpytest_inprocess("checks", "--snapshot-in", str(snapshot), "--co")
+    assert result.ret == pytest.ExitCode.OK
+    assert "traffic evidence" not in result.stdout.str()
+
+
+TRAFFIC_ESTIMATE = (
+    "apigw-audit: traffic evidence: * Logs Insights queries over * log groups, at most * "
+    "scanned (cap {cap} GB{capped})"
+)
+
+
+def test_the_demo_states_the_traffic_scan_before_running_it(suite: pytest.Pytester) -> None:
+    result = suite.runpytest_inprocess("checks", "--demo", "--co")
+    result.stdout.fnmatch_lines(
+        [
+            "apigw-audit: *APIs collected*",
+            TRAFFIC_ESTIMATE.format(cap="10", capped=""),
+            "apigw-audit: traffic evidence: */* Logs Insights queries done*",
+        ]
+    )
+
+
+def test_queries_over_the_traffic_cap_are_announced_and_not_run(suite: pytest.Pytester) -> None:
+    result = suite.runpytest_inprocess("checks", "--demo", "--co", "--traffic-max-gb=0.000001")
+    result.stdout.fnmatch_lines(
+        [TRAFFIC_ESTIMATE.format(cap="1e-06", capped="; * over the cap not run")]
+    )
+
+
+def test_traffic_days_0_turns_the_demo_traffic_evidence_off(suite: pytest.Pytester) -> None:
+    suite.makeini("[pytest]\naudit_traffic_days = 5\n")  # the command line wins
+    result = suite.runpytest_inprocess("checks", "--demo", "--co", "--traffic-days", "0")
+    assert result.ret == pytest.ExitCode.OK
+    assert "traffic evidence" not in result.stdout.str()
 
 
 def test_no_region_anywhere_is_a_usage_error(

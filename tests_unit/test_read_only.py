@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
-from collectors.clients import AwsClients
+from collectors.clients import READ_ONLY_OPERATIONS, AwsClients
 from collectors.demo.builders import RestApiBuilder
 from collectors.demo.estate import DEMO_REGIONS, build_demo_estate
 from collectors.errors import WriteOperationRefused
@@ -68,6 +68,12 @@ IAM_REQUIREMENT = {
         "logs:DescribeLogGroups",
         "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigateway/access",
     ),
+    "logs.StartQuery": (
+        "logs:StartQuery",
+        "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigateway/access",
+    ),
+    "logs.GetQueryResults": ("logs:GetQueryResults", "*"),
+    "logs.StopQuery": ("logs:StopQuery", "*"),  # only when an audit is interrupted
     "sts.GetCallerIdentity": ("sts:GetCallerIdentity", "*"),
 }
 
@@ -106,23 +112,42 @@ def test_shipped_iam_policy_allows_every_call_the_demo_collection_makes(aws: Non
     build_demo_estate()
     calls: list[str] = []
     clients = AwsClients(boto3.Session(region_name=REGION), lambda s, o: calls.append(f"{s}.{o}"))
-    collect_inventory(clients, DEMO_REGIONS)
-    assert calls
+    collect_inventory(clients, DEMO_REGIONS, traffic_days=7, traffic_max_bytes=10e9)
+    assert {"logs.StartQuery", "logs.GetQueryResults"} <= set(calls)
     for call in sorted(set(calls)):
         assert call in IAM_REQUIREMENT, f"{call} is new: add its IAM action to the policy"
         action, resource = IAM_REQUIREMENT[call]
         assert allowed(policy, action, resource), call
 
 
+@pytest.mark.parametrize("call", sorted(IAM_REQUIREMENT))
+def test_shipped_iam_policy_allows_every_call_the_collectors_may_make(call: str) -> None:
+    """Also the calls the demo collection does not make (StopQuery, on interruption)."""
+    policy = json.loads((REPO_ROOT / "docs" / "iam-policy.json").read_text())
+    assert allowed(policy, *IAM_REQUIREMENT[call]), call
+
+
 def test_shipped_iam_policy_is_read_only() -> None:
+    """Only reads, and the Logs Insights queries the read-only guard lets through."""
     policy = json.loads((REPO_ROOT / "docs" / "iam-policy.json").read_text())
     for statement in policy["Statement"]:
         actions = (
             statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         )
         for action in actions:
-            verb = action.split(":", 1)[1]
-            assert verb == "GET" or verb.startswith(("Get", "List", "Describe")), action
+            service, verb = action.split(":", 1)
+            assert (
+                verb == "GET"
+                or verb.startswith(("Get", "List", "Describe"))
+                or (service, verb) in READ_ONLY_OPERATIONS
+            ), action
+
+
+def test_the_logs_insights_permissions_say_they_serve_only_the_traffic_evidence() -> None:
+    policy = json.loads((REPO_ROOT / "docs" / "iam-policy.json").read_text())
+    for statement in policy["Statement"]:
+        if any(a in as_list(statement["Action"]) for a in ("logs:StartQuery", "logs:StopQuery")):
+            assert statement["Sid"].endswith("OnlyWithTrafficDays")
 
 
 @pytest.mark.parametrize(

@@ -108,6 +108,16 @@ Cost (``checks.policy.cost``):
     monthly_saving(requests_30d: float | None, pricing: Pricing) -> float | None
     Pricing.cache_monthly_cost(size) -> float | None   (CACHE_PRICE_PER_HOUR by default)
 
+Observed traffic (``checks.policy.observed_traffic``: ``Inventory.traffic``, the stages'
+access logs read with Logs Insights; ``NotApplicable`` when it was not collected):
+    operation_use(target: RestMethodTarget | V2RouteTarget, inventory)
+        -> OperationUse | NotApplicable   .requests, .requests_by_class, .stage_requests,
+        .last_seen (REST rows: the method of their verb, else the resource's ANY method)
+    hidden_paths(target: greedy method or $default route, inventory)
+        -> HiddenPaths | NotApplicable   .served (templates with a non-4XX answer), .refused
+    client_errors(target: stage, inventory, min_requests) -> ClientErrors | NotApplicable
+        .requests, .share (4XX), .stage_over, .operations_over, .abused (ATTACK_SHARE: 0.5)
+
 Wording (``checks.policy.labels``):
     label(target) -> str     "GET /pets on petstore-public/prod"
     some(items) -> str       "GET /a, GET /b and 3 more"
@@ -179,6 +189,16 @@ from checks.policy.hardening import (
     unguarded_cache_control,
 )
 from checks.policy.labels import label, operations, some
+from checks.policy.observed_traffic import (
+    ATTACK_SHARE,
+    DEFAULT_MIN_REQUESTS,
+    ClientErrors,
+    HiddenPaths,
+    OperationUse,
+    client_errors,
+    hidden_paths,
+    operation_use,
+)
 from checks.policy.open_principals import open_to_every_account
 from checks.policy.perimeter import (
     InFront,
@@ -207,7 +227,9 @@ from checks.policy.web_acl import (
 )
 
 __all__ = [
+    "ATTACK_SHARE",
     "CACHE_PRICE_PER_HOUR",
+    "DEFAULT_MIN_REQUESTS",
     "DEFAULT_TLS_POLICIES",
     "EXPIRY_WARNING",
     "NEEDED",
@@ -219,6 +241,7 @@ __all__ = [
     "BackendTransport",
     "CacheCluster",
     "CachedMethods",
+    "ClientErrors",
     "ConfigurationSecrets",
     "CorsExposure",
     "DefaultEndpoint",
@@ -228,11 +251,13 @@ __all__ = [
     "DomainTls",
     "EffectiveThrottle",
     "ExecutionLogging",
+    "HiddenPaths",
     "InFront",
     "JudgedWebAcl",
     "Needed",
     "NotApplicable",
     "OperationSettings",
+    "OperationUse",
     "Perimeter",
     "PlanLimits",
     "Pricing",
@@ -250,6 +275,7 @@ __all__ = [
     "backend_transport",
     "cache_cluster",
     "caching_status",
+    "client_errors",
     "configuration_secrets",
     "context_variables",
     "cors_exposure",
@@ -262,6 +288,7 @@ __all__ = [
     "execution_logging",
     "full_request_logging",
     "gaps_by_web_acl",
+    "hidden_paths",
     "iam_method_exposure",
     "in_front",
     "integration_timeout_ms",
@@ -272,6 +299,7 @@ __all__ = [
     "monthly_saving",
     "network_restriction",
     "open_to_every_account",
+    "operation_use",
     "operations",
     "perimeter",
     "plan_throttle",

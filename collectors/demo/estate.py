@@ -14,6 +14,9 @@ logs go to log groups (one kept forever, one missing) and to Firehose, and a RES
 client certificate is about to expire, as is a custom domain's ACM certificate. A legacy API
 keeps a database password in a stage variable and a hard-coded Authorization header, and calls
 its backend over plain http://; an HTTP API's private integrations use TLS, and one does not.
+A week of access-log events (``estate_traffic``) shows what stages serve: a method nobody
+calls, a stage under a 4XX storm, a backend timing out, and a greedy ``{proxy+}`` serving
+undeclared paths beside one that only scanners reach.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from collectors.demo import estate_backend_config as backend_config
 from collectors.demo import estate_certificates as certificates
 from collectors.demo import estate_exposure as exposure
 from collectors.demo import estate_hardening as hardening
+from collectors.demo import estate_traffic as traffic
 from collectors.demo import estate_waf as waf
 from collectors.demo import shims
 from collectors.demo.builders import (
@@ -93,6 +97,8 @@ def build_demo_estate() -> None:
     waf.web_acl_rules()
     backend_config.orders_legacy()
     backend_config.stock_private()
+    traffic.petstore_traffic(petstore)
+    traffic.greedy_proxies()
 
 
 def _petstore() -> RestApiBuilder:

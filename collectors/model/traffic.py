@@ -58,6 +58,10 @@ class StageTraffic:
     paths: tuple[ObservedPath, ...] | None  # None also where the stage serves nothing greedy
     unanswered: Mapping[str, str]  # "operations" / "paths" -> why not
     truncated: bool  # a query hit the 10,000-row limit: counts are complete, rows are not
+    # Why the suite can never read this stage's access logs (none written, a Firehose
+    # destination, a group that does not exist): not a gap in the evidence, so its checks do
+    # not apply; None when they are read
+    not_readable: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -26,6 +26,17 @@ def _is_read_operation(target: Target) -> bool:
     return isinstance(target, V2RouteTarget) and target.route.route_key.startswith("GET ")
 
 
+def _is_greedy_operation(target: Target) -> bool:
+    """REST methods on a greedy resource (``/{proxy+}``); an HTTP API's ``$default`` route."""
+    if isinstance(target, RestMethodTarget):
+        return "+}" in target.resource.path
+    return (
+        isinstance(target, V2RouteTarget)
+        and target.api.protocol_type == "HTTP"
+        and target.route.route_key == "$default"
+    )
+
+
 def _has_cors(target: Target) -> bool:
     """REST resources and HTTP API stages; a WebSocket handshake involves no CORS."""
     return not (isinstance(target, V2StageTarget) and target.api.protocol_type == "WEBSOCKET")
@@ -66,6 +77,11 @@ FIXTURES: dict[str, FixtureTargets] = {
         (Kind.REST_METHOD, Kind.V2_ROUTE),
         "each GET method or route x in-scope stage",
         _is_read_operation,
+    ),
+    "greedy_operation": FixtureTargets(
+        (Kind.REST_METHOD, Kind.V2_ROUTE),
+        "each method on a greedy resource ({proxy+}) or HTTP $default route x in-scope stage",
+        _is_greedy_operation,
     ),
     "resource": FixtureTargets(
         (Kind.REST_RESOURCE, Kind.V2_STAGE),

@@ -5,7 +5,8 @@ same way and reads in a few lines. One module per kind of thing built: ``account
 (account-wide things), ``rest`` (REST APIs), ``http`` (HTTP and WebSocket APIs), over
 ``clients`` (the writing clients they share; never point them at a real account) and
 ``certificates`` (self-signed ones, for ACM); and ``log_formats``, AWS's example access-log
-formats, and ``waf_rules``, AWS WAF rules for web ACLs.
+formats, ``access_logs``, access-log events written in them, and ``waf_rules``, AWS WAF rules
+for web ACLs.
 """
 
 from __future__ import annotations

@@ -42,3 +42,14 @@ HTTP_JSON = (
     '"routeKey":"$context.routeKey", "status":"$context.status", '
     '"protocol":"$context.protocol", "responseLength":"$context.responseLength" }'
 )
+# REST_JSON with what traffic evidence also reads: the concrete path callers used behind a
+# greedy resource ($context.path) and the API and stage, which tell apart the stages sharing
+# a log group.
+REST_JSON_TRAFFIC = (
+    '{ "requestId":"$context.requestId", "ip": "$context.identity.sourceIp", '
+    '"caller":"$context.identity.caller", "requestTime":"$context.requestTime", '
+    '"apiId":"$context.apiId", "stage":"$context.stage", '
+    '"httpMethod":"$context.httpMethod", "resourcePath":"$context.resourcePath", '
+    '"path":"$context.path", "status":"$context.status", "protocol":"$context.protocol", '
+    '"responseLength":"$context.responseLength" }'
+)

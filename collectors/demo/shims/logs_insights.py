@@ -3,14 +3,18 @@ sends (``collectors.demo.logs_insights``) over moto's stored events, GetQueryRes
 AWS's shape (``status``, ``results`` as lists of field/value pairs, ``statistics`` with
 ``bytesScanned``), and StopQuery, which moto lacks, cancels a query.
 
-moto's own Logs Insights understands ``fields``, ``sort`` and ``limit`` only; the queries are
-answered at once, so they are ``Complete`` when first polled (AWS's may still be
-``Running``: the collector polls either way).
+moto's own Logs Insights understands ``fields``, ``sort`` and ``limit`` only. A query runs in
+a thread of its own: one that ends within ``ANSWER_AT_ONCE_SECONDS`` (any small estate's) is
+``Complete`` when first polled; a longer one (a million events) is ``Running`` until it
+ends, as AWS's are, so StartQuery answers before the client's read timeout and StopQuery
+can cancel it.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 from moto.core.exceptions import JsonRESTError
@@ -23,6 +27,8 @@ from collectors.demo.logs_insights import Answer, MalformedQuery, run_query
 from collectors.demo.shims._patching import define, wrap
 
 _ANSWERS = "_apigw_audit_query_answers"  # on a LogsBackend: query id -> [status, Answer]
+ANSWER_AT_ONCE_SECONDS = 5.0
+_NOTHING_YET = Answer(results=[], records_scanned=0, records_matched=0, bytes_scanned=0)
 
 
 class MalformedQueryException(JsonRESTError):
@@ -51,19 +57,36 @@ def _start_query(
     for name in log_group_names:
         if name not in self.groups:
             raise ResourceNotFoundException()
-    events = (
-        (event.timestamp, event.message, stream.log_stream_name)
-        for name in log_group_names
-        for stream in self.groups[name].streams.values()
-        for event in stream.events
-        if start_time * 1000 <= event.timestamp <= end_time * 1000
-    )
-    try:
-        answer = run_query(query_string, events)
-    except MalformedQuery as exc:
-        raise MalformedQueryException(str(exc)) from None
+    streams = [stream for name in log_group_names for stream in self.groups[name].streams.values()]
+    entry: list[Any] = ["Running", _NOTHING_YET]
+
+    def events() -> Iterator[tuple[int, str, str]]:
+        for stream in streams:
+            for event in stream.events:
+                if entry[0] == "Cancelled":
+                    return
+                if start_time * 1000 <= event.timestamp <= end_time * 1000:
+                    yield event.timestamp, event.message, stream.log_stream_name
+
+    malformed: list[MalformedQuery] = []
+
+    def run() -> None:
+        try:
+            answer = run_query(query_string, events())
+        except MalformedQuery as exc:
+            malformed.append(exc)
+            entry[0] = "Failed"
+            return
+        if entry[0] == "Running":
+            entry[:] = ["Complete", answer]
+
+    worker = threading.Thread(target=run, name="logs-insights-query", daemon=True)
+    worker.start()
+    worker.join(ANSWER_AT_ONCE_SECONDS)
+    if malformed:
+        raise MalformedQueryException(str(malformed[0])) from None
     query_id = str(mock_random.uuid4())
-    _answers(self)[query_id] = ["Complete", answer]
+    _answers(self)[query_id] = entry
     return query_id
 
 
