@@ -35,7 +35,9 @@ from checks.policy import (
     OperationUse,
     Perimeter,
     Pricing,
+    ServerErrors,
     SharedCache,
+    StageRequests,
     Validation,
     VpcPinning,
     WebAclProtection,
@@ -65,8 +67,9 @@ from checks.policy import (
     private_pinning,
     request_validation,
     rest_only_features,
+    server_errors,
     shared_cache,
-    stage_request_count,
+    stage_requests,
     unencrypted_cache,
     unguarded_cache_control,
     web_acl_protection,
@@ -147,9 +150,12 @@ def backend_function(
 
 
 @pytest.fixture
-def request_count(stage: RestStageTarget | V2StageTarget) -> float:
-    """The stage's requests in the last 30 days, from CloudWatch."""
-    return stage_request_count(stage)
+def request_count(
+    stage: RestStageTarget | V2StageTarget, audit_index: TargetIndex
+) -> StageRequests:
+    """The stage's requests in the last 30 days, from CloudWatch, else from its access logs
+    when they were read for 30 days or more."""
+    return stage_requests(stage, audit_index.inventory)
 
 
 @pytest.fixture
@@ -328,6 +334,15 @@ def greedy_paths(
 ) -> HiddenPaths | NotApplicable:
     """The path templates callers used behind the greedy resource or $default route."""
     return hidden_paths(greedy_operation, audit_index.inventory)
+
+
+@pytest.fixture
+def operation_server_errors(
+    operation: RestMethodTarget | V2RouteTarget, audit_index: TargetIndex, min_requests: int
+) -> ServerErrors | NotApplicable:
+    """The operation's requests by status class and its share of 5XX, judged from
+    --traffic-min-requests requests up."""
+    return server_errors(operation, audit_index.inventory, min_requests)
 
 
 @pytest.fixture

@@ -121,7 +121,8 @@ def add_options(parser: pytest.Parser) -> None:
         default=None,
         metavar="N",
         help="the fewest requests in the traffic window for the attack or abuse check to judge "
-        "a stage or one of its methods (overrides the ini audit_traffic_min_requests; default: "
+        "a stage or one of its methods, and the failing backend check a method or route "
+        "(overrides the ini audit_traffic_min_requests; default: "
         f"{DEFAULT_MIN_REQUESTS}).",
     )
     parser.addini(

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from checks import Severity, check
-from checks.policy import Pricing, api_request_count_30d, label, monthly_saving
+from checks.policy import (
+    METRICS_SOURCE,
+    Pricing,
+    StageRequests,
+    api_request_count_30d,
+    label,
+    monthly_saving,
+)
 from collectors.targets import RestApiTarget, RestStageTarget, V2StageTarget
 
 
@@ -81,7 +88,7 @@ def test_rest_api_uses_rest_only_features(
 )
 def test_stage_serves_traffic(
     stage: RestStageTarget | V2StageTarget,
-    request_count: float,
+    request_count: StageRequests,
     unused_threshold: float,
     evidence: dict[str, object],
 ) -> None:
@@ -89,10 +96,18 @@ def test_stage_serves_traffic(
 
     A production or staging stage with almost no requests in 30 days is likely forgotten:
     still reachable, still exposing its backend, but no longer owned or monitored.
-    Counts come from CloudWatch AWS/ApiGateway Count.
+    Counts come from CloudWatch AWS/ApiGateway Count; when those cannot be read, from the
+    stage's access logs if they were read (--traffic-days) for 30 days or more, else the
+    verdict is unknown.
     """
-    evidence.update(requests_30d=request_count, threshold=unused_threshold)
-    assert request_count >= unused_threshold, (
-        f"stage {label(stage)} served {request_count:,.0f} requests in the last 30 days "
-        f"(fewer than {unused_threshold:,.0f})"
+    requests = request_count.requests
+    evidence.update(
+        requests_30d=requests,
+        threshold=unused_threshold,
+        request_count_source=request_count.source,
+    )
+    assert requests >= unused_threshold, (
+        f"stage {label(stage)} served {requests:,.0f} requests in the last "
+        f"{request_count.days} days (fewer than {unused_threshold:,.0f})"
+        + ("" if request_count.source == METRICS_SOURCE else f", per its {request_count.source}")
     )

@@ -1,6 +1,6 @@
 """What stages really served in the traffic window, from their own access logs (Logs Insights,
 --traffic-days), held against what they declare: operations nobody calls, endpoints hidden
-behind greedy paths, and stages or methods answering mostly 4XX."""
+behind greedy paths, stages or methods answering mostly 4XX, and methods whose backend fails."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import pytest
 from checks import Severity, check
 from checks.policy import (
     ATTACK_SHARE,
+    FAILING_SHARE,
     ClientErrors,
     HiddenPaths,
     NotApplicable,
     OperationUse,
+    ServerErrors,
     label,
     some,
 )
@@ -176,3 +178,53 @@ def test_stage_answers_mostly_successes(
     if over:
         answered.append(f"to {ATTACK_SHARE:.0%} or more of the requests of {some(over)}")
     assert not judged.abused, f"stage {label(stage)} answered 4XX {' and '.join(answered)}"
+
+
+@check(
+    id="APIGW-TRAFFIC-004",
+    issue_type="Backend Failing",
+    severity=Severity.MEDIUM,
+    security_impact="5XX answers mean the integration behind the method fails (errors, "
+    "timeouts, throttling, bad responses): callers lose requests, retries add load, and "
+    "error responses may leak backend details.",
+    remediation=(
+        "Find the failing integration in the stage's access logs ($context.integrationStatus, "
+        "$context.integrationErrorMessage) or execution logs, and fix the backend's errors, "
+        "its timeouts (APIGW-TIMEOUT-001) or its capacity.",
+        "Alarm on the method's 5XXError metric so the next failure is seen when it starts.",
+    ),
+    references=(
+        "https://repost.aws/knowledge-center/api-gateway-5xx-error",
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html",
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-metrics.html",
+        HTTP_LOG_VARIABLES,
+    ),
+    posture=("server_error_share",),
+)
+def test_operation_backend_answers_without_server_errors(
+    operation: RestMethodTarget | V2RouteTarget,
+    operation_server_errors: ServerErrors | NotApplicable,
+    evidence: dict[str, object],
+) -> None:
+    """Methods and routes do not answer 5XX to 5% or more of their requests
+
+    A method or route whose requests (attributed as for the zombie check: a REST request to
+    the method of its verb, else to its resource's ANY method) end in 5XX for 5% or more has
+    a failing backend. Judged from --traffic-min-requests requests up (default 100, the
+    minimum APIGW-TRAFFIC-003 uses) in the traffic window.
+    """
+    if isinstance(operation_server_errors, NotApplicable):
+        pytest.skip(operation_server_errors.reason)
+    judged = operation_server_errors
+    evidence.update(
+        requests=judged.requests,
+        server_errors=judged.server_errors,
+        server_error_share=judged.share,
+        requests_by_status_class=dict(judged.requests_by_class),
+        min_requests=judged.min_requests,
+        window_days=judged.days,
+    )
+    assert not judged.failing, (
+        f"{label(operation)} answered 5XX to {judged.share:.0%} of its {judged.requests:,} "
+        f"requests in the last {judged.days} days ({FAILING_SHARE:.0%} or more)"
+    )

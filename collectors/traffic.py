@@ -19,9 +19,9 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from collectors.access_log_fields import LogFields, UnreadableFormat, log_fields
@@ -37,7 +37,7 @@ from collectors.model import (
     V2Api,
     log_group_ref,
 )
-from collectors.path_templates import path_template
+from collectors.path_templates import greedy_route, path_template
 from collectors.scope import StageFilter
 from collectors.traffic_queries import (
     ROW_LIMIT,
@@ -98,8 +98,7 @@ def _serves_greedy(api: RestApi | V2Api, stage_deployment: str | None) -> bool:
         deployment = api.deployment(stage_deployment)
         resources = deployment.definition.resources if deployment else api.resources or ()
         return any("+}" in resource.path for resource in resources)
-    routes = api.routes or ()
-    return any(route.route_key == "$default" for route in routes)
+    return any(greedy_route(route.route_key) for route in api.routes or ())
 
 
 def _stages(
@@ -157,6 +156,9 @@ def plan_queries(
             )
         elif not log_format:
             reason = "the stage has no access-log format"
+        elif group.stored_bytes is None:
+            # without it the scan cannot be bounded (--traffic-max-gb)
+            reason = f"the stored size of its access-log group {ref.name} is unknown"
         if reason is None and not_readable is None and ref is not None and log_format:
             try:
                 fields_of[(ref.arn, log_format, api.api_type)] = log_fields(log_format)
@@ -175,9 +177,13 @@ def plan_queries(
     for (arn, _, api_type), writers in sorted(by_query.items()):
         fields = fields_of[(arn, _, api_type)]
         sharing = writers_of[arn]
+        # Told apart whenever the format records them: the inventory need not know every
+        # writer of a group (an API excluded by tag, a stage out of scope, another service);
+        # required only where it knows the group is shared
         shared = Discriminators(
-            by_api=len({api for api, _ in sharing}) > 1,
-            by_stage=any(len({s for a, s in sharing if a == api}) > 1 for api, _ in sharing),
+            by_api=len({api for api, _ in sharing}) > 1 or fields.field("apiId") is not None,
+            by_stage=any(len({s for a, s in sharing if a == api}) > 1 for api, _ in sharing)
+            or fields.field("stage") is not None,
         )
         group = groups[arn]
         questions = [(OPERATIONS, operations_query)]
@@ -203,7 +209,7 @@ def plan_queries(
                     query,
                     writers,
                     shared,
-                    group.stored_bytes or 0,
+                    group.stored_bytes or 0,  # known: checked when planned
                 )
             )
     return plans, unanswered
@@ -318,6 +324,18 @@ def _started_and_polled(
     return _Answer(_cell_rows(answer.get("results", [])), scanned)
 
 
+def _moment(value: str) -> str:
+    """A timestamp as GetQueryResults gives it (``2026-12-01 10:00:00.000``, UTC; milliseconds
+    since the epoch are taken too) in ISO 8601, so that min and max compare as times."""
+    if value.replace(".", "", 1).isdigit():
+        return datetime.fromtimestamp(float(value) / 1000, UTC).isoformat(timespec="milliseconds")
+    try:
+        moment = datetime.fromisoformat(value.replace(" ", "T", 1))
+    except ValueError:
+        return value
+    return moment.replace(tzinfo=moment.tzinfo or UTC).isoformat(timespec="milliseconds")
+
+
 def _class(value: str) -> str | None:
     try:
         return f"{int(float(value))}XX"
@@ -337,6 +355,13 @@ def _resource(row: Mapping[str, str], api_type: str) -> tuple[str | None, str]:
     return None, row.get("route", "")
 
 
+def _unusable(rows: list[dict[str, str]], writer: _Writer, shared: Discriminators) -> bool:
+    """The stage's rows came back but none has a status class: reading them would take
+    requests for no requests."""
+    mine = [row for row in rows if _mine(row, writer, shared)]
+    return bool(mine) and all(_class(row.get("statusClass", "")) is None for row in mine)
+
+
 def _operations(
     rows: list[dict[str, str]], writer: _Writer, shared: Discriminators
 ) -> tuple[ObservedOperation, ...]:
@@ -353,7 +378,7 @@ def _operations(
         if "sourceIps" in row:
             has_ips = True
             ips[key][status_class] = int(float(row["sourceIps"]))
-        seen[key] += [row[name] for name in ("firstSeen", "lastSeen") if name in row]
+        seen[key] += [_moment(row[name]) for name in ("firstSeen", "lastSeen") if name in row]
     return tuple(
         ObservedOperation(
             method=method,
@@ -485,9 +510,10 @@ def collect_traffic(
             (index, pool.submit(_run, clients, plan, window, errors, stopping))
             for index, plan in enumerate(run)
         ]
+        by_future = {future: index for index, future in futures}
         try:
-            for done, (index, future) in enumerate(futures, start=1):
-                answers[index] = future.result()
+            for done, future in enumerate(as_completed(by_future), start=1):
+                answers[by_future[future]] = future.result()
                 on_query_done(done, len(run))
         except BaseException:
             # Ctrl-C (or a failing callback): each running query's thread stops it and returns
@@ -537,7 +563,12 @@ def _stage_traffic(
                 continue
             if len(answer.rows) >= ROW_LIMIT:
                 truncated.add(key)
-            if plan.question == OPERATIONS:
+            if _unusable(answer.rows, writer, plan.shared):
+                reasons[key][plan.question] = (
+                    "the access logs' $context.status values are not numbers, so no request "
+                    "could be classed"
+                )
+            elif plan.question == OPERATIONS:
                 operations[key] = _operations(answer.rows, writer, plan.shared)
             elif writer.greedy:
                 paths[key] = _paths(answer.rows, writer, plan.shared)

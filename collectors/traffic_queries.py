@@ -7,8 +7,8 @@ every stage writing to it, grouping by the API and stage when the group is share
 
 - operations: per method and resource (REST) or route key (HTTP, WebSocket) and status class,
   the requests, the distinct source IPs and the first and last request;
-- paths (only where a stage serves a greedy resource, ``{proxy+}``, or the ``$default``
-  route): per concrete path, the requests, to be made templates client-side.
+- paths (only where a stage serves a greedy resource or route, ``{proxy+}``, or the
+  ``$default`` route): per concrete path, the requests, to be made templates client-side.
 
 Logs Insights bills per byte scanned, so each extra question is an extra scan: both are asked
 only where they can be answered. A question whose variables the format does not record
@@ -107,7 +107,11 @@ def paths_query(fields: LogFields, api_type: str, shared: Discriminators) -> str
     the path, the status, the operation or a discriminator."""
     keys = _required(fields, (*_discriminators(fields, shared), *_operation_keys(api_type)))
     path, status = _required(fields, (("path", "path"), ("status", "status")))
-    greedy = r"resource like /\{[^}]+\+\}/" if api_type == "REST" else 'route = "$default"'
+    greedy = (
+        r"resource like /\{[^}]+\+\}/"
+        if api_type == "REST"
+        else r'route = "$default" or route like /\{[^}]+\+\}/'
+    )
     groups = ", ".join(alias for _, alias in keys) + ", path, statusClass"
     return " | ".join(
         [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from collectors.access_log_fields import UnreadableFormat, log_fields
-from collectors.path_templates import path_template
+from collectors.path_templates import greedy_route, path_template
 
 # The formats API Gateway's console offers
 # (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-access-logging.html).
@@ -115,8 +115,23 @@ def test_formats_no_query_can_take_apart_say_why(log_format: str, reason: str | 
         ("/oauth2/token", "/oauth2/token"),
         ("/page-10", "/page-10"),
         ("/deadbeefcafebabe", "/deadbeefcafebabe"),
+        ("/clients/10.1.2.3", "/clients/{ip}"),
+        ("/clients/fe80::1", "/clients/{ip}"),
+        ("/s/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTYifQ.SflKxwRJSMeKKF2QT4fw", "/s/{token}"),
+        ("/k/AKIAABCDEFGHIJKLMNOP", "/k/{token}"),
+        ("/b/ZXhhbXBsZXRva2Vu==", "/b/{token}"),
+        ("/internal/health", "/internal/health"),
         ("/", "/"),
     ],
 )
 def test_identifiers_become_parameters_and_words_stay(path: str, template: str) -> None:
     assert path_template(path) == template
+
+
+@pytest.mark.parametrize(
+    ("route_key", "greedy"),
+    [("$default", True), ("ANY /{proxy+}", True), ("GET /files/{path+}", True),
+     ("GET /pets/{id}", False), ("$connect", False)],
+)  # fmt: skip
+def test_greedy_routes_take_any_path(route_key: str, greedy: bool) -> None:
+    assert greedy_route(route_key) is greedy

@@ -50,6 +50,7 @@ THE_CHECKS = {
         "greedy_operation",
     ),
     "APIGW-TRAFFIC-003": ("Attack or Abuse Pattern", Severity.HIGH, "stage"),
+    "APIGW-TRAFFIC-004": ("Backend Failing", Severity.MEDIUM, "operation"),
 }
 
 

@@ -1,5 +1,6 @@
-"""Zombie endpoints, hidden endpoints behind greedy paths and 4XX storms, judged on the traffic
-evidence of an emulated estate whose stages write access-log events."""
+"""Zombie endpoints, hidden endpoints behind greedy paths, 4XX storms and failing backends,
+judged on the traffic evidence of an emulated estate whose stages write access-log events; and
+the unused-API check counting requests from that evidence when CloudWatch cannot be read."""
 
 from __future__ import annotations
 
@@ -17,11 +18,19 @@ from collectors.demo.builders import AccountBuilder, HttpApiBuilder, RestApiBuil
 from collectors.demo.builders.access_logs import Request, put_events
 from collectors.demo.estate import emulated_aws
 from collectors.inventory import collect_inventory
-from tests_unit.checks_harness import AuditRun, audit, audit_account, audit_inventory, key
+from tests_unit.checks_harness import (
+    AuditRun,
+    audit,
+    audit_account,
+    audit_inventory,
+    denying,
+    key,
+)
 from tests_unit.conftest import REGION
 
 ZOMBIE, HIDDEN, ABUSE = "APIGW-TRAFFIC-001", "APIGW-TRAFFIC-002", "APIGW-TRAFFIC-003"
-CHECKS = (ZOMBIE, HIDDEN, ABUSE)
+FAILING, UNUSED = "APIGW-TRAFFIC-004", "APIGW-UNUSED-001"
+CHECKS = (ZOMBIE, HIDDEN, ABUSE, FAILING)
 REST_FORMAT = json.dumps(
     {
         "ip": "$context.identity.sourceIp",
@@ -75,11 +84,14 @@ class Estate:
     quiet: RestApiBuilder  # every method called, nothing behind its proxy; staging: no request
     blind: RestApiBuilder  # its format records no $context.status
     cart: HttpApiBuilder  # a zombie route; /cart/{hash} behind $default
+    flaky: RestApiBuilder  # GET /orders answers 6% 502s, GET /status 2%, POST /rare 10 500s
     excluded: RestApiBuilder
     run: AuditRun
     strict: AuditRun  # --traffic-min-requests=1000
     truncated: AuditRun  # every query as if cut at Logs Insights' 10,000-row limit
     off: AuditRun  # collected without --traffic-days
+    unmetered: AuditRun  # no CloudWatch metrics, access logs read for 30 days
+    unmetered_short: AuditRun  # no CloudWatch metrics, access logs read for 7 days
     snapshot: Path
 
 
@@ -153,6 +165,19 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
             *_http("$default", "/cart/9f86d081884c7d659a2feaa0c55ad015", 200, 2),
             log_format=HTTP_FORMAT,
         )
+        flaky = RestApiBuilder("flaky")
+        for method, resource in (("GET", "/orders"), ("GET", "/status"), ("POST", "/rare")):
+            flaky.method(method, resource)
+        flaky.stage("prod")
+        _logged(
+            account,
+            flaky,
+            *_rest("GET", "/orders", "/orders", 200, 94),
+            *_rest("GET", "/orders", "/orders", 502, 6),
+            *_rest("GET", "/status", "/status", 200, 98),
+            *_rest("GET", "/status", "/status", 500, 2),
+            *_rest("POST", "/rare", "/rare", 500, 10),
+        )
         excluded = RestApiBuilder("internal", tags={"Internal": "true"})
         excluded.method("GET", "/tools")
         excluded.stage("prod")
@@ -174,9 +199,22 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
             tmp_path_factory.mktemp("truncated"),
         )
         off = audit_account(tmp_path_factory)
+        unmetered_inventory = collect_inventory(
+            AwsClients(denying("GetMetricData")), (REGION,), traffic_days=30,
+            traffic_max_bytes=10e9,
+        )  # fmt: skip
+        assert unmetered_inventory.traffic is not None
+        unmetered = audit_inventory(unmetered_inventory, tmp_path_factory.mktemp("unmetered"))
+        unmetered_short = audit_inventory(
+            dataclasses.replace(
+                unmetered_inventory,
+                traffic=dataclasses.replace(unmetered_inventory.traffic, days=7),
+            ),
+            tmp_path_factory.mktemp("unmetered-short"),
+        )
     return Estate(
-        shop, storm, mixed, quiet, blind, cart, excluded, run, strict, truncated, off,
-        directory / "inventory.json",
+        shop, storm, mixed, quiet, blind, cart, flaky, excluded, run, strict, truncated, off,
+        unmetered, unmetered_short, directory / "inventory.json",
     )  # fmt: skip
 
 
@@ -310,6 +348,74 @@ def test_rows_cut_at_the_row_limit_are_unknown_unless_a_finding_stands(estate: E
     assert estate.truncated.outcome(ABUSE, key(estate.storm, "prod")) == "failed"
 
 
+# --- APIGW-TRAFFIC-004 ------------------------------------------------------------------------
+
+
+def test_method_answering_5xx_to_5_percent_of_its_requests_has_a_failing_backend(
+    estate: Estate,
+) -> None:
+    outcome = estate.run[FAILING, key(estate.flaky, "prod", "GET /orders")]
+    assert outcome.outcome == "failed"
+    assert outcome.message == (
+        "GET /orders on flaky/prod answered 5XX to 6% of its 100 requests in the last 7 days "
+        "(5% or more)"
+    )
+    assert outcome.details["requests_by_status_class"] == {"2XX": 94, "5XX": 6}
+    assert (outcome.details["server_errors"], outcome.details["server_error_share"]) == (6, 0.06)
+
+
+def test_method_answering_few_5xx_passes(estate: Estate) -> None:
+    outcome = estate.run[FAILING, key(estate.flaky, "prod", "GET /status")]
+    assert (outcome.outcome, outcome.details["server_error_share"]) == ("passed", 0.02)
+
+
+def test_method_with_too_few_requests_is_not_judged_for_5xx(estate: Estate) -> None:
+    outcome = estate.run[FAILING, key(estate.flaky, "prod", "POST /rare")]
+    assert outcome.outcome == "skipped"
+    assert "POST /rare on flaky/prod received 10 requests in the last 7 days" in outcome.message
+    assert "--traffic-min-requests 100" in outcome.message
+    strict = estate.strict[FAILING, key(estate.flaky, "prod", "GET /orders")]
+    assert (strict.outcome, "--traffic-min-requests 1000" in strict.message) == ("skipped", True)
+
+
+def test_5xx_of_a_stage_writing_no_access_logs_are_not_applicable(estate: Estate) -> None:
+    outcome = estate.run[FAILING, key(estate.storm, "staging", "POST /login")]
+    assert (outcome.outcome, outcome.message) == (
+        "skipped",
+        "stage storm/staging writes no access logs",
+    )
+
+
+# --- APIGW-UNUSED-001 from access logs ---------------------------------------------------------
+
+
+def test_readable_metrics_count_the_requests(estate: Estate) -> None:
+    outcome = estate.run[UNUSED, key(estate.flaky, "prod")]
+    assert outcome.details["request_count_source"] == "CloudWatch metrics"
+    assert (outcome.outcome, outcome.details["requests_30d"]) == ("failed", 0)
+
+
+def test_without_metrics_30_days_of_access_logs_count_the_requests(estate: Estate) -> None:
+    busy = estate.unmetered[UNUSED, key(estate.flaky, "prod")]
+    assert (busy.outcome, busy.details["requests_30d"]) == ("passed", 210)
+    assert busy.details["request_count_source"] == "access logs (30 days)"
+    idle = estate.unmetered[UNUSED, key(estate.cart, "prod")]
+    assert idle.outcome == "failed"
+    assert idle.message == (
+        "stage cart/prod served 22 requests in the last 30 days (fewer than 100), "
+        "per its access logs (30 days)"
+    )
+
+
+def test_without_metrics_a_shorter_traffic_window_or_no_logs_is_unknown(estate: Estate) -> None:
+    short = estate.unmetered_short[UNUSED, key(estate.flaky, "prod")]
+    assert short.outcome == "error"
+    assert "GetMetricData" in short.message
+    assert "access logs were read for 7 days, not 30" in short.message
+    unlogged = estate.unmetered[UNUSED, key(estate.storm, "staging")]
+    assert (unlogged.outcome, "GetMetricData" in unlogged.message) == ("error", True)
+
+
 # --- every check ------------------------------------------------------------------------------
 
 
@@ -321,7 +427,12 @@ def test_excluded_api_is_not_audited(estate: Estate, check: str) -> None:
 
 @pytest.mark.parametrize(
     ("check", "target"),
-    [(ZOMBIE, ("prod", "GET /x")), (HIDDEN, ("prod", "ANY /{proxy+}")), (ABUSE, ("prod",))],
+    [
+        (ZOMBIE, ("prod", "GET /x")),
+        (HIDDEN, ("prod", "ANY /{proxy+}")),
+        (ABUSE, ("prod",)),
+        (FAILING, ("prod", "GET /x")),
+    ],
 )
 def test_format_without_the_status_is_unknown_naming_the_variable(
     estate: Estate, check: str, target: tuple[str, ...]

@@ -172,3 +172,41 @@ def test_queries_that_would_scan_past_the_cap_are_not_run() -> None:
     assert inventory.traffic is not None
     (traffic,) = inventory.traffic.stages
     assert "--traffic-max-gb" in traffic.unanswered["operations"]
+
+
+def test_rows_whose_status_is_no_number_leave_the_question_unanswered() -> None:
+    with emulated_aws():
+        account = AccountBuilder(REGION)
+        group = account.log_group("/apigw/odd")
+        api = RestApiBuilder("odd")
+        api.method("GET", "/pets")
+        api.stage("prod")
+        api.access_logs("prod", group, FORMAT)
+        _write("/apigw/odd", [_event("GET", "/pets", "/prod/pets", 200, "1.1.1.1").replace(
+            '"status": 200', '"status": "-"')])  # fmt: skip
+        inventory = _collect([])
+    assert inventory.traffic is not None
+    (traffic,) = inventory.traffic.stages
+    assert traffic.operations is None  # never "no request"
+    assert "not numbers" in traffic.unanswered["operations"]
+
+
+def test_a_format_recording_the_stage_is_told_apart_even_when_no_other_stage_is_known() -> None:
+    # an excluded API (never inventoried) writes to the same group
+    shared_format = FORMAT.replace("}", ', "stage": "$context.stage"}')
+    with emulated_aws():
+        account = AccountBuilder(REGION)
+        group = account.log_group("/apigw/shared")
+        api = RestApiBuilder("mine")
+        api.method("GET", "/pets")
+        api.stage("prod")
+        api.access_logs("prod", group, shared_format)
+        other = json.loads(_event("GET", "/pets", "/dev/pets", 200, "2.2.2.2"))
+        mine = json.loads(_event("GET", "/pets", "/prod/pets", 200, "1.1.1.1"))
+        _write("/apigw/shared", [json.dumps({**mine, "stage": "prod"}),
+                                 json.dumps({**other, "stage": "dev"})])  # fmt: skip
+        inventory = _collect([])
+    assert inventory.traffic is not None
+    (traffic,) = inventory.traffic.stages
+    assert traffic.operations is not None
+    assert [o.requests for o in traffic.operations] == [1]

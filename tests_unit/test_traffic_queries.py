@@ -107,3 +107,16 @@ def test_a_format_lacking_what_a_question_needs_names_it(
     with pytest.raises(Unanswerable) as raised:
         operations_query(log_fields(log_format), "REST", shared)
     assert raised.value.missing == missing
+
+
+def test_http_greedy_routes_are_asked_for_their_paths() -> None:
+    fields = log_fields(
+        '{"route": "$context.routeKey", "path": "$context.path", "status": "$context.status"}'
+    )
+    events = [
+        (START, json.dumps({"route": "ANY /{proxy+}", "path": "/a/1", "status": 200}), "s"),
+        (START, json.dumps({"route": "$default", "path": "/b", "status": 200}), "s"),
+        (START, json.dumps({"route": "GET /pets", "path": "/pets", "status": 200}), "s"),
+    ]
+    rows = _rows(run_query(paths_query(fields, "HTTP", ALONE), events).results)
+    assert sorted(r["route"] for r in rows) == ["$default", "ANY /{proxy+}"]

@@ -105,6 +105,8 @@ Backend configuration (``checks.policy.secrets``, ``checks.policy.transport``):
 Cost (``checks.policy.cost``):
     rest_only_features(target: RestApiTarget) -> Mapping[str, bool]
     api_request_count_30d(target: RestApiTarget) -> float | None
+    stage_requests(target: stage, inventory) -> StageRequests   .requests, .source, .days
+        (CloudWatch's 30 days, else the access logs read, when their window covers 30 days)
     monthly_saving(requests_30d: float | None, pricing: Pricing) -> float | None
     Pricing.cache_monthly_cost(size) -> float | None   (CACHE_PRICE_PER_HOUR by default)
 
@@ -117,6 +119,9 @@ access logs read with Logs Insights; ``NotApplicable`` when it was not collected
         -> HiddenPaths | NotApplicable   .served (templates with a non-4XX answer), .refused
     client_errors(target: stage, inventory, min_requests) -> ClientErrors | NotApplicable
         .requests, .share (4XX), .stage_over, .operations_over, .abused (ATTACK_SHARE: 0.5)
+    server_errors(target: RestMethodTarget | V2RouteTarget, inventory, min_requests)
+        -> ServerErrors | NotApplicable   .requests, .requests_by_class, .server_errors,
+        .share (5XX), .failing (FAILING_SHARE: 0.05)
 
 Wording (``checks.policy.labels``):
     label(target) -> str     "GET /pets on petstore-public/prod"
@@ -155,11 +160,14 @@ from checks.policy.backend_auth import (
 )
 from checks.policy.cost import (
     CACHE_PRICE_PER_HOUR,
+    METRICS_SOURCE,
     Pricing,
+    StageRequests,
     api_request_count_30d,
     monthly_saving,
     rest_only_features,
     stage_request_count,
+    stage_requests,
 )
 from checks.policy.domain_certificates import DomainCertificates, domain_certificates
 from checks.policy.drift import DefinitionDrift, definition_drift
@@ -192,12 +200,15 @@ from checks.policy.labels import label, operations, some
 from checks.policy.observed_traffic import (
     ATTACK_SHARE,
     DEFAULT_MIN_REQUESTS,
+    FAILING_SHARE,
     ClientErrors,
     HiddenPaths,
     OperationUse,
+    ServerErrors,
     client_errors,
     hidden_paths,
     operation_use,
+    server_errors,
 )
 from checks.policy.open_principals import open_to_every_account
 from checks.policy.perimeter import (
@@ -232,6 +243,8 @@ __all__ = [
     "DEFAULT_MIN_REQUESTS",
     "DEFAULT_TLS_POLICIES",
     "EXPIRY_WARNING",
+    "FAILING_SHARE",
+    "METRICS_SOURCE",
     "NEEDED",
     "AccessLogging",
     "AccountExposure",
@@ -261,7 +274,9 @@ __all__ = [
     "Perimeter",
     "PlanLimits",
     "Pricing",
+    "ServerErrors",
     "SharedCache",
+    "StageRequests",
     "Validation",
     "VpcPinning",
     "WebAclInFront",
@@ -308,9 +323,11 @@ __all__ = [
     "rest_only_features",
     "served_policy",
     "served_settings",
+    "server_errors",
     "shared_cache",
     "some",
     "stage_request_count",
+    "stage_requests",
     "unencrypted_cache",
     "unguarded_cache_control",
     "unrecorded",

@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from collectors.model import HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS, PROXY_INTEGRATION_TYPES
+from collectors.errors import DataUnavailable
+from collectors.model import (
+    HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS,
+    PROXY_INTEGRATION_TYPES,
+    Inventory,
+)
 from collectors.targets import (
     RestApiTarget,
     RestStageTarget,
@@ -128,6 +133,46 @@ def stage_request_count(target: RestStageTarget | V2StageTarget) -> float:
         f"the request count of {target.api.name}/{target.stage.name}",
         target.key,
     )
+
+
+METRICS_DAYS = 30  # the window of the stages' CloudWatch request counts
+METRICS_SOURCE = "CloudWatch metrics"
+
+
+@dataclass(frozen=True)
+class StageRequests:
+    """A stage's requests in the last ``days`` days, and where they were counted."""
+
+    requests: float
+    source: str  # METRICS_SOURCE, or "access logs (N days)"
+    days: int
+
+
+def stage_requests(target: RestStageTarget | V2StageTarget, inventory: Inventory) -> StageRequests:
+    """The stage's requests from CloudWatch (30 days); when CloudWatch could not tell, the
+    requests its access logs showed (``--traffic-days``), provided their window is the same 30
+    days: a shorter one says nothing of the days it did not read, and in a longer one the
+    requests may all predate them (a stage unused for a month would pass).
+    Else ``DataUnavailable`` with CloudWatch's reason, and why the logs could not stand in."""
+    try:
+        return StageRequests(stage_request_count(target), METRICS_SOURCE, METRICS_DAYS)
+    except DataUnavailable as unavailable:
+        traffic = inventory.traffic
+        where = (target.api.region, target.api.id, target.stage.name)
+        found = None if traffic is None else traffic.stage(*where)
+        if traffic is None or found is None or found.operations is None or found.not_readable:
+            raise
+        if found.truncated:
+            why = "its access-log query hit Logs Insights' 10,000-row limit"
+        elif traffic.days != METRICS_DAYS:
+            why = (
+                f"its access logs were read for {traffic.days} days, not {METRICS_DAYS} "
+                f"(--traffic-days {METRICS_DAYS} would answer)"
+            )
+        else:
+            observed = sum(row.requests for row in found.operations)
+            return StageRequests(observed, f"access logs ({traffic.days} days)", traffic.days)
+        raise DataUnavailable(f"{unavailable}; {why}") from unavailable
 
 
 def api_request_count_30d(target: RestApiTarget) -> float | None:

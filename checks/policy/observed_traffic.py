@@ -1,5 +1,6 @@
 """What audited stages served in the traffic window (``Inventory.traffic``), held against
-what they declare: unused operations, paths behind greedy resources, and 4XX storms.
+what they declare: unused operations, paths behind greedy resources, 4XX storms and failing
+backends.
 
 Each function answers what its check needs, or ``NotApplicable`` with the reason (traffic
 evidence was not collected, the stage writes no access logs or writes them where this suite
@@ -16,13 +17,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from checks.policy.hardening import NotApplicable
+from checks.policy.labels import label
 from collectors.errors import DataUnavailable
 from collectors.model import Inventory, ObservedOperation, ObservedPath, StageTraffic
 from collectors.targets import RestMethodTarget, RestStageTarget, V2RouteTarget, V2StageTarget
 
 NOT_COLLECTED = "traffic evidence was not collected (--traffic-days)"
 CLIENT_ERROR = "4XX"
+SERVER_ERROR = "5XX"
 ATTACK_SHARE = 0.5  # 4XX responses at or above this share of requests look like abuse
+FAILING_SHARE = 0.05  # 5XX responses at or above this share of requests: a failing backend
 DEFAULT_MIN_REQUESTS = 100
 
 Target = RestStageTarget | V2StageTarget | RestMethodTarget | V2RouteTarget
@@ -226,4 +230,61 @@ def client_errors(
     judged = ClientErrors(requests, round(_share(totals), 3), min_requests, over)
     if not judged.abused and traffic.truncated:
         raise _truncated(target, "operations")
+    return judged
+
+
+# --- APIGW-TRAFFIC-004: backend failing --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServerErrors:
+    """An operation's requests in the window by status class, and its 5XX share."""
+
+    days: int
+    min_requests: int
+    requests_by_class: Mapping[str, int]
+
+    @property
+    def requests(self) -> int:
+        return sum(self.requests_by_class.values())
+
+    @property
+    def server_errors(self) -> int:
+        return self.requests_by_class.get(SERVER_ERROR, 0)
+
+    @property
+    def share(self) -> float:
+        return round(self.server_errors / self.requests, 3) if self.requests else 0.0
+
+    @property
+    def failing(self) -> bool:
+        return self.server_errors >= FAILING_SHARE * self.requests > 0
+
+
+def server_errors(
+    target: RestMethodTarget | V2RouteTarget, inventory: Inventory, min_requests: int
+) -> ServerErrors | NotApplicable:
+    """The operation's requests (attributed as for APIGW-TRAFFIC-001) and 5XX responses;
+    ``NotApplicable`` when it received fewer than ``min_requests``."""
+    traffic = _stage_traffic(target, inventory)
+    if isinstance(traffic, NotApplicable):
+        return traffic
+    assert inventory.traffic is not None
+    mine = [
+        row for row in _operations(traffic, target) if _belongs(row.method, row.resource, target)
+    ]
+    judged = ServerErrors(inventory.traffic.days, min_requests, _by_class(mine))
+    # Rows cut at the row limit can add requests only to a REST ANY method (one row per verb):
+    # elsewhere the operation's row, when present, is complete.
+    complete = not traffic.truncated or (
+        bool(mine)
+        and not (isinstance(target, RestMethodTarget) and target.method.http_method == "ANY")
+    )
+    if not complete:
+        raise _truncated(target, "operations")
+    if judged.requests < min_requests:
+        return NotApplicable(
+            f"{label(target)} received {judged.requests:,} requests in the last {judged.days} "
+            f"days, fewer than --traffic-min-requests {min_requests}"
+        )
     return judged

@@ -21,7 +21,7 @@ class ObservedOperation:
     requests_by_class: Mapping[str, int]  # "2XX" -> requests
     # distinct source IPs among the requests of each class; None: the format records no IP
     source_ips_by_class: Mapping[str, int] | None
-    first_seen: str  # "2026-12-01 10:00:00.000" (UTC), as Logs Insights gives it
+    first_seen: str  # ISO 8601, UTC: "2026-12-01T10:00:00.000+00:00"
     last_seen: str
 
     @property

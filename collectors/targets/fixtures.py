@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from collectors.path_templates import greedy_route
 from collectors.targets.objects import (
     Kind,
     RestMethodTarget,
@@ -27,13 +28,14 @@ def _is_read_operation(target: Target) -> bool:
 
 
 def _is_greedy_operation(target: Target) -> bool:
-    """REST methods on a greedy resource (``/{proxy+}``); an HTTP API's ``$default`` route."""
+    """REST methods on a greedy resource (``/{proxy+}``); an HTTP API's ``$default`` route and
+    its greedy routes (``ANY /{proxy+}``)."""
     if isinstance(target, RestMethodTarget):
         return "+}" in target.resource.path
     return (
         isinstance(target, V2RouteTarget)
         and target.api.protocol_type == "HTTP"
-        and target.route.route_key == "$default"
+        and greedy_route(target.route.route_key)
     )
 
 
