@@ -7,6 +7,7 @@ hold no caller's identifiers.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -76,7 +77,9 @@ class TrafficEvidence:
     bytes_scanned: float  # as Logs Insights reported them: what the account is billed for
 
     def stage(self, region: str, api_id: str, stage: str) -> StageTraffic | None:
-        return next(
-            (s for s in self.stages if (s.region, s.api_id, s.stage) == (region, api_id, stage)),
-            None,
-        )
+        return self._stages.get((region, api_id, stage))
+
+    # Built once (kept out of the JSON: not a field): checks look a stage up per operation.
+    @functools.cached_property
+    def _stages(self) -> dict[tuple[str, str, str], StageTraffic]:
+        return {(s.region, s.api_id, s.stage): s for s in self.stages}
