@@ -165,8 +165,9 @@ def plan_queries(
             except UnreadableFormat as exc:
                 reason = str(exc)
         if reason is not None or not_readable is not None or ref is None or not log_format:
+            reasons = {} if not_readable else {OPERATIONS: reason or "", PATHS: reason or ""}
             unanswered[key] = _unanswered(
-                key, ref.arn if ref else None, reason or "", not_readable=not_readable
+                key, ref.arn if ref else None, reasons, not_readable=not_readable
             )
             continue
         greedy = _serves_greedy(api, deployment_id)
@@ -198,7 +199,7 @@ def plan_queries(
                     previous = unanswered.get(key)
                     reasons = dict(previous.unanswered) if previous else {}
                     reasons[question] = str(exc)
-                    unanswered[key] = _unanswered(key, arn, "", reasons)
+                    unanswered[key] = _unanswered(key, arn, reasons)
                 continue
             plans.append(
                 _Plan(
@@ -218,18 +219,12 @@ def plan_queries(
 def _unanswered(
     key: tuple[str, str, str],
     group: str | None,
-    reason: str,
-    reasons: Mapping[str, str] | None = None,
+    reasons: Mapping[str, str],
     *,
     not_readable: str | None = None,
 ) -> StageTraffic:
+    """A stage no query answers: why, per question, or why nothing could ever be read."""
     region, api_id, stage = key
-    if not_readable is not None:
-        unanswered: dict[str, str] = {}
-    elif reasons is not None:
-        unanswered = dict(reasons)
-    else:
-        unanswered = {OPERATIONS: reason, PATHS: reason}
     return StageTraffic(
         region=region,
         api_id=api_id,
@@ -237,7 +232,7 @@ def _unanswered(
         log_group=group,
         operations=None,
         paths=None,
-        unanswered=unanswered,
+        unanswered=dict(reasons),
         truncated=False,
         not_readable=not_readable,
     )
