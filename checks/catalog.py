@@ -9,12 +9,12 @@ matters. The metadata travels in each result's record, so the reports need no ca
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import pytest
 
-from collectors.contract import CheckInfo, Severity
+from collectors.contract import AWS_CONFIG, SECURITY_HUB, CheckInfo, Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,18 +46,30 @@ def check(
     remediation: tuple[str, ...],
     references: tuple[str, ...] = (),
     posture: tuple[str, ...] = (),
+    compliance: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Callable[[F], F]:
     """Declare a test function to be the check ``id``, with its metadata and severity mark.
 
     ``posture`` names the evidence keys that describe the target itself (its authorization
     type, its throttle...): the resources report shows them on every operation the target
     contains. Each key belongs to one check.
+
+    ``compliance`` maps the check to the AWS Security Hub control it corresponds to
+    (``SECURITY_HUB``), the AWS Config rules (``AWS_CONFIG``) and the requirements Security
+    Hub's control reference relates that control to ("NIST.800-53.r5", "PCI DSS v4.0.1"...):
+    those come from Security Hub, so they need its control.
     """
 
     def register(function: F) -> F:
         title = (inspect.getdoc(function) or "").partition("\n")[0].strip()
         if not title:
             raise ValueError(f"check {id} needs a docstring whose first line is its title")
+        mapped = dict(compliance or {})
+        related = sorted(set(mapped) - {SECURITY_HUB, AWS_CONFIG})
+        if related and not mapped.get(SECURITY_HUB):
+            raise ValueError(
+                f"check {id} maps to {', '.join(related)} without a Security Hub control"
+            )
         info = CheckInfo(
             id=id,
             issue_type=issue_type,
@@ -67,6 +79,7 @@ def check(
             remediation=remediation,
             references=references,
             posture=posture,
+            compliance=tuple((name, tuple(ids)) for name, ids in mapped.items()),
         )
         # A module imported again (pytester, importlib reloads) re-declares the same check.
         if CHECKS.get(id, info) != info:

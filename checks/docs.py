@@ -2,7 +2,8 @@
 
 ``python -m checks.docs`` writes it; ``tests_unit/test_checks_docs.py`` keeps it current, and
 checks that the README's table of checks names every check with its issue type, severity and
-Security Hub / AWS Config mapping.
+Security Hub / AWS Config mapping. Each check's section lists the requirements Security Hub's
+control reference relates its control to (NIST 800-53 r5, PCI DSS...).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 import checks
 from checks.catalog import check_of
-from collectors.contract import CheckInfo
+from collectors.contract import AWS_CONFIG, SECURITY_HUB, CheckInfo
 from collectors.targets import FIXTURES
 
 DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "checks.md"
@@ -38,7 +39,18 @@ def declared_checks() -> Iterator[tuple[CheckInfo, Callable[..., Any]]]:
 
 def mappings(info: CheckInfo) -> list[str]:
     """The Security Hub controls and AWS Config rules the check corresponds to."""
-    return [reference for reference in info.references if not reference.startswith("http")]
+    return [*info.mapped(SECURITY_HUB), *info.mapped(AWS_CONFIG)]
+
+
+def requirements(info: CheckInfo) -> list[str]:
+    """The framework requirements of the check's Security Hub control, as Security Hub names
+    them ("NIST.800-53.r5 AC-4(26)")."""
+    return [
+        f"{framework} {requirement}"
+        for framework, ids in info.compliance
+        if framework not in (SECURITY_HUB, AWS_CONFIG)
+        for requirement in ids
+    ]
 
 
 def _target(function: Callable[..., Any]) -> str:
@@ -55,6 +67,11 @@ def _section(info: CheckInfo, function: Callable[..., Any]) -> list[str]:
         f"- **Severity:** {info.severity.name}",
         f"- **Runs on:** {_target(function)}",
         f"- **Security Hub / AWS Config:** {', '.join(mappings(info)) or 'none'}",
+        *(
+            [f"- **Related requirements (Security Hub):** {', '.join(requirements(info))}"]
+            if requirements(info)
+            else []
+        ),
         f"- **Risk:** {info.security_impact}",
         "",
         " ".join(rationale.split()),

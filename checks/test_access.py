@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checks import Severity, check
+from checks import SECURITY_HUB, Severity, check
 from checks.policy import Authorization, CorsExposure, Perimeter, label
 from collectors.targets import (
     RestMethodTarget,
@@ -44,10 +44,14 @@ def _unattached_authorizers(operation: RestMethodTarget | V2RouteTarget) -> list
         "policy allows execute-api:Invoke only from aws:SourceVpce.",
     ),
     references=(
-        "APIGateway.8",
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/apigateway-controls.html#apigateway-8",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html",
     ),
     posture=("authorization_type", "api_key_required", "network_restriction"),
+    compliance={
+        SECURITY_HUB: ("APIGateway.8",),
+        "NIST.800-53.r5": ("AC-3", "CM-2", "CM-2(2)"),
+    },
 )
 def test_operation_requires_authorization(
     operation: RestMethodTarget | V2RouteTarget,
@@ -104,11 +108,15 @@ def test_operation_requires_authorization(
         "endpoints (aws:SourceVpce).",
     ),
     references=(
-        "APIGateway.4",
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/apigateway-controls.html#apigateway-4",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-aws-waf.html",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html",
     ),
     posture=("protected_by", "open_ways_in"),
+    compliance={
+        SECURITY_HUB: ("APIGateway.4",),
+        "NIST.800-53.r5": ("AC-4(21)",),
+    },
 )
 def test_stage_has_web_application_firewall(
     stage: RestStageTarget | V2StageTarget,

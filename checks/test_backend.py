@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checks import Severity, check
+from checks import SECURITY_HUB, Severity, check
 from checks.policy import (
     caching_status,
     integration_timeout_ms,
@@ -107,10 +107,14 @@ def test_read_operation_is_cached(
     "followed through the gateway to the backend.",
     remediation=("Enable X-Ray tracing on the stage (tracingEnabled=true).",),
     references=(
-        "APIGateway.3",
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/apigateway-controls.html#apigateway-3",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-xray.html",
     ),
     posture=("tracing",),
+    compliance={
+        SECURITY_HUB: ("APIGateway.3",),
+        "NIST.800-53.r5": ("CA-7",),
+    },
 )
 def test_stage_traces_requests(
     stage: RestStageTarget | V2StageTarget, evidence: dict[str, object]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from checks import Severity, check
+from checks import AWS_CONFIG, SECURITY_HUB, Severity, check
 from checks.policy import BackendTransport, ConfigurationSecrets, NotApplicable, label, some
 from collectors.targets import RestMethodTarget, RestStageTarget, V2RouteTarget, V2StageTarget
 
@@ -85,15 +85,17 @@ def test_configuration_holds_no_credential(
         "terminates TLS.",
     ),
     references=(
-        "APIGateway.10",
-        "apigatewayv2-integration-private-https-enabled",
-        "https://docs.aws.amazon.com/securityhub/latest/userguide/apigateway-controls.html",
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/apigateway-controls.html#apigateway-10",
         "https://docs.aws.amazon.com/config/latest/developerguide/apigatewayv2-integration-private-https-enabled.html",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/private-integration.html",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-extensions-integration-tls-config.html",
     ),
     posture=("backend_protocol",),
+    compliance={
+        SECURITY_HUB: ("APIGateway.10",),
+        AWS_CONFIG: ("apigatewayv2-integration-private-https-enabled",),
+    },
 )
 def test_http_backend_is_reached_over_tls(
     operation: RestMethodTarget | V2RouteTarget,

@@ -55,7 +55,8 @@ def test_rest_api_uses_rest_only_features(
     evidence.update(
         features_checked=dict(rest_features),
         features_used=used,
-        requests_30d=requests,
+        # the API's requests: every stage's, added up
+        api_requests_30d=round(requests) if requests is not None else None,
         rest_price_per_million=pricing.rest_per_million,
         http_price_per_million=pricing.http_per_million,
         estimated_monthly_saving_usd=saving if saving is not None else "unknown",
@@ -84,7 +85,7 @@ def test_rest_api_uses_rest_only_features(
     references=(
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html",
     ),
-    posture=("requests_30d",),
+    posture=("stage_requests_30d",),
 )
 def test_stage_serves_traffic(
     stage: RestStageTarget | V2StageTarget,
@@ -102,7 +103,7 @@ def test_stage_serves_traffic(
     """
     requests = request_count.requests
     evidence.update(
-        requests_30d=requests,
+        stage_requests_30d=round(requests),  # the stage's total, all its methods together
         threshold=unused_threshold,
         request_count_source=request_count.source,
     )

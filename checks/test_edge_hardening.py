@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from checks import Severity, check
+from checks import AWS_CONFIG, SECURITY_HUB, Severity, check
 from checks.policy import (
     EXPIRY_WARNING,
     AccessLogging,
@@ -41,16 +41,30 @@ from collectors.targets import RestStageTarget, V2StageTarget
         "$context.routeKey) and $context.status.",
     ),
     references=(
-        "APIGateway.9",
-        "apigateway-stage-access-logs-enabled",
-        "api-gwv2-access-logs-enabled",
-        "https://docs.aws.amazon.com/securityhub/latest/userguide/apigateway-controls.html",
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/apigateway-controls.html#apigateway-9",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-access-logging.html",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-variables-for-access-logging.html",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-logging.html",
     ),
     posture=("access_log_destination", "access_log_retention_days", "access_log_missing"),
+    compliance={
+        SECURITY_HUB: ("APIGateway.9",),
+        AWS_CONFIG: ("apigateway-stage-access-logs-enabled", "api-gwv2-access-logs-enabled"),
+        "NIST.800-53.r5": (
+            "AC-4(26)",
+            "AU-10",
+            "AU-12",
+            "AU-2",
+            "AU-3",
+            "AU-6(3)",
+            "AU-6(4)",
+            "CA-7",
+            "SC-7(9)",
+            "SI-7(8)",
+        ),
+        "PCI DSS v4.0.1": ("10.4.2",),
+    },
 )
 def test_stage_writes_useful_access_logs(
     stage: RestStageTarget | V2StageTarget,
@@ -117,13 +131,30 @@ def test_stage_writes_useful_access_logs(
         "one, trust it on the backend, set it on the stage, then retire the old one.",
     ),
     references=(
-        "APIGateway.2",
-        "api-gw-ssl-enabled",
-        "https://docs.aws.amazon.com/securityhub/latest/userguide/apigateway-controls.html",
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/apigateway-controls.html#apigateway-2",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/getting-started-client-side-ssl-authentication.html",
         "https://docs.aws.amazon.com/config/latest/developerguide/api-gw-ssl-enabled.html",
     ),
     posture=("client_certificate_id", "client_certificate_expires"),
+    compliance={
+        SECURITY_HUB: ("APIGateway.2",),
+        AWS_CONFIG: ("api-gw-ssl-enabled",),
+        "NIST.800-53.r5": (
+            "AC-17(2)",
+            "AC-4",
+            "IA-5(1)",
+            "SC-12(3)",
+            "SC-13",
+            "SC-23",
+            "SC-23(3)",
+            "SC-7(4)",
+            "SC-8",
+            "SC-8(1)",
+            "SC-8(2)",
+            "SI-7(6)",
+        ),
+        "NIST.800-171.r2": ("3.13.15",),
+    },
 )
 def test_stage_authenticates_to_http_backends(
     rest_stage: RestStageTarget,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from checks import Severity, check
+from checks import AWS_CONFIG, SECURITY_HUB, Severity, check
 from checks.policy import (
     AccountExposure,
     DefaultEndpoint,
@@ -36,12 +36,14 @@ DOMAIN_TLS_DOCS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/
         "TLS 1.0/1.1.",
     ),
     references=(
-        "apigateway-domain-name-tls-check",
         "https://docs.aws.amazon.com/config/latest/developerguide/apigateway-domain-name-tls-check.html",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html",
         DOMAIN_TLS_DOCS,
     ),
     posture=("domain_security_policies",),
+    compliance={
+        AWS_CONFIG: ("apigateway-domain-name-tls-check",),
+    },
 )
 def test_custom_domains_refuse_old_tls(
     stage: RestStageTarget | V2StageTarget,
@@ -223,15 +225,20 @@ def test_iam_method_is_not_open_to_every_account(
         "needs the certificate reimported or a valid ownership verification certificate.",
     ),
     references=(
-        "ACM.1",
-        "acm-certificate-expiration-check",
-        "https://docs.aws.amazon.com/securityhub/latest/userguide/acm-controls.html",
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/acm-controls.html#acm-1",
         "https://docs.aws.amazon.com/config/latest/developerguide/acm-certificate-expiration-check.html",
         "https://docs.aws.amazon.com/acm/latest/userguide/acm-renewal.html",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-mutual-tls.html",
     ),
     posture=("domain_certificates",),
+    compliance={
+        SECURITY_HUB: ("ACM.1",),
+        AWS_CONFIG: ("acm-certificate-expiration-check",),
+        "NIST.800-53.r5": ("SC-28(3)", "SC-7(16)"),
+        "NIST.800-171.r2": ("3.13.15",),
+        "PCI DSS v4.0.1": ("4.2.1",),
+    },
 )
 def test_custom_domain_certificates_stay_valid(
     stage: RestStageTarget | V2StageTarget,

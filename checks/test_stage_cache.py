@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from checks import Severity, check
+from checks import SECURITY_HUB, Severity, check
 from checks.policy import (
     CacheCluster,
     CachedMethods,
@@ -33,11 +33,22 @@ from collectors.targets import RestStageTarget
         "cache data') and for every caching method that has settings of its own.",
     ),
     references=(
-        "APIGateway.5",
-        "https://docs.aws.amazon.com/securityhub/latest/userguide/apigateway-controls.html",
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/apigateway-controls.html#apigateway-5",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html",
     ),
     posture=("cache_encrypted",),
+    compliance={
+        SECURITY_HUB: ("APIGateway.5",),
+        "NIST.800-53.r5": (
+            "CA-9(1)",
+            "CM-3(6)",
+            "SC-13",
+            "SC-28",
+            "SC-28(1)",
+            "SC-7(10)",
+            "SI-7(6)",
+        ),
+    },
 )
 def test_stage_cache_is_encrypted(
     rest_stage: RestStageTarget,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from checks import Severity, check
+from checks import AWS_CONFIG, SECURITY_HUB, Severity, check
 from checks.policy import (
     DetailedMetrics,
     ExecutionLogging,
@@ -37,13 +37,27 @@ from collectors.targets import RestStageTarget, V2StageTarget
         "policy AmazonAPIGatewayPushToCloudWatchLogs).",
     ),
     references=(
-        "APIGateway.1",
-        "api-gw-execution-logging-enabled",
-        "https://docs.aws.amazon.com/securityhub/latest/userguide/apigateway-controls.html",
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/apigateway-controls.html#apigateway-1",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-logging.html",
     ),
     posture=("logging_levels", "cloudwatch_role_arn"),
+    compliance={
+        SECURITY_HUB: ("APIGateway.1",),
+        AWS_CONFIG: ("api-gw-execution-logging-enabled",),
+        "NIST.800-53.r5": (
+            "AC-4(26)",
+            "AU-10",
+            "AU-12",
+            "AU-2",
+            "AU-3",
+            "AU-6(3)",
+            "AU-6(4)",
+            "CA-7",
+            "SC-7(9)",
+            "SI-7(8)",
+        ),
+    },
 )
 def test_stage_writes_execution_logs(
     stage: RestStageTarget | V2StageTarget,

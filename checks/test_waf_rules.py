@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checks import Severity, check
+from checks import AWS_CONFIG, SECURITY_HUB, Severity, check
 from checks.policy import NotApplicable, WebAclProtection, gaps_by_web_acl, label
 from collectors.targets import RestStageTarget, V2StageTarget
 
@@ -31,8 +31,7 @@ from collectors.targets import RestStageTarget, V2StageTarget
         "Migrate AWS WAF Classic web ACLs to AWS WAF.",
     ),
     references=(
-        "WAF.10",
-        "wafv2-webacl-not-empty",
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/waf-controls.html#waf-10",
         "https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html",
         "https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-use-case.html",
         "https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html",
@@ -41,6 +40,11 @@ from collectors.targets import RestStageTarget, V2StageTarget
         "https://docs.aws.amazon.com/waf/latest/developerguide/waf-migrating-from-classic.html",
     ),
     posture=("web_acl_gaps",),
+    compliance={
+        SECURITY_HUB: ("WAF.10",),
+        AWS_CONFIG: ("wafv2-webacl-not-empty",),
+        "NIST.800-53.r5": ("CA-9(1)", "CM-2"),
+    },
 )
 def test_web_acls_block_common_attacks(
     stage: RestStageTarget | V2StageTarget,

@@ -35,6 +35,11 @@ RECORD = "apigw_audit"  # the user_properties name of a check's record
 VERDICT = "apigw_audit_verdict"  # the attribute of a check's phase report holding its verdict
 
 
+# The frameworks of CheckInfo.compliance that name another tool's check of the same thing.
+SECURITY_HUB = "AWS Security Hub"  # control ids, e.g. APIGateway.1
+AWS_CONFIG = "AWS Config"  # managed rule names, e.g. api-gw-execution-logging-enabled
+
+
 class Severity(IntEnum):
     """Ordered so that a higher value is more severe; always shown by name."""
 
@@ -71,16 +76,26 @@ class CheckInfo:
     title: str  # the first line of the check's docstring
     security_impact: str  # one sentence
     remediation: tuple[str, ...]
-    references: tuple[str, ...] = ()  # Security Hub control ids, AWS documentation URLs
+    references: tuple[str, ...] = ()  # links: AWS documentation, Security Hub's control page
     # Evidence keys that describe the target's posture (not only this finding): the
     # resources report shows them on every operation the target contains.
     posture: tuple[str, ...] = ()
+    # The check's counterparts elsewhere: (framework, its controls or requirements) pairs in
+    # declaration order; a framework is SECURITY_HUB, AWS_CONFIG or one Security Hub relates
+    # its control to, spelt as Security Hub does ("NIST.800-53.r5"). Pairs, not a dict: the
+    # metadata is hashable. Empty: no Security Hub control.
+    compliance: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def mapped(self, framework: str) -> tuple[str, ...]:
+        """The check's controls or requirements in ``framework``."""
+        return next((ids for name, ids in self.compliance if name == framework), ())
 
     def to_json(self) -> dict[str, Any]:
         document = asdict(self)
         document["severity"] = self.severity.name
         for name in ("remediation", "references", "posture"):
             document[name] = list(document[name])
+        document["compliance"] = {name: list(ids) for name, ids in self.compliance}
         return document
 
     @classmethod
@@ -94,6 +109,9 @@ class CheckInfo:
             remediation=tuple(document["remediation"]),
             references=tuple(document["references"]),
             posture=tuple(document.get("posture", ())),
+            compliance=tuple(
+                (name, tuple(ids)) for name, ids in document.get("compliance", {}).items()
+            ),
         )
 
 
@@ -110,7 +128,11 @@ class TargetDescription:
     environment: str | None = None  # production or staging: the stage's audit environment
     resource_path: str | None = None
     http_method: str | None = None  # REST method, or the route key's ("$default" routes: None)
-    arn: str | None = None  # the target's ARN (execute-api for what callers invoke)
+    # The target's ARN: an API's or stage's own (arn:aws:apigateway:REGION::/restapis/ID
+    # /stages/NAME, /apis/ID for HTTP and WebSocket APIs); execute-api for what callers invoke
+    # (arn:aws:execute-api:REGION:ACCOUNT:ID/STAGE/METHOD/PATH, a resource's METHOD "*")
+    arn: str | None = None
+    account: str | None = None  # the AWS account id; None: unknown (no inventory)
 
     def to_json(self) -> dict[str, Any]:
         return dict(vars(self))  # flat: no need for asdict's deep copy, once per check item

@@ -392,12 +392,12 @@ def test_5xx_of_a_stage_writing_no_access_logs_are_not_applicable(estate: Estate
 def test_readable_metrics_count_the_requests(estate: Estate) -> None:
     outcome = estate.run[UNUSED, key(estate.flaky, "prod")]
     assert outcome.details["request_count_source"] == "CloudWatch metrics"
-    assert (outcome.outcome, outcome.details["requests_30d"]) == ("failed", 0)
+    assert (outcome.outcome, outcome.details["stage_requests_30d"]) == ("failed", 0)
 
 
 def test_without_metrics_30_days_of_access_logs_count_the_requests(estate: Estate) -> None:
     busy = estate.unmetered[UNUSED, key(estate.flaky, "prod")]
-    assert (busy.outcome, busy.details["requests_30d"]) == ("passed", 210)
+    assert (busy.outcome, busy.details["stage_requests_30d"]) == ("passed", 210)
     assert busy.details["request_count_source"] == "access logs (30 days)"
     idle = estate.unmetered[UNUSED, key(estate.cart, "prod")]
     assert idle.outcome == "failed"

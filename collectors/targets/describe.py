@@ -52,11 +52,16 @@ def _invoke_arn(target: RestResourceTarget | RestMethodTarget | V2RouteTarget, a
 
 
 def describe(target: Target | Unlisted, account: str) -> TargetDescription:
+    """The target in the reports' words; ``account`` is the audited account's id ("":
+    unknown)."""
+    account_id = account or None
     if isinstance(target, Unlisted):
         parts = target.key.split("/")
         api_id = parts[1] if len(parts) > 1 and not parts[1].startswith("(") else None
         stage_name = parts[2] if len(parts) > 2 and not parts[2].startswith("(") else None
-        return TargetDescription(key=target.key, region=parts[0], api_id=api_id, stage=stage_name)
+        return TargetDescription(
+            key=target.key, region=parts[0], api_id=api_id, stage=stage_name, account=account_id
+        )
     api = target.api
     path: str | None = None
     method: str | None = None
@@ -86,4 +91,5 @@ def describe(target: Target | Unlisted, account: str) -> TargetDescription:
         resource_path=path,
         http_method=method,
         arn=arn,
+        account=account_id,
     )
