@@ -7,6 +7,8 @@ envelope (``reporting.run.envelope``), then
   type, and the CI gate's decision;
 - ``groups``: one per API and stage with findings (FAIL, UNKNOWN or WAIVED), keyed by API
   id since names are not unique; API-wide findings (the cost check) have ``stage: null``.
+  Each finding names its target by key, ARN and account, and carries the check's mapping
+  to Security Hub, AWS Config and the frameworks Security Hub relates it to (``compliance``).
   Most severe group first. A group with open cost findings carries ``cost_optimization``,
   whose saving is counted once per API and stage, never once per method;
 - ``waivers``: those applied, expired and stale.
@@ -35,7 +37,9 @@ from reporting.run import RunInfo, envelope
 from reporting.waivers import Waiver
 
 FILE_NAME = "api_gateway_audit.json"
-SCHEMA_VERSION = 1
+# 2: each finding's ARN, account and compliance mapping; Security Hub control ids and AWS
+# Config rules moved from "references" (links only) to "compliance".
+SCHEMA_VERSION = 2
 # The cost check's evidence field with its monthly saving in USD ("unknown" when request
 # counts could not be read): see checks/test_cost.py.
 SAVING_FIELD = "estimated_monthly_saving_usd"
@@ -64,6 +68,8 @@ def finding_json(result: CheckResult) -> dict[str, Any]:
         "status": result.status.value,
         "message": result.message,
         "target": result.target.key,
+        "arn": result.target.arn,
+        "account": result.target.account,
         "test_id": result.test_id,
         "resource_path": result.target.resource_path,
         "http_method": result.target.http_method,
@@ -71,6 +77,7 @@ def finding_json(result: CheckResult) -> dict[str, Any]:
         "security_impact": check.security_impact,
         "remediation": list(check.remediation),
         "references": list(check.references),
+        "compliance": {framework: list(ids) for framework, ids in check.compliance},
     }
     if result.waiver is not None:
         document["waiver"] = waiver_json(result.waiver)

@@ -10,6 +10,8 @@ Output contract of a run over the checks (``pytest checks/``):
   current directory): ``api_gateway_audit.json`` (``reporting.audit_json``) and
   ``api_gateway_resources.json`` (``reporting.resources_json``). A run that did not finish
   (Ctrl-C, a collection error, -x) still writes them, with ``complete: false``.
+- With ``--ocsf FILE``: the findings as OCSF Detection Finding events (``reporting.ocsf``),
+  written with the JSON reports.
 - With ``--html``: the auditor's additions to pytest-html's report (``reporting.html``).
 - With ``--json-report``: per-test metadata and the environment (``reporting.json_report``).
 - The exit status: pytest's, lowered from 1 to 0 by the gate when every finding is below
@@ -55,6 +57,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="CI gate: exit 0 when every finding is below SEVERITY (critical, high, medium, "
         "low, finops); checks that could not be evaluated, collection errors and interruptions "
         "still fail. Default: any finding fails the run.",
+    )
+    group.addoption(
+        "--ocsf",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write the findings (FAIL, and WAIVED as suppressed) as OCSF Detection "
+        "Finding events, for Security Hub, Security Lake and SIEMs: JSON lines for a .jsonl or "
+        ".ndjson FILE, else a JSON array (relative to the current directory).",
     )
     group.addoption(
         "--waivers",

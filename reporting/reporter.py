@@ -27,7 +27,7 @@ from collectors.contract import (
     record_of,
 )
 from collectors.jsonfile import write_json_atomically
-from reporting import audit_json, console, resources_json
+from reporting import audit_json, console, ocsf, resources_json
 from reporting.findings import CheckResult, check_result, combine, stale_waivers
 from reporting.gate import GateDecision, decide
 from reporting.run import RunInfo, run_info
@@ -167,6 +167,10 @@ class AuditReporter:
         for name, document in documents.items():
             path = self.report_dir / name
             write_json_atomically(path, document)
+            self.written.append(path)
+        if self.config.option.ocsf is not None:
+            path = self.config.invocation_params.dir / self.config.option.ocsf
+            ocsf.write_events(path, ocsf.detection_findings(self.run, results))
             self.written.append(path)
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:

@@ -5,7 +5,7 @@ envelope (``reporting.run.envelope``), then
 
 - ``resources``: each in-scope REST method x stage and HTTP/WebSocket route x stage (from the
   collectors' ``AuditedEstate``), most severe first, then API name, with
-  - its description (names, path, ARN, environment);
+  - its description (names, path, execute-api ARN, account, environment);
   - ``posture``: what the checks recorded about it, or about what contains it (its resource,
     stage or API): each check's ``posture`` evidence keys (``CheckInfo.posture``), in check-id
     order. A check that could not be evaluated leaves its keys out, with the reason under
@@ -34,7 +34,9 @@ from reporting.run import RunInfo, envelope
 FILE_NAME = "api_gateway_resources.json"
 # 2: each operation's posture is what the checks recorded, under "posture"; its ARN.
 # 3: the traffic evidence, under "traffic".
-SCHEMA_VERSION = 3
+# 4: each operation's account; request counts are integers, named for what they count
+# (stage_requests_30d: the stage's total, shown on each of its operations).
+SCHEMA_VERSION = 4
 
 _Scope = tuple[str, str | None, str | None, str | None, str | None]
 
@@ -98,6 +100,7 @@ def _resource(operation: TargetDescription, mine: list[CheckResult]) -> dict[str
     document: dict[str, Any] = {
         "target": operation.key,
         "arn": operation.arn,
+        "account": operation.account,
         "api_id": operation.api_id,
         "api_name": operation.api_name,
         "api_type": operation.api_type,

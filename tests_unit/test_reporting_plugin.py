@@ -36,7 +36,7 @@ markers =
 CHECKS = '''
 import pytest
 
-from checks import Severity, check
+from checks import SECURITY_HUB, Severity, check
 from checks.policy import authorization, label, xray_tracing
 from collectors.targets import RestStageTarget, require
 
@@ -47,8 +47,9 @@ from collectors.targets import RestStageTarget, require
     severity=Severity.CRITICAL,
     security_impact="Anyone can call the operation.",
     remediation=("Attach an authorizer.", "Do not rely on API keys."),
-    references=("APIGateway.8", "https://docs.example.com/auth"),
+    references=("https://docs.example.com/auth",),
     posture=("sample_authorization",),
+    compliance={SECURITY_HUB: ("APIGateway.8",), "NIST.800-53.r5": ("AC-3", "CM-2")},
 )
 def test_operation_requires_authorization(operation, evidence):
     """Operations require authorization"""
@@ -278,6 +279,16 @@ def test_audit_json_groups_the_expected_findings_by_api_and_stage(suite: Suite) 
     assert open_route["details"] == {"sample_authorization": "NONE"}
     assert open_route["remediation"] == ["Attach an authorizer.", "Do not rely on API keys."]
     assert (open_route["resource_path"], open_route["http_method"]) == ("/items", "GET")
+    shop_id, account = shop["api_id"], "123456789012"
+    assert open_route["account"] == account
+    assert open_route["arn"] == f"arn:aws:execute-api:us-east-1:{account}:{shop_id}/prod/GET/items"
+    assert open_route["compliance"] == {
+        "AWS Security Hub": ["APIGateway.8"],
+        "NIST.800-53.r5": ["AC-3", "CM-2"],
+    }
+    untraced = shop["findings"][1]
+    assert untraced["arn"] == f"arn:aws:apigateway:us-east-1::/restapis/{shop_id}/stages/prod"
+    assert untraced["compliance"] == {}
     assert shop["findings"][2]["message"].startswith("GetMetricData on ")
 
 
@@ -303,6 +314,7 @@ def test_resources_json_lists_every_operation_and_what_was_left_out(suite: Suite
     assert "GetMetricData" in protected["unavailable"]["sample_requests_30d"]
     assert protected["environment"] == "production"
     assert protected["arn"].endswith(f":{protected['api_id']}/prod/POST/items")
+    assert protected["account"] == "123456789012"
     route = resources[("checkout", "POST", "/cart")]
     # The tracing check is not applicable to HTTP APIs and recorded nothing
     assert route["posture"] == {"sample_authorization": "NONE"}
