@@ -4,12 +4,16 @@
 function and marks it ``@pytest.mark.severity(level=...)``; the check's title is the first
 line of the function's docstring, the rest of which says what it verifies and why it
 matters. The metadata travels in each result's record, so the reports need no catalog.
+``suite_checks`` is the suite's whole catalogue, whatever a run collected.
 """
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -27,6 +31,21 @@ def check_of(function: Callable[..., Any]) -> CheckInfo | None:
     """The metadata of the check a test function is, or ``None`` for a plain test."""
     info = getattr(function, _ATTRIBUTE, None)
     return info if isinstance(info, CheckInfo) else None
+
+
+def suite_checks() -> list[tuple[CheckInfo, Callable[..., Any]]]:
+    """Every check of the suite's own ``checks/`` package with its test function, most severe
+    first, then by id; imports the check modules (a run may have collected only one)."""
+    found: dict[str, tuple[CheckInfo, Callable[..., Any]]] = {}
+    for module_info in pkgutil.iter_modules([str(Path(__file__).resolve().parent)]):
+        if not module_info.name.startswith("test_"):
+            continue
+        module = importlib.import_module(f"{__package__}.{module_info.name}")
+        for _, function in inspect.getmembers(module, inspect.isfunction):
+            info = check_of(function)
+            if info is not None:
+                found[info.id] = (info, function)
+    return sorted(found.values(), key=lambda pair: (-pair[0].severity, pair[0].id))
 
 
 def _posture_owner(key: str, check_id: str) -> str | None:

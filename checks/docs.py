@@ -8,15 +8,12 @@ control reference relates its control to (NIST 800-53 r5, PCI DSS...).
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import checks
-from checks.catalog import check_of
+from checks.catalog import suite_checks
 from collectors.contract import AWS_CONFIG, SECURITY_HUB, CheckInfo
 from collectors.targets import FIXTURES
 
@@ -25,16 +22,7 @@ DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "checks.md"
 
 def declared_checks() -> Iterator[tuple[CheckInfo, Callable[..., Any]]]:
     """Every check of the suite with its test function, most severe first, then by id."""
-    found: list[tuple[CheckInfo, Callable[..., Any]]] = []
-    for module_info in pkgutil.iter_modules(checks.__path__):
-        if not module_info.name.startswith("test_"):
-            continue
-        module = importlib.import_module(f"checks.{module_info.name}")
-        for _, function in inspect.getmembers(module, inspect.isfunction):
-            info = check_of(function)
-            if info is not None:
-                found.append((info, function))
-    yield from sorted(found, key=lambda pair: (-pair[0].severity, pair[0].id))
+    yield from suite_checks()
 
 
 def mappings(info: CheckInfo) -> list[str]:

@@ -69,6 +69,13 @@ def add_options(parser: pytest.Parser) -> None:
     """The checks' options: the severity floor, prices and the usage threshold."""
     group = parser.getgroup("apigw-audit-checks", "API Gateway audit checks")
     group.addoption(
+        "--list-checks",
+        action="store_true",
+        default=False,
+        help="print the catalogue of checks (the suite's and those collected: id, severity, "
+        "issue type, title, Security Hub mapping) and exit; makes no AWS call.",
+    )
+    group.addoption(
         "--min-severity",
         type=severity_option,
         default=None,

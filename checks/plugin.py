@@ -5,7 +5,14 @@ Declaration. Every test in the suite's ``checks/`` is a check declared with ``@c
 carries exactly one ``severity(level=...)`` mark equal to its declared severity and is
 parametrized over exactly one target fixture. Anything else is a collection error.
 ``--min-severity=LEVEL`` deselects the checks below LEVEL (reported as deselected);
-``-m "severity(level='critical')"`` selects by mark.
+``-m "severity(level='critical')"`` selects by mark, the level in any case (the expression's
+levels are lowered before pytest reads it). ``--list-checks`` prints the catalogue instead of
+running anything (``checks.listing``).
+
+Selection by what people know. Before pytest's own ``-k`` deselection, each check item gets,
+as ``extra_keyword_matches`` (pytest's way to add names ``-k`` matches, as substrings in any
+case), its check id, issue type, region, API name, API id and stage. ``-k`` words cannot hold
+a space, so the issue type is also there with dashes: ``-k Authorization-Gap``.
 
 The record (``collectors.contract.CheckRecord``): before any fixture runs
 (``pytest_runtest_setup``, tryfirst) every check item gets exactly one, under
@@ -21,23 +28,27 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Generator, Iterator
+import re
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from checks.catalog import check_of
+from checks.catalog import check_of, suite_checks
+from checks.listing import ListChecks
 from checks.options import add_options, traffic_min_requests
 from checks.outcomes import CHECKS_TRACEBACK, as_finding, phase_verdict
 from checks.policy import CACHE_PRICE_PER_HOUR, Pricing
 from collectors.contract import (
     DESCRIBE_TARGET,
+    KNOWN_CHECKS,
     RECORD,
     VERDICT,
     CheckInfo,
     CheckRecord,
     Severity,
+    TargetDescription,
     record_of,
     runs_checks,
 )
@@ -58,13 +69,40 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "severity(level): the check's severity: critical, high, medium, low or finops"
     )
-    if config.option.collectonly or not runs_checks(config):
+    if config.option.list_checks:
+        config.pluginmanager.register(ListChecks(), "apigw-audit-list-checks")
+        return
+    if not runs_checks(config):
+        return
+    config.option.markexpr = severity_in_any_case(config.option.markexpr)
+    config.stash[KNOWN_CHECKS] = _known_checks(config)
+    if config.option.collectonly:
         return
     # On workers too: that is where reports are made. An explicit --tb wins.
     if config.option.tbstyle == "auto":
         config.option.tbstyle = CHECKS_TRACEBACK
     config.stash[FINDINGS_WITHOUT_TRACEBACK] = config.option.tbstyle in ("line", "no")
     traffic_min_requests(config)  # a bad ini value stops the run before any check
+
+
+_SEVERITY_LEVEL = re.compile(r"""(\bseverity\s*\([^)]*?\blevel\s*=\s*)(['"])(.*?)\2""")
+
+
+def severity_in_any_case(expression: str) -> str:
+    """A ``-m`` expression whose ``severity(level=...)`` values are lower case, as the marks'."""
+    return _SEVERITY_LEVEL.sub(
+        lambda found: f"{found[1]}{found[2]}{found[3].lower()}{found[2]}", expression
+    )
+
+
+def _known_checks(config: pytest.Config) -> Callable[[], frozenset[str]]:
+    """``KNOWN_CHECKS``: the suite's whole catalogue and the checks collected so far."""
+
+    def known() -> frozenset[str]:
+        collected: set[str] = config.stash.get(_COLLECTED_CHECKS, set())
+        return frozenset({info.id for info, _ in suite_checks()} | collected)
+
+    return known
 
 
 # --- collection ------------------------------------------------------------------------------
@@ -75,6 +113,8 @@ def _in_checks(item: pytest.Item) -> bool:
 
 
 _CHECK_INFO = pytest.StashKey[tuple["CheckInfo | None"]]()
+_TARGET = pytest.StashKey[TargetDescription]()  # an item's target, described at collection
+_COLLECTED_CHECKS = pytest.StashKey[set[str]]()  # the ids of the checks collected
 FINDINGS_WITHOUT_TRACEBACK = pytest.StashKey[bool]()
 
 
@@ -134,7 +174,40 @@ def pytest_pycollect_makeitem(
     return result
 
 
+def _target_key(item: pytest.Item, fixture: str) -> str:
+    key = getattr(item, "callspec", None) and item.callspec.params.get(fixture)  # type: ignore[attr-defined]
+    return key if isinstance(key, str) else ""
+
+
+def _describe(item: pytest.Item, fixture: str) -> TargetDescription:
+    """The item's target as the collectors describe it, once per item."""
+    known = item.stash.get(_TARGET, None)
+    if known is None:
+        known = item.stash[_TARGET] = item.config.stash[DESCRIBE_TARGET](
+            fixture, _target_key(item, fixture)
+        )
+    return known
+
+
+def keywords(info: CheckInfo, target: TargetDescription) -> set[str]:
+    """The names ``-k`` matches a check item by, beside its test id."""
+    names = {info.id, info.issue_type, info.issue_type.replace(" ", "-"), target.region}
+    names.update(name for name in (target.api_name, target.api_id, target.stage) if name)
+    return names
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own -k and -m deselection
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    collected = config.stash.setdefault(_COLLECTED_CHECKS, set())
+    describes = DESCRIBE_TARGET in config.stash and runs_checks(config)
+    for item in items:
+        info = _check_info(item)
+        if info is None:
+            continue
+        collected.add(info.id)
+        if describes:
+            (fixture,) = _target_fixtures(item)
+            item.extra_keyword_matches.update(keywords(info, _describe(item, fixture)))
     minimum: Severity | None = config.option.min_severity
     if minimum is None:
         return
@@ -163,13 +236,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if info is None:
         return
     (fixture,) = _target_fixtures(item)
-    key = getattr(item, "callspec", None) and item.callspec.params.get(fixture)  # type: ignore[attr-defined]
-    key = key if isinstance(key, str) else ""
-    describe_target = item.config.stash[DESCRIBE_TARGET]
     record: CheckRecord = {
         "check": _check_json(info),
         "target_fixture": fixture,
-        "target": describe_target(fixture, key).to_json(),
+        "target": _describe(item, fixture).to_json(),
         "details": {},
     }
     # Exactly one record, even when a plugin (reruns) sets the same item up again.

@@ -7,6 +7,9 @@ imports this module, which imports nothing of the project but the pytest-free
 
 - ``config.stash[DESCRIBE_TARGET]``: set by the collectors, a function from (target fixture,
   key) to the target's ``TargetDescription``; the checks plugin puts it in each record.
+- ``config.stash[KNOWN_CHECKS]``: set by the checks plugin, a function returning the ids of
+  every check the run knows (the suite's whole catalogue and the checks declared in the
+  modules collected so far); the reports check the waivers against it once collection is over.
 - ``config.stash[AUDITED_ESTATE]``: set by the collectors, a function returning what the run
   audited (``AuditedEstate``), or ``None`` while no inventory has been built; the reports
   read it at the end and never start a collection.
@@ -207,6 +210,7 @@ class AuditedEstate:
 
 DESCRIBE_TARGET = pytest.StashKey[Callable[[str, str], TargetDescription]]()
 AUDITED_ESTATE = pytest.StashKey[Callable[[], AuditedEstate | None]]()
+KNOWN_CHECKS = pytest.StashKey[Callable[[], frozenset[str]]]()
 SCOPE = pytest.StashKey[str]()  # the stage scope rule in words, known before collection
 
 # Options that name an estate: a run given one audits, whatever its paths.
@@ -224,8 +228,11 @@ def runs_checks(config: pytest.Config) -> bool:
     """Whether this run audits: its paths include the suite's checks (a directory, or
     ``--pyargs checks``), or it names an estate (``--demo``, ``--snapshot-in``, ``--region``,
     ``--aws-profile``) for an organisation's own checks. Decided before collection: a
-    pytest-xdist controller builds the inventory before its workers collect."""
+    pytest-xdist controller builds the inventory before its workers collect. A run listing
+    the checks (``--list-checks``) does not audit."""
     option = config.option
+    if getattr(option, "list_checks", False):
+        return False
     if any(getattr(option, name, None) for name in _ESTATE_OPTIONS):
         return True
     checks = suite_checks_dir()

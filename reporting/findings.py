@@ -10,7 +10,8 @@ Statuses:
     UNKNOWN         the check could not be evaluated: a fixture raised (``DataUnavailable``:
                     the data was not collected) or the check itself crashed
     NOT_APPLICABLE  skipped, with the reason
-    WAIVED          a FAIL covered by a waiver in force
+    WAIVED          a FAIL covered by a waiver in force: decided where the test ran, which
+                    reported it as a pytest xfail (``reporting.waived``)
 """
 
 from __future__ import annotations
@@ -59,12 +60,15 @@ def check_result(
     details: Mapping[str, Any],
     waivers: Sequence[Waiver],
     today: date,
+    applied: Waiver | None = None,
 ) -> CheckResult:
-    """The result of a check on a target, with the waivers applied to a failure."""
+    """The result of a check on a target. A failure is WAIVED by ``applied``, the waiver in
+    force that made it a pytest xfail where the test ran; a failure that only an expired
+    waiver matches keeps that waiver as ``expired_waiver``."""
     result = CheckResult(test_id, check, target, verdict.status, verdict.message, details)
     if verdict.status is not Status.FAIL:
         return result
-    applied, expired = waiver_for(waivers, check.id, target.key, test_id, today)
+    _, expired = waiver_for(waivers, check.id, target.key, test_id, today)
     if applied is not None:
         return CheckResult(
             test_id, check, target, Status.WAIVED, verdict.message, details, waiver=applied

@@ -16,16 +16,19 @@ Output contract of a run over the checks (``pytest checks/``):
 - With ``--json-report``: per-test metadata and the environment (``reporting.json_report``).
 - The exit status: pytest's, lowered from 1 to 0 by the gate when every finding is below
   ``--fail-on`` or waived (``--waivers``, ``reporting.waivers``).
+- With ``--waivers``: a waiver naming no known check stops the run once collection is over;
+  a waived finding is a pytest xfail, decided where its report is made (``reporting.waived``).
 
 Every report reads what the checks recorded (``collectors.contract``), and nothing else.
 Module-level hooks only parse options and decide what to register, and only in a run that
 audits (``collectors.contract.runs_checks``: ``pytest tests_unit/`` stays untouched). On the
 controller only (``not hasattr(config, "workerinput")``), ``AuditReporter`` keeps all state
-and writes every file.
+and writes every file; the waivers are loaded on every process.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -34,6 +37,7 @@ from collectors.contract import runs_checks, severity_option
 from reporting.html import HtmlHooks
 from reporting.json_report import JsonReportHooks
 from reporting.reporter import AuditReporter
+from reporting.waived import WaiverHooks
 from reporting.waivers import Waiver, WaiverFileError, load_waivers
 
 REPORTER = pytest.StashKey[AuditReporter]()
@@ -81,8 +85,13 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.option.collectonly or not runs_checks(config):
         return
     reporter: AuditReporter | None = None
+    waivers = _waivers(config)
+    today = datetime.now(UTC).date()
+    if waivers:
+        source = str(config.invocation_params.dir / config.option.waivers)
+        config.pluginmanager.register(WaiverHooks(waivers, source, today), "apigw-audit-waivers")
     if not hasattr(config, "workerinput"):
-        reporter = AuditReporter(config, _report_dir(config), _waivers(config))
+        reporter = AuditReporter(config, _report_dir(config), waivers, today)
         config.stash[REPORTER] = reporter
         config.pluginmanager.register(reporter, "apigw-audit-reporter")
         if config.getoption("htmlpath", None):
@@ -118,3 +127,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if reporter is not None:
         del config.stash[REPORTER]
         config.pluginmanager.unregister(reporter)
+    waiver_hooks = config.pluginmanager.get_plugin("apigw-audit-waivers")
+    if waiver_hooks is not None:
+        config.pluginmanager.unregister(waiver_hooks)

@@ -9,7 +9,7 @@ the collectors through ``config.stash`` and is read only at the end, never built
 from __future__ import annotations
 
 from collections.abc import Generator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from reporting import audit_json, console, ocsf, resources_json
 from reporting.findings import CheckResult, check_result, combine, stale_waivers
 from reporting.gate import GateDecision, decide
 from reporting.run import RunInfo, run_info
+from reporting.waived import WAIVED_BY
 from reporting.waivers import Waiver
 
 
@@ -43,19 +44,20 @@ class _Item:
         self.target: TargetDescription | None = None
         self.details: dict[str, object] = {}
         self.called = False
+        self.waived_by: int | None = None  # the waiver that made its failure an xfail
 
 
 class AuditReporter:
     """All of a run's reporting state, on the controller; writes the files at session finish."""
 
     def __init__(
-        self, config: pytest.Config, report_dir: Path, waivers: tuple[Waiver, ...]
+        self, config: pytest.Config, report_dir: Path, waivers: tuple[Waiver, ...], today: date
     ) -> None:
         self.config = config
         self.report_dir = report_dir
         self.waivers = waivers
         self.fail_on = config.option.fail_on
-        self.today = datetime.now(UTC).date()
+        self.today = today
         self.results: dict[str, CheckResult] = {}  # test id -> the check's result
         self._pending: dict[str, _Item] = {}
         self._unexplained: set[str] = set()  # failed or errored tests that are not findings
@@ -88,6 +90,7 @@ class AuditReporter:
         item.verdicts.append(verdict)
         item.details = record["details"]
         item.called = item.called or report.when == "call"
+        item.waived_by = item.waived_by or getattr(report, WAIVED_BY, None)
         if report.failed and verdict.status is not Status.FAIL:
             self._unexplained.add(report.nodeid)
         if report.when == "teardown":
@@ -107,8 +110,16 @@ class AuditReporter:
             return
         if verdict.status is Status.PASS and not item.called:
             return  # never evaluated (interrupted before its call)
+        applied = next((w for w in self.waivers if w.number == item.waived_by), None)
         self.results[test_id] = check_result(
-            test_id, item.check, item.target, verdict, item.details, self.waivers, self.today
+            test_id,
+            item.check,
+            item.target,
+            verdict,
+            item.details,
+            self.waivers,
+            self.today,
+            applied=applied,
         )
 
     # --- at the end --------------------------------------------------------------------------

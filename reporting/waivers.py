@@ -11,15 +11,18 @@ list, ``waivers``, whose entries all have the same five fields::
         approved_by: security@example.com
 
 A waiver applies to failed checks only: a check that could not be evaluated (UNKNOWN) is
-never waived. An expired waiver does not apply; a waiver that matches no finding is stale.
-Any problem with the file is one line naming the entry, raised as ``WaiverFileError``.
+never waived. An expired waiver does not apply; a waiver that matches no finding is stale; a
+waiver naming a check the run does not know is a typo (``unknown_check``). Any problem with
+the file is one line naming the entry, raised as ``WaiverFileError``.
 """
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
+import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -73,15 +76,47 @@ def load_waivers(path: Path) -> tuple[Waiver, ...]:
         if suffix == ".toml":
             document: Any = tomllib.loads(text)
         elif suffix in (".yaml", ".yml"):
-            document = yaml.safe_load(text)
+            document = yaml.load(text, Loader=_WaiversLoader)
         else:
             raise WaiverFileError(
                 f"Waivers file {path} must be YAML (.yaml, .yml) or TOML (.toml)."
             )
     except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
         problem = " ".join(str(exc).split())
-        raise WaiverFileError(f"Waivers file {path} cannot be parsed: {problem}.") from None
+        raise WaiverFileError(
+            f"Waivers file {path}{_toml_entry(exc, text)} cannot be parsed: {problem}."
+        ) from None
     return parse_waivers(document, str(path))
+
+
+class _WaiversLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, but an impossible date (2027-02-30) stays text: PyYAML's own
+    timestamp constructor raises a bare ValueError, and ``_date`` then names the entry."""
+
+
+def _date_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    assert isinstance(node, yaml.ScalarNode)  # YAML resolves only scalars to timestamps
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_WaiversLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_or_text)
+
+_TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+_TOML_ENTRY = re.compile(r"^\s*\[\[\s*waivers\s*\]\]", re.MULTILINE)
+
+
+def _toml_entry(error: Exception, text: str) -> str:
+    """ ", entry N" when a TOML error (an impossible date: 2027-02-30) lies in the Nth
+    ``[[waivers]]`` table; tomllib names only the line."""
+    found = _TOML_LINE.search(str(error)) if isinstance(error, tomllib.TOMLDecodeError) else None
+    if found is None:
+        return ""
+    before = "\n".join(text.splitlines()[: int(found.group(1))])
+    number = len(_TOML_ENTRY.findall(before))
+    return f", entry {number}" if number else ""
 
 
 def parse_waivers(document: Any, source: str) -> tuple[Waiver, ...]:
@@ -125,6 +160,21 @@ def _date(value: Any, where: str) -> date:
         except ValueError:
             pass
     raise WaiverFileError(f"{where}: expires must be a date (YYYY-MM-DD), got {value!r}.")
+
+
+def unknown_check(waivers: Iterable[Waiver], known: Collection[str], source: str) -> str | None:
+    """The problem with the first waiver naming a check id not in ``known`` (a typo), with the
+    closest known id, or ``None``."""
+    for waiver in waivers:
+        if waiver.check in known:
+            continue
+        close = difflib.get_close_matches(waiver.check, sorted(known), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        return (
+            f"Waivers file {source}, entry {waiver.number} ({waiver.check}): no check has "
+            f"this id{hint}."
+        )
+    return None
 
 
 def waiver_for(

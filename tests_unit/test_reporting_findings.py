@@ -102,10 +102,10 @@ def test_an_item_takes_the_verdict_of_its_first_phase_that_did_not_pass() -> Non
 # --- results ------------------------------------------------------------------------------------
 
 
-def test_waiver_in_force_turns_a_failure_into_waived() -> None:
+def test_the_waiver_applied_where_the_test_ran_makes_a_failure_waived() -> None:
     applied = waiver("*/prod/GET /items")
     outcome = check_result(
-        "t", check_info(), target(), Verdict(Status.FAIL, "m"), {}, [applied], TODAY
+        "t", check_info(), target(), Verdict(Status.FAIL, "m"), {}, [applied], TODAY, applied
     )
     assert (outcome.status, outcome.waiver) == (Status.WAIVED, applied)
 
@@ -120,7 +120,7 @@ def test_expired_waiver_leaves_the_failure_and_is_remembered() -> None:
 
 def test_unknown_is_never_waived() -> None:
     outcome = check_result(
-        "t", check_info(), target(), Verdict(Status.UNKNOWN, "m"), {}, [waiver()], TODAY
+        "t", check_info(), target(), Verdict(Status.UNKNOWN, "m"), {}, [waiver()], TODAY, waiver()
     )
     assert outcome.status is Status.UNKNOWN
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reporting.waivers import Waiver, WaiverFileError, load_waivers, waiver_for
+from reporting.waivers import Waiver, WaiverFileError, load_waivers, unknown_check, waiver_for
 
 ENTRY = """  - check: APIGW-AUTH-001
     target: "us-east-1/*/prod/GET /health"
@@ -128,3 +128,46 @@ def test_a_waiver_applies_through_its_expiry_date() -> None:
     waiver = Waiver(1, "C-1", "*", "r", date(2026, 11, 21), "me")
     assert waiver_for([waiver], "C-1", "k", "t", date(2026, 11, 21)) == (waiver, None)
     assert waiver_for([waiver], "C-1", "k", "t", date(2026, 11, 22)) == (None, waiver)
+
+
+@pytest.mark.parametrize("day", ["2027-13-45", "2027-02-30"])
+def test_an_impossible_yaml_date_names_the_entry(tmp_path: Path, day: str) -> None:
+    path = write(tmp_path, "waivers:\n" + ENTRY + ENTRY.replace("2026-12-31", day))
+    with pytest.raises(WaiverFileError) as error:
+        load_waivers(path)
+    assert str(error.value) == (
+        f"Waivers file {path}, entry 2 (APIGW-AUTH-001): expires must be a date (YYYY-MM-DD), "
+        f"got '{day}'."
+    )
+
+
+@pytest.mark.parametrize("day", ["2027-13-45", "2027-02-30"])
+def test_an_impossible_toml_date_names_the_entry(tmp_path: Path, day: str) -> None:
+    entry = (
+        '[[waivers]]\ncheck = "APIGW-AUTH-001"\ntarget = "*"\nreason = "r"\n'
+        'expires = {day}\napproved_by = "me"\n'
+    )
+    path = write(tmp_path, entry.format(day="2026-12-31") + entry.format(day=day), "w.toml")
+    with pytest.raises(WaiverFileError) as error:
+        load_waivers(path)
+    assert re.fullmatch(
+        f"Waivers file {re.escape(str(path))}, entry 2 cannot be parsed: .*line 11.*",
+        str(error.value),
+    )
+
+
+def test_a_waiver_naming_no_known_check_is_named_with_the_closest_id() -> None:
+    waivers = [
+        Waiver(1, "APIGW-AUTH-001", "*", "r", date(2999, 1, 1), "me"),
+        Waiver(2, "APIGW-AUTH-01", "*", "r", date(2999, 1, 1), "me"),
+    ]
+    known = {"APIGW-AUTH-001", "APIGW-WAF-001"}
+    assert unknown_check(waivers, known, "w.yaml") == (
+        "Waivers file w.yaml, entry 2 (APIGW-AUTH-01): no check has this id "
+        "(did you mean APIGW-AUTH-001?)."
+    )
+    assert unknown_check(waivers[:1], known, "w.yaml") is None
+    far = Waiver(3, "ACME-OWNER-001", "*", "r", date(2999, 1, 1), "me")
+    assert unknown_check([far], known, "w.yaml") == (
+        "Waivers file w.yaml, entry 3 (ACME-OWNER-001): no check has this id."
+    )
