@@ -89,7 +89,7 @@ def severity_totals(results: Sequence[CheckResult]) -> list[str]:
 
 
 FINDING_COLUMNS = ("Severity", "Check", "Stage", "Method", "Resource Path", "Issue Type")
-_FINDING_WIDTHS = {"Stage": 16, "Resource Path": 30, "Issue Type": 30}
+_FINDING_WIDTHS = {"Stage": 16, "Resource Path": 30, "Issue Type": 40}
 _REMEDIATION_WIDTH = 110
 
 
