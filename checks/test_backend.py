@@ -92,9 +92,16 @@ def test_read_operation_is_cached(
         cache_cluster_size=read_operation.stage.cache_cluster_size,
         method_settings_key=key,
     )
+    path, method = read_operation.resource.path, read_operation.method.http_method
+    own, _ = read_operation.stage.settings_for(path, method)
+    decided_by = (
+        f"the method setting for {method} {path}"
+        if own is not None and own.caching_enabled is not None
+        else "the stage-wide default (*/*)"
+    )
     reason = {
         "CLUSTER_OFF": f"stage {read_operation.stage.name} has no cache cluster",
-        "DISABLED": f"cachingEnabled is false for {key} (method setting, else */*)",
+        "DISABLED": f"cachingEnabled is off in {decided_by}",
     }
     assert status == "ENABLED", f"{label(read_operation)} is not cached: {reason.get(status)}"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,9 @@ class RunInfo:
     tool_version: str
     generated_at: str
     complete: bool  # False: interrupted, stopped early, or a collection error
+    # Left out of the audit, with the reason (``AuditedEstate``): APIs by tag, stages by scope
+    out_of_scope_apis: tuple[Mapping[str, Any], ...] = ()
+    out_of_scope_stages: tuple[Mapping[str, Any], ...] = ()
 
 
 def run_info(estate: AuditedEstate | None, scope: str, *, complete: bool, now: datetime) -> RunInfo:
@@ -32,6 +36,8 @@ def run_info(estate: AuditedEstate | None, scope: str, *, complete: bool, now: d
         tool_version=tool_version(),
         generated_at=now.replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         complete=complete and estate is not None,
+        out_of_scope_apis=estate.out_of_scope_apis if estate else (),
+        out_of_scope_stages=estate.out_of_scope_stages if estate else (),
     )
 
 

@@ -154,6 +154,10 @@ def test_method_caching_setting_overrides_the_stage_default(estate: Estate) -> N
 def test_get_with_caching_disabled_fails(estate: Estate) -> None:
     outcome = estate.run[CACHE, key(estate.service, "prod", "GET /slow")]
     assert (outcome.outcome, outcome.details["caching"]) == ("failed", "DISABLED")
+    assert outcome.message == (
+        "GET /slow on service/prod is not cached: "
+        "cachingEnabled is off in the stage-wide default (*/*)"
+    )
 
 
 def test_get_on_a_stage_without_cache_cluster_fails(estate: Estate) -> None:

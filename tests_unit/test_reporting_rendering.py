@@ -46,20 +46,66 @@ def test_long_values_are_cut_in_the_middle_and_control_characters_dropped() -> N
     assert console.shorten("evil\x1b[2Jname", 20) == "evil?[2Jname"
 
 
-def test_findings_table_is_most_severe_first_with_the_issue_columns() -> None:
+def test_findings_are_grouped_by_region_and_api_most_severe_first_inside() -> None:
     lines = console.findings_table(
         [
-            result(Severity.LOW, where=target("alpha")),
+            result(Severity.LOW, where=target("alpha", api_id="al1")),
             result(Severity.CRITICAL, where=target("zeta", method="POST", path="/orders")),
+            result(Severity.CRITICAL, where=target("alpha", api_id="al1", stage="staging")),
         ]
     )
-    assert lines[1] == "Findings (2)"
-    header, _, first, second = lines[2].splitlines()
-    assert header.split() == [
-        "API", "Name", "Stage", "Resource", "Path", "Method", "Issue", "Type", "Severity"
+    assert lines[1] == "Findings (3)"
+    assert lines[2].split() == [
+        "Severity", "Check", "Stage", "Method", "Resource", "Path", "Issue", "Type"
     ]  # fmt: skip
-    assert first.split() == ["zeta", "prod", "/orders", "POST", "Authorization", "Gap", "CRITICAL"]
-    assert second.split()[0] == "alpha"
+    assert lines[4] == "us-east-1 alpha (REST al1)"
+    assert lines[5].split() == [
+        "CRITICAL", "TEST-CRITICAL-001", "staging", "GET", "/items", "Authorization", "Gap"
+    ]  # fmt: skip
+    assert lines[6].split()[:2] == ["LOW", "TEST-LOW-001"]
+    assert lines[7] == "us-east-1 zeta (REST a1b2c3)"
+    assert lines[8].split()[:5] == ["CRITICAL", "TEST-CRITICAL-001", "prod", "POST", "/orders"]
+    column = lines[2].index("Check")
+    assert {row.index("TEST-") for row in (lines[5], lines[6], lines[8])} == {column}  # aligned
+
+
+def test_each_failing_check_gets_its_first_remediation_step_once() -> None:
+    lines = console.remediation(
+        [
+            result(Severity.LOW),
+            result(Severity.CRITICAL, where=target("alpha")),
+            result(Severity.CRITICAL),
+            result(Severity.HIGH, status=Status.PASS),
+        ]
+    )
+    assert lines == [
+        "",
+        "Remediation (the first step of each failing check)",
+        "TEST-CRITICAL-001 (2 findings): Fix it.",
+        "TEST-LOW-001 (1 finding): Fix it.",
+    ]
+    assert console.remediation([result(status=Status.UNKNOWN)]) == []
+
+
+def test_apis_and_stages_left_out_are_listed_with_why_one_line_per_api() -> None:
+    api = {
+        "api_id": "b9",
+        "api_name": "batch",
+        "region": "us-east-1",
+        "reason": "tagged Internal=true",
+    }
+    stages = [
+        {"api_id": "a1", "api_name": "shop", "region": "us-east-1", "stage": name,
+         "reason": f"stage '{name}' is not a production or staging stage"}
+        for name in ("dev", "qa")
+    ]  # fmt: skip
+    assert console.left_out([api], stages) == [
+        "",
+        "Left out of the audit",
+        "  us-east-1 batch (b9): tagged Internal=true",
+        "  us-east-1 shop (a1): stages dev, qa (not a production or staging stage)",
+    ]
+    assert console.left_out([], []) == []
 
 
 def test_unknown_and_waived_tables_appear_only_when_needed() -> None:

@@ -77,9 +77,27 @@ def _rest_facts(method: RestMethod, definition: RestDefinition) -> dict[str, Any
     }
 
 
+def _said(value: object) -> str:
+    """A deployed or current value in a finding's words, not Python's: ``'NONE'``, ``true``,
+    ``none``; a mapping as AWS writes it, its values as they are
+    (``{gatewayresponse.header.Access-Control-Allow-Origin: '*'}``)."""
+    if value is None or (isinstance(value, Mapping | list | tuple) and not value):
+        return "none"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, Mapping):
+        items = (f"{k}: {v if isinstance(v, str) else _said(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, list | tuple):
+        return ", ".join(_said(item) for item in value)
+    return str(value)
+
+
 def _compare(where: str, deployed: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:
     return [
-        f"{where}: {name} {deployed[name]!r} deployed, {current[name]!r} now"
+        f"{where}: {name} {_said(deployed[name])} deployed, {_said(current[name])} now"
         for name in deployed
         if deployed[name] != current[name]
     ]
@@ -124,8 +142,8 @@ def _rest_differences(deployed: RestDefinition, current: RestDefinition) -> list
     for response_type in sorted(served_responses.keys() | now_responses.keys()):
         if served_responses.get(response_type) != now_responses.get(response_type):
             differences.append(
-                f"gateway response {response_type}: {served_responses.get(response_type)!r} "
-                f"deployed, {now_responses.get(response_type)!r} now"
+                f"gateway response {response_type}: {_said(served_responses.get(response_type))} "
+                f"deployed, {_said(now_responses.get(response_type))} now"
             )
     return differences
 
