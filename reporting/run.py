@@ -19,6 +19,7 @@ class RunInfo:
     tool_version: str
     generated_at: str
     complete: bool  # False: interrupted, stopped early, or a collection error
+    nothing_in_scope: str | None = None  # why no stage was audited; None: some were
 
 
 def run_info(estate: AuditedEstate | None, scope: str, *, complete: bool, now: datetime) -> RunInfo:
@@ -32,6 +33,7 @@ def run_info(estate: AuditedEstate | None, scope: str, *, complete: bool, now: d
         tool_version=tool_version(),
         generated_at=now.replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         complete=complete and estate is not None,
+        nothing_in_scope=estate.nothing_in_scope if estate else None,
     )
 
 
