@@ -12,7 +12,7 @@ from checks.policy import (
     DEFAULT_TLS_POLICIES,
     Pricing,
 )
-from collectors.contract import severity_option
+from collectors.contract import deferred_refusal, severity_option
 
 
 def _non_negative(text: str) -> float:
@@ -77,7 +77,7 @@ def add_options(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--min-severity",
-        type=severity_option,
+        type=deferred_refusal(severity_option),
         default=None,
         metavar="LEVEL",
         help="run only checks of this severity or higher: critical, high, medium, low, finops "
@@ -85,21 +85,21 @@ def add_options(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--rest-price-per-million",
-        type=_non_negative,
+        type=deferred_refusal(_non_negative),
         default=Pricing.rest_per_million,
         metavar="USD",
         help="REST API price per million requests, for the cost check (default: %(default)s).",
     )
     group.addoption(
         "--http-price-per-million",
-        type=_non_negative,
+        type=deferred_refusal(_non_negative),
         default=Pricing.http_per_million,
         metavar="USD",
         help="HTTP API price per million requests, for the cost check (default: %(default)s).",
     )
     group.addoption(
         "--cache-price-per-hour",
-        type=_cache_price,
+        type=deferred_refusal(_cache_price),
         action="append",
         default=[],
         metavar="SIZE=USD",
@@ -108,14 +108,14 @@ def add_options(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--unused-threshold",
-        type=_non_negative,
+        type=deferred_refusal(_non_negative),
         default=100,
         metavar="REQUESTS",
         help="a stage with fewer requests in the last 30 days is unused (default: %(default)s).",
     )
     group.addoption(
         "--tls-policies",
-        type=_policy_names,
+        type=deferred_refusal(_policy_names),
         default=None,
         metavar="POLICY,...",
         help="the custom-domain TLS security policies the weak TLS check allows (overrides the "
@@ -124,7 +124,7 @@ def add_options(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--traffic-min-requests",
-        type=_min_requests,
+        type=deferred_refusal(_min_requests),
         default=None,
         metavar="N",
         help="the fewest requests in the traffic window for the attack or abuse check to judge "

@@ -51,6 +51,7 @@ from collectors.contract import (
     TargetDescription,
     Verdict,
     record_of,
+    reject_invalid_values,
     runs_checks,
 )
 from collectors.targets import FIXTURES
@@ -66,6 +67,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    reject_invalid_values(config)
     # Declared here, not only in pytest.ini, for the installed package (pytest --pyargs checks).
     config.addinivalue_line(
         "markers", "severity(level): the check's severity: critical, high, medium, low or finops"

@@ -1,5 +1,6 @@
 """What a run audited, for the reports (``AuditedEstate``): every in-scope operation, what
-could not be listed, what was left out of scope and why, and every failed AWS call."""
+could not be listed, what was left out of scope and why, every failed AWS call, and, when no
+stage was in scope, why."""
 
 from __future__ import annotations
 
@@ -58,6 +59,33 @@ def _traffic(inventory: Inventory, scope: StageScope) -> dict[str, Any] | None:
     }
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _nothing_in_scope(index: TargetIndex, stages_left_out: int) -> str | None:
+    """Why no stage is audited, in words; ``None`` when one is, or when something could not
+    be listed (then the estate is unknown, not empty)."""
+    audited_stages = (*index.targets(Kind.REST_STAGE), *index.targets(Kind.V2_STAGE))
+    if audited_stages or any(index.unlisted()):
+        return None
+    inventory = index.inventory
+    regions = ", ".join(inventory.metadata.regions)
+    apis: list[RestApi | V2Api] = [*inventory.rest_apis, *inventory.http_apis]
+    without_stages = sum(not api.stages for api in apis)
+    why = [
+        f"{_count(number, noun)} {reason}"
+        for number, noun, reason in (
+            (len(inventory.skipped_apis), "API", "left out by its tags"),
+            (stages_left_out, "stage", "outside the stage scope"),
+            (without_stages, "API", "without a stage"),
+        )
+        if number
+    ]
+    what = "stage" if apis else "API"
+    return f"no API Gateway {what} in scope in {regions}: {', '.join(why) or 'none exists there'}"
+
+
 def audited_estate(index: TargetIndex) -> AuditedEstate:
     inventory, scope = index.inventory, index.scope
     metadata = inventory.metadata
@@ -80,6 +108,7 @@ def audited_estate(index: TargetIndex) -> AuditedEstate:
         for api in inventory.skipped_apis
     ]
     errors = sorted(inventory.errors, key=lambda e: (e.target, e.service, e.operation))
+    stages_left_out = _out_of_scope_stages(inventory, scope)
     return AuditedEstate(
         account=account,
         regions=metadata.regions,
@@ -88,7 +117,8 @@ def audited_estate(index: TargetIndex) -> AuditedEstate:
         operations=operations,
         not_listed=tuple(unlisted[key] for key in sorted(unlisted)),
         out_of_scope_apis=_sorted(skipped),
-        out_of_scope_stages=_sorted(_out_of_scope_stages(inventory, scope)),
+        out_of_scope_stages=_sorted(stages_left_out),
         collection_errors=tuple(to_jsonable(errors)),
         traffic=_traffic(inventory, scope),
+        nothing_in_scope=_nothing_in_scope(index, len(stages_left_out)),
     )

@@ -14,10 +14,11 @@ instead of an exception, so one denied call costs the targets it affects and not
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
@@ -112,10 +113,18 @@ def resolve_regions(session: boto3.Session, requested: list[str]) -> tuple[str, 
             "No AWS region: pass --region (e.g. --region us-east-1) "
             "or set AWS_REGION / AWS_DEFAULT_REGION."
         )
+    require_known_regions(regions)
+    return regions
+
+
+def require_known_regions(regions: Sequence[str]) -> None:
+    """Refuse region names that have no API Gateway endpoint in botocore's endpoint data (the
+    regions of every partition, so GovCloud and China too); no AWS call is made."""
+    endpoints = botocore.session.get_session()
     known = {
         region
-        for partition in session.get_available_partitions()
-        for region in session.get_available_regions("apigateway", partition_name=partition)
+        for partition in endpoints.get_available_partitions()
+        for region in endpoints.get_available_regions("apigateway", partition_name=partition)
     }
     unknown = [r for r in regions if r not in known]
     if unknown:
@@ -123,7 +132,6 @@ def resolve_regions(session: boto3.Session, requested: list[str]) -> tuple[str, 
             f"Unknown AWS region {', '.join(repr(r) for r in unknown)}: "
             "use a region name such as us-east-1 or eu-west-1."
         )
-    return regions
 
 
 class AwsClients:

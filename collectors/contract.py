@@ -18,21 +18,27 @@ imports this module, which imports nothing of the project but the pytest-free
   it reaches a pytest-xdist controller with the test reports.
 - Each phase's verdict (``Verdict``), as the ``VERDICT`` attribute of the phase's report, set
   where the test runs (the exception is at hand there).
+- How each plugin's options refuse a bad value in one line: their argparse types are wrapped
+  in ``deferred_refusal``, and each plugin's ``pytest_configure`` first calls
+  ``reject_invalid_values``.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from enum import IntEnum, StrEnum
 from importlib import util
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, TypedDict, TypeVar
 
 import pytest
 
 from collectors.version import tool_version as tool_version  # part of the contract
+
+T = TypeVar("T")
 
 RECORD = "apigw_audit"  # the user_properties name of a check's record
 VERDICT = "apigw_audit_verdict"  # the attribute of a check's phase report holding its verdict
@@ -67,6 +73,49 @@ def severity_option(text: str) -> Severity:
         return Severity.parse(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class InvalidValue:
+    """An option value its type refused, left in ``config.option`` for
+    ``reject_invalid_values``: refused by argparse itself, it would end the run with pytest's
+    usage block (usage, error, inifile and rootdir lines) instead of one line."""
+
+    text: str
+    reason: str
+
+
+def deferred_refusal(parse: Callable[[str], T]) -> Callable[[str], T | InvalidValue]:
+    """``parse`` as an argparse type that returns an ``InvalidValue`` where ``parse`` raises
+    ``ArgumentTypeError``."""
+
+    @functools.wraps(parse)
+    def parse_or_keep_refusal(text: str) -> T | InvalidValue:
+        try:
+            return parse(text)
+        except argparse.ArgumentTypeError as exc:
+            return InvalidValue(text, str(exc))
+
+    return parse_or_keep_refusal
+
+
+def _values(value: object) -> Iterator[object]:
+    """An option's value and, for a repeatable option, each value in it."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _values(item)
+    else:
+        yield value
+
+
+def reject_invalid_values(config: pytest.Config) -> None:
+    """A usage error, one line, for the first option value a ``deferred_refusal`` type
+    refused: ``--fail-on: unknown severity 'bogus' (...)``. Each of our options is spelled
+    like its dest (``fail_on`` is ``--fail-on``)."""
+    for dest, value in sorted(vars(config.option).items()):
+        for item in _values(value):
+            if isinstance(item, InvalidValue):
+                raise pytest.UsageError(f"--{dest.replace('_', '-')}: {item.reason}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -206,6 +255,9 @@ class AuditedEstate:
     # The traffic evidence of the audited stages, JSON-able (window, days, queries,
     # bytes_scanned, stages); None: not asked for (--traffic-days off)
     traffic: Mapping[str, Any] | None = None
+    # Why no stage was audited, in words ("no API Gateway API in scope in us-west-2: ...");
+    # None: some were, or some could not be listed (the collection errors say why)
+    nothing_in_scope: str | None = None
 
 
 DESCRIBE_TARGET = pytest.StashKey[Callable[[str, str], TargetDescription]]()

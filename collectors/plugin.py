@@ -8,7 +8,8 @@
 - For the other plugins (``collectors.contract``): how to describe a target, and what the run
   audited, both in ``config.stash``.
 - A problem the user must fix (credentials, region, profile, snapshot) ends the run with one
-  line and pytest's usage-error status 4, not a traceback.
+  line and pytest's usage-error status 4, not a traceback; checked in ``pytest_configure``
+  where no AWS call is needed, so that nothing is printed or written before it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,14 @@ from typing import Any
 
 import pytest
 
-from collectors.contract import AUDITED_ESTATE, DESCRIBE_TARGET, SCOPE, runs_checks
+from collectors.contract import (
+    AUDITED_ESTATE,
+    DESCRIBE_TARGET,
+    SCOPE,
+    deferred_refusal,
+    reject_invalid_values,
+    runs_checks,
+)
 from collectors.errors import AuditSetupError, DataUnavailable
 from collectors.serialization import save_snapshot
 from collectors.session import WORKER_SNAPSHOT, AuditSession
@@ -43,7 +51,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--region",
         action="append",
-        type=_comma_list,
+        type=deferred_refusal(_comma_list),
         default=[],
         metavar="REGION[,REGION]",
         help="AWS region(s) to audit; repeatable or comma-separated "
@@ -57,7 +65,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--stages",
-        type=_comma_list,
+        type=deferred_refusal(_comma_list),
         default=None,
         metavar="GLOB[,GLOB]",
         help="audit the stages whose names match these glob patterns instead of the default "
@@ -85,7 +93,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--traffic-days",
-        type=traffic_days,
+        type=deferred_refusal(traffic_days),
         default=None,
         metavar="N",
         help="read the audited stages' access logs of the last N days with CloudWatch Logs "
@@ -94,7 +102,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--traffic-max-gb",
-        type=traffic_max_gb,
+        type=deferred_refusal(traffic_max_gb),
         default=None,
         metavar="GB",
         help="the most the traffic evidence's queries may scan, estimated from the log groups' "
@@ -130,6 +138,7 @@ def audit_session(config: pytest.Config) -> AuditSession | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    reject_invalid_values(config)
     session = AuditSession(config)
     config.stash[AUDIT_SESSION] = session
     config.stash[DESCRIBE_TARGET] = session.describe
@@ -137,6 +146,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SCOPE] = session.scope.describe()
     # Its hooks are optional: harmless without pytest-xdist, whatever name xdist loads under.
     config.pluginmanager.register(XdistHooks(), "apigw-audit-xdist")
+    if runs_checks(config) and not session.is_worker and not config.option.help:
+        try:
+            session.check_setup()
+        except AuditSetupError as exc:
+            raise pytest.UsageError(str(exc)) from None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -1,6 +1,10 @@
 """The run's audit session: the options that choose the estate, and the inventory and target
 index built from it, lazily and once (never for ``pytest --help`` or ``pytest tests_unit/``).
 
+What can go wrong without an AWS call (a profile, credentials, region names, a snapshot's
+file) is checked before collection (``check_setup``), so a usage error is the first and only
+thing the run prints; only AWS refusing the credentials is found while collecting.
+
 Under pytest-xdist the controller builds the inventory and every worker loads the same
 snapshot file, so all workers collect identical test ids without calling AWS.
 """
@@ -10,10 +14,17 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+import boto3
 import pytest
 
 from collectors.audited import audited_estate
-from collectors.clients import AwsClients, make_session, require_credentials, resolve_regions
+from collectors.clients import (
+    AwsClients,
+    make_session,
+    require_credentials,
+    require_known_regions,
+    resolve_regions,
+)
 from collectors.contract import AuditedEstate, TargetDescription
 from collectors.errors import AuditSetupError
 from collectors.inventory import Progress, ProgressCallback, collect_inventory
@@ -40,12 +51,15 @@ class AuditSession:
             Path(worker_snapshot) if worker_snapshot else option.snapshot_in
         )
         self.demo: bool = option.demo and not self.is_worker
-        self.regions = [region for group in option.region for region in group]
+        # Asked for twice (us-east-1,us-east-1 or --region twice): audited once, in order.
+        self.regions = list(dict.fromkeys(region for group in option.region for region in group))
         self.profile: str | None = option.aws_profile
         self.snapshot_out: Path | None = None if self.is_worker else option.snapshot_out
         self.scope = StageScope(option.stages or config.getini("audit_stages"))
         self.setup_error: AuditSetupError | None = None
         self._inventory: Inventory | None = None
+        self._snapshot: Inventory | None = None  # --snapshot-in, read by check_setup
+        self._aws: tuple[boto3.Session, tuple[str, ...]] | None = None  # by check_setup
         self._index: TargetIndex | None = None
         self._console = TerminalLines(config)
         self.worker_snapshot_path: Path | None = None
@@ -63,6 +77,27 @@ class AuditSession:
             raise pytest.UsageError(
                 "--snapshot-in audits a saved inventory: --region and --aws-profile do not apply."
             )
+        if self.demo and self.profile:
+            raise pytest.UsageError(
+                "--demo audits the built-in sample estate: --aws-profile does not apply."
+            )
+
+    def check_setup(self) -> None:
+        """Check what the estate needs, without an AWS call: the snapshot file read and
+        parsed, or the region names, or the profile, credentials and regions of an account.
+        Raises ``AuditSetupError``; what it read is kept for the collection."""
+        if self.snapshot_in is not None:
+            self._snapshot = load_snapshot(self.snapshot_in)
+        elif self.demo:
+            require_known_regions(self.regions)
+        else:
+            self._aws = self._account()
+
+    def _account(self) -> tuple[boto3.Session, tuple[str, ...]]:
+        """The session on the account to audit, and the regions to audit in it."""
+        session = make_session(self.profile)
+        require_credentials(session)
+        return session, resolve_regions(session, self.regions)
 
     @property
     def built(self) -> bool:
@@ -83,7 +118,7 @@ class AuditSession:
 
     def _build(self) -> Inventory:
         if self.snapshot_in is not None:
-            return load_snapshot(self.snapshot_in)
+            return self._snapshot if self._snapshot is not None else load_snapshot(self.snapshot_in)
         if self.is_worker:
             raise AuditSetupError(
                 "pytest-xdist workers audit the controller's inventory, and this run's arguments "
@@ -91,9 +126,7 @@ class AuditSession:
             )
         if self.demo:
             return self._build_demo()
-        session = make_session(self.profile)
-        require_credentials(session)
-        regions = resolve_regions(session, self.regions)
+        session, regions = self._aws if self._aws is not None else self._account()
         return collect_inventory(
             AwsClients(session),
             regions,
@@ -137,9 +170,13 @@ class AuditSession:
         console = self._console
         if not console.active:
             return None
-        console.line(f"apigw-audit: collecting {', '.join(regions)}")
+        announced = False
 
         def show(progress: Progress) -> None:
+            nonlocal announced
+            if not announced:  # once AWS accepted the credentials: a refusal comes first
+                announced = True
+                console.line(f"apigw-audit: collecting {', '.join(regions)}")
             console.status(
                 f"apigw-audit: {progress.regions_listed}/{progress.regions_total} regions listed, "
                 f"{progress.apis_done}/{progress.apis_total} APIs collected",

@@ -4,7 +4,8 @@ Output contract (JSON Schema: ``reporting/schemas/api_gateway_audit.schema.json`
 envelope (``reporting.run.envelope``), then
 
 - ``summary``: checks evaluated, counts by status, open findings by severity and by issue
-  type, and the CI gate's decision;
+  type, the CI gate's decision, and why nothing was in scope (``nothing_in_scope``, ``null``
+  when something was);
 - ``groups``: one per API and stage with findings (FAIL, UNKNOWN or WAIVED), keyed by API
   id since names are not unique; API-wide findings (the cost check) have ``stage: null``.
   Each finding names its target by key, ARN and account, and carries the check's mapping
@@ -158,13 +159,14 @@ def groups(results: Sequence[CheckResult]) -> list[dict[str, Any]]:
     return documents
 
 
-def summary(results: Sequence[CheckResult], gate: GateDecision) -> dict[str, Any]:
+def summary(results: Sequence[CheckResult], gate: GateDecision, run: RunInfo) -> dict[str, Any]:
     return {
         "checks_evaluated": len(results),
         "statuses": count_by_status(results),
         "findings_by_severity": count_by_severity(results, Status.FAIL),
         "findings_by_issue_type": count_by_issue_type(results, Status.FAIL),
         "gate": gate.to_json(),
+        "nothing_in_scope": run.nothing_in_scope,
     }
 
 
@@ -179,7 +181,7 @@ def audit_document(
     applied = {r.waiver for r in results if r.waiver is not None}
     return {
         **envelope(run, SCHEMA_VERSION),
-        "summary": summary(results, gate),
+        "summary": summary(results, gate, run),
         "groups": groups(results),
         "waivers": {
             "applied": [waiver_json(w) for w in waivers if w in applied],

@@ -70,6 +70,8 @@ def header(run: RunInfo) -> list[str]:
     if run.demo:
         lines.append("DEMO DATA: the built-in sample estate, not a real account")
     lines.append(f"Scope: {run.scope}")
+    if run.nothing_in_scope:
+        lines.append(f"NOTHING AUDITED: {run.nothing_in_scope}")
     if not run.complete:
         lines.append("INCOMPLETE: the run stopped early; the reports cover only what ran")
     return lines

@@ -8,6 +8,10 @@ anything else, so these keep their status:
 - a check that could not be evaluated (UNKNOWN) or any other failed or errored test (1);
 - a run that did not finish: interrupted, a collection error, stopped by -x/--maxfail (2, 1);
 - an internal error (3), a usage error (4), no tests collected (5).
+
+An estate with nothing in scope (no API, every API excluded by tag, no stage in scope) is
+no clean pass either: it ends with 5, pytest's "no tests collected", as when no check ran,
+unless ``--allow-empty`` accepts it (0). Open findings there still fail the run (1).
 """
 
 from __future__ import annotations
@@ -64,11 +68,14 @@ def decide(
     collection_errors: int,
     unexplained_failures: int,
     results: Sequence[CheckResult],
+    nothing_in_scope: str | None = None,
+    allow_empty: bool = False,
 ) -> GateDecision:
     """The exit status the run should end with, and why.
 
     ``unexplained_failures``: failed or errored tests that are not a check's finding (UNKNOWN
     checks, failing setups or teardowns, failing tests that are not checks).
+    ``nothing_in_scope``: why no stage was audited (``None``: some were).
     """
 
     def keep(reason: str) -> GateDecision:
@@ -95,6 +102,17 @@ def decide(
             else f"{_plural(len(blocking), 'open finding')}"
         )
         return GateDecision(fail_on, pytest.ExitCode.TESTS_FAILED, False, what)
+    if nothing_in_scope is not None:
+        if allow_empty:
+            return GateDecision(
+                fail_on, pytest.ExitCode.OK, True, f"{nothing_in_scope} (--allow-empty)"
+            )
+        return GateDecision(
+            fail_on,
+            pytest.ExitCode.NO_TESTS_COLLECTED,
+            False,
+            f"{nothing_in_scope}; pass --allow-empty to accept an empty estate",
+        )
     parts = [f"no finding at {fail_on.name} or above" if fail_on else "no open finding"]
     if fail_on is not None and open_findings:
         parts.append(f"{_plural(len(open_findings), 'finding')} below {fail_on.name}")

@@ -15,9 +15,13 @@ Output contract of a run over the checks (``pytest checks/``):
 - With ``--html``: the auditor's additions to pytest-html's report (``reporting.html``).
 - With ``--json-report``: per-test metadata and the environment (``reporting.json_report``).
 - The exit status: pytest's, lowered from 1 to 0 by the gate when every finding is below
-  ``--fail-on`` or waived (``--waivers``, ``reporting.waivers``).
+  ``--fail-on`` or waived (``--waivers``, ``reporting.waivers``); 5 when nothing was in scope,
+  unless ``--allow-empty``.
 - With ``--waivers``: a waiver naming no known check stops the run once collection is over;
   a waived finding is a pytest xfail, decided where its report is made (``reporting.waived``).
+- Before collection: every place the run will write is checked writable
+  (``reporting.outputs``). A usage error writes and prints nothing of ours: the reports of an
+  earlier run stay as they were.
 
 Every report reads what the checks recorded (``collectors.contract``), and nothing else.
 Module-level hooks only parse options and decide what to register, and only in a run that
@@ -33,9 +37,15 @@ from pathlib import Path
 
 import pytest
 
-from collectors.contract import runs_checks, severity_option
+from collectors.contract import (
+    deferred_refusal,
+    reject_invalid_values,
+    runs_checks,
+    severity_option,
+)
 from reporting.html import HtmlHooks
 from reporting.json_report import JsonReportHooks
+from reporting.outputs import refuse_unwritable_outputs
 from reporting.reporter import AuditReporter
 from reporting.waived import WaiverHooks
 from reporting.waivers import Waiver, WaiverFileError, load_waivers
@@ -48,14 +58,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--report-dir",
         type=Path,
-        default=None,
+        default=Path(),
         metavar="DIR",
         help="write api_gateway_audit.json and api_gateway_resources.json here "
         "(default: the current directory).",
     )
     group.addoption(
         "--fail-on",
-        type=severity_option,
+        type=deferred_refusal(severity_option),
         default=None,
         metavar="SEVERITY",
         help="CI gate: exit 0 when every finding is below SEVERITY (critical, high, medium, "
@@ -79,10 +89,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="accepted risks (YAML or TOML): matching findings are reported as WAIVED and do "
         "not fail the run until their waiver expires.",
     )
+    group.addoption(
+        "--allow-empty",
+        action="store_true",
+        default=False,
+        help="CI gate: exit 0, not 5, when nothing is in scope (no API, every API excluded by "
+        "tag, or no stage in scope).",
+    )
 
 
+# First: before pytest-html's own configure makes its report's directory.
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    if config.option.collectonly or not runs_checks(config):
+    reject_invalid_values(config)
+    if not runs_checks(config):
+        return
+    if not hasattr(config, "workerinput"):
+        refuse_unwritable_outputs(config)
+    if config.option.collectonly:
         return
     reporter: AuditReporter | None = None
     waivers = _waivers(config)
@@ -101,15 +125,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _report_dir(config: pytest.Config) -> Path:
-    """The directory for the JSON reports, made now: a bad one ends the run before it starts."""
-    directory = config.invocation_params.dir / (config.option.report_dir or Path())
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise pytest.UsageError(
-            f"Cannot use --report-dir {directory}: {exc.strerror or exc}."
-        ) from None
-    return directory
+    """The directory for the JSON reports (made when they are written)."""
+    directory: Path = config.option.report_dir
+    return config.invocation_params.dir / directory
 
 
 def _waivers(config: pytest.Config) -> tuple[Waiver, ...]:

@@ -57,6 +57,7 @@ class AuditReporter:
         self.report_dir = report_dir
         self.waivers = waivers
         self.fail_on = config.option.fail_on
+        self.allow_empty: bool = config.option.allow_empty
         self.today = today
         self.results: dict[str, CheckResult] = {}  # test id -> the check's result
         self._pending: dict[str, _Item] = {}
@@ -136,11 +137,7 @@ class AuditReporter:
         return audited() if audited is not None else None
 
     def _complete(self, session: pytest.Session) -> bool:
-        stopped = (
-            pytest.ExitCode.INTERRUPTED,
-            pytest.ExitCode.INTERNAL_ERROR,
-            pytest.ExitCode.USAGE_ERROR,
-        )
+        stopped = (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR)
         return not (
             int(session.exitstatus) in stopped
             or self._collection_errors
@@ -149,6 +146,10 @@ class AuditReporter:
         )
 
     def _finish(self, session: pytest.Session) -> None:
+        if session.exitstatus == pytest.ExitCode.USAGE_ERROR:
+            # Found while collecting (AWS refused the credentials): pytest prints the one
+            # line; the reports of an earlier run stay as they were, and no summary hides it.
+            return
         for test_id in list(self._pending):
             self._finish_item(test_id)
         estate = self._estate()
@@ -166,6 +167,8 @@ class AuditReporter:
             collection_errors=self._collection_errors,
             unexplained_failures=len(self._unexplained),
             results=results,
+            nothing_in_scope=self.run.nothing_in_scope,
+            allow_empty=self.allow_empty,
         )
         session.exitstatus = self.gate.exit_status
         self.stale = stale_waivers(self.waivers, results, self.today)

@@ -23,6 +23,7 @@ class RunInfo:
     # Left out of the audit, with the reason (``AuditedEstate``): APIs by tag, stages by scope
     out_of_scope_apis: tuple[Mapping[str, Any], ...] = ()
     out_of_scope_stages: tuple[Mapping[str, Any], ...] = ()
+    nothing_in_scope: str | None = None  # why no stage was audited; None: some were
 
 
 def run_info(estate: AuditedEstate | None, scope: str, *, complete: bool, now: datetime) -> RunInfo:
@@ -38,6 +39,7 @@ def run_info(estate: AuditedEstate | None, scope: str, *, complete: bool, now: d
         complete=complete and estate is not None,
         out_of_scope_apis=estate.out_of_scope_apis if estate else (),
         out_of_scope_stages=estate.out_of_scope_stages if estate else (),
+        nothing_in_scope=estate.nothing_in_scope if estate else None,
     )
 
 

@@ -462,7 +462,7 @@ def test_a_report_dir_that_cannot_be_made_is_a_usage_error(suite: Suite) -> None
     suite.reports.write_text("a file, not a directory")
     result = suite.run()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: Cannot use --report-dir */reports: File exists."])
+    result.stderr.fnmatch_lines(["ERROR: Cannot write --report-dir */reports: Not a directory."])
 
 
 # --- waivers ------------------------------------------------------------------------------------
