@@ -63,6 +63,7 @@ class AuditReporter:
         self._checks: dict[str, CheckInfo] = {}
         # Known at session finish:
         self.run: RunInfo | None = None
+        self.estate: AuditedEstate | None = None
         self.gate: GateDecision | None = None
         self.stale: list[Waiver] = []
         self.written: list[Path] = []
@@ -140,7 +141,7 @@ class AuditReporter:
     def _finish(self, session: pytest.Session) -> None:
         for test_id in list(self._pending):
             self._finish_item(test_id)
-        estate = self._estate()
+        self.estate = estate = self._estate()
         results = list(self.results.values())
         self.run = run_info(
             estate,
