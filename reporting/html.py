@@ -1,9 +1,12 @@
 """The auditor's additions to pytest-html's report (``--html``).
 
 A title; the audit's rows in the environment table (account, regions, time, tool version,
-scope; never credentials); a summary by severity with the gate's decision; sortable
-Severity, Check and Target columns; and with each check's row its status, message, security
-impact, remediation, references and evidence.
+scope; never credentials); at the top of the summary the audit's header
+(``reporting.html_summary``: facts, the gate, counts, severity badges that filter the table,
+charts, what was left out, waivers, collection errors); sortable Status, Severity, Check,
+Issue type, Region, API, Stage, Method and Path columns; and with each check's row its status,
+message, security impact, remediation, references and evidence, in place of pytest-html's
+"No log output captured".
 
 pytest-html inserts these fragments as HTML, and it does not escape the test-id cell or the
 environment values either. API names, paths and tags are attacker-controllable (an API may be
@@ -20,41 +23,73 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from collectors.contract import Status
-from reporting.findings import FINDING_STATUSES, CheckResult, totals_by_severity
+from collectors.contract import Severity, Status
+from reporting.findings import CheckResult
+from reporting.html_summary import FailedCollection, header_html, severity_class, status_class
 from reporting.run import environment
 
 if TYPE_CHECKING:
     from reporting.reporter import AuditReporter
 
 TITLE = "API Gateway audit"
-COLUMNS = (("severity", "Severity"), ("check", "Check"), ("target", "Target"))
+COLUMNS = (
+    ("status", "Status"),
+    ("severity", "Severity"),
+    ("check", "Check"),
+    ("issue_type", "Issue type"),
+    ("region", "Region"),
+    ("api", "API"),
+    ("stage", "Stage"),
+    ("method", "Method"),
+    ("path", "Path"),
+)
+NO_LOG = "No log output captured."  # pytest-html's log of a row that captured nothing
 
 
 def _text(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def _cell(column: str, content: str) -> str:
-    return f'<td class="col-{column}">{content}</td>'
+def _cell(column: str, content: str, attributes: str = "") -> str:
+    # One line: pytest-html reads a sortable cell's value with a pattern that stops at "\n".
+    return f'<td class="col-{column}"{attributes}>{content}</td>'
 
 
-def _severity_cell(result: CheckResult | None) -> str:
-    if result is None:
-        return _cell("severity", "")
+def _status_cell(status: Status) -> str:
+    label = f'<span class="apigw-status {status_class(status)}">{_text(status.value)}</span>'
+    return _cell("status", label, f' data-status="{status.value}"')
+
+
+def _severity_cell(severity: Severity) -> str:
     # pytest-html sorts a column by its cell's HTML: a hidden rank first sorts by severity.
-    severity = result.check.severity
-    return _cell("severity", f"<span hidden>{int(severity)}</span>{_text(severity.name)}")
+    label = f'<span class="apigw-sev {severity_class(severity)}">{severity.name}</span>'
+    return _cell(
+        "severity",
+        f"<span hidden>{int(severity)}</span>{label}",
+        f' data-severity="{severity.name}"',
+    )
 
 
 def row_cells(test_id: str, result: CheckResult | None) -> tuple[str, list[str]]:
-    """The escaped test-id cell, and the Severity, Check and Target cells of a row."""
-    check = result.check.id if result else ""
-    target = result.target.key if result else ""
-    return _cell("testId", _text(test_id)), [
-        _severity_cell(result),
-        _cell("check", _text(check)),
-        _cell("target", _text(target)),
+    """The escaped test-id cell, and the cells of ``COLUMNS`` (empty for a test that is not
+    a check, or a module that failed to collect)."""
+    test_cell = _cell("testId", _text(test_id))
+    if result is None:
+        return test_cell, [_cell(column, "") for column, _ in COLUMNS]
+    check, target = result.check, result.target
+    where = (
+        ("check", check.id),
+        ("issue_type", check.issue_type),
+        ("region", target.region),
+        ("api", result.api_label),
+        ("stage", target.stage),
+        ("method", target.http_method),
+        ("path", target.resource_path),
+    )
+    return test_cell, [
+        _status_cell(result.status),
+        _severity_cell(check.severity),
+        *(_cell(column, _text(value or "")) for column, value in where),
     ]
 
 
@@ -116,30 +151,14 @@ def evidence_html(result: CheckResult) -> str:
     return f'<div class="apigw-audit">{"".join(parts)}</div>'
 
 
-def summary_html(reporter: AuditReporter) -> list[str]:
-    run, gate = reporter.run, reporter.gate
-    if run is None or gate is None:
-        return []
-    header = "".join(f"<th>{_text(s.value)}</th>" for s in FINDING_STATUSES)
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{_text(value)}</td>" for value in row) + "</tr>"
-        for row in totals_by_severity(reporter.results.values())
-    )
-    lines = [
-        _paragraph(
-            "Audited", f"account {run.account or 'unknown'}, regions {', '.join(run.regions)}"
-        ),
-        _paragraph("CI gate", gate.line()),
-    ]
-    if not run.complete:
-        lines.append(_paragraph("Incomplete", "the run stopped early; this covers what ran"))
-    lines.append(f"<table><tr><th>Severity</th>{header}</tr>{rows}</table>")
-    return lines
-
-
 def _position(cells: list[str], marker: str) -> int:
     """Where pytest-html's test-id column is (other plugins may add columns before it)."""
     return next(index for index, cell in enumerate(cells) if marker in cell)
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[-1].strip() if lines else ""
 
 
 class HtmlHooks:
@@ -147,6 +166,13 @@ class HtmlHooks:
 
     def __init__(self, reporter: AuditReporter) -> None:
         self.reporter = reporter
+        self.failed_collections: list[FailedCollection] = []
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.failed_collections.append(
+                FailedCollection(report.nodeid, _last_line(report.longreprtext))
+            )
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_report_title(self, report: Any) -> None:
@@ -154,8 +180,8 @@ class HtmlHooks:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_header(self, cells: list[str]) -> None:
-        after = _position(cells, 'data-column-type="testId"') + 1
-        cells[after:after] = [
+        before = _position(cells, 'data-column-type="testId"')
+        cells[before:before] = [
             f'<th class="sortable" data-column-type="{column}">{title}</th>'
             for column, title in COLUMNS
         ]
@@ -165,20 +191,33 @@ class HtmlHooks:
         test_id = report.nodeid if report.when == "call" else f"{report.nodeid}::{report.when}"
         test_cell, ours = row_cells(test_id, self.reporter.results.get(report.nodeid))
         position = _position(cells, 'class="col-testId"')
-        cells[position] = test_cell
-        cells[position + 1 : position + 1] = ours
+        cells[position : position + 1] = [*ours, test_cell]
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_html(self, report: pytest.TestReport, data: list[str]) -> None:
         result = self.reporter.results.get(report.nodeid)
         if result is not None:
-            data.insert(0, evidence_html(result))
+            data[:] = [evidence_html(result), *(entry for entry in data if entry != NO_LOG)]
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_summary(
         self, prefix: list[str], summary: list[str], postfix: list[str], session: pytest.Session
     ) -> None:
-        prefix.extend(summary_html(self.reporter))
+        reporter = self.reporter
+        if reporter.run is None or reporter.gate is None:
+            return
+        prefix.extend(
+            header_html(
+                reporter.run,
+                reporter.gate,
+                list(reporter.results.values()),
+                reporter.estate,
+                reporter.waivers,
+                reporter.stale,
+                reporter.today,
+                self.failed_collections,
+            )
+        )
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:

@@ -66,6 +66,7 @@ class AuditReporter:
         self._checks: dict[str, CheckInfo] = {}
         # Known at session finish:
         self.run: RunInfo | None = None
+        self.estate: AuditedEstate | None = None
         self.gate: GateDecision | None = None
         self.stale: list[Waiver] = []
         self.written: list[Path] = []
@@ -152,7 +153,7 @@ class AuditReporter:
             return
         for test_id in list(self._pending):
             self._finish_item(test_id)
-        estate = self._estate()
+        self.estate = estate = self._estate()
         results = list(self.results.values())
         self.run = run_info(
             estate,

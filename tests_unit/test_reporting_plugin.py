@@ -380,10 +380,10 @@ def test_html_report_escapes_every_value_from_aws(suite: Suite) -> None:
     assert data["environment"]["Audited account"] == "123456789012"
 
 
-def test_html_rows_carry_sortable_severity_check_target_and_evidence(suite: Suite) -> None:
+def test_html_rows_carry_the_audit_columns_and_evidence_not_an_empty_log(suite: Suite) -> None:
     suite.run("--html", "reports/report.html", "--self-contained-html")
     page = (suite.reports / "report.html").read_text()
-    for column in ("severity", "check", "target"):
+    for column in ("status", "severity", "check", "issue_type", "region", "api", "stage"):
         assert f'class="sortable" data-column-type="{column}"' in page
     _, data = _html_data(suite.reports / "report.html")
     (row,) = [
@@ -392,11 +392,39 @@ def test_html_rows_carry_sortable_severity_check_target_and_evidence(suite: Suit
         if "::test_operation_requires_authorization[" in test_id
         and test_id.endswith("/prod/GET /items]")
     ]
-    assert row["check"] == "TEST-AUTH-001"
-    assert row["severity"].endswith("CRITICAL")
+    assert (row["check"], row["api"], row["method"], row["path"]) == (
+        "TEST-AUTH-001", "shop", "GET", "/items"
+    )  # fmt: skip
+    assert row["severity"].endswith('sev-critical">CRITICAL</span>')
     assert "<strong>Remediation:</strong></p><ol><li>Attach an authorizer.</li>" in row["log"]
     assert "Anyone can call the operation." in row["log"]
     assert "&quot;sample_authorization&quot;: &quot;NONE&quot;" in row["log"]
+    check_rows = [rows for test_id, rows in data["tests"].items() if "[" in test_id]
+    assert all("No log output captured" not in r["log"] for rows in check_rows for r in rows)
+
+
+def test_html_header_counts_the_audits_results_and_shows_waived_rows_as_waived(
+    suite: Suite,
+) -> None:
+    (suite.pytester.path / "waivers.yaml").write_text(WAIVERS)
+    suite.run("--html", "reports/report.html", "--self-contained-html", "--waivers", "waivers.yaml")
+    page = (suite.reports / "report.html").read_text()
+    assert "<strong>10 check results</strong>" in page
+    assert '<span class="apigw-badge status-waived">WAIVED <b>1</b></span>' in page
+    assert (
+        "<td>Public catalogue, read-only.</td><td>security@example.com</td><td>2999-12-31</td>"
+        in page
+    )
+    assert "<td>internal</td>" in page  # left out, and why
+    assert "<td>tagged Internal=true</td>" in page
+    assert "<td>GetMetricData</td>" in page  # the collection error
+    _, data = _html_data(suite.reports / "report.html")
+    (waived,) = [
+        rows[0] for test_id, rows in data["tests"].items()
+        if "::test_operation_requires_authorization[" in test_id
+        and test_id.endswith("/prod/GET /items]")
+    ]  # fmt: skip
+    assert 'data-status="WAIVED"' in waived["resultsTableRow"][1]
 
 
 # --- pytest-json-report -------------------------------------------------------------------------

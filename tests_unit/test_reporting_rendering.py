@@ -1,22 +1,21 @@
-"""Rendering results: the console tables, the HTML fragments and the JSON documents (pure)."""
+"""Rendering results: the console tables and the JSON documents (pure; the HTML fragments:
+``test_reporting_html``)."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from html import escape
 from typing import Any
 
 import jsonschema
 
 from collectors.contract import Severity, Status
-from reporting import audit_json, console, html, resources_json
+from reporting import audit_json, console, resources_json
 from reporting.gate import decide
 from reporting.run import RunInfo, run_info
 from tests_unit.conftest import REPO_ROOT
 from tests_unit.test_reporting_findings import TODAY, result, target, waiver
 
-HOSTILE = "<img src=x onerror=alert(1)>"
 RUN = RunInfo(
     account="123456789012",
     regions=("us-east-1",),
@@ -126,35 +125,6 @@ def test_a_run_without_inventory_says_so_in_one_line() -> None:
     assert console.render(run, [], [], [], TODAY) == [
         "No inventory was built: nothing was audited."
     ]
-
-
-# --- HTML fragments -----------------------------------------------------------------------------
-
-
-def test_row_cells_escape_the_test_id_and_rank_severity_for_sorting() -> None:
-    hostile = result(where=target(api_id="<b>x</b>"))
-    test_cell, (severity, check, key) = html.row_cells("t[<script>]", hostile)
-    assert test_cell == '<td class="col-testId">t[&lt;script&gt;]</td>'
-    assert severity == '<td class="col-severity"><span hidden>5</span>CRITICAL</td>'
-    assert check == '<td class="col-check">TEST-CRITICAL-001</td>'
-    assert "&lt;b&gt;x&lt;/b&gt;" in key
-    assert "<b>" not in key
-
-
-def test_evidence_escapes_every_value_from_aws() -> None:
-    fragment = html.evidence_html(
-        result(
-            where=target(HOSTILE),
-            message=f"GET /items on {HOSTILE}/prod has no authorizer",
-            details={"api_name": HOSTILE, "tags": {"team": "</pre><script>x()</script>"}},
-        )
-    )
-    assert HOSTILE not in fragment
-    assert "<script>" not in fragment
-    assert escape(HOSTILE) in fragment
-    assert "<ol><li>Fix it.</li><li>Then check again.</li></ol>" in fragment
-    assert '<a href="https://docs.example.com/check"' in fragment
-    assert "\n" not in fragment.split("<pre>")[0]  # one line: shown pre-wrapped
 
 
 # --- api_gateway_audit.json ---------------------------------------------------------------------
