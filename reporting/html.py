@@ -134,6 +134,8 @@ def evidence_html(result: CheckResult) -> str:
             _paragraph("Finding" if result.status is Status.FAIL else "Reason", result.message)
         )
     parts.append(_paragraph("Target", f"{target.key} ({where})" if where else target.key))
+    if target.arn:
+        parts.append(_paragraph("ARN", target.arn))
     if result.waiver is not None:
         parts.append(_paragraph("Waived", result.waiver.terms()))
     if result.expired_waiver is not None:
@@ -144,6 +146,7 @@ def evidence_html(result: CheckResult) -> str:
     parts += [
         _paragraph("Security impact", check.security_impact),
         "<p><strong>Remediation:</strong></p>" + _list(check.remediation),
+        *(_paragraph(framework, ", ".join(ids)) for framework, ids in check.compliance),
         _references(check.references),
         "<p><strong>Evidence:</strong></p>"
         f"<pre>{_text(json.dumps(dict(result.details), indent=2, sort_keys=True))}</pre>",

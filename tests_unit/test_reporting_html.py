@@ -283,3 +283,21 @@ def test_collection_errors_list_failed_calls_unlisted_targets_and_uncollected_fi
 def test_an_incomplete_run_says_so_at_the_top() -> None:
     facts = html_summary.facts_html(replace(RUN, complete=False))
     assert "Incomplete: the run stopped early" in facts
+
+
+def test_evidence_names_the_arn_and_the_compliance_mapping() -> None:
+    mapped = replace(
+        result(
+            where=replace(target(), arn="arn:aws:execute-api:us-east-1:1:a1b2c3/prod/GET/items")
+        ),
+        check=replace(
+            result().check,
+            compliance=(("AWS Security Hub", ("APIGateway.1",)), ("PCI DSS v4.0.1", ("10.4.2",))),
+        ),
+    )
+    fragment = html.evidence_html(mapped)
+    assert "<p><strong>ARN:</strong> arn:aws:execute-api:us-east-1:1:a1b2c3/prod/GET/items</p>" in (
+        fragment
+    )
+    assert "<p><strong>AWS Security Hub:</strong> APIGateway.1</p>" in fragment
+    assert "<p><strong>PCI DSS v4.0.1:</strong> 10.4.2</p>" in fragment
