@@ -17,7 +17,7 @@ from checks.catalog import check_of, suite_checks
 from checks.docs import mappings
 from collectors.contract import CheckInfo
 
-HEADERS = ("Check", "Severity", "Issue type", "Title", "Security Hub")
+HEADERS = ("Check", "Severity", "Issue type", "Title", "Security Hub / AWS Config")
 
 
 def catalogue_table(checks: Iterable[CheckInfo]) -> str:

@@ -11,6 +11,7 @@ from collectors.model import Inventory, RestApi, V2Api
 from collectors.scope import StageScope
 from collectors.serialization import to_jsonable
 from collectors.targets import Kind, TargetIndex, describe
+from collectors.targets.describe import control_plane_arn
 
 _ORDER = ("region", "api_name", "api_id", "stage")
 
@@ -20,6 +21,7 @@ def _sorted(entries: list[dict[str, Any]]) -> tuple[dict[str, Any], ...]:
 
 
 def _out_of_scope_stages(inventory: Inventory, scope: StageScope) -> list[dict[str, Any]]:
+    account = inventory.metadata.account_id or None
     stages = []
     apis: list[RestApi | V2Api] = [*inventory.rest_apis, *inventory.http_apis]
     for api in apis:
@@ -33,6 +35,8 @@ def _out_of_scope_stages(inventory: Inventory, scope: StageScope) -> list[dict[s
                         "api_type": api.api_type,
                         "region": api.region,
                         "stage": stage.name,
+                        "arn": control_plane_arn(api.region, api.api_type, api.id, stage.name),
+                        "account": account,
                         "reason": reason,
                     }
                 )
@@ -103,6 +107,8 @@ def audited_estate(index: TargetIndex) -> AuditedEstate:
             "api_name": api.name,
             "api_type": api.api_type,
             "region": api.region,
+            "arn": control_plane_arn(api.region, api.api_type, api.id),
+            "account": account or None,
             "reason": api.reason,
         }
         for api in inventory.skipped_apis

@@ -145,6 +145,7 @@ def groups(results: Sequence[CheckResult]) -> list[dict[str, Any]]:
     for (region, api_id, stage), findings in sorted(by_group.items(), key=_group_order):
         target = findings[0].target
         document: dict[str, Any] = {
+            "account": target.account,
             "api_id": api_id,
             "api_name": target.api_name,
             "api_type": target.api_type,

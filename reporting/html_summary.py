@@ -232,7 +232,7 @@ def collection_errors_html(
     unlisted = estate.not_listed if estate else ()
     if not (errors or unlisted or failed_collections):
         return _section(
-            "Collection errors", "<p>None: every AWS call the audit made succeeded.</p>"
+            "Collection errors", "<p>None: every AWS call that built this inventory succeeded.</p>"
         )
     return _section(
         "Collection errors",

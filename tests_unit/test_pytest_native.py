@@ -178,7 +178,7 @@ def test_list_checks_prints_the_catalogue_and_the_collected_checks_without_aws(
     assert result.ret == 0
     result.stdout.fnmatch_lines(
         [
-            "Check*Severity*Issue type*Title*Security Hub",
+            "Check*Severity*Issue type*Title*Security Hub / AWS Config",
             "APIGW-AUTH-001*CRITICAL*Authorization Gap*APIGateway.8",
             "TEST-AUTH-001*CRITICAL*Authorization Gap*Operations require authoriz*APIGateway.8",
             "*APIGW-UNUSED-001*FINOPS*Unused API*",

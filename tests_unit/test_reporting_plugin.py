@@ -291,6 +291,7 @@ def test_audit_json_groups_the_expected_findings_by_api_and_stage(suite: Suite) 
     }
     shop = next(g for g in document["groups"] if g["api_name"] == "shop")
     assert (shop["api_type"], shop["region"], shop["stage"]) == ("REST", "us-east-1", "prod")
+    assert shop["account"] == "123456789012"
     assert [(f["check_id"], f["status"], f["severity"]) for f in shop["findings"]] == [
         ("TEST-AUTH-001", "FAIL", "CRITICAL"),
         ("TEST-TRACE-001", "FAIL", "LOW"),
@@ -346,6 +347,14 @@ def test_resources_json_lists_every_operation_and_what_was_left_out(suite: Suite
         ("internal", "tagged Internal=true")
     ]
     assert [(s["api_name"], s["stage"]) for s in out["stages"]] == [("shop", "dev")]
+    (left_out_api,), (left_out_stage,) = out["apis"], out["stages"]
+    assert (
+        left_out_api["arn"] == f"arn:aws:apigateway:us-east-1::/restapis/{left_out_api['api_id']}"
+    )
+    assert left_out_stage["arn"] == (
+        f"arn:aws:apigateway:us-east-1::/restapis/{left_out_stage['api_id']}/stages/dev"
+    )
+    assert left_out_api["account"] == left_out_stage["account"] == "123456789012"
     assert {e["operation"] for e in document["collection_errors"]} == {"GetMetricData"}
 
 

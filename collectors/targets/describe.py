@@ -25,15 +25,20 @@ def _partition(region: str) -> str:
     return str(botocore.session.get_session().get_partition_for_region(region))
 
 
-def _control_plane_arn(target: Target) -> str:
-    """The API's or stage's own ARN
+def control_plane_arn(region: str, api_type: str, api_id: str, stage: str | None = None) -> str:
+    """An API's or stage's own ARN: ``/restapis/ID`` for a REST API, ``/apis/ID`` for an HTTP
+    or WebSocket API, then ``/stages/NAME``
     (https://docs.aws.amazon.com/apigateway/latest/developerguide/arn-format-reference.html)."""
+    family = "restapis" if api_type == "REST" else "apis"
+    arn = f"arn:{_partition(region)}:apigateway:{region}::/{family}/{api_id}"
+    return f"{arn}/stages/{stage}" if stage is not None else arn
+
+
+def _control_plane_arn(target: Target) -> str:
     api = target.api
-    family = "restapis" if isinstance(target, (RestApiTarget, RestStageTarget)) else "apis"
-    arn = f"arn:{_partition(api.region)}:apigateway:{api.region}::/{family}/{api.id}"
-    if isinstance(target, (RestStageTarget, V2StageTarget)):
-        arn += f"/stages/{target.stage.name}"
-    return arn
+    api_type = "REST" if isinstance(target, (RestApiTarget, RestStageTarget)) else "HTTP"
+    stage = target.stage.name if isinstance(target, (RestStageTarget, V2StageTarget)) else None
+    return control_plane_arn(api.region, api_type, api.id, stage)
 
 
 def _invoke_arn(target: RestResourceTarget | RestMethodTarget | V2RouteTarget, account: str) -> str:
