@@ -14,7 +14,8 @@ client certificates),
 ``web_acl`` (the AWS WAF web ACLs in front of stages, rule by rule),
 ``integrations`` (what integrations invoke), ``secrets`` (where a value looks like a
 credential, never the value), ``throttle`` and ``errors`` (shared by all),
-``inventory`` (the root). Import from here.
+``inventory`` (an account's root), ``estate`` (every account one audit read). Import from
+here.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from collectors.model.account import (
 )
 from collectors.model.api_keys import ApiKey, RegionApiKeys, name_with_id, usage_plan_ref
 from collectors.model.errors import CollectionError
+from collectors.model.estate import Estate, Shard, UnreachedAccount
 from collectors.model.http import (
     CorsConfiguration,
     IntegrationTls,
@@ -116,6 +118,7 @@ __all__ = [
     "CorsConfiguration",
     "CustomDomain",
     "DomainCertificate",
+    "Estate",
     "GatewayResponse",
     "IntegrationTls",
     "Inventory",
@@ -138,10 +141,12 @@ __all__ = [
     "RestStage",
     "RouteSettings",
     "SecretFinding",
+    "Shard",
     "SkippedApi",
     "StageTraffic",
     "Throttle",
     "TrafficEvidence",
+    "UnreachedAccount",
     "UsagePlanBinding",
     "V2Api",
     "V2Authorizer",
