@@ -38,7 +38,7 @@ import pytest
 from checks.catalog import check_of, suite_checks
 from checks.listing import ListChecks
 from checks.options import add_options, traffic_min_requests
-from checks.outcomes import CHECKS_TRACEBACK, as_finding, finding_repr, phase_verdict
+from checks.outcomes import CHECKS_TRACEBACK, as_finding, phase_verdict
 from checks.policy import CACHE_PRICE_PER_HOUR, Pricing
 from collectors.contract import (
     DESCRIBE_TARGET,
@@ -49,7 +49,6 @@ from collectors.contract import (
     CheckRecord,
     Severity,
     TargetDescription,
-    Verdict,
     record_of,
     reject_invalid_values,
     runs_checks,
@@ -85,8 +84,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.option.tbstyle == "auto":
         config.option.tbstyle = CHECKS_TRACEBACK
     config.stash[FINDINGS_WITHOUT_TRACEBACK] = config.option.tbstyle in ("line", "no")
-    if config.stash[FINDINGS_WITHOUT_TRACEBACK] and not hasattr(config, "workerinput"):
-        config.pluginmanager.register(FindingLines(), "apigw-audit-finding-lines")
     traffic_min_requests(config)  # a bad ini value stops the run before any check
 
 
@@ -272,30 +269,6 @@ def pytest_runtest_makereport(
         exception = call.excinfo.value if call.excinfo is not None else None
         setattr(report, VERDICT, phase_verdict(call.when, exception).to_json())
     return report
-
-
-class FindingLines:
-    """Where the terminal is, a finding shown without a traceback becomes one line that starts
-    with its target (``checks.outcomes.finding_repr``), before any report reads it. Not on a
-    pytest-xdist worker: it sends pytest's own ``longrepr``, which serialises, and the
-    controller makes the line."""
-
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        entry = getattr(report, VERDICT, None)
-        record = record_of(report.user_properties)
-        if entry is None or record is None or not report.failed or report.when != "call":
-            return
-        line = finding_repr(
-            TargetDescription.from_json(record["target"]),
-            Verdict.from_json(entry),
-            getattr(report.longrepr, "reprcrash", None),
-            sections=bool(report.sections),
-        )
-        if line is not None:
-            # A representation is what pytest and its plugins duck-type (``toterminal``,
-            # ``reprcrash``); pytest's own classes are not public.
-            report.longrepr = line  # type: ignore[assignment]
 
 
 EVIDENCE_PROBLEM = pytest.StashKey[str]()

@@ -1,13 +1,13 @@
 """What a run audited, for the reports (``AuditedEstate``): every in-scope operation, what
-could not be listed, what was left out of scope and why, every failed AWS call, and, when no
-stage was in scope, why."""
+could not be listed, what was left out of scope and why, every failed AWS call, when no
+stage was in scope, why, and the audited regions that hold no API."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from collectors.contract import AuditedEstate
-from collectors.model import Inventory, RestApi, V2Api
+from collectors.model import Inventory, RestApi, SkippedApi, V2Api
 from collectors.scope import StageScope
 from collectors.serialization import to_jsonable
 from collectors.targets import Kind, TargetIndex, describe
@@ -90,6 +90,17 @@ def _nothing_in_scope(index: TargetIndex, stages_left_out: int) -> str | None:
     return f"no API Gateway {what} in scope in {regions}: {', '.join(why) or 'none exists there'}"
 
 
+def _empty_regions(inventory: Inventory) -> tuple[str, ...]:
+    """The audited regions where API Gateway listed no API (a failed listing is not empty)."""
+    apis: list[RestApi | V2Api | SkippedApi] = [
+        *inventory.rest_apis,
+        *inventory.http_apis,
+        *inventory.skipped_apis,
+    ]
+    holding = {api.region for api in apis} | {e.target for e in inventory.listing_failures()}
+    return tuple(region for region in inventory.metadata.regions if region not in holding)
+
+
 def audited_estate(index: TargetIndex) -> AuditedEstate:
     inventory, scope = index.inventory, index.scope
     metadata = inventory.metadata
@@ -127,4 +138,5 @@ def audited_estate(index: TargetIndex) -> AuditedEstate:
         collection_errors=tuple(to_jsonable(errors)),
         traffic=_traffic(inventory, scope),
         nothing_in_scope=_nothing_in_scope(index, len(stages_left_out)),
+        empty_regions=_empty_regions(inventory),
     )

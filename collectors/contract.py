@@ -258,6 +258,9 @@ class AuditedEstate:
     # Why no stage was audited, in words ("no API Gateway API in scope in us-west-2: ...");
     # None: some were, or some could not be listed (the collection errors say why)
     nothing_in_scope: str | None = None
+    # The audited regions that hold no API Gateway API (none listed, none left out by tag,
+    # and the listing did not fail)
+    empty_regions: tuple[str, ...] = ()
 
 
 DESCRIBE_TARGET = pytest.StashKey[Callable[[str, str], TargetDescription]]()

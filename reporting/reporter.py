@@ -8,6 +8,7 @@ the collectors through ``config.stash`` and is read only at the end, never built
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Generator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -62,7 +63,7 @@ class AuditReporter:
         self.results: dict[str, CheckResult] = {}  # test id -> the check's result
         self._pending: dict[str, _Item] = {}
         self._unexplained: set[str] = set()  # failed or errored tests that are not findings
-        self._collection_errors = 0
+        self._collection_errors: dict[str, str] = {}  # node id -> pytest's text of the error
         self._checks: dict[str, CheckInfo] = {}
         # Known at session finish:
         self.run: RunInfo | None = None
@@ -75,7 +76,7 @@ class AuditReporter:
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
-            self._collection_errors += 1
+            self._collection_errors[report.nodeid] = report.longreprtext
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         entry = getattr(report, VERDICT, None)
@@ -165,7 +166,7 @@ class AuditReporter:
             self.fail_on,
             int(session.exitstatus),
             complete=self.run.complete,
-            collection_errors=self._collection_errors,
+            collection_errors=len(self._collection_errors),
             unexplained_failures=len(self._unexplained),
             results=results,
             nothing_in_scope=self.run.nothing_in_scope,
@@ -191,12 +192,34 @@ class AuditReporter:
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if self.run is None or self.gate is None:
             return
-        terminalreporter.write_sep("=", "apigw-audit")
         results = list(self.results.values())
-        for line in console.render(self.run, results, self.waivers, self.stale, self.today):
-            terminalreporter.write_line(line)
+        if self.config.option.tbstyle == "no":
+            # The checks' default: pytest shows neither the failures nor the collection
+            # errors, so they are here; the findings one line each, from the results (so the
+            # same under pytest-xdist).
+            errors, findings = self._collection_errors, console.finding_lines(results)
+            self._write_section(
+                terminalreporter,
+                f"apigw-audit collection errors ({len(errors)})",
+                console.collection_errors(errors),
+            )
+            self._write_section(
+                terminalreporter, f"apigw-audit findings ({len(findings)})", findings
+            )
+        terminalreporter.write_sep("=", "apigw-audit")
+        width = shutil.get_terminal_size().columns
+        summary = console.render(self.run, results, self.waivers, self.stale, self.today, width)
+        terminalreporter.write("".join(f"{line}\n" for line in summary))
         for path in self.written:
             terminalreporter.write_sep("-", f"apigw-audit: wrote {path}")
         terminalreporter.write_line(
             self.gate.line(), bold=True, green=self.gate.passed, red=not self.gate.passed
         )
+
+    @staticmethod
+    def _write_section(
+        terminalreporter: pytest.TerminalReporter, title: str, lines: list[str]
+    ) -> None:
+        if lines:
+            terminalreporter.write_sep("=", title)
+            terminalreporter.write("".join(f"{line}\n" for line in lines))

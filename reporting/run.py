@@ -24,6 +24,7 @@ class RunInfo:
     out_of_scope_apis: tuple[Mapping[str, Any], ...] = ()
     out_of_scope_stages: tuple[Mapping[str, Any], ...] = ()
     nothing_in_scope: str | None = None  # why no stage was audited; None: some were
+    empty_regions: tuple[str, ...] = ()  # audited regions that hold no API Gateway API
 
 
 def run_info(estate: AuditedEstate | None, scope: str, *, complete: bool, now: datetime) -> RunInfo:
@@ -40,6 +41,7 @@ def run_info(estate: AuditedEstate | None, scope: str, *, complete: bool, now: d
         out_of_scope_apis=estate.out_of_scope_apis if estate else (),
         out_of_scope_stages=estate.out_of_scope_stages if estate else (),
         nothing_in_scope=estate.nothing_in_scope if estate else None,
+        empty_regions=estate.empty_regions if estate else (),
     )
 
 

@@ -13,6 +13,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -217,7 +218,12 @@ def test_console_shows_where_when_totals_and_unknown_reasons(suite: Suite) -> No
             "LOW*1*0*0",
             "FINOPS*0*3*0",
             "Could not be evaluated (UNKNOWN) (3)",
-            "checkout*prod*Unused API*GetMetricData*AccessDeniedException*",
+            "Severity*Check*Stage*Method*Resource Path*Issue Type",
+            "*",
+            "us-east-1 checkout (HTTP *)",
+            "FINOPS*TEST-TRAFFIC-001*prod*Unused API",
+            "    GetMetricData on us-east-1 failed (AccessDeniedException): "
+            "injected AccessDeniedException",
             f"*apigw-audit: wrote {suite.reports / AUDIT}*",
             f"*apigw-audit: wrote {suite.reports / RESOURCES}*",
             "apigw-audit gate (any open finding fails): failed, exit status 1: "
@@ -226,33 +232,99 @@ def test_console_shows_where_when_totals_and_unknown_reasons(suite: Suite) -> No
     )
 
 
-def test_checks_default_to_one_line_tracebacks(suite: Suite) -> None:
-    result = suite.run("-k", "authorization")
-    assert "def test_operation_requires_authorization" not in result.stdout.str()
-    explicit = suite.run("-k", "authorization", "--tb=long")
-    assert "def test_operation_requires_authorization" in explicit.stdout.str()
+def test_checks_show_no_traceback_unless_asked(suite: Suite) -> None:
+    quiet = suite.run("-k", "authorization").stdout.str()
+    assert "FAILURES" not in quiet
+    assert "def test_operation_requires_authorization" not in quiet
+    explicit = suite.run("-k", "authorization", "--tb=long").stdout.str()
+    assert "def test_operation_requires_authorization" in explicit
+    assert "apigw-audit findings" not in explicit  # pytest's own section: not each one twice
 
 
 @pytest.mark.parametrize("workers", ["0", "2"])
-def test_each_finding_is_one_line_that_starts_with_its_target(suite: Suite, workers: str) -> None:
-    result = suite.run("-k", "authorization", "-n", workers, "-rf")
+def test_each_finding_is_one_line_that_starts_with_its_target_above_the_summary(
+    suite: Suite, workers: str
+) -> None:
+    result = suite.run("-k", "authorization or traces", "-n", workers)
     lines = result.outlines
-    start = lines.index(next(x for x in lines if "FAILURES" in x))
+    start = lines.index(next(x for x in lines if "= apigw-audit findings (4) =" in x))
     end = lines.index(next(x for x in lines if "= apigw-audit =" in x))
-    # pytest-xdist heads each failure with the worker that ran it ("[gw0] linux -- Python")
-    block = [line for line in lines[start + 1 : end] if not line.startswith("[gw")]
-    assert sorted(block) == sorted(
+    # in the findings table's order: by region and API, most severe first inside an API
+    assert lines[start + 1 : end] == [
+        f"us-east-1 {HOSTILE}/prod GET /x  TEST-AUTH-001  GET /x on {HOSTILE}/prod has no "
+        "authorizer",
+        "us-east-1 checkout/prod POST /cart  TEST-AUTH-001  route POST /cart on checkout/prod "
+        "has no authorizer",
+        "us-east-1 shop/prod GET /items  TEST-AUTH-001  GET /items on shop/prod has no authorizer",
+        "us-east-1 shop/prod  TEST-TRACE-001  stage shop/prod does not trace",
+    ]
+    assert not any(line.startswith("[gw") for line in lines)  # no worker header per finding
+    gate = next(i for i, x in enumerate(lines) if x.startswith("apigw-audit gate"))
+    assert end < lines.index("Findings (4)") < gate  # the table and the gate at the bottom
+    # pytest's own short summary keeps the test id to rerun
+    assert any(x.startswith("FAILED checks/test_reporting_sample.py::") for x in lines)
+
+
+def test_a_collection_error_is_shown_in_full_without_pytest_errors_section(suite: Suite) -> None:
+    (suite.pytester.path / "checks" / "test_broken.py").write_text("import nosuchmodule\n")
+    result = suite.run()
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(
         [
-            "us-east-1 checkout/prod POST /cart: route POST /cart on checkout/prod "
-            "has no authorizer",
-            f"us-east-1 {HOSTILE}/prod GET /x: GET /x on {HOSTILE}/prod has no authorizer",
-            "us-east-1 shop/prod GET /items: GET /items on shop/prod has no authorizer",
+            "*= apigw-audit collection errors (1) =*",
+            "ERROR checks/test_broken.py",
+            "    ImportError while importing test module *test_broken.py'.",
+            "*ModuleNotFoundError: No module named 'nosuchmodule'",
+            "*= apigw-audit =*",
         ]
     )
-    # pytest's own short summary keeps the test id to rerun and the audit keeps its message
-    assert any(x.startswith("FAILED checks/test_reporting_sample.py::") for x in lines)
-    messages = {f["message"] for f in findings(suite.document(AUDIT)).values()}
-    assert "GET /items on shop/prod has no authorizer" in messages
+    assert "= ERRORS =" not in result.stdout.str()
+
+
+def test_junitxml_html_and_json_report_carry_each_finding_message(suite: Suite) -> None:
+    suite.run(
+        "-k", "authorization", "--junitxml=reports/j.xml", "--html=reports/r.html",
+        "--self-contained-html", "--json-report", "--json-report-file=reports/r.json",
+    )  # fmt: skip
+    message = "GET /items on shop/prod has no authorizer"
+    crash = f"Failed: {message}"  # pytest's crash message of a pytest.fail
+    failures = ElementTree.parse(suite.reports / "j.xml").getroot().iter("failure")
+    assert crash in {failure.get("message") for failure in failures}
+    calls = [t["call"] for t in suite.document("r.json")["tests"] if t["outcome"] == "failed"]
+    assert crash in {call["crash"]["message"] for call in calls}
+    assert message in {call["longrepr"] for call in calls}
+    text, _ = _html_data(suite.reports / "r.html")
+    assert html.escape(message) in text
+
+
+@pytest.fixture(scope="module")
+def two_regions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """us-east-1 with one API, us-west-2 with none, eu-west-1 whose GetApis was denied."""
+    path = tmp_path_factory.mktemp("regions") / "inventory.json"
+    with emulated_aws():
+        shop = RestApiBuilder("shop")
+        shop.method("GET", "/items")
+        shop.stage("prod")
+        denied = failing_session(
+            "before-call.apigatewayv2.GetApis",
+            "AccessDeniedException",
+            lambda request: request["context"]["client_region"] == "eu-west-1",
+        )
+        save_snapshot(collect(("us-east-1", "us-west-2", "eu-west-1"), session=denied), path)
+    return path
+
+
+def test_an_audited_region_without_api_is_named_in_the_header(
+    suite: Suite, two_regions: Path
+) -> None:
+    result = suite.run("--snapshot-in", str(two_regions), "-k", "authorization")
+    result.stdout.fnmatch_lines(
+        [
+            "Account 123456789012, regions us-east-1, us-west-2, eu-west-1; *",
+            "No API Gateway API in us-west-2.",  # eu-west-1 is unknown, not empty
+            "Checks evaluated: *",
+        ]
+    )
 
 
 def test_runs_without_checks_are_left_alone(pytester: pytest.Pytester) -> None:
@@ -531,7 +603,12 @@ def test_waivers_apply_expire_and_go_stale(suite: Suite) -> None:
     result.stdout.fnmatch_lines(
         [
             "Waived (1)",
-            "shop*prod*/items*GET*Authorization Gap*CRITICAL*Public catalogue, read-only.*",
+            "Severity*Check*Stage*Method*Resource Path*Issue Type",
+            "*",
+            "us-east-1 shop (REST *)",
+            "CRITICAL*TEST-AUTH-001*prod*GET*/items*Authorization Gap",
+            "    waiver 1: Public catalogue, read-only. (approved by security@example.com, "
+            "until 2999-12-31)",
             "Expired: waiver 2 (TEST-AUTH-001 on */prod/POST /cart) expired on 2020-01-31 and "
             "was not applied (1 finding it would cover)",
             "Stale: waiver 3 (TEST-TRACE-001 on us-east-1/gone/*) matches no finding; remove it",

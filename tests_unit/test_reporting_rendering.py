@@ -4,17 +4,22 @@
 from __future__ import annotations
 
 import json
+import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import jsonschema
 
+from checks.catalog import suite_checks
 from collectors.contract import Severity, Status
 from reporting import audit_json, console, resources_json
 from reporting.gate import decide
 from reporting.run import RunInfo, run_info
 from tests_unit.conftest import REPO_ROOT
-from tests_unit.test_reporting_findings import TODAY, result, target, waiver
+from tests_unit.test_reporting_findings import TODAY, check_info, result, target, waiver
+
+WIDTH = 100  # the terminal's, for the remediation's prose
 
 RUN = RunInfo(
     account="123456789012",
@@ -75,7 +80,8 @@ def test_each_failing_check_gets_its_first_remediation_step_once() -> None:
             result(Severity.CRITICAL, where=target("alpha")),
             result(Severity.CRITICAL),
             result(Severity.HIGH, status=Status.PASS),
-        ]
+        ],
+        WIDTH,
     )
     assert lines == [
         "",
@@ -83,7 +89,76 @@ def test_each_failing_check_gets_its_first_remediation_step_once() -> None:
         "TEST-CRITICAL-001 (2 findings): Fix it.",
         "TEST-LOW-001 (1 finding): Fix it.",
     ]
-    assert console.remediation([result(status=Status.UNKNOWN)]) == []
+    assert console.remediation([result(status=Status.UNKNOWN)], WIDTH) == []
+
+
+def test_a_long_remediation_step_is_wrapped_at_words_to_the_width_never_cut() -> None:
+    step = (
+        "Set a rate and burst limit on the stage (methodSettings */* for REST, "
+        "DefaultRouteSettings for HTTP) and tighter ones on expensive methods or routes."
+    )
+    check = replace(check_info(), remediation=(step, "Then check again."))
+    finding = replace(result(), check=check)
+    _, _, *lines = console.remediation([finding], 60)
+    assert len(lines) > 1
+    assert all(len(line) <= 60 for line in lines)
+    assert all(line.startswith("    ") for line in lines[1:])
+    assert " ".join(line.strip() for line in lines) == f"TEST-CRITICAL-001 (1 finding): {step}"
+
+
+def test_each_finding_is_one_line_starting_with_its_target_in_the_tables_order() -> None:
+    long_message = "GET /items on shop/prod has no authorizer; " + "evidence " * 40
+    results = [
+        result(Severity.LOW, where=target("alpha", api_id="al1"), message="trace"),
+        result(Severity.CRITICAL, where=target("zeta", method="POST"), message=long_message),
+        result(Severity.CRITICAL, where=target("alpha", api_id="al1", stage=None, method=None,
+                                               path=None), message="evil\x1b[2J"),
+        result(Severity.HIGH, status=Status.UNKNOWN),
+    ]  # fmt: skip
+    assert console.finding_lines(results) == [
+        "us-east-1 alpha  TEST-CRITICAL-001  evil?[2J",
+        "us-east-1 alpha/prod GET /items  TEST-LOW-001  trace",
+        f"us-east-1 zeta/prod POST /items  TEST-CRITICAL-001  {long_message}",
+    ]
+    rows = [line.split() for line in console.findings_table(results)[4:]]
+    checks = [row[1] for row in rows if row[0] in ("CRITICAL", "LOW")]
+    assert checks == ["TEST-CRITICAL-001", "TEST-LOW-001", "TEST-CRITICAL-001"]
+
+
+def test_the_longest_issue_type_of_the_catalogue_is_shown_in_full() -> None:
+    longest = max((info for info, _ in suite_checks()), key=lambda info: len(info.issue_type))
+    finding = replace(result(where=target("a" * 300, path="/" + "p" * 300)), check=longest)
+    lines = console.findings_table([finding])
+    assert longest.issue_type in lines[-1]
+    # what AWS lets be arbitrarily long is cut in the middle
+    row, heading = lines[-1], lines[-2]
+    assert "/ppp" in row
+    assert "p…p" in row
+    assert len(row) < 200
+    assert "a…a" in heading
+    assert len(heading) < 100
+
+
+def test_a_numeric_looking_stage_stays_text_in_its_column() -> None:
+    assert console.columns(["Stage", "Check"], [["1e3", "TEST-1"]]) == [
+        "Stage  Check",
+        "-----  ------",
+        "1e3    TEST-1",
+    ]
+
+
+def test_ten_thousand_findings_render_fast_one_line_each() -> None:
+    results = [
+        result(where=target(f"api-{n % 50}", path=f"/items/{n}"), message=f"finding {n}")
+        for n in range(10_000)
+    ]
+    started = time.perf_counter()
+    lines = console.finding_lines(results)
+    summary = console.render(RUN, results, [], [], TODAY, WIDTH)
+    elapsed = time.perf_counter() - started
+    assert len(lines) == 10_000
+    assert summary.count("TEST-CRITICAL-001 (10000 findings): Fix it.") == 1
+    assert elapsed < 2.0, f"{elapsed:.2f} s"
 
 
 def test_apis_and_stages_left_out_are_listed_with_why_one_line_per_api() -> None:
@@ -110,10 +185,38 @@ def test_apis_and_stages_left_out_are_listed_with_why_one_line_per_api() -> None
 def test_unknown_and_waived_tables_appear_only_when_needed() -> None:
     assert console.unknown_table([result()]) == []
     assert console.waived_table([result()]) == []
-    unknown = console.unknown_table([result(status=Status.UNKNOWN, message="GetStages failed")])
-    assert unknown[2].splitlines()[2].split()[-2:] == ["GetStages", "failed"]
-    waived = console.waived_table([result(status=Status.WAIVED, waiver=waiver())])
-    assert "Accepted. (approved by ciso@example.com, until 2999-01-01)" in waived[2]
+
+
+def test_unknown_and_waived_tables_have_the_findings_layout_and_the_reason_in_full() -> None:
+    reason = "GetStages on us-east-1/a1b2c3 failed (AccessDenied): " + "not allowed " * 20
+    unknown = console.unknown_table([result(status=Status.UNKNOWN, message=reason)])
+    assert unknown[1] == "Could not be evaluated (UNKNOWN) (1)"
+    assert unknown[2].split() == [
+        "Severity", "Check", "Stage", "Method", "Resource", "Path", "Issue", "Type"
+    ]  # fmt: skip
+    assert unknown[4:] == [
+        "us-east-1 shop (REST a1b2c3)",
+        unknown[5],
+        f"    {reason}",
+    ]
+    assert unknown[5].split() == [
+        "CRITICAL", "TEST-CRITICAL-001", "prod", "GET", "/items", "Authorization", "Gap"
+    ]  # fmt: skip
+    waived = console.waived_table([result(status=Status.WAIVED, waiver=waiver(number=3))])
+    assert waived[1] == "Waived (1)"
+    assert waived[4] == "us-east-1 shop (REST a1b2c3)"
+    assert waived[5].split()[:2] == ["CRITICAL", "TEST-CRITICAL-001"]
+    assert waived[6] == ("    waiver 3: Accepted. (approved by ciso@example.com, until 2999-01-01)")
+
+
+def test_the_header_names_the_audited_regions_that_hold_no_api() -> None:
+    two = replace(RUN, regions=("us-east-1", "us-west-2", "eu-west-1"),
+                  empty_regions=("us-west-2", "eu-west-1"))  # fmt: skip
+    assert "No API Gateway API in us-west-2, eu-west-1." in console.header(two)
+    assert not any(line.startswith("No API") for line in console.header(RUN))
+    # when no region holds one, the NOTHING AUDITED line says so already
+    empty = replace(RUN, empty_regions=RUN.regions, nothing_in_scope="no API Gateway API ...")
+    assert not any(line.startswith("No API") for line in console.header(empty))
 
 
 def test_no_open_finding_is_said_so() -> None:
@@ -122,7 +225,7 @@ def test_no_open_finding_is_said_so() -> None:
 
 def test_a_run_without_inventory_says_so_in_one_line() -> None:
     run = run_info(None, "any stage", complete=False, now=datetime.now(UTC))
-    assert console.render(run, [], [], [], TODAY) == [
+    assert console.render(run, [], [], [], TODAY, WIDTH) == [
         "No inventory was built: nothing was audited."
     ]
 
