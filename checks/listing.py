@@ -3,7 +3,8 @@
 The suite's whole catalogue (``checks.catalog.suite_checks``) and every check the run's paths
 declare (an organisation's own): id, severity, issue type, title and the Security Hub
 controls it maps to. A listed check is not collected as tests, so no target is looked up,
-no inventory is built and no AWS call is made; the run exits 0.
+no inventory is built and no AWS call is made; the run exits 0. pytest-xdist starts no
+workers for it (``checks.plugin.pytest_cmdline_main`` turns ``-n`` off).
 """
 
 from __future__ import annotations

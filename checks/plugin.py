@@ -7,7 +7,7 @@ parametrized over exactly one target fixture. Anything else is a collection erro
 ``--min-severity=LEVEL`` deselects the checks below LEVEL (reported as deselected);
 ``-m "severity(level='critical')"`` selects by mark, the level in any case (the expression's
 levels are lowered before pytest reads it). ``--list-checks`` prints the catalogue instead of
-running anything (``checks.listing``).
+running anything (``checks.listing``), in one process: it turns pytest-xdist's ``-n`` off.
 
 Selection by what people know. Before pytest's own ``-k`` deselection, each check item gets,
 as ``extra_keyword_matches`` (pytest's way to add names ``-k`` matches, as substrings in any
@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +41,10 @@ from checks.options import add_options, traffic_min_requests
 from checks.outcomes import CHECKS_TRACEBACK, as_finding, phase_verdict
 from checks.policy import CACHE_PRICE_PER_HOUR, Pricing
 from collectors.contract import (
+    COLLECTED_CHECKS,
     DESCRIBE_TARGET,
-    KNOWN_CHECKS,
     RECORD,
+    SUITE_CHECKS,
     VERDICT,
     CheckInfo,
     CheckRecord,
@@ -65,6 +66,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    if config.option.list_checks and hasattr(config.option, "numprocesses"):
+        # Listing runs nothing: no pytest-xdist workers to start (seconds, for a table). Set
+        # whether xdist's own cmdline_main (which turns -n into dist and tx) ran before or not.
+        config.option.numprocesses = 0
+        config.option.dist = "no"
+        config.option.tx = []
+
+
 def pytest_configure(config: pytest.Config) -> None:
     reject_invalid_values(config)
     # Declared here, not only in pytest.ini, for the installed package (pytest --pyargs checks).
@@ -77,7 +88,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if not runs_checks(config):
         return
     config.option.markexpr = severity_in_any_case(config.option.markexpr)
-    config.stash[KNOWN_CHECKS] = _known_checks(config)
+    config.stash[SUITE_CHECKS] = _suite_check_ids
+    config.stash[COLLECTED_CHECKS] = lambda: frozenset(config.stash.get(_COLLECTED_CHECKS, ()))
     if config.option.collectonly:
         return
     # On workers too: that is where reports are made. An explicit --tb wins.
@@ -97,14 +109,9 @@ def severity_in_any_case(expression: str) -> str:
     )
 
 
-def _known_checks(config: pytest.Config) -> Callable[[], frozenset[str]]:
-    """``KNOWN_CHECKS``: the suite's whole catalogue and the checks collected so far."""
-
-    def known() -> frozenset[str]:
-        collected: set[str] = config.stash.get(_COLLECTED_CHECKS, set())
-        return frozenset({info.id for info, _ in suite_checks()} | collected)
-
-    return known
+def _suite_check_ids() -> frozenset[str]:
+    """``SUITE_CHECKS``: the ids of the suite's whole catalogue."""
+    return frozenset(info.id for info, _ in suite_checks())
 
 
 # --- collection ------------------------------------------------------------------------------

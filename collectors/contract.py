@@ -7,9 +7,12 @@ imports this module, which imports nothing of the project but the pytest-free
 
 - ``config.stash[DESCRIBE_TARGET]``: set by the collectors, a function from (target fixture,
   key) to the target's ``TargetDescription``; the checks plugin puts it in each record.
-- ``config.stash[KNOWN_CHECKS]``: set by the checks plugin, a function returning the ids of
-  every check the run knows (the suite's whole catalogue and the checks declared in the
-  modules collected so far); the reports check the waivers against it once collection is over.
+- ``config.stash[SUITE_CHECKS]``: set by the checks plugin in its ``pytest_configure``, a
+  function returning the ids of the suite's whole catalogue, whatever the run collects; the
+  reports check the waivers naming the suite's own ids against it before the session starts.
+- ``config.stash[COLLECTED_CHECKS]``: set by the checks plugin, a function returning the ids
+  of the checks this process collected (before any deselection); the reports judge the
+  waivers naming an organisation's own checks against it once collection is over.
 - ``config.stash[AUDITED_ESTATE]``: set by the collectors, a function returning what the run
   audited (``AuditedEstate``), or ``None`` while no inventory has been built; the reports
   read it at the end and never start a collection.
@@ -265,7 +268,8 @@ class AuditedEstate:
 
 DESCRIBE_TARGET = pytest.StashKey[Callable[[str, str], TargetDescription]]()
 AUDITED_ESTATE = pytest.StashKey[Callable[[], AuditedEstate | None]]()
-KNOWN_CHECKS = pytest.StashKey[Callable[[], frozenset[str]]]()
+SUITE_CHECKS = pytest.StashKey[Callable[[], frozenset[str]]]()
+COLLECTED_CHECKS = pytest.StashKey[Callable[[], frozenset[str]]]()
 SCOPE = pytest.StashKey[str]()  # the stage scope rule in words, known before collection
 
 # Options that name an estate: a run given one audits, whatever its paths.

@@ -3,7 +3,8 @@
 The number of calls depends on the number of regions, APIs, distinct deployments and distinct
 referenced resources, never on methods or resources:
 
-    2 (STS GetCallerIdentity, CloudFront ListDistributions)
+    2 (STS GetCallerIdentity, made by the caller when it passes ``account``;
+       CloudFront ListDistributions)
     + per region:     GetRestApis + GetApis + GetUsagePlans + GetApiKeys + GetAccount
                       + GetDomainNames (apigatewayv2: regional) + GetDomainNames (v1: edge)
                       + ceil(metric queries / 500) GetMetricData
@@ -138,14 +139,17 @@ def collect_inventory(
     traffic_max_bytes: float = 0.0,
     on_traffic_plan: Callable[[traffic.TrafficPlan], None] = lambda plan: None,
     on_traffic_query_done: Callable[[int, int], None] = lambda done, total: None,
+    account: str | None = None,
 ) -> Inventory:
     """The inventory of ``regions``; deployments are read for the stages ``audited`` accepts
     (by default the default scope rule's production and staging stages), and with
     ``traffic_days`` their access logs of the last that many days, scanning no more than
     ``traffic_max_bytes`` (``on_traffic_plan`` hears the cost before the first query,
-    ``on_traffic_query_done`` each query that ends)."""
+    ``on_traffic_query_done`` each query that ends). ``account``: the audited account's id,
+    when the caller has asked STS already (``AuditSession.check_setup``, before collection);
+    else asked here."""
     started = now()
-    account_number = account_id(clients, regions[0])
+    account_number = account if account is not None else account_id(clients, regions[0])
     tracker = ProgressTracker(progress, len(regions))
     metric_call_errors: list[CollectionError] = []
     lambda_errors: list[CollectionError] = []

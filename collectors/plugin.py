@@ -7,9 +7,10 @@
   stable string keys, and the fixture hands the check the target object.
 - For the other plugins (``collectors.contract``): how to describe a target, and what the run
   audited, both in ``config.stash``.
-- A problem the user must fix (credentials, region, profile, snapshot) ends the run with one
-  line and pytest's usage-error status 4, not a traceback; checked in ``pytest_configure``
-  where no AWS call is needed, so that nothing is printed or written before it.
+- A problem the user must fix (credentials, AWS refusing them, region, profile, snapshot)
+  ends the run with one line and pytest's usage-error status 4, not a traceback; checked in
+  ``pytest_configure`` (one AWS call: STS GetCallerIdentity), so that nothing is printed or
+  written before it.
 """
 
 from __future__ import annotations

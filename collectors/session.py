@@ -1,9 +1,10 @@
 """The run's audit session: the options that choose the estate, and the inventory and target
 index built from it, lazily and once (never for ``pytest --help`` or ``pytest tests_unit/``).
 
-What can go wrong without an AWS call (a profile, credentials, region names, a snapshot's
-file) is checked before collection (``check_setup``), so a usage error is the first and only
-thing the run prints; only AWS refusing the credentials is found while collecting.
+What can go wrong before the audit (a profile, credentials, region names, a snapshot's file,
+and AWS refusing the credentials) is checked before collection (``check_setup``), so a usage
+error is the first and only thing the run prints and no report is touched. Its one AWS call,
+STS GetCallerIdentity, is the one the inventory would make: its account id is reused.
 
 Under pytest-xdist the controller builds the inventory and every worker loads the same
 snapshot file, so all workers collect identical test ids without calling AWS.
@@ -12,9 +13,9 @@ snapshot file, so all workers collect identical test ids without calling AWS.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from pathlib import Path
 
-import boto3
 import pytest
 
 from collectors.audited import audited_estate
@@ -28,6 +29,7 @@ from collectors.clients import (
 from collectors.contract import AuditedEstate, TargetDescription
 from collectors.errors import AuditSetupError
 from collectors.inventory import Progress, ProgressCallback, collect_inventory
+from collectors.metadata import account_id
 from collectors.model import Inventory
 from collectors.scope import StageScope
 from collectors.serialization import load_snapshot, save_snapshot
@@ -37,6 +39,15 @@ from collectors.traffic import TrafficPlan
 from collectors.traffic_options import TrafficOptions, traffic_options
 
 WORKER_SNAPSHOT = "apigw_audit_snapshot"
+
+
+@dataclass(frozen=True)
+class AuditedAccount:
+    """The account to audit, whose credentials AWS has accepted, and the regions to audit."""
+
+    clients: AwsClients
+    regions: tuple[str, ...]
+    account_id: str
 
 
 class AuditSession:
@@ -59,7 +70,7 @@ class AuditSession:
         self.setup_error: AuditSetupError | None = None
         self._inventory: Inventory | None = None
         self._snapshot: Inventory | None = None  # --snapshot-in, read by check_setup
-        self._aws: tuple[boto3.Session, tuple[str, ...]] | None = None  # by check_setup
+        self._aws: AuditedAccount | None = None  # by check_setup
         self._index: TargetIndex | None = None
         self._console = TerminalLines(config)
         self.worker_snapshot_path: Path | None = None
@@ -83,9 +94,10 @@ class AuditSession:
             )
 
     def check_setup(self) -> None:
-        """Check what the estate needs, without an AWS call: the snapshot file read and
-        parsed, or the region names, or the profile, credentials and regions of an account.
-        Raises ``AuditSetupError``; what it read is kept for the collection."""
+        """Check what the estate needs: the snapshot file read and parsed, or the region
+        names, or the profile, credentials and regions of an account, and AWS accepting the
+        credentials (STS GetCallerIdentity, the one AWS call). Raises ``AuditSetupError``; what
+        it read is kept for the collection."""
         if self.snapshot_in is not None:
             self._snapshot = load_snapshot(self.snapshot_in)
         elif self.demo:
@@ -93,11 +105,13 @@ class AuditSession:
         else:
             self._aws = self._account()
 
-    def _account(self) -> tuple[boto3.Session, tuple[str, ...]]:
-        """The session on the account to audit, and the regions to audit in it."""
+    def _account(self) -> AuditedAccount:
+        """The account to audit, once AWS accepted its credentials, and its regions."""
         session = make_session(self.profile)
         require_credentials(session)
-        return session, resolve_regions(session, self.regions)
+        regions = resolve_regions(session, self.regions)
+        clients = AwsClients(session)
+        return AuditedAccount(clients, regions, account_id(clients, regions[0]))
 
     @property
     def built(self) -> bool:
@@ -126,11 +140,12 @@ class AuditSession:
             )
         if self.demo:
             return self._build_demo()
-        session, regions = self._aws if self._aws is not None else self._account()
+        account = self._aws if self._aws is not None else self._account()
         return collect_inventory(
-            AwsClients(session),
-            regions,
-            progress=self._progress(regions),
+            account.clients,
+            account.regions,
+            account=account.account_id,
+            progress=self._progress(account.regions),
             audited=self.scope.audits,
             traffic_days=self.traffic.days,
             traffic_max_bytes=self.traffic.max_bytes,

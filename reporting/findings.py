@@ -16,7 +16,7 @@ Statuses:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -136,13 +136,20 @@ def count_by_issue_type(results: Iterable[CheckResult], status: Status) -> dict[
 
 
 def stale_waivers(
-    waivers: Iterable[Waiver], results: Iterable[CheckResult], today: date
+    waivers: Iterable[Waiver],
+    results: Iterable[CheckResult],
+    today: date,
+    evaluated_in_full: Collection[str],
 ) -> list[Waiver]:
-    """Waivers in force that match no failed check: the risk they accepted is gone."""
-    failed = [r for r in results if r.status in (Status.FAIL, Status.WAIVED)]
+    """Waivers in force that match no failed check: the risk they accepted is gone. Judged only
+    for a check the run evaluated on every target (``evaluated_in_full``: their ids; none in a
+    run narrowed by selection), and not where it could not be evaluated (UNKNOWN) on one the
+    waiver covers: there the risk may still be."""
+    undecided = [r for r in results if r.status in (Status.FAIL, Status.WAIVED, Status.UNKNOWN)]
     return [
         waiver
         for waiver in waivers
-        if not waiver.expired(today)
-        and not any(waiver.matches(r.check.id, r.target.key, r.test_id) for r in failed)
+        if waiver.check in evaluated_in_full
+        and not waiver.expired(today)
+        and not any(waiver.matches(r.check.id, r.target.key, r.test_id) for r in undecided)
     ]

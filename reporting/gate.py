@@ -9,6 +9,9 @@ anything else, so these keep their status:
 - a run that did not finish: interrupted, a collection error, stopped by -x/--maxfail (2, 1);
 - an internal error (3), a usage error (4), no tests collected (5).
 
+A usage error found only once the checks ran (a waiver naming an organisation's check the run
+did not collect) ends the run with 4 too, its problem the reason.
+
 An estate with nothing in scope (no API, every API excluded by tag, no stage in scope) is
 no clean pass either: it ends with 5, pytest's "no tests collected", as when no check ran,
 unless ``--allow-empty`` accepts it (0). Open findings there still fail the run (1).
@@ -70,12 +73,14 @@ def decide(
     results: Sequence[CheckResult],
     nothing_in_scope: str | None = None,
     allow_empty: bool = False,
+    usage_error: str | None = None,
 ) -> GateDecision:
     """The exit status the run should end with, and why.
 
     ``unexplained_failures``: failed or errored tests that are not a check's finding (UNKNOWN
     checks, failing setups or teardowns, failing tests that are not checks).
     ``nothing_in_scope``: why no stage was audited (``None``: some were).
+    ``usage_error``: what the user must fix, found once the checks ran (``None``: nothing).
     """
 
     def keep(reason: str) -> GateDecision:
@@ -83,6 +88,8 @@ def decide(
 
     if exit_status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         return keep(_STATUS_MEANING.get(exit_status, f"pytest exit status {exit_status}"))
+    if usage_error is not None:
+        return GateDecision(fail_on, pytest.ExitCode.USAGE_ERROR, False, usage_error)
     unknown = sum(r.status is Status.UNKNOWN for r in results)
     if unknown:
         return keep(f"{_plural(unknown, 'check')} could not be evaluated (UNKNOWN)")

@@ -17,8 +17,10 @@ Output contract of a run over the checks (``pytest checks/``):
 - The exit status: pytest's, lowered from 1 to 0 by the gate when every finding is below
   ``--fail-on`` or waived (``--waivers``, ``reporting.waivers``); 5 when nothing was in scope,
   unless ``--allow-empty``.
-- With ``--waivers``: a waiver naming no known check stops the run once collection is over;
-  a waived finding is a pytest xfail, decided where its report is made (``reporting.waived``).
+- With ``--waivers``: a waiver naming an id of the suite's that no check has stops the run
+  before the session starts; one naming an organisation's check the run did not collect ends
+  it with status 4 once the reports are written; a waived finding is a pytest xfail, decided
+  where its report is made (``reporting.waived``).
 - Before collection: every place the run will write is checked writable
   (``reporting.outputs``). A usage error writes and prints nothing of ours: the reports of an
   earlier run stay as they were.
@@ -47,7 +49,7 @@ from reporting.html import HtmlHooks
 from reporting.json_report import JsonReportHooks
 from reporting.outputs import refuse_unwritable_outputs
 from reporting.reporter import AuditReporter
-from reporting.waived import WaiverHooks
+from reporting.waived import WaiverHooks, refuse_unknown_suite_checks
 from reporting.waivers import Waiver, WaiverFileError, load_waivers
 
 REPORTER = pytest.StashKey[AuditReporter]()
@@ -111,17 +113,29 @@ def pytest_configure(config: pytest.Config) -> None:
     reporter: AuditReporter | None = None
     waivers = _waivers(config)
     today = datetime.now(UTC).date()
+    waiver_hooks: WaiverHooks | None = None
     if waivers:
         source = str(config.invocation_params.dir / config.option.waivers)
-        config.pluginmanager.register(WaiverHooks(waivers, source, today), "apigw-audit-waivers")
+        waiver_hooks = WaiverHooks(waivers, source, today)
+        config.pluginmanager.register(waiver_hooks, "apigw-audit-waivers")
     if not hasattr(config, "workerinput"):
-        reporter = AuditReporter(config, _report_dir(config), waivers, today)
+        reporter = AuditReporter(config, _report_dir(config), waiver_hooks, today)
         config.stash[REPORTER] = reporter
         config.pluginmanager.register(reporter, "apigw-audit-reporter")
         if config.getoption("htmlpath", None):
             config.pluginmanager.register(HtmlHooks(reporter), "apigw-audit-html")
     if config.getoption("json_report", False):
         config.pluginmanager.register(JsonReportHooks(reporter), "apigw-audit-json-report")
+
+
+# Last: the checks plugin's configure has given the suite's catalogue (``SUITE_CHECKS``).
+@pytest.hookimpl(trylast=True, specname="pytest_configure")
+def pytest_configure_waivers(config: pytest.Config) -> None:
+    """A waiver naming an id of the suite's that no check has: a usage error, before the
+    session starts (a pytest-xdist controller's too; its workers need not check again)."""
+    waiver_hooks = config.pluginmanager.get_plugin("apigw-audit-waivers")
+    if isinstance(waiver_hooks, WaiverHooks) and not hasattr(config, "workerinput"):
+        refuse_unknown_suite_checks(config, waiver_hooks.waivers, waiver_hooks.source)
 
 
 def _report_dir(config: pytest.Config) -> Path:

@@ -32,7 +32,7 @@ from reporting import audit_json, console, ocsf, resources_json
 from reporting.findings import CheckResult, check_result, combine, stale_waivers
 from reporting.gate import GateDecision, decide
 from reporting.run import RunInfo, run_info
-from reporting.waived import WAIVED_BY
+from reporting.waived import WAIVED_BY, WaiverHooks
 from reporting.waivers import Waiver
 
 
@@ -52,11 +52,16 @@ class AuditReporter:
     """All of a run's reporting state, on the controller; writes the files at session finish."""
 
     def __init__(
-        self, config: pytest.Config, report_dir: Path, waivers: tuple[Waiver, ...], today: date
+        self,
+        config: pytest.Config,
+        report_dir: Path,
+        waiver_hooks: WaiverHooks | None,
+        today: date,
     ) -> None:
         self.config = config
         self.report_dir = report_dir
-        self.waivers = waivers
+        self.waiver_hooks = waiver_hooks  # None: no --waivers
+        self.waivers = waiver_hooks.waivers if waiver_hooks is not None else ()
         self.fail_on = config.option.fail_on
         self.allow_empty: bool = config.option.allow_empty
         self.today = today
@@ -149,8 +154,8 @@ class AuditReporter:
 
     def _finish(self, session: pytest.Session) -> None:
         if session.exitstatus == pytest.ExitCode.USAGE_ERROR:
-            # Found while collecting (AWS refused the credentials): pytest prints the one
-            # line; the reports of an earlier run stay as they were, and no summary hides it.
+            # Found while collecting: pytest prints the one line; the reports of an earlier run
+            # stay as they were, and no summary hides it.
             return
         for test_id in list(self._pending):
             self._finish_item(test_id)
@@ -171,9 +176,13 @@ class AuditReporter:
             results=results,
             nothing_in_scope=self.run.nothing_in_scope,
             allow_empty=self.allow_empty,
+            usage_error=self._unknown_own_check(),
         )
         session.exitstatus = self.gate.exit_status
-        self.stale = stale_waivers(self.waivers, results, self.today)
+        judged = frozenset[str]()
+        if self.waiver_hooks is not None and self.run.complete:
+            judged = self.waiver_hooks.evaluated_in_full(self.config)
+        self.stale = stale_waivers(self.waivers, results, self.today, judged)
         documents = {
             audit_json.FILE_NAME: audit_json.audit_document(
                 self.run, results, self.gate, self.waivers, self.stale, self.today
@@ -188,6 +197,13 @@ class AuditReporter:
             path = self.config.invocation_params.dir / self.config.option.ocsf
             ocsf.write_events(path, ocsf.detection_findings(self.run, results))
             self.written.append(path)
+
+    def _unknown_own_check(self) -> str | None:
+        """A waiver naming an organisation's check the run did not collect; not judged when a
+        module could not be collected (its checks are unknown, and the run fails already)."""
+        if self.waiver_hooks is None or self._collection_errors:
+            return None
+        return self.waiver_hooks.unknown_own_check(self.config)
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if self.run is None or self.gate is None:

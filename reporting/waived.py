@@ -1,10 +1,17 @@
 """Waivers at work: checked against the run's checks, and a waived finding made a pytest xfail.
 
-- Once collection is over and before any check runs, a waiver naming a check id the run does
-  not know (``collectors.contract.KNOWN_CHECKS``: the suite's catalogue and the checks
-  collected) is a usage error, with the closest known id. A pytest-xdist controller collects
-  nothing: there it checks the waivers whose id is in the suite's namespace (``APIGW-...``)
-  against the catalogue; an organisation's own ids are checked by serial runs only.
+- A waiver naming an id in the suite's namespace (``APIGW-...``) that its catalogue
+  (``collectors.contract.SUITE_CHECKS``) does not hold is a typo: a usage error, with the
+  closest id, raised in ``pytest_configure`` (``refuse_unknown_suite_checks``), before the
+  session starts, so nothing is collected, printed or written.
+- An organisation's own check ids are only known once their modules are collected: the run
+  goes on, and at its end a waiver naming one the run did not collect
+  (``WaiverHooks.unknown_own_check``) makes the gate end it with status 4 and that one line,
+  after the reports, which say so, are written. A pytest-xdist controller collects nothing:
+  each worker sends the ids it collected in its ``workeroutput``, read when the node goes down.
+- Stale: whether a waiver matches no finding is only judged for the checks the run evaluated
+  on every target (``WaiverHooks.evaluated_in_full``): none when it deselected anything (-k,
+  -m, --deselect, --min-severity, --lf) or was given test ids (``file.py::test``).
 - Where the report is made (in-process, or on each pytest-xdist worker, which loads the
   waivers too), a check's failure covered by a waiver in force is reported as pytest reports
   an ``xfail``: outcome ``skipped`` with ``wasxfail`` the waiver's terms, as pytest's own
@@ -17,15 +24,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from datetime import date
+from typing import Any
 
 import pytest
 
-from collectors.contract import KNOWN_CHECKS, VERDICT, Status, record_of
-from reporting.waivers import Waiver, unknown_check, waiver_for
+from collectors.contract import COLLECTED_CHECKS, SUITE_CHECKS, VERDICT, Status, record_of
+from reporting.waivers import Waiver, in_namespace, unknown_check, waiver_for
 
 WAIVED_BY = "apigw_audit_waiver"  # the attribute of a waived call report: the waiver's number
+WORKER_COLLECTION = "apigw_audit_collection"  # a worker's workeroutput: what it collected
+
+
+def refuse_unknown_suite_checks(
+    config: pytest.Config, waivers: Sequence[Waiver], source: str
+) -> None:
+    """A usage error for the first waiver naming an id of the suite's namespace that is not in
+    its catalogue; once the checks plugin has configured (``SUITE_CHECKS``)."""
+    suite = config.stash.get(SUITE_CHECKS, None)
+    if suite is None or not waivers:
+        return
+    ids = suite()
+    problem = unknown_check((w for w in waivers if in_namespace(w, ids)), ids, source)
+    if problem is not None:
+        raise pytest.UsageError(problem)
 
 
 class WaiverHooks:
@@ -35,29 +58,45 @@ class WaiverHooks:
         self.waivers = waivers
         self.source = source
         self.today = today
+        # What the run collected: on a pytest-xdist controller, what its workers sent.
+        self.collected: set[str] = set()  # check ids, before any deselection
+        self.deselected = False
 
-    def _refuse_unknown_checks(self, config: pytest.Config, waivers: tuple[Waiver, ...]) -> None:
-        known = config.stash.get(KNOWN_CHECKS, None)
-        if known is None or not waivers:
-            return
-        problem = unknown_check(waivers, known(), self.source)
-        if problem is not None:
-            raise pytest.UsageError(problem)
+    def pytest_deselected(self, items: Sequence[pytest.Item]) -> None:
+        self.deselected = self.deselected or bool(items)
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        if not hasattr(session.config, "workerinput"):  # workers: their controller checked
-            self._refuse_unknown_checks(session.config, self.waivers)
-
-    def pytest_sessionstart(self, session: pytest.Session) -> None:
         config = session.config
-        # pytest-xdist's controller plugin ("dsession") is there only when workers collect.
-        if hasattr(config, "workerinput") or not config.pluginmanager.has_plugin("dsession"):
-            return
-        known = config.stash.get(KNOWN_CHECKS, None)
-        namespaces = tuple({check.split("-")[0] + "-" for check in known()} if known else ())
-        self._refuse_unknown_checks(
-            config, tuple(w for w in self.waivers if w.check.startswith(namespaces))
-        )
+        collected = config.stash.get(COLLECTED_CHECKS, None)
+        self.collected.update(collected() if collected is not None else ())
+        workeroutput = getattr(config, "workeroutput", None)
+        if workeroutput is not None:  # sent to the controller when the worker ends
+            workeroutput[WORKER_COLLECTION] = {
+                "checks": sorted(self.collected),
+                "deselected": self.deselected,
+            }
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        sent = getattr(node, "workeroutput", {}).get(WORKER_COLLECTION)
+        if sent is not None:
+            self.collected.update(sent["checks"])
+            self.deselected = self.deselected or sent["deselected"]
+
+    def unknown_own_check(self, config: pytest.Config) -> str | None:
+        """The problem with the first waiver naming an organisation's check id (outside the
+        suite's namespace) that the run did not collect, or ``None``."""
+        suite = config.stash.get(SUITE_CHECKS, None)
+        ids = suite() if suite is not None else frozenset()
+        own = [w for w in self.waivers if not in_namespace(w, ids)]
+        return unknown_check(own, self.collected, self.source)
+
+    def evaluated_in_full(self, config: pytest.Config) -> frozenset[str]:
+        """The ids of the checks the run evaluated on every target they have: those collected,
+        unless the run deselected some tests or was given test ids."""
+        if self.deselected or any("::" in arg for arg in config.args):
+            return frozenset()
+        return frozenset(self.collected)
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_makereport(

@@ -11,8 +11,9 @@ list, ``waivers``, whose entries all have the same five fields::
         approved_by: security@example.com
 
 A waiver applies to failed checks only: a check that could not be evaluated (UNKNOWN) is
-never waived. An expired waiver does not apply; a waiver that matches no finding is stale; a
-waiver naming a check the run does not know is a typo (``unknown_check``). Any problem with
+never waived. An expired waiver does not apply; a waiver that matches no finding of a check
+evaluated on every target is stale (``reporting.findings.stale_waivers``); a waiver naming a
+check the run does not know is a typo (``unknown_check``). Any problem with
 the file is one line naming the entry, raised as ``WaiverFileError``.
 """
 
@@ -160,6 +161,12 @@ def _date(value: Any, where: str) -> date:
         except ValueError:
             pass
     raise WaiverFileError(f"{where}: expires must be a date (YYYY-MM-DD), got {value!r}.")
+
+
+def in_namespace(waiver: Waiver, suite: Collection[str]) -> bool:
+    """Whether the waiver names an id in the suite's namespace (``APIGW-``: the prefixes of its
+    catalogue's ids), rather than an organisation's own check."""
+    return waiver.check.startswith(tuple({check.split("-")[0] + "-" for check in suite}))
 
 
 def unknown_check(waivers: Iterable[Waiver], known: Collection[str], source: str) -> str | None:

@@ -7,6 +7,7 @@ demo estate or on snapshots of small moto estates.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import boto3
 import moto.settings
 import pytest
 
@@ -46,6 +48,16 @@ def test_stage_has_a_name(stage, evidence):
 UNKNOWN_REGION = (
     "ERROR: Unknown AWS region 'mars-north-7': use a region name such as us-east-1 or eu-west-1."
 )
+# The reports of the other plugins the audit feeds, all written under reports/.
+OTHER_REPORTS = (
+    "--junitxml=reports/junit.xml",
+    "--html=reports/report.html",
+    "--json-report",
+    "--json-report-file=reports/report.json",
+)
+# Kernel file systems: a probe can never create a file there, so a read-only mount of one is
+# a read-only place for root too (containers mount /sys read-only).
+KERNEL_FILE_SYSTEMS = ("sysfs", "proc", "cgroup", "cgroup2")
 
 
 class Suite:
@@ -69,6 +81,15 @@ class Suite:
 @pytest.fixture
 def suite(pytester: pytest.Pytester) -> Suite:
     return Suite(pytester)
+
+
+def every_file(directory: Path) -> dict[str, bytes]:
+    """Every file under ``directory``, by relative path, as bytes."""
+    return {
+        str(path.relative_to(directory)): path.read_bytes()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
+    }
 
 
 def error_line(result: pytest.RunResult) -> str:
@@ -101,6 +122,28 @@ def read_only_dir(tmp_path: Path) -> Iterator[Path]:
         directory.chmod(stat.S_IRWXU)
 
 
+def read_only_mount() -> Path | None:
+    """A directory on a kernel file system mounted read-only (/proc/mounts), if any."""
+    try:
+        mounts = Path("/proc/mounts").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for line in mounts:
+        _, mount_point, kind, options, *_ = line.split()
+        if kind in KERNEL_FILE_SYSTEMS and "ro" in options.split(","):
+            return Path(mount_point.replace("\\040", " "))
+    return None
+
+
+@pytest.fixture
+def read_only_file_system() -> Path:
+    """A directory nobody may write into, root included (the test skips without one)."""
+    mount = read_only_mount()
+    if mount is None:
+        pytest.skip("no kernel file system (/sys, /proc/sys) is mounted read-only here")
+    return mount
+
+
 # --- 1. every output location is checked writable before collecting ------------------------
 
 OUTPUT_OPTIONS = [
@@ -121,6 +164,16 @@ def test_read_only_output_location_stops_the_run_before_collecting(
     path = template.format(place=read_only_dir)
     result = suite.run("--demo", f"{flag}={path}", *extra)
     assert assert_only_the_error(result) == f"ERROR: Cannot write {flag} {path}: Permission denied."
+
+
+@pytest.mark.parametrize(("flag", "template", "extra"), OUTPUT_OPTIONS)
+def test_output_location_on_a_read_only_file_system_stops_the_run_even_as_root(
+    suite: Suite, read_only_file_system: Path, flag: str, template: str, extra: tuple[str, ...]
+) -> None:
+    path = template.format(place=read_only_file_system)
+    result = suite.run("--demo", f"{flag}={path}", *extra)
+    reason = os.strerror(errno.EROFS)
+    assert assert_only_the_error(result) == f"ERROR: Cannot write {flag} {path}: {reason}."
 
 
 @pytest.mark.parametrize(("flag", "template", "extra"), OUTPUT_OPTIONS)
@@ -254,22 +307,45 @@ def test_missing_credentials_leave_the_earlier_reports_alone(
     assert suite.report_bytes() == good_reports
 
 
-def test_credentials_aws_refuses_while_collecting_leave_the_earlier_reports_alone(
-    suite: Suite, good_reports: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+def test_credentials_aws_refuses_are_one_line_and_leave_every_report_alone(
+    suite: Suite, small_estate: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    assert suite.run("--snapshot-in", str(small_estate), *OTHER_REPORTS).ret == 0
+    before = every_file(suite.reports)
+    assert {"junit.xml", "report.html", "report.json", AUDIT, RESOURCES} <= set(before)
     with emulated_aws():
         # The emulator checks access keys from now on: its account has none (STS answers
         # InvalidClientTokenId, as AWS does for a key it does not know).
         monkeypatch.setattr(moto.settings, "INITIAL_NO_AUTH_ACTION_COUNT", 0)
-        result = suite.run("--region", "us-east-1")
-    assert error_line(result).startswith(
+        result = suite.run("--region", "us-east-1", *OTHER_REPORTS)
+    assert assert_only_the_error(result).startswith(
         "ERROR: AWS rejected the credentials (InvalidClientTokenId: "
     )
-    # no progress, no summary, no gate line
-    assert not [
-        line for line in result.outlines if "apigw-audit:" in line or " apigw-audit " in line
-    ]
-    assert suite.report_bytes() == good_reports
+    assert every_file(suite.reports) == before
+
+
+def test_an_audit_asks_sts_who_it_is_once_before_collecting(
+    suite: Suite, aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api = RestApiBuilder("shop")
+    api.method("GET", "/items")
+    api.stage("prod")
+    asked: list[str] = []
+    new_session = boto3.Session
+
+    def session_counting_sts(*args: Any, **kwargs: Any) -> boto3.Session:
+        session = new_session(*args, **kwargs)
+        session.events.register(
+            "before-call.sts.GetCallerIdentity", lambda **_: asked.append("sts")
+        )
+        return session
+
+    monkeypatch.setattr(boto3, "Session", session_counting_sts)
+    result = suite.run("--region", "us-east-1")
+    assert result.ret == pytest.ExitCode.OK
+    assert asked == ["sts"]
+    account = json.loads((suite.reports / RESOURCES).read_text())["account"]
+    assert account == boto3.client("sts", region_name="us-east-1").get_caller_identity()["Account"]
 
 
 # --- 5. a bad option value is one line, not argparse's usage block ---------------------------

@@ -106,7 +106,8 @@ def test_progress_is_quiet_under_q(suite: pytest.Pytester) -> None:
     assert "apigw-audit:" not in result.stdout.str()
 
 
-def test_suite_fixture_named_like_a_target_is_left_alone(suite: pytest.Pytester) -> None:
+def test_suite_fixture_named_like_a_target_is_left_alone(suite: pytest.Pytester, aws: None) -> None:
+    # An audit of an account asks STS who it is before collecting (the emulated account here).
     (suite.path / "checks" / "test_own.py").write_text(
         "import pytest\n"
         "@pytest.fixture\n"

@@ -18,6 +18,7 @@ import pytest
 
 from checks.plugin import severity_in_any_case
 from tests_unit.conftest import REPO_ROOT
+from tests_unit.test_bad_input import OTHER_REPORTS, every_file
 from tests_unit.test_reporting_plugin import AUDIT, Suite, findings, snapshot
 
 __all__ = ["snapshot"]  # the estate fixture, shared with the reporting plugin's tests
@@ -96,35 +97,121 @@ def test_an_unknown_check_is_never_waived(suite: Suite) -> None:
 
 # --- a waiver naming no check ------------------------------------------------------------------
 
-
-@pytest.mark.parametrize(
-    ("typo", "known", "parallel"),
-    [
-        ("TEST-AUTH-01", "TEST-AUTH-001", False),  # the organisation's own check, collected
-        ("APIGW-AUTH-01", "APIGW-AUTH-001", False),  # the suite's, not collected in this run
-        ("APIGW-AUTH-01", "APIGW-AUTH-001", True),
-    ],
-    ids=["own-check", "suite-check", "suite-check-xdist"],
+TYPO = (
+    "ERROR: Waivers file {path}, entry {number} ({typo}): no check has this id "
+    "(did you mean {known}?)."
 )
-def test_a_waiver_naming_no_check_is_a_usage_error_before_any_check_runs(
-    suite: Suite, typo: str, known: str, parallel: bool
+OWN_TYPO = (
+    WAIVERS.replace("*/prod/GET /items", "*").replace("2020-01-31", "2999-01-31")
+    + """
+  - check: TEST-AUTH-01
+    target: "*"
+    reason: A typo of the organisation's own check id.
+    expires: 2999-12-31
+    approved_by: security@example.com
+"""
+)
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "xdist"])
+def test_a_waiver_naming_no_suite_check_stops_the_run_before_the_session_starts(
+    suite: Suite, parallel: bool
 ) -> None:
-    (suite.pytester.path / "waivers.yaml").write_text(
-        WAIVERS.replace("TEST-AUTH-001", typo, 1).replace("TEST-AUTH-001", known)
-    )
-    result = run(suite, "--waivers", "waivers.yaml", parallel=parallel)
+    assert run(suite, *OTHER_REPORTS, parallel=parallel).ret == 1  # an earlier run's reports
+    before = every_file(suite.reports)
+    waivers = suite.pytester.path / "waivers.yaml"
+    waivers.write_text(WAIVERS.replace("TEST-AUTH-001", "APIGW-AUTH-01", 1))
+    result = run(suite, "--waivers", "waivers.yaml", *OTHER_REPORTS, parallel=parallel)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(
-        [f"ERROR: Waivers file *waivers.yaml, entry 1 ({typo}): no check has this id "
-         f"(did you mean {known}?)."]
+    assert [line for line in result.errlines if line.strip()] == [
+        TYPO.format(path=waivers, number=1, typo="APIGW-AUTH-01", known="APIGW-AUTH-001")
+    ]
+    assert not [line for line in result.outlines if line.strip()]  # no header, no collection
+    assert every_file(suite.reports) == before
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "xdist"])
+def test_a_waiver_naming_no_collected_own_check_ends_an_otherwise_passing_run_with_4(
+    suite: Suite, parallel: bool
+) -> None:
+    waivers = suite.pytester.path / "waivers.yaml"
+    waivers.write_text(OWN_TYPO)
+    result = run(
+        suite, "-k", "authorization", "--waivers", "waivers.yaml", "--json-report",
+        "--json-report-file=reports/report.json", parallel=parallel,
     )  # fmt: skip
-    assert not re.search(r"\b\d+ (passed|failed|xfailed)\b", result.stdout.str())  # none ran
+    result.assert_outcomes(passed=1, xfailed=3)  # every finding waived: it would pass
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    problem = TYPO.format(path=waivers, number=3, typo="TEST-AUTH-01", known="TEST-AUTH-001")
+    problem = problem.removeprefix("ERROR: ")
+    result.stdout.fnmatch_lines(
+        [f"apigw-audit gate (any open finding fails): failed, exit status 4: {problem}"]
+    )
+    assert "Stale" not in result.stdout.str()  # a typo, not an accepted risk that went away
+    gate = suite.document(AUDIT)["summary"]["gate"]
+    assert (gate["exit_status"], gate["passed"], gate["reason"]) == (4, False, problem)
+    assert suite.document("report.json")["exitcode"] == pytest.ExitCode.USAGE_ERROR
 
 
 def test_a_waiver_for_a_suite_check_not_collected_is_valid(suite: Suite) -> None:
     (suite.pytester.path / "waivers.yaml").write_text(WAIVERS.replace("TEST-AUTH", "APIGW-AUTH"))
     result = run(suite, "-k", "traces", "--waivers", "waivers.yaml")
-    assert result.ret == 1  # the tracing finding; the waiver of APIGW-AUTH-001 is only stale
+    assert result.ret == 1  # the tracing finding
+    assert "Stale" not in result.stdout.str()  # APIGW-AUTH-001 did not run: not judged
+
+
+# --- stale waivers: judged only when the run evaluated their check everywhere -------------------
+
+UNUSED = """
+waivers:
+  - check: TEST-TRACE-001
+    target: "*/staging"
+    reason: Staging traces elsewhere.
+    expires: 2999-12-31
+    approved_by: security@example.com
+"""
+STALE = "Stale: waiver 1 (TEST-TRACE-001 on */staging) matches no finding; remove it"
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "xdist"])
+def test_a_waiver_matching_no_finding_of_a_run_of_every_check_is_stale(
+    suite: Suite, parallel: bool
+) -> None:
+    (suite.pytester.path / "waivers.yaml").write_text(UNUSED)
+    result = run(suite, "--waivers", "waivers.yaml", parallel=parallel)
+    result.stdout.fnmatch_lines([STALE])
+    assert [w["number"] for w in suite.document(AUDIT)["waivers"]["stale"]] == [1]
+
+
+@pytest.mark.parametrize(
+    ("narrowing", "parallel"),
+    [
+        (("-k", "shop"), False),
+        (("-k", "shop"), True),
+        (("-m", "severity(level='low')"), False),
+        (("--min-severity", "low"), False),
+        (("--deselect", "checks/test_reporting_sample.py::test_stage_serves_traffic"), False),
+    ],
+    ids=["k", "k-xdist", "m", "min-severity", "deselect"],
+)
+def test_a_run_narrowed_by_selection_judges_no_waiver_stale(
+    suite: Suite, narrowing: tuple[str, ...], parallel: bool
+) -> None:
+    (suite.pytester.path / "waivers.yaml").write_text(UNUSED)
+    result = run(suite, "--waivers", "waivers.yaml", *narrowing, parallel=parallel)
+    assert sum(result.parseoutcomes().get(o, 0) for o in ("passed", "failed", "errors")) < 10
+    assert "Stale" not in result.stdout.str()
+    assert suite.document(AUDIT)["waivers"]["stale"] == []
+
+
+def test_a_run_given_test_ids_judges_no_waiver_stale(suite: Suite) -> None:
+    (suite.pytester.path / "waivers.yaml").write_text(UNUSED)
+    result = suite.pytester.runpytest_inprocess(
+        "checks/test_reporting_sample.py::test_stage_traces_requests", "--snapshot-in",
+        str(suite.snapshot), "--report-dir", "reports", "--waivers", "waivers.yaml",
+    )  # fmt: skip
+    assert result.ret == 1  # the tracing finding
+    assert "Stale" not in result.stdout.str()
 
 
 # --- selection ------------------------------------------------------------------------------------
@@ -168,6 +255,14 @@ def test_only_severity_levels_are_lowered_in_a_mark_expression() -> None:
     assert severity_in_any_case('severity(level="HIGH") or slow(level="X")') == (
         'severity(level="high") or slow(level="X")'
     )
+
+
+def test_list_checks_starts_no_pytest_xdist_workers(suite: Suite) -> None:
+    result = suite.pytester.runpytest_subprocess("checks", "--list-checks", "-n", "2")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["APIGW-AUTH-001*CRITICAL*Authorization Gap*"])
+    result.stdout.no_fnmatch_line("*bringing up nodes*")
+    result.stdout.no_fnmatch_line("created: * workers")
 
 
 def test_list_checks_prints_the_catalogue_and_the_collected_checks_without_aws(

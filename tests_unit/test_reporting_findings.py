@@ -131,7 +131,20 @@ def test_stale_waivers_match_no_failed_check() -> None:
         waiver("*/DELETE *"),
         waiver(expires=TODAY.replace(year=2020)),
     )
-    assert stale_waivers([used, unused, expired], [result()], TODAY) == [unused]
+    evaluated = {"TEST-CRITICAL-001"}
+    assert stale_waivers([used, unused, expired], [result()], TODAY, evaluated) == [unused]
+
+
+def test_a_waiver_is_not_judged_stale_where_its_check_was_not_evaluated_everywhere() -> None:
+    unused = waiver("*/DELETE *")
+    assert stale_waivers([unused], [result()], TODAY, evaluated_in_full=()) == []
+    assert stale_waivers([unused], [result()], TODAY, {"TEST-OTHER-001"}) == []
+
+
+def test_a_waiver_covering_a_check_that_could_not_be_evaluated_is_not_stale() -> None:
+    unknown = result(status=Status.UNKNOWN, where=target(method="DELETE", path="/items"))
+    stale = stale_waivers([waiver("*/DELETE *")], [unknown], TODAY, {"TEST-CRITICAL-001"})
+    assert stale == []
 
 
 def test_results_are_ordered_most_severe_first_then_by_api_name() -> None:

@@ -97,3 +97,37 @@ def test_the_decision_is_one_line() -> None:
     assert decision.line() == (
         "apigw-audit gate (--fail-on=HIGH): passed, exit status 0: no finding at HIGH or above"
     )
+
+
+@pytest.mark.parametrize("exit_status", [pytest.ExitCode.OK, FAILED])
+def test_a_usage_error_found_once_the_checks_ran_exits_4_with_its_problem(
+    exit_status: int,
+) -> None:
+    problem = "Waivers file w.yaml, entry 1 (ACME-AUTH-01): no check has this id."
+    decision = decide(
+        None,
+        exit_status,
+        complete=True,
+        collection_errors=0,
+        unexplained_failures=0,
+        results=[result(Severity.CRITICAL, Status.WAIVED)],
+        usage_error=problem,
+    )
+    assert (decision.exit_status, decision.passed, decision.reason) == (
+        pytest.ExitCode.USAGE_ERROR,
+        False,
+        problem,
+    )
+
+
+def test_an_interrupted_run_keeps_its_status_over_a_usage_error_found_late() -> None:
+    decision = decide(
+        None,
+        pytest.ExitCode.INTERRUPTED,
+        complete=False,
+        collection_errors=0,
+        unexplained_failures=0,
+        results=[],
+        usage_error="Waivers file w.yaml, entry 1 (ACME-AUTH-01): no check has this id.",
+    )
+    assert decision.exit_status == pytest.ExitCode.INTERRUPTED
