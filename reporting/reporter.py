@@ -228,9 +228,18 @@ class AuditReporter:
         terminalreporter.write("".join(f"{line}\n" for line in summary))
         for path in self.written:
             terminalreporter.write_sep("-", f"apigw-audit: wrote {path}")
-        terminalreporter.write_line(
-            self.gate.line(), bold=True, green=self.gate.passed, red=not self.gate.passed
-        )
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True, specname="pytest_terminal_summary")
+    def pytest_terminal_summary_gate_line(
+        self, terminalreporter: pytest.TerminalReporter
+    ) -> Generator[None, None, None]:
+        """The gate's decision after everything else of the summary, pytest's own short test
+        summary included (the outermost wrapper ends last): the line a CI log is read for."""
+        yield
+        if self.run is not None and self.gate is not None:
+            terminalreporter.write_line(
+                self.gate.line(), bold=True, green=self.gate.passed, red=not self.gate.passed
+            )
 
     @staticmethod
     def _write_section(
