@@ -1,11 +1,12 @@
-"""The run's audit session: the options that choose the estate, and the inventory and target
-index built from it, lazily and once (never for ``pytest --help`` or ``pytest tests_unit/``).
+"""The run's audit session: the options that choose the estate, and the estate (an inventory
+per account; one credential's account and the demo are an estate of one) and target index
+built from it, lazily and once (never for ``pytest --help`` or ``pytest tests_unit/``).
 
 What can go wrong without an AWS call (a profile, credentials, region names, a snapshot's
 file) is checked before collection (``check_setup``), so a usage error is the first and only
 thing the run prints; only AWS refusing the credentials is found while collecting.
 
-Under pytest-xdist the controller builds the inventory and every worker loads the same
+Under pytest-xdist the controller builds the estate and every worker loads the same
 snapshot file, so all workers collect identical test ids without calling AWS.
 """
 
@@ -28,7 +29,7 @@ from collectors.clients import (
 from collectors.contract import AuditedEstate, TargetDescription
 from collectors.errors import AuditSetupError
 from collectors.inventory import Progress, ProgressCallback, collect_inventory
-from collectors.model import Inventory
+from collectors.model import Estate, Inventory
 from collectors.scope import StageScope
 from collectors.serialization import load_snapshot, save_snapshot
 from collectors.targets import Target, TargetIndex, Unlisted, describe
@@ -40,7 +41,7 @@ WORKER_SNAPSHOT = "apigw_audit_snapshot"
 
 
 class AuditSession:
-    """The run's inventory and target index, built on first use; one per pytest config."""
+    """The run's estate and target index, built on first use; one per pytest config."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
@@ -57,8 +58,8 @@ class AuditSession:
         self.snapshot_out: Path | None = None if self.is_worker else option.snapshot_out
         self.scope = StageScope(option.stages or config.getini("audit_stages"))
         self.setup_error: AuditSetupError | None = None
-        self._inventory: Inventory | None = None
-        self._snapshot: Inventory | None = None  # --snapshot-in, read by check_setup
+        self._estate: Estate | None = None
+        self._snapshot: Estate | None = None  # --snapshot-in, read by check_setup
         self._aws: tuple[boto3.Session, tuple[str, ...]] | None = None  # by check_setup
         self._index: TargetIndex | None = None
         self._console = TerminalLines(config)
@@ -101,22 +102,22 @@ class AuditSession:
 
     @property
     def built(self) -> bool:
-        return self._inventory is not None
+        return self._estate is not None
 
-    def inventory(self) -> Inventory:
-        if self._inventory is None:
-            self._inventory = self._build()
+    def estate(self) -> Estate:
+        if self._estate is None:
+            self._estate = self._build()
             if self.snapshot_out is not None:
-                save_snapshot(self._inventory, self.snapshot_out)
+                save_snapshot(self._estate, self.snapshot_out)
                 self._write_line(f"apigw-audit: inventory saved to {self.snapshot_out}")
-        return self._inventory
+        return self._estate
 
     def index(self) -> TargetIndex:
         if self._index is None:
-            self._index = TargetIndex(self.inventory(), self.scope)
+            self._index = TargetIndex(self.estate(), self.scope)
         return self._index
 
-    def _build(self) -> Inventory:
+    def _build(self) -> Estate:
         if self.snapshot_in is not None:
             return self._snapshot if self._snapshot is not None else load_snapshot(self.snapshot_in)
         if self.is_worker:
@@ -125,9 +126,9 @@ class AuditSession:
                 "did not name the checks: pass the checks directory (pytest checks/ -n 2)."
             )
         if self.demo:
-            return self._build_demo()
+            return Estate(inventories=(self._build_demo(),))
         session, regions = self._aws if self._aws is not None else self._account()
-        return collect_inventory(
+        inventory = collect_inventory(
             AwsClients(session),
             regions,
             progress=self._progress(regions),
@@ -137,6 +138,7 @@ class AuditSession:
             on_traffic_plan=self._traffic_planned,
             on_traffic_query_done=self._traffic_query_done,
         )
+        return Estate(inventories=(inventory,))
 
     def _build_demo(self) -> Inventory:
         import boto3
@@ -201,16 +203,13 @@ class AuditSession:
 
     def describe(self, fixture: str, key: str) -> TargetDescription:
         """A target key in the words reports use; from the key alone for one the index does
-        not hold (the inventory was never built, or the key is a placeholder's)."""
+        not hold (the estate was never built, or the key is a placeholder's)."""
         target: Target | Unlisted | None = None
         if self.built:
             with contextlib.suppress(KeyError):
                 target = self.index().lookup(fixture, key)
-        if target is None:
-            target = Unlisted(key=key, reason="")
-        account = self._inventory.metadata.account_id if self._inventory is not None else ""
-        return describe(target, account)
+        return describe(target if target is not None else Unlisted(key=key, reason=""))
 
     def audited(self) -> AuditedEstate | None:
-        """What the run audited; ``None`` while no inventory was built (never builds one)."""
+        """What the run audited; ``None`` while no estate was built (never builds one)."""
         return audited_estate(self.index()) if self.built else None

@@ -1,12 +1,11 @@
 """The end-of-run summary for an engineer at a terminal, as lines of text. Pure.
 
 Where and when, the checks' outcomes, totals by severity, then the open findings grouped
-by region and API (the run audits one account, named in the header; most severe first inside
-an API), each failing check's first remediation step, the checks that could not be evaluated
-(UNKNOWN, with the reason) and the waived findings; the waivers that expired or match
-nothing; then the APIs and stages left out of the audit, with why. Values come from AWS,
-so they are cut to a readable width and stripped of control characters (an API name must
-not be able to drive the terminal).
+by account, region and API (most severe first inside an API), each failing check's first
+remediation step, the checks that could not be evaluated (UNKNOWN, with the reason) and the
+waived findings; the waivers that expired or match nothing; then the APIs and stages left out
+of the audit, with why. Values come from AWS, so they are cut to a readable width and
+stripped of control characters (an API name must not be able to drive the terminal).
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ from reporting.findings import (
     totals_by_severity,
     with_status,
 )
-from reporting.run import RunInfo
+from reporting.run import RunInfo, accounts_label
 from reporting.waivers import Waiver
 
 WHERE = ("API Name", "Stage", "Resource Path", "Method", "Issue Type")
@@ -65,7 +64,8 @@ def _table(title: str, headers: Sequence[str], rows: list[list[str]]) -> list[st
 
 
 def header(run: RunInfo) -> list[str]:
-    where = f"Account {run.account or 'unknown'}, regions {', '.join(run.regions) or 'none'}"
+    noun = "Account" if len(run.accounts) == 1 else "Accounts"
+    where = f"{noun} {accounts_label(run)}, regions {', '.join(run.regions) or 'none'}"
     lines = [f"{where}; inventory collected {run.collected_at or 'never'}"]
     if run.demo:
         lines.append("DEMO DATA: the built-in sample estate, not a real account")
@@ -95,16 +95,17 @@ _FINDING_WIDTHS = {"Stage": 16, "Resource Path": 30, "Issue Type": 40}
 _REMEDIATION_WIDTH = 110
 
 
-def _api_group(result: CheckResult) -> tuple[str, str, str]:
+def _api_group(result: CheckResult) -> tuple[str, str, str, str]:
     target = result.target
-    return (target.region, result.api_label.lower(), target.api_id or "")
+    return (target.account or "", target.region, result.api_label.lower(), target.api_id or "")
 
 
 def _api_heading(result: CheckResult) -> str:
     target = result.target
     kind = " ".join(part for part in (target.api_type, target.api_id) if part)
     name = shorten(result.api_label, _WIDTHS["API Name"])
-    return f"{target.region} {name}" + (f" ({kind})" if kind else "")
+    where = " ".join(part for part in (target.account, target.region, name) if part)
+    return where + (f" ({kind})" if kind else "")
 
 
 def _finding_row(result: CheckResult) -> list[str]:
@@ -121,8 +122,8 @@ def _finding_row(result: CheckResult) -> list[str]:
 
 
 def findings_table(results: Sequence[CheckResult]) -> list[str]:
-    """The open findings, one table whose rows are grouped under a line naming the region
-    and the API; most severe first inside a group (one table: the columns line up)."""
+    """The open findings, one table whose rows are grouped under a line naming the account,
+    the region and the API; most severe first inside a group (one table: the columns line up)."""
     # sorted() is stable: report order (most severe first) is kept inside a group
     failed = sorted(with_status(results, Status.FAIL), key=_api_group)
     if not failed:
@@ -131,7 +132,7 @@ def findings_table(results: Sequence[CheckResult]) -> list[str]:
         [_finding_row(r) for r in failed], headers=FINDING_COLUMNS, tablefmt="simple"
     ).splitlines()
     lines = ["", f"Findings ({len(failed)})", header, rule]
-    previous: tuple[str, str, str] | None = None
+    previous: tuple[str, str, str, str] | None = None
     for result, row in zip(failed, rows, strict=True):
         if _api_group(result) != previous:
             previous = _api_group(result)
@@ -231,7 +232,7 @@ def render(
     stale: Sequence[Waiver],
     today: date,
 ) -> list[str]:
-    if run.account is None:
+    if not run.accounts:
         return ["No inventory was built: nothing was audited."]
     return [
         *header(run),

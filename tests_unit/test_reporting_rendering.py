@@ -18,6 +18,7 @@ from tests_unit.test_reporting_findings import TODAY, result, target, waiver
 
 RUN = RunInfo(
     account="123456789012",
+    accounts=("123456789012",),
     regions=("us-east-1",),
     collected_at="2026-11-21T10:00:00+00:00",
     demo=False,
