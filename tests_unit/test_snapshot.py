@@ -94,6 +94,7 @@ def test_a_schema_1_snapshot_still_loads() -> None:
 
 def test_a_schema_1_snapshot_audits_what_it_has_and_fails_closed_on_the_rest() -> None:
     run = audit(f"--snapshot-in={SCHEMA_1_DEMO}")
+    assert all(key.startswith("123456789012/") for _, key in run.outcomes)  # its account
     tracing = {o.outcome for (check, _), o in run.outcomes.items() if check == "APIGW-TRACE-001"}
     assert tracing == {"passed", "failed", "skipped"}  # stage settings: still judged
     auth = [o for (check, _), o in run.outcomes.items() if check == "APIGW-AUTH-001"]
