@@ -107,8 +107,9 @@ def timed_collection(
 
 def _comparable_inventory(snapshot: Path) -> dict[str, Any]:
     document = json.loads(snapshot.read_text())
-    for name in _VOLATILE_METADATA:
-        document["inventory"]["metadata"].pop(name)
+    for inventory in document["estate"]["inventories"]:
+        for name in _VOLATILE_METADATA:
+            inventory["metadata"].pop(name)
     return dict(document)
 
 

@@ -1,6 +1,7 @@
 """What checks need beyond their own target, as fixtures.
 
-Data that may not have been collected is fetched here, in fixtures, never in a check's body:
+Data that may not have been collected is fetched here, in fixtures, never in a check's body,
+and from the target's own account only (``audit_index.inventory_for(target)``):
 ``DataUnavailable`` raised in a fixture makes the check ERROR (fail closed, with the failed
 AWS call as the reason), where the same exception in the body would read as a finding.
 """
@@ -98,14 +99,14 @@ def throttle(
 ) -> EffectiveThrottle:
     """The operation's effective throttle: needs the region's account limits (GetAccount) and,
     when an API key is required, the usage plans."""
-    account = account_settings(audit_index.inventory, operation.api.region)
+    account = account_settings(audit_index.inventory_for(operation), operation.api.region)
     return effective_throttle(operation, account)
 
 
 @pytest.fixture
 def stage_perimeter(stage: RestStageTarget | V2StageTarget, audit_index: TargetIndex) -> Perimeter:
     """How every way into the stage is protected (custom domains, CloudFront, VPC)."""
-    return perimeter(stage, audit_index.inventory)
+    return perimeter(stage, audit_index.inventory_for(stage))
 
 
 @pytest.fixture
@@ -114,7 +115,7 @@ def stage_web_acls(
 ) -> WebAclProtection | NotApplicable:
     """The web ACLs in front of the stage (its own, or those of CloudFront in front of its
     custom domains), each judged on its rules as GetWebACL read them."""
-    return web_acl_protection(stage, audit_index.inventory)
+    return web_acl_protection(stage, audit_index.inventory_for(stage))
 
 
 @pytest.fixture
@@ -145,7 +146,7 @@ def backend_function(
     if isinstance(lambda_operation, RestMethodTarget):
         lambda_operation.require_export()  # else its integration is unknown
     return audit_index.lambda_function(
-        lambda_operation.lambda_arn, integration_uri(lambda_operation)
+        lambda_operation, lambda_operation.lambda_arn, integration_uri(lambda_operation)
     )
 
 
@@ -155,7 +156,7 @@ def request_count(
 ) -> StageRequests:
     """The stage's requests in the last 30 days, from CloudWatch, else from its access logs
     when they were read for 30 days or more."""
-    return stage_requests(stage, audit_index.inventory)
+    return stage_requests(stage, audit_index.inventory_for(stage))
 
 
 @pytest.fixture
@@ -175,7 +176,7 @@ def stage_execution_logging(
 ) -> ExecutionLogging | NotApplicable:
     """Each method's or route's logging level and, when any logs, the region's CloudWatch
     role (GetAccount)."""
-    return execution_logging(stage, audit_index.inventory)
+    return execution_logging(stage, audit_index.inventory_for(stage))
 
 
 @pytest.fixture
@@ -227,7 +228,7 @@ def stage_access_logging(
 ) -> AccessLogging:
     """Where the stage writes access logs, whether its log group exists and keeps them for a
     set time (DescribeLogGroups), and what its format records."""
-    return access_logging(stage, audit_index.inventory)
+    return access_logging(stage, audit_index.inventory_for(stage))
 
 
 @pytest.fixture
@@ -236,7 +237,7 @@ def backend_auth(
 ) -> BackendAuthentication | NotApplicable:
     """The stage's methods behind HTTP integrations (needs the deployment's export) and the
     client certificate it presents to them (GetClientCertificate)."""
-    return backend_authentication(rest_stage, audit_index.inventory)
+    return backend_authentication(rest_stage, audit_index.inventory_for(rest_stage))
 
 
 # Backend configuration: credentials written into it (scanned at collection, never kept), and
@@ -267,7 +268,7 @@ def stage_default_endpoint(
     stage: RestStageTarget | V2StageTarget, audit_index: TargetIndex
 ) -> DefaultEndpoint | NotApplicable:
     """The custom domains that map the stage, and whether its default endpoint still answers."""
-    return default_endpoint(stage, audit_index.inventory)
+    return default_endpoint(stage, audit_index.inventory_for(stage))
 
 
 @pytest.fixture
@@ -278,7 +279,7 @@ def stage_domain_tls(
 ) -> DomainTls | NotApplicable:
     """The TLS security policies of the custom domains that map the stage, judged against the
     allowed ones (--tls-policies)."""
-    return domain_tls(stage, audit_index.inventory, tls_policies)
+    return domain_tls(stage, audit_index.inventory_for(stage), tls_policies)
 
 
 @pytest.fixture
@@ -287,7 +288,7 @@ def stage_domain_certificates(
 ) -> DomainCertificates | NotApplicable:
     """The certificates of the custom domains that map the stage (their ACM certificates:
     DescribeCertificate), the domains' status and their mutual TLS truststore warnings."""
-    return domain_certificates(stage, audit_index.inventory)
+    return domain_certificates(stage, audit_index.inventory_for(stage))
 
 
 @pytest.fixture
@@ -313,7 +314,7 @@ def method_api_keys(
 ) -> ApiKeyLimits | NotApplicable:
     """The enabled API keys that can call a method requiring one, each with its usage plan's
     throttle and quota for the method."""
-    return api_key_limits(rest_method, audit_index.inventory)
+    return api_key_limits(rest_method, audit_index.inventory_for(rest_method))
 
 
 # Observed traffic: what the stages' access logs say they served in the window (Logs Insights,
@@ -325,7 +326,7 @@ def operation_traffic(
     operation: RestMethodTarget | V2RouteTarget, audit_index: TargetIndex
 ) -> OperationUse | NotApplicable:
     """The requests the operation received in the window, beside its stage's."""
-    return operation_use(operation, audit_index.inventory)
+    return operation_use(operation, audit_index.inventory_for(operation))
 
 
 @pytest.fixture
@@ -333,7 +334,7 @@ def greedy_paths(
     greedy_operation: RestMethodTarget | V2RouteTarget, audit_index: TargetIndex
 ) -> HiddenPaths | NotApplicable:
     """The path templates callers used behind the greedy resource or $default route."""
-    return hidden_paths(greedy_operation, audit_index.inventory)
+    return hidden_paths(greedy_operation, audit_index.inventory_for(greedy_operation))
 
 
 @pytest.fixture
@@ -342,7 +343,7 @@ def operation_server_errors(
 ) -> ServerErrors | NotApplicable:
     """The operation's requests by status class and its share of 5XX, judged from
     --traffic-min-requests requests up."""
-    return server_errors(operation, audit_index.inventory, min_requests)
+    return server_errors(operation, audit_index.inventory_for(operation), min_requests)
 
 
 @pytest.fixture
@@ -351,4 +352,4 @@ def stage_client_errors(
 ) -> ClientErrors | NotApplicable:
     """The share of 4XX responses among the stage's requests and each operation's, judged
     from --traffic-min-requests requests up."""
-    return client_errors(stage, audit_index.inventory, min_requests)
+    return client_errors(stage, audit_index.inventory_for(stage), min_requests)

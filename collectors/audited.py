@@ -1,6 +1,7 @@
-"""What a run audited, for the reports (``AuditedEstate``): every in-scope operation, what
-could not be listed, what was left out of scope and why, every failed AWS call, when no
-stage was in scope, why, and the audited regions that hold no API."""
+"""What a run audited, for the reports (``AuditedEstate``): every account, every in-scope
+operation, what could not be listed (an account not reached among them), what was left out of
+scope and why, every failed AWS call, when no stage was in scope, why, and the audited regions
+that hold no API. Each entry names its account."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from collectors.serialization import to_jsonable
 from collectors.targets import Kind, TargetIndex, describe
 from collectors.targets.describe import control_plane_arn
 
-_ORDER = ("region", "api_name", "api_id", "stage")
+_ORDER = ("account", "region", "api_name", "api_id", "stage")
 
 
 def _sorted(entries: list[dict[str, Any]]) -> tuple[dict[str, Any], ...]:
@@ -43,23 +44,52 @@ def _out_of_scope_stages(inventory: Inventory, scope: StageScope) -> list[dict[s
     return stages
 
 
-def _traffic(inventory: Inventory, scope: StageScope) -> dict[str, Any] | None:
-    """The traffic evidence of the in-scope stages, with their API's name, as JSON."""
-    evidence = inventory.traffic
-    if evidence is None:
+def _skipped_apis(inventory: Inventory) -> list[dict[str, Any]]:
+    account = inventory.metadata.account_id or None
+    return [
+        {
+            "api_id": api.id,
+            "api_name": api.name,
+            "api_type": api.api_type,
+            "region": api.region,
+            "arn": control_plane_arn(api.region, api.api_type, api.id),
+            "account": account,
+            "reason": api.reason,
+        }
+        for api in inventory.skipped_apis
+    ]
+
+
+def _traffic(inventories: tuple[Inventory, ...], scope: StageScope) -> dict[str, Any] | None:
+    """The traffic evidence of the in-scope stages, each with its account and its API's name,
+    as JSON: the window every account's was read over, the queries and bytes of them all."""
+    read = [(i, i.traffic) for i in inventories if i.traffic is not None]
+    if not read:
         return None
-    apis: list[RestApi | V2Api] = [*inventory.rest_apis, *inventory.http_apis]
-    names = {(api.region, api.id): api.name for api in apis}
-    return {
-        "days": evidence.days,
-        "window": {"start": evidence.window_start, "end": evidence.window_end},
-        "queries": evidence.queries,
-        "bytes_scanned": evidence.bytes_scanned,
-        "stages": [
-            {"api_name": names.get((stage.region, stage.api_id)), **to_jsonable(stage)}
+    stages = []
+    for inventory, evidence in read:
+        apis: list[RestApi | V2Api] = [*inventory.rest_apis, *inventory.http_apis]
+        names = {(api.region, api.id): api.name for api in apis}
+        account = inventory.metadata.account_id or None
+        stages += [
+            {
+                "account": account,
+                "api_name": names.get((stage.region, stage.api_id)),
+                **to_jsonable(stage),
+            }
             for stage in evidence.stages
             if scope.audits(stage.stage)
-        ],
+        ]
+    windows = [evidence for _, evidence in read]
+    return {
+        "days": windows[0].days,
+        "window": {
+            "start": min(e.window_start for e in windows),
+            "end": max(e.window_end for e in windows),
+        },
+        "queries": sum(e.queries for e in windows),
+        "bytes_scanned": sum(e.bytes_scanned for e in windows),
+        "stages": stages,
     }
 
 
@@ -73,14 +103,18 @@ def _nothing_in_scope(index: TargetIndex, stages_left_out: int) -> str | None:
     audited_stages = (*index.targets(Kind.REST_STAGE), *index.targets(Kind.V2_STAGE))
     if audited_stages or any(index.unlisted()):
         return None
-    inventory = index.inventory
-    regions = ", ".join(inventory.metadata.regions)
-    apis: list[RestApi | V2Api] = [*inventory.rest_apis, *inventory.http_apis]
+    inventories = index.estate.inventories
+    regions = ", ".join(index.estate.regions)
+    apis: list[RestApi | V2Api] = [
+        *(api for inventory in inventories for api in inventory.rest_apis),
+        *(api for inventory in inventories for api in inventory.http_apis),
+    ]
     without_stages = sum(not api.stages for api in apis)
+    skipped = sum(len(inventory.skipped_apis) for inventory in inventories)
     why = [
         f"{_count(number, noun)} {reason}"
         for number, noun, reason in (
-            (len(inventory.skipped_apis), "API", "left out by its tags"),
+            (skipped, "API", "left out by its tags"),
             (stages_left_out, "stage", "outside the stage scope"),
             (without_stages, "API", "without a stage"),
         )
@@ -90,53 +124,61 @@ def _nothing_in_scope(index: TargetIndex, stages_left_out: int) -> str | None:
     return f"no API Gateway {what} in scope in {regions}: {', '.join(why) or 'none exists there'}"
 
 
-def _empty_regions(inventory: Inventory) -> tuple[str, ...]:
-    """The audited regions where API Gateway listed no API (a failed listing is not empty)."""
-    apis: list[RestApi | V2Api | SkippedApi] = [
-        *inventory.rest_apis,
-        *inventory.http_apis,
-        *inventory.skipped_apis,
-    ]
-    holding = {api.region for api in apis} | {e.target for e in inventory.listing_failures()}
-    return tuple(region for region in inventory.metadata.regions if region not in holding)
+def _empty_regions(inventories: tuple[Inventory, ...]) -> tuple[str, ...]:
+    """The audited regions where API Gateway listed no API in any account (a failed listing
+    is not empty)."""
+    holding: set[str] = set()
+    audited: dict[str, None] = {}
+    for inventory in inventories:
+        apis: list[RestApi | V2Api | SkippedApi] = [
+            *inventory.rest_apis,
+            *inventory.http_apis,
+            *inventory.skipped_apis,
+        ]
+        holding |= {api.region for api in apis}
+        holding |= {e.target for e in inventory.listing_failures()}
+        audited |= dict.fromkeys(inventory.metadata.regions)
+    return tuple(region for region in audited if region not in holding)
 
 
 def audited_estate(index: TargetIndex) -> AuditedEstate:
-    inventory, scope = index.inventory, index.scope
-    metadata = inventory.metadata
-    account = metadata.account_id
+    """What the index's estate audited, every account of it."""
+    estate, scope = index.estate, index.scope
     operations = tuple(
-        describe(target, account)
+        describe(target)
         for kind in (Kind.REST_METHOD, Kind.V2_ROUTE)
         for target in index.targets(kind)
     )
     # A placeholder stands in for several kinds under one key: list it once.
     unlisted = {t.key: {"target": t.key, "reason": t.reason} for t in index.unlisted()}
-    skipped = [
-        {
-            "api_id": api.id,
-            "api_name": api.name,
-            "api_type": api.api_type,
-            "region": api.region,
-            "arn": control_plane_arn(api.region, api.api_type, api.id),
-            "account": account or None,
-            "reason": api.reason,
-        }
-        for api in inventory.skipped_apis
+    skipped = [entry for inventory in estate.inventories for entry in _skipped_apis(inventory)]
+    errors = [
+        {"account": inventory.metadata.account_id or None, **to_jsonable(error)}
+        for inventory in estate.inventories
+        for error in sorted(inventory.errors, key=lambda e: (e.target, e.service, e.operation))
     ]
-    errors = sorted(inventory.errors, key=lambda e: (e.target, e.service, e.operation))
-    stages_left_out = _out_of_scope_stages(inventory, scope)
+    stages_left_out = [
+        stage
+        for inventory in estate.inventories
+        for stage in _out_of_scope_stages(inventory, scope)
+    ]
+    accounts = estate.accounts
     return AuditedEstate(
-        account=account,
-        regions=metadata.regions,
-        collected_at=metadata.started_at,
-        demo=metadata.demo,
+        account=accounts[0] if len(accounts) == 1 else None,
+        accounts=accounts,
+        regions=estate.regions,
+        collected_at=estate.collected_at,
+        demo=estate.demo,
         operations=operations,
         not_listed=tuple(unlisted[key] for key in sorted(unlisted)),
+        unreached=tuple(
+            {"account": a.account_id, "reason": a.reason}
+            for a in sorted(estate.unreached, key=lambda a: a.account_id)
+        ),
         out_of_scope_apis=_sorted(skipped),
         out_of_scope_stages=_sorted(stages_left_out),
-        collection_errors=tuple(to_jsonable(errors)),
-        traffic=_traffic(inventory, scope),
+        collection_errors=tuple(sorted(errors, key=lambda e: str(e["account"]))),
+        traffic=_traffic(estate.inventories, scope),
         nothing_in_scope=_nothing_in_scope(index, len(stages_left_out)),
-        empty_regions=_empty_regions(inventory),
+        empty_regions=_empty_regions(estate.inventories),
     )

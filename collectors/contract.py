@@ -174,8 +174,9 @@ class CheckInfo:
 class TargetDescription:
     """Where a target is, in the words reports use; known even for a placeholder."""
 
-    key: str  # the stable key the check is parametrized with, e.g. us-east-1/a1b2/prod/GET /x
-    region: str
+    # the stable key the check is parametrized with, e.g. 123456789012/us-east-1/a1b2/prod/GET /x
+    key: str
+    region: str  # "": none (a placeholder for an account not reached)
     api_id: str | None = None
     api_name: str | None = None
     api_type: str | None = None  # REST, HTTP, WEBSOCKET
@@ -187,7 +188,7 @@ class TargetDescription:
     # /stages/NAME, /apis/ID for HTTP and WebSocket APIs); execute-api for what callers invoke
     # (arn:aws:execute-api:REGION:ACCOUNT:ID/STAGE/METHOD/PATH, a resource's METHOD "*")
     arn: str | None = None
-    account: str | None = None  # the AWS account id; None: unknown (no inventory)
+    account: str | None = None  # the AWS account id; None: unknown
 
     def to_json(self) -> dict[str, Any]:
         return dict(vars(self))  # flat: no need for asdict's deep copy, once per check item
@@ -243,18 +244,22 @@ def record_of(user_properties: Sequence[tuple[str, object]]) -> CheckRecord | No
 
 @dataclass(frozen=True, kw_only=True)
 class AuditedEstate:
-    """What a run audited, for the reports: the account, the scope, and every in-scope
-    operation (whether or not a check found anything on it)."""
+    """What a run audited, for the reports: the accounts, the scope, and every in-scope
+    operation (whether or not a check found anything on it). Every entry names its account."""
 
-    account: str | None
-    regions: tuple[str, ...]
+    account: str | None  # the one account's id; None when the estate has several
+    accounts: tuple[str, ...]  # every account, reached or not, sorted
+    regions: tuple[str, ...]  # every region audited in some account
     collected_at: str | None
     demo: bool
     operations: tuple[TargetDescription, ...]  # every REST method and route x in-scope stage
-    not_listed: tuple[Mapping[str, str], ...]  # {"target", "reason"}: could not be listed
+    # {"target", "reason"}: could not be listed (an account not reached: every target in it)
+    not_listed: tuple[Mapping[str, str], ...]
     out_of_scope_apis: tuple[Mapping[str, Any], ...]  # excluded by tag, with the reason
     out_of_scope_stages: tuple[Mapping[str, Any], ...]  # outside the scope rule, with the reason
-    collection_errors: tuple[Mapping[str, Any], ...]  # every AWS call that failed
+    collection_errors: tuple[Mapping[str, Any], ...]  # every AWS call that failed, by account
+    # {"account", "reason"}: the accounts that could not be read at all
+    unreached: tuple[Mapping[str, str], ...] = ()
     # The traffic evidence of the audited stages, JSON-able (window, days, queries,
     # bytes_scanned, stages); None: not asked for (--traffic-days off)
     traffic: Mapping[str, Any] | None = None

@@ -1,6 +1,7 @@
 """pytest glue for the collectors: options, the audit session, and the target fixtures.
 
-- The inventory is built once, the first time a check's parametrization needs it
+- The estate (an inventory per account) is built once, the first time a check's
+  parametrization needs it
   (``collectors.session``), and kept in ``config.stash``.
 - A check asks for a target fixture by name (``operation``, ``stage``, ``rest_api``... see
   ``collectors.targets.FIXTURES``); ``pytest_generate_tests`` parametrizes it indirectly over
@@ -228,7 +229,8 @@ def _resolve(request: pytest.FixtureRequest, fixture: str) -> Target:
 
 @pytest.fixture
 def audit_index(request: pytest.FixtureRequest) -> TargetIndex:
-    """The index of every in-scope target, for checks that look beyond their own target."""
+    """The index of every in-scope target, for checks that look beyond their own target: at
+    their own account's inventory (``audit_index.inventory_for(target)``)."""
     return request.config.stash[AUDIT_SESSION].index()
 
 
@@ -251,9 +253,10 @@ for _name in FIXTURES:
 
 
 class XdistHooks:
-    """Controller side of pytest-xdist: collect once, hand each worker the snapshot.
+    """Controller side of pytest-xdist: collect once, hand each worker the snapshot (the
+    whole estate).
 
-    The controller does not collect tests itself, so it cannot build the inventory lazily;
+    The controller does not collect tests itself, so it cannot build the estate lazily;
     it builds it before the workers start when the run's paths include the checks.
     """
 
@@ -264,11 +267,11 @@ class XdistHooks:
             return
         if session.worker_snapshot_path is None:
             try:
-                inventory = session.inventory()
+                estate = session.estate()
             except AuditSetupError as exc:
                 raise pytest.UsageError(str(exc)) from None
             fd, name = tempfile.mkstemp(prefix="apigw-audit-snapshot-", suffix=".json")
             os.close(fd)
             session.worker_snapshot_path = Path(name)
-            save_snapshot(inventory, session.worker_snapshot_path)
+            save_snapshot(estate, session.worker_snapshot_path)
         node.workerinput[WORKER_SNAPSHOT] = str(session.worker_snapshot_path)

@@ -1,11 +1,14 @@
-"""Round-trip the inventory through JSON, and read and write snapshot files.
+"""Round-trip the estate through JSON, and read and write snapshot files.
 
-A snapshot is ``{"schema_version": N, "inventory": {...}}``. Reading one checks the version
-and every field against the dataclasses, so a damaged or foreign file is refused with a
-message naming the problem, never half-loaded. A field the snapshot lacks takes the default
-the dataclass gives it (a field added since the snapshot was written, whose default says what
-older snapshots meant); a field without one is required. A change no default can express
-bumps ``SCHEMA_VERSION`` and gets an explicit migration, as schema 1 has (``_v1_to_v2``).
+A snapshot is ``{"schema_version": 3, "estate": {...}}``: every account's inventory, the
+accounts that could not be reached and the shard (``collectors.model.Estate``). Schemas 1 and
+2 held one account's ``"inventory"``: they load as an estate of that one inventory. Reading
+one checks the version and every field against the dataclasses, so a damaged or foreign file
+is refused with a message naming the problem, never half-loaded. A field the snapshot lacks
+takes the default the dataclass gives it (a field added since the snapshot was written, whose
+default says what older snapshots meant); a field without one is required. A change no
+default can express bumps ``SCHEMA_VERSION`` and gets an explicit migration, as schema 1 has
+(``_v1_to_v2``).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any, TypeVar, Union, cast
 
 from collectors.errors import AuditSetupError
 from collectors.jsonfile import write_json_atomically
-from collectors.model import SCHEMA_VERSION, Inventory
+from collectors.model import SCHEMA_VERSION, Estate, Inventory, estate_of
 
 T = TypeVar("T")
 
@@ -41,9 +44,10 @@ class _ShapeError(ValueError):
     pass
 
 
-def from_jsonable(cls: type[T], data: Any) -> T:
-    """Rebuild a dataclass tree from ``to_jsonable`` output, checking every field's type."""
-    return typing.cast(T, _decode(cls, data, "inventory"))
+def from_jsonable(cls: type[T], data: Any, where: str = "inventory") -> T:
+    """Rebuild a dataclass tree from ``to_jsonable`` output, checking every field's type;
+    a mismatch raises ``ValueError`` naming the field, from ``where`` down."""
+    return typing.cast(T, _decode(cls, data, where))
 
 
 @functools.cache
@@ -216,11 +220,12 @@ def _v1_to_v2(inventory: dict[str, Any]) -> dict[str, Any]:
     return migrated
 
 
-def inventory_to_json(inventory: Inventory) -> dict[str, Any]:
-    return {"schema_version": SCHEMA_VERSION, "inventory": to_jsonable(inventory)}
+def estate_to_json(audited: Estate | Inventory) -> dict[str, Any]:
+    """The snapshot document of an estate (an inventory: an estate of its one account)."""
+    return {"schema_version": SCHEMA_VERSION, "estate": to_jsonable(estate_of(audited))}
 
 
-def inventory_from_json(document: Any) -> Inventory:
+def estate_from_json(document: Any) -> Estate:
     """Raise ``ValueError`` naming the problem when the document is not a usable snapshot."""
     if not isinstance(document, dict) or "schema_version" not in document:
         raise ValueError("not an apigw-audit snapshot (no schema_version)")
@@ -232,20 +237,26 @@ def inventory_from_json(document: Any) -> Inventory:
             f"written by a newer apigw-audit (schema {version}; this version reads up to "
             f"{SCHEMA_VERSION}): upgrade apigw-audit"
         )
+    if version >= 3:
+        try:
+            return from_jsonable(Estate, document.get("estate"), "estate")
+        except _ShapeError as exc:
+            raise ValueError(f"malformed estate: {exc}") from None
     inventory = document.get("inventory")
     if version < 2 and isinstance(inventory, dict):
         inventory = _v1_to_v2(inventory)
     try:
-        return from_jsonable(Inventory, inventory)
+        return Estate(inventories=(from_jsonable(Inventory, inventory),))
     except _ShapeError as exc:
         raise ValueError(f"malformed inventory: {exc}") from None
 
 
-def save_snapshot(inventory: Inventory, path: Path) -> None:
-    write_json_atomically(path, inventory_to_json(inventory))
+def save_snapshot(audited: Estate | Inventory, path: Path) -> None:
+    """Write the snapshot of an estate (an inventory: an estate of its one account)."""
+    write_json_atomically(path, estate_to_json(audited))
 
 
-def load_snapshot(path: Path) -> Inventory:
+def load_snapshot(path: Path) -> Estate:
     """Read a snapshot file; any problem is an ``AuditSetupError`` naming the file."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -256,6 +267,6 @@ def load_snapshot(path: Path) -> Inventory:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise AuditSetupError(f"Snapshot file {path} is not valid JSON: {exc}.") from None
     try:
-        return inventory_from_json(document)
+        return estate_from_json(document)
     except ValueError as exc:
         raise AuditSetupError(f"Snapshot file {path} cannot be used: {exc}.") from None

@@ -1,12 +1,13 @@
-"""The run's audit session: the options that choose the estate, and the inventory and target
-index built from it, lazily and once (never for ``pytest --help`` or ``pytest tests_unit/``).
+"""The run's audit session: the options that choose the estate, and the estate (an inventory
+per account; one credential's account and the demo are an estate of one) and target index
+built from it, lazily and once (never for ``pytest --help`` or ``pytest tests_unit/``).
 
 What can go wrong before the audit (a profile, credentials, region names, a snapshot's file,
 and AWS refusing the credentials) is checked before collection (``check_setup``), so a usage
 error is the first and only thing the run prints and no report is touched. Its one AWS call,
 STS GetCallerIdentity, is the one the inventory would make: its account id is reused.
 
-Under pytest-xdist the controller builds the inventory and every worker loads the same
+Under pytest-xdist the controller builds the estate and every worker loads the same
 snapshot file, so all workers collect identical test ids without calling AWS.
 """
 
@@ -30,7 +31,7 @@ from collectors.contract import AuditedEstate, TargetDescription
 from collectors.errors import AuditSetupError
 from collectors.inventory import Progress, ProgressCallback, collect_inventory
 from collectors.metadata import account_id
-from collectors.model import Inventory
+from collectors.model import Estate, Inventory
 from collectors.scope import StageScope
 from collectors.serialization import load_snapshot, save_snapshot
 from collectors.targets import Target, TargetIndex, Unlisted, describe
@@ -51,7 +52,7 @@ class AuditedAccount:
 
 
 class AuditSession:
-    """The run's inventory and target index, built on first use; one per pytest config."""
+    """The run's estate and target index, built on first use; one per pytest config."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
@@ -68,8 +69,8 @@ class AuditSession:
         self.snapshot_out: Path | None = None if self.is_worker else option.snapshot_out
         self.scope = StageScope(option.stages or config.getini("audit_stages"))
         self.setup_error: AuditSetupError | None = None
-        self._inventory: Inventory | None = None
-        self._snapshot: Inventory | None = None  # --snapshot-in, read by check_setup
+        self._estate: Estate | None = None
+        self._snapshot: Estate | None = None  # --snapshot-in, read by check_setup
         self._aws: AuditedAccount | None = None  # by check_setup
         self._index: TargetIndex | None = None
         self._console = TerminalLines(config)
@@ -115,22 +116,22 @@ class AuditSession:
 
     @property
     def built(self) -> bool:
-        return self._inventory is not None
+        return self._estate is not None
 
-    def inventory(self) -> Inventory:
-        if self._inventory is None:
-            self._inventory = self._build()
+    def estate(self) -> Estate:
+        if self._estate is None:
+            self._estate = self._build()
             if self.snapshot_out is not None:
-                save_snapshot(self._inventory, self.snapshot_out)
+                save_snapshot(self._estate, self.snapshot_out)
                 self._write_line(f"apigw-audit: inventory saved to {self.snapshot_out}")
-        return self._inventory
+        return self._estate
 
     def index(self) -> TargetIndex:
         if self._index is None:
-            self._index = TargetIndex(self.inventory(), self.scope)
+            self._index = TargetIndex(self.estate(), self.scope)
         return self._index
 
-    def _build(self) -> Inventory:
+    def _build(self) -> Estate:
         if self.snapshot_in is not None:
             return self._snapshot if self._snapshot is not None else load_snapshot(self.snapshot_in)
         if self.is_worker:
@@ -139,9 +140,9 @@ class AuditSession:
                 "did not name the checks: pass the checks directory (pytest checks/ -n 2)."
             )
         if self.demo:
-            return self._build_demo()
+            return Estate(inventories=(self._build_demo(),))
         account = self._aws if self._aws is not None else self._account()
-        return collect_inventory(
+        inventory = collect_inventory(
             account.clients,
             account.regions,
             account=account.account_id,
@@ -152,6 +153,7 @@ class AuditSession:
             on_traffic_plan=self._traffic_planned,
             on_traffic_query_done=self._traffic_query_done,
         )
+        return Estate(inventories=(inventory,))
 
     def _build_demo(self) -> Inventory:
         import boto3
@@ -216,16 +218,13 @@ class AuditSession:
 
     def describe(self, fixture: str, key: str) -> TargetDescription:
         """A target key in the words reports use; from the key alone for one the index does
-        not hold (the inventory was never built, or the key is a placeholder's)."""
+        not hold (the estate was never built, or the key is a placeholder's)."""
         target: Target | Unlisted | None = None
         if self.built:
             with contextlib.suppress(KeyError):
                 target = self.index().lookup(fixture, key)
-        if target is None:
-            target = Unlisted(key=key, reason="")
-        account = self._inventory.metadata.account_id if self._inventory is not None else ""
-        return describe(target, account)
+        return describe(target if target is not None else Unlisted(key=key, reason=""))
 
     def audited(self) -> AuditedEstate | None:
-        """What the run audited; ``None`` while no inventory was built (never builds one)."""
+        """What the run audited; ``None`` while no estate was built (never builds one)."""
         return audited_estate(self.index()) if self.built else None

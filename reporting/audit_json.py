@@ -6,11 +6,13 @@ envelope (``reporting.run.envelope``), then
 - ``summary``: checks evaluated, counts by status, open findings by severity and by issue
   type, the CI gate's decision, and why nothing was in scope (``nothing_in_scope``, ``null``
   when something was);
-- ``groups``: one per API and stage with findings (FAIL, UNKNOWN or WAIVED), keyed by API
-  id since names are not unique; API-wide findings (the cost check) have ``stage: null``.
+- ``groups``: one per account, region, API and stage with findings (FAIL, UNKNOWN or
+  WAIVED), keyed by API id since names are not unique; API-wide findings (the cost check)
+  have ``stage: null``, those on an account that could not be reached ``region: ""`` and
+  ``api_id: null``. Grouped by account first, then most severe group first.
   Each finding names its target by key, ARN and account, and carries the check's mapping
   to Security Hub, AWS Config and the frameworks Security Hub relates it to (``compliance``).
-  Most severe group first. A group with open cost findings carries ``cost_optimization``,
+  A group with open cost findings carries ``cost_optimization``,
   whose saving is counted once per API and stage, never once per method;
 - ``waivers``: those applied, expired and stale.
 
@@ -40,12 +42,14 @@ from reporting.waivers import Waiver
 FILE_NAME = "api_gateway_audit.json"
 # 2: each finding's ARN, account and compliance mapping; Security Hub control ids and AWS
 # Config rules moved from "references" (links only) to "compliance".
-SCHEMA_VERSION = 2
+# 3: every account: the envelope's "accounts" ("account" is null unless there is one),
+# groups keyed by account too, target keys beginning with the account id.
+SCHEMA_VERSION = 3
 # The cost check's evidence field with its monthly saving in USD ("unknown" when request
 # counts could not be read): see checks/test_cost.py.
 SAVING_FIELD = "estimated_monthly_saving_usd"
 
-GroupKey = tuple[str, str | None, str | None]  # region, API id, stage
+GroupKey = tuple[str | None, str, str | None, str | None]  # account, region, API id, stage
 
 
 def waiver_json(waiver: Waiver) -> dict[str, Any]:
@@ -132,20 +136,20 @@ def cost_optimization(findings: Sequence[CheckResult]) -> dict[str, Any] | None:
 
 
 def _group_order(item: tuple[GroupKey, list[CheckResult]]) -> tuple[Any, ...]:
-    (region, api_id, stage), findings = item
-    return (report_order(findings[0])[:2], api_id or "", stage or "", region)
+    (account, region, api_id, stage), findings = item
+    return (account or "", report_order(findings[0])[:2], api_id or "", stage or "", region)
 
 
 def groups(results: Sequence[CheckResult]) -> list[dict[str, Any]]:
     by_group: dict[GroupKey, list[CheckResult]] = {}
     for result in with_status(results, *FINDING_STATUSES):
-        target = result.target
-        by_group.setdefault((target.region, target.api_id, target.stage), []).append(result)
+        t = result.target
+        by_group.setdefault((t.account, t.region, t.api_id, t.stage), []).append(result)
     documents = []
-    for (region, api_id, stage), findings in sorted(by_group.items(), key=_group_order):
+    for (account, region, api_id, stage), findings in sorted(by_group.items(), key=_group_order):
         target = findings[0].target
         document: dict[str, Any] = {
-            "account": target.account,
+            "account": account,
             "api_id": api_id,
             "api_name": target.api_name,
             "api_type": target.api_type,

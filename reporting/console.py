@@ -5,7 +5,7 @@ starts with its target (``finding_lines``): the checks default to ``--tb=no``, s
 prints neither its ERRORS nor its FAILURES section. Then the summary (``render``), so that
 the tables and the gate stay at the bottom of the terminal: where and when (and the audited
 regions that hold no API), the checks' outcomes, totals by severity, the open findings grouped
-by region and API (the run audits one account, named in the header; most severe first inside
+by account, region and API (most severe first inside
 an API), each failing check's first remediation step in full, the checks that could not be
 evaluated (UNKNOWN, each with its reason in full) and the waived findings (each with its
 waiver's terms), in the same layout; the waivers that expired or match nothing; then the APIs
@@ -36,7 +36,7 @@ from reporting.findings import (
     totals_by_severity,
     with_status,
 )
-from reporting.run import RunInfo
+from reporting.run import RunInfo, accounts_label
 from reporting.waivers import Waiver
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -68,11 +68,12 @@ def shorten(text: str, width: int, *, end: bool = False) -> str:
 
 
 def where(target: TargetDescription) -> str:
-    """The target in AWS's words: region, API/stage, then method and path
-    (``us-east-1 petstore-public/prod GET /pets``)."""
+    """The target in AWS's words: account, region, API/stage, then method and path
+    (``123456789012 us-east-1 petstore-public/prod GET /pets``)."""
     api = target.api_name or target.api_id or ""
     operation = " ".join(part for part in (target.http_method, target.resource_path) if part)
-    parts = (target.region, f"{api}/{target.stage}" if target.stage else api, operation)
+    stage = f"{api}/{target.stage}" if target.stage else api
+    parts = (target.account or "", target.region, stage, operation)
     return plain(" ".join(part for part in parts if part))
 
 
@@ -89,7 +90,8 @@ def columns(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 
 def header(run: RunInfo) -> list[str]:
-    audited = f"Account {run.account or 'unknown'}, regions {', '.join(run.regions) or 'none'}"
+    noun = "Account" if len(run.accounts) == 1 else "Accounts"
+    audited = f"{noun} {accounts_label(run)}, regions {', '.join(run.regions) or 'none'}"
     lines = [f"{audited}; inventory collected {run.collected_at or 'never'}"]
     if run.demo:
         lines.append("DEMO DATA: the built-in sample estate, not a real account")
@@ -120,14 +122,14 @@ def severity_totals(results: Sequence[CheckResult]) -> list[str]:
 TABLE_COLUMNS = ("Severity", "Check", "Stage", "Method", "Resource Path", "Issue Type")
 
 
-def _api_group(result: CheckResult) -> tuple[str, str, str]:
+def _api_group(result: CheckResult) -> tuple[str, str, str, str]:
     target = result.target
-    return (target.region, result.api_label.lower(), target.api_id or "")
+    return (target.account or "", target.region, result.api_label.lower(), target.api_id or "")
 
 
 def grouped(results: Iterable[CheckResult]) -> list[CheckResult]:
-    """``results`` in the tables' order: by region and API, report order (most severe first)
-    inside an API."""
+    """``results`` in the tables' order: by account, region and API, report order (most
+    severe first) inside an API."""
     return sorted(results, key=_api_group)  # stable: the report order is kept inside a group
 
 
@@ -135,7 +137,8 @@ def _api_heading(result: CheckResult) -> str:
     target = result.target
     kind = " ".join(part for part in (target.api_type, target.api_id) if part)
     name = shorten(result.api_label, _API_NAME_WIDTH)
-    return f"{target.region} {name}" + (f" ({kind})" if kind else "")
+    where = " ".join(part for part in (target.account, target.region, name) if part)
+    return where + (f" ({kind})" if kind else "")
 
 
 def _row(result: CheckResult) -> list[str]:
@@ -159,7 +162,7 @@ def grouped_table(
     ordered = grouped(results)
     header, rule, *rows = columns(TABLE_COLUMNS, [_row(r) for r in ordered])
     lines = ["", f"{title} ({len(ordered)})", header, rule]
-    previous: tuple[str, str, str] | None = None
+    previous: tuple[str, str, str, str] | None = None
     for result, row in zip(ordered, rows, strict=True):
         if _api_group(result) != previous:
             previous = _api_group(result)
@@ -298,7 +301,7 @@ def render(
     width: int,
 ) -> list[str]:
     """The summary under the findings' lines; ``width``: the terminal's, for prose."""
-    if run.account is None:
+    if not run.accounts:
         return ["No inventory was built: nothing was audited."]
     return [
         *header(run),

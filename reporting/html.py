@@ -1,6 +1,6 @@
 """The auditor's additions to pytest-html's report (``--html``).
 
-A title; the audit's rows in the environment table (account, regions, time, tool version,
+A title; the audit's rows in the environment table (accounts, regions, time, tool version,
 scope; never credentials); at the top of the summary the audit's header
 (``reporting.html_summary``: facts, the gate, counts, severity badges that filter the table,
 charts, what was left out, waivers, collection errors); sortable Status, Severity, Check,

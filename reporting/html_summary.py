@@ -22,7 +22,7 @@ from collectors.contract import AuditedEstate, Severity, Status
 from reporting.findings import SEVERITIES, CheckResult, count_by_severity, count_by_status
 from reporting.gate import GateDecision
 from reporting.html_chart import Bar, bar_chart
-from reporting.run import RunInfo
+from reporting.run import RunInfo, accounts_label
 from reporting.waivers import Waiver
 
 PYTEST_ROWS = (
@@ -96,7 +96,7 @@ def _section(title: str, *content: str) -> str:
 def facts_html(run: RunInfo) -> str:
     """Where, when and under which scope rule the audit ran."""
     facts = (
-        ("Account", run.account or "unknown (no inventory)"),
+        ("Account" if len(run.accounts) == 1 else "Accounts", accounts_label(run)),
         ("Regions", ", ".join(run.regions) or "none"),
         ("Estate", "built-in demo estate (emulated, not a real account)" if run.demo else "AWS"),
         ("Inventory collected at", run.collected_at or "never"),
@@ -181,7 +181,12 @@ def left_out_html(estate: AuditedEstate | None) -> str:
     apis, stages = estate.out_of_scope_apis, estate.out_of_scope_stages
     if not apis and not stages:
         return _section("Left out of the audit", "<p>No API or stage was left out.</p>")
-    where = (("Region", "region"), ("API", "api_name"), ("API id", "api_id"))
+    where = (
+        ("Account", "account"),
+        ("Region", "region"),
+        ("API", "api_name"),
+        ("API id", "api_id"),
+    )
     return _section(
         "Left out of the audit",
         _table("APIs left out", (*where, ("Type", "api_type"), ("Why", "reason")), apis),
@@ -215,6 +220,7 @@ def waivers_html(waivers: Sequence[Waiver], stale: Sequence[Waiver], today: date
 
 
 ERROR_COLUMNS = (
+    ("Account", "account"),
     ("Service", "service"),
     ("Operation", "operation"),
     ("About", "target"),
@@ -230,12 +236,14 @@ def collection_errors_html(
     pytest could not collect: what the audit could not look at."""
     errors = estate.collection_errors if estate else ()
     unlisted = estate.not_listed if estate else ()
-    if not (errors or unlisted or failed_collections):
+    unreached = estate.unreached if estate else ()
+    if not (errors or unlisted or unreached or failed_collections):
         return _section(
             "Collection errors", "<p>None: every AWS call that built this inventory succeeded.</p>"
         )
     return _section(
         "Collection errors",
+        _table("Accounts not reached", (("Account", "account"), ("Why", "reason")), unreached),
         _table("AWS calls that failed", ERROR_COLUMNS, errors),
         _table("Could not be listed", (("Target", "target"), ("Why", "reason")), unlisted),
         _table(

@@ -2,10 +2,11 @@
 
 Output contract of a run over the checks (``pytest checks/``):
 
-- Console, at the end: account, regions and time, totals by severity, the findings (most
-  severe first, then API name), the checks that could not be evaluated (UNKNOWN) and the
-  waived findings (``reporting.console``); one line per file written; and last, after
-  pytest's short test summary, one line with the CI gate's decision (``reporting.gate``).
+- Console, at the end: accounts, regions and time, totals by severity, the findings
+  (grouped by account, region and API; most severe first inside each), the checks that
+  could not be evaluated (UNKNOWN) and the waived findings (``reporting.console``); one
+  line per file written; and last, after pytest's short test summary, one line with the CI
+  gate's decision (``reporting.gate``).
 - Files, written once at session finish, each atomically, to ``--report-dir`` (default: the
   current directory): ``api_gateway_audit.json`` (``reporting.audit_json``) and
   ``api_gateway_resources.json`` (``reporting.resources_json``). A run that did not finish

@@ -4,7 +4,7 @@ Output contract (JSON Schema: ``reporting/schemas/api_gateway_resources.schema.j
 envelope (``reporting.run.envelope``), then
 
 - ``resources``: each in-scope REST method x stage and HTTP/WebSocket route x stage (from the
-  collectors' ``AuditedEstate``), most severe first, then API name, with
+  collectors' ``AuditedEstate``), by account, then most severe first, then API name, with
   - its description (names, path, execute-api ARN, account, environment);
   - ``posture``: what the checks recorded about it, or about what contains it (its resource,
     stage or API): each check's ``posture`` evidence keys (``CheckInfo.posture``), in check-id
@@ -12,9 +12,11 @@ envelope (``reporting.run.envelope``), then
     ``unavailable``; a check that did not run (deselected) leaves them out;
   - its open ``issues`` (issue types of the findings on it, its resource, its stage or its
     API) and their highest ``severity``, the waived ones and those not evaluated;
-- ``not_listed``: targets that could not even be listed, with the failed call;
+- ``not_listed``: targets that could not even be listed, with the failed call (an account
+  not reached: ``ACCOUNT/(account not reached)``, with why);
+- ``unreached_accounts``: the accounts that could not be read at all, with why;
 - ``out_of_scope``: APIs excluded by tag and stages outside the scope rule, with the reason;
-- ``collection_errors``: every AWS call that failed while collecting;
+- ``collection_errors``: every AWS call that failed while collecting, with its account;
 - ``traffic``: the traffic evidence read from the audited stages' access logs (the window,
   the Logs Insights queries run and the bytes they scanned, and per stage the operations and
   path templates observed, or why a question went unanswered); ``null`` when not asked for.
@@ -36,13 +38,16 @@ FILE_NAME = "api_gateway_resources.json"
 # 3: the traffic evidence, under "traffic".
 # 4: each operation's account; request counts are integers, named for what they count
 # (stage_requests_30d: the stage's total, shown on each of its operations).
-SCHEMA_VERSION = 4
+# 5: every account: the envelope's "accounts", "unreached_accounts", the account of each
+# collection error, traffic stage and out-of-scope entry; resources by account first.
+SCHEMA_VERSION = 5
 
-_Scope = tuple[str, str | None, str | None, str | None, str | None]
+_Scope = tuple[str | None, str, str | None, str | None, str | None, str | None]
 
 
 def _scope(target: TargetDescription) -> _Scope:
     return (
+        target.account,
         target.region,
         target.api_id,
         target.stage,
@@ -53,7 +58,8 @@ def _scope(target: TargetDescription) -> _Scope:
 
 class ResultsByScope:
     """The results whose target contains a given target: a finding on an API covers its
-    operations on every stage, one on a stage its operations, one on a resource its methods.
+    operations on every stage, one on a stage its operations, one on a resource its methods;
+    never a result in another account.
 
     Looked up by the (at most eight) scopes that can contain the target, never by scanning
     every result of the API for every operation."""
@@ -71,7 +77,7 @@ class ResultsByScope:
             for path in dict.fromkeys((None, target.resource_path))
             for method in dict.fromkeys((None, target.http_method))
             for result in self._by_scope.get(
-                (target.region, target.api_id, stage, path, method), ()
+                (target.account, target.region, target.api_id, stage, path, method), ()
             )
         ]
 
@@ -123,6 +129,7 @@ def _resource(operation: TargetDescription, mine: list[CheckResult]) -> dict[str
 def _order(document: dict[str, Any]) -> tuple[Any, ...]:
     severity = document["severity"]
     return (
+        document["account"] or "",
         -(Severity[severity] if severity else 0),
         (document["api_name"] or "").lower(),
         document["api_id"],
@@ -141,6 +148,7 @@ def resources_document(
         **envelope(run, SCHEMA_VERSION),
         "resources": [],
         "not_listed": [],
+        "unreached_accounts": [],
         "out_of_scope": {"apis": [], "stages": []},
         "collection_errors": [],
         "traffic": None,
@@ -151,6 +159,7 @@ def resources_document(
     resources = [_resource(op, by_scope.covering(op)) for op in estate.operations]
     document["resources"] = sorted(resources, key=_order)
     document["not_listed"] = [dict(entry) for entry in estate.not_listed]
+    document["unreached_accounts"] = [dict(entry) for entry in estate.unreached]
     document["out_of_scope"] = {
         "apis": [dict(entry) for entry in estate.out_of_scope_apis],
         "stages": [dict(entry) for entry in estate.out_of_scope_stages],

@@ -12,7 +12,9 @@ from collectors.contract import AuditedEstate, tool_version
 
 @dataclass(frozen=True)
 class RunInfo:
-    account: str | None  # None: the inventory was never built (the run stopped before)
+    # The one account's id; None: the estate has several (``accounts`` names them), or it
+    # was never built (the run stopped before; ``accounts`` is empty)
+    account: str | None
     regions: tuple[str, ...]
     collected_at: str | None
     demo: bool
@@ -25,6 +27,8 @@ class RunInfo:
     out_of_scope_stages: tuple[Mapping[str, Any], ...] = ()
     nothing_in_scope: str | None = None  # why no stage was audited; None: some were
     empty_regions: tuple[str, ...] = ()  # audited regions that hold no API Gateway API
+    accounts: tuple[str, ...] = ()  # every account of the estate, sorted; (): none was built
+    unreached: tuple[Mapping[str, str], ...] = ()  # accounts not read, with the reason
 
 
 def run_info(estate: AuditedEstate | None, scope: str, *, complete: bool, now: datetime) -> RunInfo:
@@ -42,16 +46,20 @@ def run_info(estate: AuditedEstate | None, scope: str, *, complete: bool, now: d
         out_of_scope_stages=estate.out_of_scope_stages if estate else (),
         nothing_in_scope=estate.nothing_in_scope if estate else None,
         empty_regions=estate.empty_regions if estate else (),
+        accounts=estate.accounts if estate else (),
+        unreached=estate.unreached if estate else (),
     )
 
 
 def envelope(run: RunInfo, schema_version: int) -> dict[str, Any]:
-    """The fields both JSON reports start with."""
+    """The fields both JSON reports start with: ``accounts`` lists every account audited,
+    ``account`` is the one's id when there is exactly one, else ``null``."""
     return {
         "schema_version": schema_version,
         "generated_at": run.generated_at,
         "tool_version": run.tool_version,
         "account": run.account,
+        "accounts": list(run.accounts),
         "regions": list(run.regions),
         "collected_at": run.collected_at,
         "demo": run.demo,
@@ -60,10 +68,18 @@ def envelope(run: RunInfo, schema_version: int) -> dict[str, Any]:
     }
 
 
+def accounts_label(run: RunInfo) -> str:
+    """The accounts audited, in words: their ids, and how many could not be reached."""
+    if not run.accounts:
+        return "unknown (no inventory)"
+    unreached = f" ({len(run.unreached)} not reached)" if run.unreached else ""
+    return ", ".join(run.accounts) + unreached
+
+
 def environment(run: RunInfo) -> dict[str, str]:
     """The audit's rows of the report environment (pytest-metadata); never credentials."""
     return {
-        "Audited account": run.account or "unknown (no inventory)",
+        "Audited accounts": accounts_label(run),
         "Regions": ", ".join(run.regions) or "none",
         "Inventory collected at": run.collected_at or "never",
         "Estate": "built-in demo estate (emulated, not a real account)" if run.demo else "AWS",

@@ -20,8 +20,8 @@ import pytest
 
 from collectors.contract import CheckRecord, record_of
 from collectors.model import Inventory
-from collectors.serialization import inventory_from_json, inventory_to_json, save_snapshot
-from tests_unit.conftest import CHECKS_DIR, collect, failing_session
+from collectors.serialization import from_jsonable, save_snapshot, to_jsonable
+from tests_unit.conftest import ACCOUNT, CHECKS_DIR, collect, failing_session
 
 
 def denying(*fragments: str) -> boto3.Session:
@@ -81,7 +81,7 @@ class AuditRun:
         return {
             target
             for target in self.keys(check_id)
-            if (parts := target.split("/"))[1] in apis or (len(parts) > 2 and parts[2] in stages)
+            if (parts := target.split("/"))[2] in apis or (len(parts) > 3 and parts[3] in stages)
         }
 
     def outcomes_of(self, check_id: str) -> set[str]:
@@ -111,10 +111,10 @@ class AuditRun:
         self.deselected += len(items)
 
 
-def key(api: Any, *parts: str) -> str:
+def key(api: Any, *parts: str, account: str = ACCOUNT) -> str:
     """A target key: ``key(api, "prod", "GET /pets")``, ``key(api, "prod", "pets")`` for the
-    resource /pets, ``key(api)`` for the API itself."""
-    return "/".join([api.region, api.id, *parts])
+    resource /pets, ``key(api)`` for the API itself (in the emulated account, by default)."""
+    return "/".join([account, api.region, api.id, *parts])
 
 
 def audit(*args: str) -> AuditRun:
@@ -153,4 +153,4 @@ def written_before(inventory: Inventory, *fields: str) -> Inventory:
             return [strip(v) for v in document]
         return document
 
-    return inventory_from_json(strip(inventory_to_json(inventory)))
+    return from_jsonable(Inventory, strip(to_jsonable(inventory)))

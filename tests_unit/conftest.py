@@ -26,6 +26,7 @@ pytest_plugins = ("pytester",)
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CHECKS_DIR = REPO_ROOT / "checks"
 REGION = "us-east-1"
+ACCOUNT = "123456789012"  # the emulated account: moto's default
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ import pytest
 from collectors.demo.builders import AccountBuilder, RestApiBuilder
 from collectors.demo.estate import emulated_aws
 from collectors.model import Inventory, RestApi
-from collectors.serialization import inventory_from_json, inventory_to_json
+from collectors.serialization import from_jsonable, to_jsonable
 from tests_unit.checks_harness import (
     AuditRun,
     audit_account,
@@ -223,13 +223,13 @@ def test_unreadable_api_keys_are_unknown_where_a_plan_has_keys(estate: Estate) -
 def test_a_snapshot_from_before_api_keys_were_read_fails_closed(
     estate: Estate, tmp_path: Path
 ) -> None:
-    document = inventory_to_json(estate.inventory)
-    del document["inventory"]["api_keys"]
-    for api in document["inventory"]["rest_apis"]:
+    document = to_jsonable(estate.inventory)
+    del document["api_keys"]
+    for api in document["rest_apis"]:
         for stage in api["stages"]:
             for binding in stage["usage_plans"]:
                 del binding["api_key_ids"]
-    run = audit_inventory(inventory_from_json(document), tmp_path)
+    run = audit_inventory(from_jsonable(Inventory, document), tmp_path)
     outcome = run[KEY, key(estate.shop, "prod", "GET /items")]
     assert outcome.outcome == "error"
     assert outcome.message.endswith(
@@ -285,7 +285,7 @@ def test_key_values_are_never_requested(estate: Estate) -> None:
 
 
 def test_key_values_reach_neither_the_inventory_nor_a_report(estate: Estate) -> None:
-    assert VALUE_PREFIX not in json.dumps(inventory_to_json(estate.inventory))
+    assert VALUE_PREFIX not in json.dumps(to_jsonable(estate.inventory))
     assert VALUE_PREFIX not in json.dumps(estate.run.records, default=str)
     written = [path for path in estate.reports.rglob("*") if path.is_file()]
     assert written, "no report was written"
@@ -316,10 +316,10 @@ def test_a_key_missing_from_the_region_listing_is_judged_as_enabled(
 ) -> None:
     """A key made after GetApiKeys answered is in its plan but not in the listing: it may
     call the method, so it is judged (fail closed), under its id."""
-    document = inventory_to_json(estate.inventory)
-    (region,) = document["inventory"]["api_keys"]
+    document = to_jsonable(estate.inventory)
+    (region,) = document["api_keys"]
     region["keys"] = [k for k in region["keys"] if k["id"] != estate.keys["beta"]]
-    run = audit_inventory(inventory_from_json(document), tmp_path)
+    run = audit_inventory(from_jsonable(Inventory, document), tmp_path)
     outcome = run[KEY, key(estate.shop, "staging", "GET /items")]
     assert outcome.outcome == "failed"
     assert outcome.details["unlimited_api_keys"] == [estate.keys["beta"]]
@@ -450,10 +450,10 @@ def test_stage_keys_are_read_as_aws_names_them_without_values(legacy: Legacy) ->
 def test_once_migrated_stage_keys_grant_nothing(legacy: Legacy, tmp_path: Path) -> None:
     """The migration copies stage keys into default plans; the stageKeys left on a key no
     longer admit it."""
-    document = inventory_to_json(legacy.inventory)
-    for account in document["inventory"]["accounts"]:
+    document = to_jsonable(legacy.inventory)
+    for account in document["accounts"]:
         account["features"] = ["UsagePlans"]
-    run = audit_inventory(inventory_from_json(document), tmp_path)
+    run = audit_inventory(from_jsonable(Inventory, document), tmp_path)
     outcome = run[KEY, key(legacy.api, "prod", "GET /items")]
     assert outcome.outcome == "passed"
     assert outcome.details["unlimited_api_keys"] == []

@@ -207,7 +207,10 @@ def test_rest_apis_sharing_a_name_have_unknown_request_counts(estate: Estate) ->
     for twin in estate.twins:
         outcome = estate.run[UNUSED, key(twin, "prod")]
         assert outcome.outcome == "error"
-        assert f"GetMetricData on {key(twin, 'prod')} failed (IncompleteData)" in outcome.message
+        assert (
+            f"GetMetricData on {twin.region}/{twin.id}/prod failed (IncompleteData)"
+            in outcome.message
+        )
         assert "another REST API in us-east-1 is also named 'twin'" in outcome.message
         # the saving of moving one cannot be estimated either
         assert estate.run[COST, key(twin)].details["estimated_monthly_saving_usd"] == "unknown"

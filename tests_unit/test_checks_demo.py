@@ -7,6 +7,7 @@ import pytest
 from checks import Severity
 from checks.catalog import CHECKS
 from tests_unit.checks_harness import AuditRun, audit
+from tests_unit.conftest import ACCOUNT
 
 # id: (issue type, severity, target fixture)
 THE_CHECKS = {
@@ -86,7 +87,7 @@ def test_the_demo_prod_stage_serving_an_old_deployment_is_open_and_drifted(demo:
     staging = prod.replace("/prod/", "/staging/")
     assert demo.outcome("APIGW-AUTH-001", prod) == "failed"
     assert demo.outcome("APIGW-AUTH-001", staging) == "passed"
-    drift = demo["APIGW-DRIFT-001", "/".join(prod.split("/")[:3])]
+    drift = demo["APIGW-DRIFT-001", "/".join(prod.split("/")[:4])]
     assert drift.outcome == "failed"
     assert (
         "GET /items: authorization 'NONE' deployed, 'CUSTOM (stock-token)' now"
@@ -98,7 +99,9 @@ def test_the_demo_stage_logging_without_a_cloudwatch_role_fails(demo: AuditRun) 
     """catalog-eu: execution logging set on prod, in eu-west-1, where API Gateway has no
     CloudWatch role, so nothing is written."""
     (prod,) = [
-        k for k in demo.keys("APIGW-LOG-001") if k.startswith("eu-west-1/") and k.endswith("/prod")
+        k
+        for k in demo.keys("APIGW-LOG-001")
+        if k.startswith(f"{ACCOUNT}/eu-west-1/") and k.endswith("/prod")
     ]
     outcome = demo["APIGW-LOG-001", prod]
     assert outcome.outcome == "failed"

@@ -197,8 +197,9 @@ def test_an_unexported_rest_stage_errors_what_needs_the_export_with_its_reason(
     for stage in ("prod", "staging"):
         outcome = estate.unexported[check_id, key(estate.store, stage, "GET /items")]
         assert outcome.outcome == "error"
-        assert f"GetExport on {key(estate.store, stage)} failed (AccessDeniedException)" in (
-            outcome.message
+        assert (
+            f"GetExport on {estate.store.region}/{estate.store.id}/{stage} failed "
+            "(AccessDeniedException)" in outcome.message
         )
 
 
@@ -208,7 +209,7 @@ def test_unexported_stages_cannot_be_compared_and_drift_errors(estate: Estate) -
     assert "GetExport" in rest.message
     http = estate.unexported[DRIFT, key(estate.web, "prod")]
     assert http.outcome == "error"
-    assert f"ExportApi on {key(estate.web, 'prod')} failed" in http.message
+    assert f"ExportApi on {estate.web.region}/{estate.web.id}/prod failed" in http.message
 
 
 def test_unexported_http_stage_errors_its_route_checks_with_the_export_api_reason(

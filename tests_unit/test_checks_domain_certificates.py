@@ -22,7 +22,7 @@ from collectors.domains import maps_any
 from collectors.errors import DataUnavailable
 from collectors.model import ApiMapping, CustomDomain, Inventory
 from collectors.scope import StageScope
-from collectors.serialization import inventory_from_json, inventory_to_json
+from collectors.serialization import from_jsonable, to_jsonable
 from collectors.targets import RestStageTarget, TargetIndex, V2StageTarget
 from tests_unit.checks_harness import AuditRun, audit_inventory, denying, key
 from tests_unit.conftest import collect
@@ -336,7 +336,7 @@ def test_acm_answers_are_kept_without_the_certificates_themselves(estate: Estate
     legacy = estate.inventory.acm_certificate(estate.certificates["legacy"])
     assert legacy is not None
     assert (legacy.status, legacy.type) == ("EXPIRED", "IMPORTED")
-    snapshot = json.dumps(inventory_to_json(estate.inventory))
+    snapshot = json.dumps(to_jsonable(estate.inventory))
     assert "BEGIN CERTIFICATE" not in snapshot
     assert "PRIVATE KEY" not in snapshot
 
@@ -358,12 +358,12 @@ def test_unreadable_certificate_is_unknown_with_the_failed_call(estate: Estate) 
 def test_a_snapshot_from_before_domain_certificates_were_read_is_unknown(
     estate: Estate, tmp_path: Path
 ) -> None:
-    document = inventory_to_json(estate.inventory)
-    del document["inventory"]["acm_certificates"]
-    for domain in document["inventory"]["custom_domains"]:
+    document = to_jsonable(estate.inventory)
+    del document["acm_certificates"]
+    for domain in document["custom_domains"]:
         for field in ("certificates", "status", "status_message", "mutual_tls"):
             del domain[field]
-    run = audit_inventory(inventory_from_json(document), tmp_path)
+    run = audit_inventory(from_jsonable(Inventory, document), tmp_path)
     outcome = run[TLS, key(estate.web, "prod")]
     assert outcome.outcome == "error"
     assert "the certificates of custom domain web.example.com were not read" in outcome.message

@@ -22,7 +22,7 @@ from collectors.demo.builders import (
 from collectors.demo.estate import emulated_aws
 from collectors.log_groups import collect_log_group
 from collectors.model import CollectionError, Inventory, LogGroupRef, log_group_ref
-from collectors.serialization import inventory_from_json, inventory_to_json
+from collectors.serialization import from_jsonable, to_jsonable
 from tests_unit.checks_harness import AuditRun, audit_account, audit_inventory, denying, key
 from tests_unit.conftest import REGION, collect
 
@@ -300,7 +300,7 @@ def test_each_certificate_is_read_once_and_only_for_in_scope_stages(estate: Esta
 
 
 def test_the_certificate_itself_is_never_kept(estate: Estate) -> None:
-    snapshot = json.dumps(inventory_to_json(estate.inventory))
+    snapshot = json.dumps(to_jsonable(estate.inventory))
     assert "CERTIFICATE" not in snapshot
     assert "pem" not in snapshot.lower()
 
@@ -336,9 +336,9 @@ def test_a_snapshot_from_before_log_groups_and_certificates_were_read_fails_clos
 ) -> None:
     """Such a snapshot loads, with neither: the stages that refer to one are UNKNOWN, never a
     pass; what the stage itself says is still judged."""
-    document = inventory_to_json(estate.inventory)
-    del document["inventory"]["log_groups"], document["inventory"]["client_certificates"]
-    run = audit_inventory(inventory_from_json(document), tmp_path)
+    document = to_jsonable(estate.inventory)
+    del document["log_groups"], document["client_certificates"]
+    run = audit_inventory(from_jsonable(Inventory, document), tmp_path)
     for check_id in (LOGS, CERT):
         assert_unknown(run, check_id, (key(estate.shop, "prod"),), "was not collected")
     assert run.outcome(LOGS, key(estate.shop, "live")) == "failed"  # no destination at all

@@ -16,7 +16,7 @@ from collectors.demo.builders import AccountBuilder, HttpApiBuilder, RestApiBuil
 from collectors.demo.estate import emulated_aws
 from collectors.serialization import save_snapshot
 from tests_unit.checks_harness import AuditRun, audit
-from tests_unit.conftest import collect
+from tests_unit.conftest import ACCOUNT, collect
 from tests_unit.test_checks_demo import THE_CHECKS
 
 CONFTEST = 'pytest_plugins = ("collectors.plugin", "checks.plugin")\n'
@@ -78,7 +78,7 @@ def test_every_check_item_carries_one_json_record(runs: Runs) -> None:
     assert {r["check"]["id"] for r in records} == set(THE_CHECKS)
     for record in records:
         assert set(record) == {"check", "target_fixture", "target", "details"}
-        assert record["target"]["key"].startswith("us-east-1/")
+        assert record["target"]["key"].startswith(f"{ACCOUNT}/us-east-1/")
         json.dumps(record)
     assert len({(r["check"]["id"], r["target"]["key"]) for r in records}) == len(records)
 

@@ -221,7 +221,8 @@ def rest_target(
     the_stage = the_api.stages[0] if the_api.stages else stage()
     the_resource = resource(path, the_method)
     return RestMethodTarget(
-        key=f"{REGION}/{the_api.id}/{the_stage.name}/{verb} {path}",
+        key=f"{ACCOUNT_ID}/{REGION}/{the_api.id}/{the_stage.name}/{verb} {path}",
+        account=ACCOUNT_ID,
         api=the_api,
         stage=the_stage,
         resource=the_resource,
@@ -241,7 +242,8 @@ def rest_stage_target(
     the_api = api or rest_api()
     the_stage = replace(the_api.stages[0] if the_api.stages else stage(), **stage_changes)
     return RestStageTarget(
-        key=f"{REGION}/{the_api.id}/{the_stage.name}",
+        key=f"{ACCOUNT_ID}/{REGION}/{the_api.id}/{the_stage.name}",
+        account=ACCOUNT_ID,
         api=the_api,
         stage=the_stage,
         environment="production",
@@ -357,7 +359,8 @@ def route_target(
     served = v2_definition(the_route, integrations=(integration,) if integration else ())
     the_api = api or v2_api(routes=served.routes, integrations=served.integrations)
     return V2RouteTarget(
-        key=f"{REGION}/{the_api.id}/prod/{route_key}",
+        key=f"{ACCOUNT_ID}/{REGION}/{the_api.id}/prod/{route_key}",
+        account=ACCOUNT_ID,
         api=the_api,
         stage=v2_stage(),
         route=the_route,
@@ -378,7 +381,8 @@ def v2_stage_target(
 ) -> V2StageTarget:
     the_api = api or v2_api()
     return V2StageTarget(
-        key=f"{REGION}/{the_api.id}/prod",
+        key=f"{ACCOUNT_ID}/{REGION}/{the_api.id}/prod",
+        account=ACCOUNT_ID,
         api=the_api,
         stage=v2_stage(**stage_changes),
         environment="production",
@@ -859,16 +863,16 @@ def test_preflights_are_no_operation_targets_but_backed_options_are() -> None:
     )
     index = TargetIndex(inventory(rest_apis=(rest,), http_apis=(http,)), StageScope())
     assert index.keys("operation") == [
-        f"{REGION}/{REST_ID}/prod/GET /pets",
-        f"{REGION}/{REST_ID}/prod/OPTIONS /orders",
-        f"{REGION}/{HTTP_ID}/prod/GET /cart",
-        f"{REGION}/{HTTP_ID}/prod/OPTIONS /cart",
+        f"{ACCOUNT_ID}/{REGION}/{REST_ID}/prod/GET /pets",
+        f"{ACCOUNT_ID}/{REGION}/{REST_ID}/prod/OPTIONS /orders",
+        f"{ACCOUNT_ID}/{REGION}/{HTTP_ID}/prod/GET /cart",
+        f"{ACCOUNT_ID}/{REGION}/{HTTP_ID}/prod/OPTIONS /cart",
     ]
     with_cors = replace(http, cors=CORS)  # still reachable by OPTIONS that are no preflight
     index = TargetIndex(inventory(http_apis=(with_cors,)), StageScope())
     assert index.keys("http_route") == [
-        f"{REGION}/{HTTP_ID}/prod/GET /cart",
-        f"{REGION}/{HTTP_ID}/prod/OPTIONS /cart",
+        f"{ACCOUNT_ID}/{REGION}/{HTTP_ID}/prod/GET /cart",
+        f"{ACCOUNT_ID}/{REGION}/{HTTP_ID}/prod/OPTIONS /cart",
     ]
 
 
@@ -1196,7 +1200,8 @@ def resource_target(
     """``/pets`` as the stage serves it, with the deployed gateway responses."""
     the_resource = resource("/pets", *methods)
     return RestResourceTarget(
-        key=f"{REGION}/{REST_ID}/prod/pets",
+        key=f"{ACCOUNT_ID}/{REGION}/{REST_ID}/prod/pets",
+        account=ACCOUNT_ID,
         api=api or rest_api(),
         stage=stage(),
         resource=the_resource,
@@ -1577,7 +1582,7 @@ def test_xray_tracing() -> None:
 
 
 def api_target(api: RestApi) -> RestApiTarget:
-    return RestApiTarget(key=f"{REGION}/{api.id}", api=api)
+    return RestApiTarget(key=f"{ACCOUNT_ID}/{REGION}/{api.id}", account=ACCOUNT_ID, api=api)
 
 
 def resources(*methods: RestMethod) -> tuple[RestResource, ...]:

@@ -34,7 +34,7 @@ from collectors.secrets import (
     unmapped_value,
     variable_schemes,
 )
-from collectors.serialization import inventory_to_json
+from collectors.serialization import to_jsonable
 from tests_unit.checks_harness import (
     AuditRun,
     audit,
@@ -446,7 +446,7 @@ def test_scanning_costs_no_call(estate: Estate) -> None:
 
 
 def test_no_value_reaches_the_inventory(estate: Estate) -> None:
-    snapshot = json.dumps(inventory_to_json(estate.inventory))
+    snapshot = json.dumps(to_jsonable(estate.inventory))
     assert [fake for fake in FAKES if fake in snapshot] == []
     assert "d2ViOndlYi1wYXNzd29yZC0xMjM" not in snapshot  # the Basic header's credentials
 

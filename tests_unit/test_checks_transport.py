@@ -11,7 +11,7 @@ import pytest
 from collectors.demo.builders import ACCOUNT_ID, AccountBuilder, HttpApiBuilder, RestApiBuilder
 from collectors.demo.estate import emulated_aws
 from collectors.model import IntegrationTls, Inventory
-from collectors.serialization import inventory_from_json, inventory_to_json
+from collectors.serialization import from_jsonable, to_jsonable
 from tests_unit.checks_harness import (
     AuditRun,
     audit_account,
@@ -49,10 +49,10 @@ def _integration(api: RestApiBuilder, path: str, uri: str, vpc_link: str | None 
 
 
 def _starting_with_variables(inventory: Inventory) -> Inventory:
-    document = json.dumps(inventory_to_json(inventory))
+    document = json.dumps(to_jsonable(inventory))
     for stand_in, uri in STARTING_WITH_VARIABLE.items():
         document = document.replace(stand_in, uri)
-    return inventory_from_json(json.loads(document))
+    return from_jsonable(Inventory, json.loads(document))
 
 
 @dataclass

@@ -39,7 +39,7 @@ from collectors.model import (
     is_waf_classic,
     web_acl_ref,
 )
-from collectors.serialization import inventory_from_json, inventory_to_json
+from collectors.serialization import from_jsonable, to_jsonable
 from collectors.web_acls import collect_web_acl, statement
 from tests_unit.checks_harness import AuditRun, audit_account, audit_inventory, denying, key
 from tests_unit.conftest import collect
@@ -592,9 +592,9 @@ def test_unreadable_web_acl_is_unknown_with_the_failed_call(estate: Estate) -> N
 def test_a_snapshot_from_before_web_acls_were_read_fails_closed(
     estate: Estate, tmp_path: Path
 ) -> None:
-    document = inventory_to_json(estate.inventory)
-    del document["inventory"]["web_acls"]
-    run = audit_inventory(inventory_from_json(document), tmp_path)
+    document = to_jsonable(estate.inventory)
+    del document["web_acls"]
+    run = audit_inventory(from_jsonable(Inventory, document), tmp_path)
     outcome = run[RULES, _prod(estate, "complete")]
     assert (outcome.outcome, "was not collected" in outcome.message) == ("error", True)
     assert run.outcome(RULES, key(estate.classic, "prod")) == "failed"  # nothing to read
@@ -605,10 +605,10 @@ def test_a_web_acl_without_a_default_action_is_judged_on_its_rules(
 ) -> None:
     """Nor does a snapshot keeping ``managed_by_firewall_manager``, no longer collected, fail
     to load."""
-    document = inventory_to_json(estate.inventory)
-    for acl in document["inventory"]["web_acls"]:
+    document = to_jsonable(estate.inventory)
+    for acl in document["web_acls"]:
         acl.update(default_action=None, managed_by_firewall_manager=False)
-    outcome = audit_inventory(inventory_from_json(document), tmp_path)[
+    outcome = audit_inventory(from_jsonable(Inventory, document), tmp_path)[
         RULES, _prod(estate, "complete")
     ]
     assert outcome.outcome == "passed", outcome.message
@@ -700,8 +700,8 @@ def test_excluded_rules_count_like_rule_action_overrides(estate: Estate) -> None
 
 
 def test_web_acls_survive_a_snapshot(estate: Estate) -> None:
-    document = inventory_to_json(estate.inventory)
-    assert inventory_from_json(document).web_acls == estate.inventory.web_acls
+    document = to_jsonable(estate.inventory)
+    assert from_jsonable(Inventory, document).web_acls == estate.inventory.web_acls
 
 
 def test_web_acl_arns_name_the_region_and_scope_to_read_them_with() -> None:

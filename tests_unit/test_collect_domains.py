@@ -6,7 +6,7 @@ from checks.policy import perimeter
 from collectors.demo.builders import AccountBuilder, RestApiBuilder
 from collectors.scope import StageScope
 from collectors.targets import RestStageTarget, TargetIndex
-from tests_unit.conftest import REGION, collect
+from tests_unit.conftest import ACCOUNT, REGION, collect
 
 
 def test_edge_and_regional_domains_are_collected_with_their_mappings(aws: None) -> None:
@@ -33,7 +33,8 @@ def test_edge_and_regional_domains_are_collected_with_their_mappings(aws: None) 
     assert calls.count("apigateway.GetBasePathMappings") == 1  # per edge domain
     assert calls.count("apigatewayv2.GetApiMappings") == 1  # per regional domain
 
-    stage = TargetIndex(inventory, StageScope()).resolve("stage", f"{REGION}/{api.id}/prod")
+    index = TargetIndex(inventory, StageScope())
+    stage = index.resolve("stage", f"{ACCOUNT}/{REGION}/{api.id}/prod")
     assert isinstance(stage, RestStageTarget)
     edge = perimeter(stage, inventory)
     assert not edge.protected

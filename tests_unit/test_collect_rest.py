@@ -8,7 +8,7 @@ from collectors.demo.builders import AccountBuilder, MethodCache, RestApiBuilder
 from collectors.model import Inventory, RestApi, RestStage, Throttle
 from collectors.rest import parse_stage
 from collectors.rest_definition import parse_resource_policy
-from collectors.serialization import inventory_to_json
+from collectors.serialization import to_jsonable
 from tests_unit.conftest import REGION, collect
 
 ACCESS_LOGS = "arn:aws:logs:us-east-1:123456789012:log-group:api-access"
@@ -163,7 +163,7 @@ def test_request_counts_and_lambda_timeouts(inventory: Inventory, api: RestApi) 
 
 
 def test_stage_variable_values_are_never_collected(inventory: Inventory) -> None:
-    assert "value-never-collected" not in str(inventory_to_json(inventory))
+    assert "value-never-collected" not in str(to_jsonable(inventory))
 
 
 def test_real_aws_escaped_resource_policy_is_parsed() -> None:

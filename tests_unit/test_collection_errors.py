@@ -8,7 +8,7 @@ from collectors.demo.builders import AccountBuilder, RestApiBuilder
 from collectors.errors import DataUnavailable
 from collectors.scope import StageScope
 from collectors.targets import RestMethodTarget, TargetIndex
-from tests_unit.conftest import collect, failing_session
+from tests_unit.conftest import ACCOUNT, collect, failing_session
 
 
 def two_apis() -> tuple[RestApiBuilder, RestApiBuilder]:
@@ -44,8 +44,8 @@ def test_access_denied_on_one_api_is_recorded_and_the_others_are_collected(aws: 
     # The stage's methods come from the deployment it serves, which was read: only what
     # compares with the current definition (drift) is left unknown.
     index = TargetIndex(inventory, StageScope())
-    assert f"us-east-1/{denied.id}/prod/GET /items" in index.keys("operation")
-    assert f"us-east-1/{readable.id}/prod/GET /items" in index.keys("operation")
+    assert f"{ACCOUNT}/us-east-1/{denied.id}/prod/GET /items" in index.keys("operation")
+    assert f"{ACCOUNT}/us-east-1/{readable.id}/prod/GET /items" in index.keys("operation")
     assert by_id[denied.id].current_definition() is None
 
 
@@ -61,13 +61,13 @@ def test_a_denied_export_keeps_the_stage_s_methods_from_the_api_summary(aws: Non
     assert (error.operation, error.target) == ("GetExport", f"us-east-1/{denied.id}/prod")
 
     index = TargetIndex(inventory, StageScope())
-    method = index.resolve("operation", f"us-east-1/{denied.id}/prod/GET /items")
+    method = index.resolve("operation", f"{ACCOUNT}/us-east-1/{denied.id}/prod/GET /items")
     assert isinstance(method, RestMethodTarget)
     assert not method.deployment.exported
     assert method.method.integration is None  # what only the export says stays unknown
     with pytest.raises(DataUnavailable, match=r"GetExport .* AccessDeniedException"):
         method.require_export()
-    assert f"us-east-1/{readable.id}/prod/GET /items" in index.keys("operation")
+    assert f"{ACCOUNT}/us-east-1/{readable.id}/prod/GET /items" in index.keys("operation")
 
 
 def test_exhausted_throttling_is_recorded_like_any_failed_call(aws: None) -> None:
@@ -85,9 +85,9 @@ def test_unlisted_region_stands_in_for_every_target_there(aws: None) -> None:
     session = failing_session("before-call.apigateway.GetRestApis", "AccessDeniedException")
     inventory = collect(session=session)
     index = TargetIndex(inventory, StageScope())
-    assert index.keys("rest_method") == ["us-east-1/(REST APIs not listed)"]
+    assert index.keys("rest_method") == [f"{ACCOUNT}/us-east-1/(REST APIs not listed)"]
     with pytest.raises(DataUnavailable, match="GetRestApis on us-east-1 failed"):
-        index.resolve("rest_api", "us-east-1/(REST APIs not listed)")
+        index.resolve("rest_api", f"{ACCOUNT}/us-east-1/(REST APIs not listed)")
 
 
 def test_unreadable_lambda_configuration_is_unavailable_not_zero(aws: None) -> None:
@@ -101,5 +101,7 @@ def test_unreadable_lambda_configuration_is_unavailable_not_zero(aws: None) -> N
     inventory = collect(session=session)
     assert inventory.lambda_functions == ()
     index = TargetIndex(inventory, StageScope())
+    (key,) = index.keys("lambda_operation")
+    operation = index.resolve("lambda_operation", key)
     with pytest.raises(DataUnavailable, match=r"GetFunctionConfiguration on .*secret-fn"):
-        index.lambda_function(function, None)
+        index.lambda_function(operation, function, None)

@@ -57,7 +57,7 @@ def test_checks_are_parametrized_over_stable_sorted_keys(
     ids = [line for line in result.outlines if "::" in line]
     assert len(ids) == 2
     assert ids[0].endswith("/prod/GET /items/{id}]")  # OPTIONS and nonprod are no targets
-    assert ids[1].startswith("checks/test_tiny.py::test_stage_is_known[us-east-1/")
+    assert ids[1].startswith("checks/test_tiny.py::test_stage_is_known[123456789012/us-east-1/")
     assert ids[1].endswith("/prod]")
 
 

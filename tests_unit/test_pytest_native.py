@@ -69,7 +69,7 @@ def test_a_waived_finding_is_an_xfail_everywhere_an_expired_one_fails(
     )
     skipped = ET.parse(suite.reports / "j.xml").getroot().findall(".//testcase/skipped")
     assert [(s.get("type"), s.get("message")) for s in skipped] == [("pytest.xfail", TERMS)]
-    by_target = {key.split("/", 2)[2]: f for (_, key), f in findings(suite.document(AUDIT)).items()}
+    by_target = {key.split("/", 3)[3]: f for (_, key), f in findings(suite.document(AUDIT)).items()}
     waived = by_target["prod/GET /items"]
     assert (waived["status"], waived["waiver"]["number"]) == ("WAIVED", 1)
     assert by_target["prod/POST /cart"]["status"] == "FAIL"
@@ -240,7 +240,7 @@ def test_k_selects_by_what_people_know(suite: Suite, expression: str, count: int
 
 def test_k_selects_by_api_id(suite: Suite) -> None:
     everything = selected(run(suite, "--collect-only", "-q"))
-    api_id = next(line for line in everything if "GET /items" in line).split("[")[1].split("/")[1]
+    api_id = next(line for line in everything if "GET /items" in line).split("[")[1].split("/")[2]
     chosen = selected(run(suite, "--collect-only", "-q", "-k", api_id))
     assert chosen == [line for line in everything if f"/{api_id}/" in line]
 

@@ -25,6 +25,7 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 def estate(**fields: Any) -> AuditedEstate:
     empty: dict[str, Any] = {
         "account": "123456789012",
+        "accounts": ("123456789012",),
         "regions": ("us-east-1",),
         "collected_at": "2026-11-21T10:00:00+00:00",
         "demo": False,

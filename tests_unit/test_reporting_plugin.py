@@ -179,7 +179,7 @@ def without_timestamps(document: dict[str, Any]) -> dict[str, Any]:
 # --- console ----------------------------------------------------------------------------------
 
 
-def test_console_groups_findings_by_region_and_api_with_check_ids(suite: Suite) -> None:
+def test_console_groups_findings_by_account_region_and_api_with_check_ids(suite: Suite) -> None:
     result = suite.run()
     lines = result.outlines
     start = lines.index("Findings (4)")
@@ -187,8 +187,8 @@ def test_console_groups_findings_by_region_and_api_with_check_ids(suite: Suite) 
         "Severity", "Check", "Stage", "Method", "Resource", "Path", "Issue", "Type"
     ]  # fmt: skip
     body = lines[start + 3 : start + 10]
-    headings = [line for line in body if line.startswith("us-east-1 ")]
-    assert [h.split()[1] for h in headings] == [HOSTILE.split()[0], "checkout", "shop"]
+    headings = [line for line in body if line.startswith("123456789012 us-east-1 ")]
+    assert [h.split()[2] for h in headings] == [HOSTILE.split()[0], "checkout", "shop"]
     shop = body.index(next(h for h in headings if " shop " in h))
     assert body[shop + 1].split() == [
         "CRITICAL", "TEST-AUTH-001", "prod", "GET", "/items", "Authorization", "Gap"
@@ -460,7 +460,7 @@ def test_html_report_escapes_every_value_from_aws(suite: Suite) -> None:
     assert HOSTILE not in text
     assert html.escape(HOSTILE) in text
     assert data["title"] == "API Gateway audit"
-    assert data["environment"]["Audited account"] == "123456789012"
+    assert data["environment"]["Audited accounts"] == "123456789012"
 
 
 def test_html_rows_carry_the_audit_columns_and_evidence_not_an_empty_log(suite: Suite) -> None:
@@ -517,7 +517,7 @@ def test_json_report_carries_check_metadata_environment_and_the_exit_status(suit
     result = suite.run("--json-report", "--json-report-file=reports/r.json")
     report = json.loads((suite.reports / "r.json").read_text())
     assert report["exitcode"] == result.ret == 1
-    assert report["environment"]["Audited account"] == "123456789012"
+    assert report["environment"]["Audited accounts"] == "123456789012"
     assert "Python" in report["environment"]
     tests = {t["nodeid"]: t for t in report["tests"]}
     failed = [t for t in tests.values() if t["metadata"]["status"] == "FAIL"]
@@ -591,7 +591,7 @@ waivers:
     expires: 2020-01-31
     approved_by: security@example.com
   - check: TEST-TRACE-001
-    target: "us-east-1/gone/*"
+    target: "123456789012/us-east-1/gone/*"
     reason: Decommissioned.
     expires: 2999-12-31
     approved_by: ops@example.com
@@ -614,12 +614,13 @@ def test_waivers_apply_expire_and_go_stale(suite: Suite) -> None:
             "until 2999-12-31)",
             "Expired: waiver 2 (TEST-AUTH-001 on */prod/POST /cart) expired on 2020-01-31 and "
             "was not applied (1 finding it would cover)",
-            "Stale: waiver 3 (TEST-TRACE-001 on us-east-1/gone/*) matches no finding; remove it",
+            "Stale: waiver 3 (TEST-TRACE-001 on 123456789012/us-east-1/gone/*) matches no finding; "
+            "remove it",
         ]
     )
     document = suite.document(AUDIT)
     validate(document, AUDIT)
-    by_target = {key.split("/", 2)[2]: f for (_, key), f in findings(document).items()}
+    by_target = {key.split("/", 3)[3]: f for (_, key), f in findings(document).items()}
     assert by_target["prod/GET /items"]["status"] == "WAIVED"
     assert by_target["prod/GET /items"]["waiver"]["reason"] == "Public catalogue, read-only."
     assert by_target["prod/POST /cart"]["status"] == "FAIL"

@@ -23,6 +23,7 @@ WIDTH = 100  # the terminal's, for the remediation's prose
 
 RUN = RunInfo(
     account="123456789012",
+    accounts=("123456789012",),
     regions=("us-east-1",),
     collected_at="2026-11-21T10:00:00+00:00",
     demo=False,

@@ -1,4 +1,4 @@
-"""Snapshots: the inventory round-trips through JSON, and bad files are refused clearly."""
+"""Snapshots: the estate round-trips through JSON, and bad files are refused clearly."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pytest
 
 from collectors.demo.estate import DEMO_REGIONS, build_demo_estate
 from collectors.errors import AuditSetupError
-from collectors.model import SCHEMA_VERSION, Inventory
+from collectors.model import SCHEMA_VERSION, Estate, Inventory
 from collectors.serialization import (
-    inventory_from_json,
-    inventory_to_json,
+    estate_from_json,
+    estate_to_json,
     load_snapshot,
     save_snapshot,
 )
@@ -29,7 +29,7 @@ def demo_inventory(aws: None) -> Inventory:
 def test_demo_inventory_round_trips_exactly(demo_inventory: Inventory, tmp_path: Path) -> None:
     path = tmp_path / "snapshot.json"
     save_snapshot(demo_inventory, path)
-    assert load_snapshot(path) == demo_inventory
+    assert load_snapshot(path) == Estate(inventories=(demo_inventory,))
     assert demo_inventory.rest_apis
     assert demo_inventory.http_apis
     assert demo_inventory.skipped_apis
@@ -65,10 +65,12 @@ def test_malformed_snapshot_is_refused_naming_the_problem(
 
 
 def test_wrong_field_type_is_named_with_its_path(demo_inventory: Inventory) -> None:
-    document = inventory_to_json(demo_inventory)
-    document["inventory"]["rest_apis"][0]["stages"][0]["tracing_enabled"] = "yes"
-    with pytest.raises(ValueError, match=r"rest_apis\[0\]\.stages\[0\]\.tracing_enabled"):
-        inventory_from_json(document)
+    document = estate_to_json(demo_inventory)
+    document["estate"]["inventories"][0]["rest_apis"][0]["stages"][0]["tracing_enabled"] = "yes"
+    with pytest.raises(
+        ValueError, match=r"inventories\[0\]\.rest_apis\[0\]\.stages\[0\]\.tracing_enabled"
+    ):
+        estate_from_json(document)
 
 
 def test_missing_snapshot_file(tmp_path: Path) -> None:
@@ -84,7 +86,7 @@ SCHEMA_2_DEMO = DATA / "demo-snapshot-schema2.json"
 def test_a_schema_1_snapshot_still_loads() -> None:
     """Written by apigw-audit 0.1.0 (schema 1) from the demo estate, before deployments,
     account limits, custom domains and CloudFront were collected."""
-    inventory = load_snapshot(SCHEMA_1_DEMO)
+    (inventory,) = load_snapshot(SCHEMA_1_DEMO).inventories
     assert {api.name for api in inventory.rest_apis} >= {"petstore-public", "reports-api"}
     assert all(api.deployments == () for api in inventory.rest_apis)
     assert inventory.distributions is None
@@ -92,6 +94,7 @@ def test_a_schema_1_snapshot_still_loads() -> None:
 
 def test_a_schema_1_snapshot_audits_what_it_has_and_fails_closed_on_the_rest() -> None:
     run = audit(f"--snapshot-in={SCHEMA_1_DEMO}")
+    assert all(key.startswith("123456789012/") for _, key in run.outcomes)  # its account
     tracing = {o.outcome for (check, _), o in run.outcomes.items() if check == "APIGW-TRACE-001"}
     assert tracing == {"passed", "failed", "skipped"}  # stage settings: still judged
     auth = [o for (check, _), o in run.outcomes.items() if check == "APIGW-AUTH-001"]
@@ -165,12 +168,14 @@ def test_a_field_added_with_a_default_takes_it_when_a_snapshot_lacks_it() -> Non
             del deployment["exported"]
             del deployment["definition"]["policy"]
 
-    inventory = inventory_from_json(document)
+    (inventory,) = estate_from_json(document).inventories
 
     deployments = [d for api in inventory.rest_apis for d in api.deployments]
     assert deployments
     assert all(d.exported and d.definition.policy is None for d in deployments)
-    assert inventory == load_snapshot(SCHEMA_2_DEMO)  # the demo's values are the defaults
+    assert (
+        inventory == load_snapshot(SCHEMA_2_DEMO).inventories[0]
+    )  # the demo's values are the defaults
 
 
 def test_a_field_without_a_default_is_still_required(tmp_path: Path) -> None:

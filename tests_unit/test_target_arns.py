@@ -9,9 +9,7 @@ from __future__ import annotations
 from collectors.demo.builders import AccountBuilder, HttpApiBuilder, RestApiBuilder
 from collectors.scope import StageScope
 from collectors.targets import Kind, TargetIndex, describe
-from tests_unit.conftest import REGION, collect
-
-ACCOUNT = "123456789012"  # moto's
+from tests_unit.conftest import ACCOUNT, REGION, collect
 
 
 def test_each_level_of_an_estate_has_its_own_arn_and_the_account(aws: None) -> None:
@@ -31,11 +29,9 @@ def test_each_level_of_an_estate_has_its_own_arn_and_the_account(aws: None) -> N
     )
     chat.stage("prod")
     index = TargetIndex(collect(), StageScope())
-    described = {
-        target.key: describe(target, ACCOUNT) for kind in Kind for target in index.targets(kind)
-    }
+    described = {target.key: describe(target) for kind in Kind for target in index.targets(kind)}
     assert {d.account for d in described.values()} == {ACCOUNT}
-    arns = {key.split("/", 1)[1]: d.arn for key, d in described.items()}
+    arns = {key.split("/", 2)[2]: d.arn for key, d in described.items()}
     control, invoke = f"arn:aws:apigateway:{REGION}::", f"arn:aws:execute-api:{REGION}:{ACCOUNT}"
     assert arns[pets.id] == f"{control}/restapis/{pets.id}"
     assert arns[f"{pets.id}/prod"] == f"{control}/restapis/{pets.id}/stages/prod"

@@ -131,7 +131,7 @@ def stage_request_count(target: RestStageTarget | V2StageTarget) -> float:
         target.api.errors,
         "GetMetricData",
         f"the request count of {target.api.name}/{target.stage.name}",
-        target.key,
+        target.inventory_key,
     )
 
 

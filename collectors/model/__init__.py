@@ -36,7 +36,7 @@ from collectors.model.account import (
 )
 from collectors.model.api_keys import ApiKey, RegionApiKeys, name_with_id, usage_plan_ref
 from collectors.model.errors import CollectionError
-from collectors.model.estate import Estate, Shard, UnreachedAccount
+from collectors.model.estate import SCHEMA_VERSION, Estate, Shard, UnreachedAccount, estate_of
 from collectors.model.http import (
     CorsConfiguration,
     IntegrationTls,
@@ -61,7 +61,6 @@ from collectors.model.integrations import (
 )
 from collectors.model.inventory import (
     LISTING_OPERATIONS,
-    SCHEMA_VERSION,
     CollectionMetadata,
     Inventory,
     SkippedApi,
@@ -160,6 +159,7 @@ __all__ = [
     "WebAclRef",
     "WebAclRule",
     "client_certificate_key",
+    "estate_of",
     "invokes_lambda",
     "is_waf_classic",
     "lambda_arn_from_uri",

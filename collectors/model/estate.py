@@ -12,6 +12,10 @@ from dataclasses import dataclass
 
 from collectors.model.inventory import Inventory
 
+# The snapshot's schema. 2: what stages serve, account limits, custom domains, CloudFront
+# (schema 1 is migrated); 3: the snapshot holds an estate (every account), not one inventory.
+SCHEMA_VERSION = 3
+
 
 @dataclass(frozen=True, kw_only=True)
 class UnreachedAccount:
@@ -43,3 +47,25 @@ class Estate:
         """Every account of the estate, reached or not, sorted."""
         reached = (inventory.metadata.account_id for inventory in self.inventories)
         return tuple(sorted({*reached, *(a.account_id for a in self.unreached)}))
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Every region audited in some account, in the order the inventories list them."""
+        return tuple(
+            dict.fromkeys(region for i in self.inventories for region in i.metadata.regions)
+        )
+
+    @property
+    def collected_at(self) -> str | None:
+        """When the first collection started; ``None`` when no account was reached."""
+        return min((i.metadata.started_at for i in self.inventories), default=None)
+
+    @property
+    def demo(self) -> bool:
+        """Whether the estate is the built-in emulated one (no real account was read)."""
+        return any(inventory.metadata.demo for inventory in self.inventories)
+
+
+def estate_of(audited: Estate | Inventory) -> Estate:
+    """``audited`` as an estate: one credential's inventory is an estate of one account."""
+    return audited if isinstance(audited, Estate) else Estate(inventories=(audited,))

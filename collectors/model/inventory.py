@@ -22,7 +22,6 @@ from collectors.model.rest import RestApi
 from collectors.model.traffic import TrafficEvidence
 from collectors.model.web_acl import WebAcl
 
-SCHEMA_VERSION = 2
 LISTING_OPERATIONS = frozenset({"GetRestApis", "GetApis"})
 
 

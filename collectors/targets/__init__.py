@@ -1,17 +1,20 @@
 """Audit targets: what a check runs on, each under a stable, readable key.
 
-Keys are built from region, API id, stage and method + path, never from names or positions,
-so the same target has the same key tomorrow (waivers and CI history refer to it):
+Keys are built from account id, region, API id, stage and method + path, never from names
+or positions, so the same target has the same key tomorrow (waivers and CI history refer to
+it):
 
-    us-east-1/a1b2c3d4e5                      an API
-    us-east-1/a1b2c3d4e5/prod                 a stage
-    us-east-1/a1b2c3d4e5/prod/pets/{id}       a REST resource on a stage
-    us-east-1/a1b2c3d4e5/prod/GET /pets/{id}  a REST method on a stage
-    us-east-1/h1i2j3/prod/POST /cart          an HTTP route on a stage
+    123456789012/us-east-1/a1b2c3d4e5                      an API
+    123456789012/us-east-1/a1b2c3d4e5/prod                 a stage
+    123456789012/us-east-1/a1b2c3d4e5/prod/pets/{id}       a REST resource on a stage
+    123456789012/us-east-1/a1b2c3d4e5/prod/GET /pets/{id}  a REST method on a stage
+    123456789012/us-east-1/h1i2j3/prod/POST /cart          an HTTP route on a stage
+    210987654321/(account not reached)                     every kind, in an account the
+                                                           audit could not read
 
 - ``objects``: the targets, and what each stage serves;
 - ``fixtures``: the public fixture names and the targets each one means;
-- ``index``: every in-scope target of an inventory, with placeholders where data is missing;
+- ``index``: every in-scope target of an estate, with placeholders where data is missing;
 - ``served``: why what a stage serves is unknown (the failed call), and ``require``;
 - ``describe``: a target in the words reports use.
 """

@@ -56,17 +56,22 @@ def _invoke_arn(target: RestResourceTarget | RestMethodTarget | V2RouteTarget, a
     return f"{prefix}/{target.stage.name}/{operation}"
 
 
-def describe(target: Target | Unlisted, account: str) -> TargetDescription:
-    """The target in the reports' words; ``account`` is the audited account's id ("":
-    unknown)."""
-    account_id = account or None
+def _described_placeholder(key: str) -> TargetDescription:
+    """A placeholder's account, region, API and stage, as far as its key names them
+    (``ACCOUNT/(account not reached)`` names no region: "")."""
+    account, *parts = key.split("/")
+    named = [part if not part.startswith("(") else None for part in parts[:3]]
+    region, api_id, stage = [*named, None, None, None][:3]
+    return TargetDescription(
+        key=key, region=region or "", api_id=api_id, stage=stage, account=account or None
+    )
+
+
+def describe(target: Target | Unlisted) -> TargetDescription:
+    """The target in the reports' words."""
     if isinstance(target, Unlisted):
-        parts = target.key.split("/")
-        api_id = parts[1] if len(parts) > 1 and not parts[1].startswith("(") else None
-        stage_name = parts[2] if len(parts) > 2 and not parts[2].startswith("(") else None
-        return TargetDescription(
-            key=target.key, region=parts[0], api_id=api_id, stage=stage_name, account=account_id
-        )
+        return _described_placeholder(target.key)
+    account = target.account
     api = target.api
     path: str | None = None
     method: str | None = None
@@ -96,5 +101,5 @@ def describe(target: Target | Unlisted, account: str) -> TargetDescription:
         resource_path=path,
         http_method=method,
         arn=arn,
-        account=account_id,
+        account=account or None,
     )

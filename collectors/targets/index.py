@@ -1,10 +1,12 @@
-"""The target index: every in-scope target of an inventory under its key, built once.
+"""The target index: every in-scope target of an estate under its key, built once.
 
-A fixture (``operation``, ``stage``...) names a set of target kinds; the index resolves a key
-in O(1). Where collection failed so that the real targets cannot even be listed, a
-placeholder stands in for them (``.../prod/(deployed definition not read)``,
-``.../(stages not listed)``), so every check that would have run there errors instead of
-silently having nothing to check.
+Each account's targets come from its own inventory, under keys that begin with its id, and a
+check's other data comes from its target's account alone (``inventory_for``). A fixture
+(``operation``, ``stage``...) names a set of target kinds; the index resolves a key in O(1).
+Where collection failed so that the real targets cannot even be listed, a placeholder stands
+in for them (``.../prod/(deployed definition not read)``, ``.../(stages not listed)``,
+``ACCOUNT/(account not reached)``), so every check that would have run there errors instead
+of silently having nothing to check.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import TypeVar
 from collectors.errors import DataUnavailable
 from collectors.model import (
     CollectionError,
+    Estate,
     Inventory,
     LambdaFunction,
     RestApi,
@@ -25,6 +28,7 @@ from collectors.model import (
     V2Deployment,
     V2Route,
     V2Stage,
+    estate_of,
 )
 from collectors.scope import StageScope
 from collectors.targets.fixtures import FIXTURES
@@ -43,35 +47,38 @@ from collectors.targets.objects import (
 from collectors.targets.served import NOT_READ, UNLISTED_ROUTES, deployment_reason, failed_call
 
 S = TypeVar("S", RestStage, V2Stage)
+NOT_REACHED = "(account not reached)"
 
 
 class TargetIndex:
-    """Every in-scope target of an inventory under its key; placeholders where data is missing."""
+    """Every in-scope target of an estate under its key; placeholders where data is missing."""
 
-    def __init__(self, inventory: Inventory, scope: StageScope) -> None:
-        self.inventory = inventory
+    def __init__(self, audited: Estate | Inventory, scope: StageScope) -> None:
+        self.estate = estate_of(audited)
         self.scope = scope
         self._by_kind: dict[Kind, dict[str, Target | Unlisted]] = {kind: {} for kind in Kind}
-        self._lambdas = {function.arn: function for function in inventory.lambda_functions}
-        self._lambda_errors = {e.target: e for e in inventory.errors if e.service == "lambda"}
-        for error in inventory.listing_failures():
-            self._add_unlisted_region(error)
-        for rest_api in inventory.rest_apis:
-            self._add_rest(rest_api)
-        for v2_api in inventory.http_apis:
-            self._add_v2(v2_api)
+        self._inventories: dict[str, Inventory] = {}
+        self._lambdas: dict[tuple[str, str], LambdaFunction] = {}  # by account and ARN
+        self._lambda_errors: dict[tuple[str, str], CollectionError] = {}
+        for inventory in self.estate.inventories:
+            self._add_account(inventory)
+        for unreached in self.estate.unreached:
+            self._put_unlisted(
+                tuple(Kind), f"{unreached.account_id}/{NOT_REACHED}", unreached.reason
+            )
 
     # --- lookups -------------------------------------------------------------------------
 
     def keys(self, fixture: str) -> list[str]:
-        """Sorted keys of the targets a fixture is parametrized over."""
+        """Sorted keys of the targets a fixture is parametrized over; a placeholder standing
+        in for several of its kinds (an account not reached) once."""
         spec = FIXTURES[fixture]
-        keys = [
+        keys = {
             key
             for kind in spec.kinds
             for key, target in self._by_kind[kind].items()
             if isinstance(target, Unlisted) or spec.where(target)
-        ]
+        }
         return sorted(keys)
 
     def lookup(self, fixture: str, key: str) -> Target | Unlisted:
@@ -100,22 +107,44 @@ class TargetIndex:
                 if isinstance(target, Unlisted):
                     yield target
 
-    def lambda_function(self, arn: str | None, uri: str | None) -> LambdaFunction:
-        """The configuration of the function an integration invokes, or ``DataUnavailable``."""
+    def inventory_for(self, target: Target) -> Inventory:
+        """The inventory of the target's account: what a check may read beyond its target
+        (account settings, custom domains, log groups...), never another account's."""
+        return self._inventories[target.account]
+
+    def lambda_function(self, target: Target, arn: str | None, uri: str | None) -> LambdaFunction:
+        """The configuration of the function the target's integration invokes, as its
+        account's inventory read it, or ``DataUnavailable``."""
         if arn is None:
             raise DataUnavailable(
                 f"the Lambda function of integration {uri!r} is not a literal ARN "
                 "(chosen by a stage variable?), so its timeout cannot be read"
             )
-        function = self._lambdas.get(arn)
+        function = self._lambdas.get((target.account, arn))
         if function is not None:
             return function
-        error = self._lambda_errors.get(arn)
+        error = self._lambda_errors.get((target.account, arn))
         raise DataUnavailable(
             error.describe() if error else f"the configuration of {arn} was not collected"
         )
 
     # --- building ------------------------------------------------------------------------
+
+    def _add_account(self, inventory: Inventory) -> None:
+        account = inventory.metadata.account_id
+        if account in self._inventories:
+            raise ValueError(f"the estate holds two inventories of account {account}")
+        self._inventories[account] = inventory
+        self._lambdas.update(((account, f.arn), f) for f in inventory.lambda_functions)
+        self._lambda_errors.update(
+            ((account, e.target), e) for e in inventory.errors if e.service == "lambda"
+        )
+        for error in inventory.listing_failures():
+            self._add_unlisted_region(account, error)
+        for rest_api in inventory.rest_apis:
+            self._add_rest(account, rest_api)
+        for v2_api in inventory.http_apis:
+            self._add_v2(account, v2_api)
 
     def _put(self, kind: Kind, target: Target | Unlisted) -> None:
         targets = self._by_kind[kind]
@@ -128,7 +157,7 @@ class TargetIndex:
         for kind in kinds:
             self._put(kind, placeholder)
 
-    def _add_unlisted_region(self, error: CollectionError) -> None:
+    def _add_unlisted_region(self, account: str, error: CollectionError) -> None:
         rest = error.operation == "GetRestApis"
         family = "REST APIs" if rest else "HTTP/WebSocket APIs"
         kinds = (
@@ -136,10 +165,10 @@ class TargetIndex:
             if rest
             else (Kind.V2_API, Kind.V2_STAGE, Kind.V2_ROUTE)
         )
-        self._put_unlisted(kinds, f"{error.target}/({family} not listed)", error.describe())
+        key = f"{account}/{error.target}/({family} not listed)"
+        self._put_unlisted(kinds, key, error.describe())
 
-    def _unlisted_stages(self, api: RestApi | V2Api, kinds: tuple[Kind, ...]) -> None:
-        api_key = f"{api.region}/{api.id}"
+    def _unlisted_stages(self, api_key: str, api: RestApi | V2Api, kinds: tuple[Kind, ...]) -> None:
         reason = failed_call(api.errors, "GetStages", "the API's stages were not collected")
         self._put_unlisted(kinds[:1], api_key, reason)
         self._put_unlisted(kinds[1:], f"{api_key}/(stages not listed)", reason)
@@ -150,19 +179,20 @@ class TargetIndex:
             if self.scope.exclusion_reason(stage.name) is None:
                 yield stage, f"{api_key}/{stage.name}", self.scope.environment(stage.name)
 
-    def _add_rest(self, api: RestApi) -> None:
-        api_key = f"{api.region}/{api.id}"
+    def _add_rest(self, account: str, api: RestApi) -> None:
+        api_key = f"{account}/{api.region}/{api.id}"
         if api.stages is None:
             kinds = (Kind.REST_API, Kind.REST_STAGE, Kind.REST_RESOURCE, Kind.REST_METHOD)
-            self._unlisted_stages(api, kinds)
+            self._unlisted_stages(api_key, api, kinds)
             return
-        self._put(Kind.REST_API, RestApiTarget(key=api_key, api=api))
+        self._put(Kind.REST_API, RestApiTarget(key=api_key, account=account, api=api))
         for stage, stage_key, environment in self._audited(api_key, api.stages):
             deployment = api.deployment(stage.deployment_id)
             self._put(
                 Kind.REST_STAGE,
                 RestStageTarget(
                     key=stage_key,
+                    account=account,
                     api=api,
                     stage=stage,
                     environment=environment,
@@ -170,7 +200,9 @@ class TargetIndex:
                 ),
             )
             if deployment is None:
-                reason = deployment_reason(api, stage_key, stage.deployment_id)
+                reason = deployment_reason(
+                    api, f"{api.region}/{api.id}/{stage.name}", stage.deployment_id
+                )
                 below = (Kind.REST_RESOURCE, Kind.REST_METHOD)
                 self._put_unlisted(below, f"{stage_key}/{NOT_READ}", reason)
                 continue
@@ -179,6 +211,7 @@ class TargetIndex:
                     Kind.REST_RESOURCE,
                     RestResourceTarget(
                         key=f"{stage_key}{resource.path}",
+                        account=account,
                         api=api,
                         stage=stage,
                         resource=resource,
@@ -193,6 +226,7 @@ class TargetIndex:
                         Kind.REST_METHOD,
                         RestMethodTarget(
                             key=f"{stage_key}/{method.http_method} {resource.path}",
+                            account=account,
                             api=api,
                             stage=stage,
                             resource=resource,
@@ -202,16 +236,17 @@ class TargetIndex:
                         ),
                     )
 
-    def _add_v2(self, api: V2Api) -> None:
-        api_key = f"{api.region}/{api.id}"
+    def _add_v2(self, account: str, api: V2Api) -> None:
+        api_key = f"{account}/{api.region}/{api.id}"
         if api.stages is None:
-            self._unlisted_stages(api, (Kind.V2_API, Kind.V2_STAGE, Kind.V2_ROUTE))
+            self._unlisted_stages(api_key, api, (Kind.V2_API, Kind.V2_STAGE, Kind.V2_ROUTE))
             return
-        self._put(Kind.V2_API, V2ApiTarget(key=api_key, api=api))
+        self._put(Kind.V2_API, V2ApiTarget(key=api_key, account=account, api=api))
         for stage, stage_key, environment in self._audited(api_key, api.stages):
             definition, served_from, deployment = _served_v2(api, stage)
             target = V2StageTarget(
                 key=stage_key,
+                account=account,
                 api=api,
                 stage=stage,
                 environment=environment,
@@ -232,6 +267,7 @@ class TargetIndex:
                     Kind.V2_ROUTE,
                     V2RouteTarget(
                         key=f"{stage_key}/{route.route_key}",
+                        account=account,
                         api=api,
                         stage=stage,
                         route=route,

@@ -1,5 +1,6 @@
 """The audit targets: what a check runs on, each with what its stage serves.
 
+Every target is in one account (``account``), and its key begins with the account's id.
 Method, resource and route targets are what each stage serves: its deployment's definition
 (WebSocket APIs: the current one). ``Unlisted`` stands in for targets that could not even be
 listed; resolving it fails closed.
@@ -43,21 +44,37 @@ class Kind(Enum):
     V2_ROUTE = "HTTP/WebSocket route"
 
 
-@dataclass(frozen=True, kw_only=True)
-class RestApiTarget:
+class _InAccount:
+    """What every target has: its key, which begins with its account's id, and the account."""
+
     key: str
+    account: str
+
+    @property
+    def inventory_key(self) -> str:
+        """The key without its account (``region/api-id/stage...``): how the collection
+        errors of the account's inventory name the target."""
+        return self.key.removeprefix(f"{self.account}/")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RestApiTarget(_InAccount):
+    key: str
+    account: str
     api: RestApi
 
 
 @dataclass(frozen=True, kw_only=True)
-class V2ApiTarget:
+class V2ApiTarget(_InAccount):
     key: str
+    account: str
     api: V2Api
 
 
 @dataclass(frozen=True, kw_only=True)
-class RestStageTarget:
+class RestStageTarget(_InAccount):
     key: str
+    account: str
     api: RestApi
     stage: RestStage
     environment: str  # "production" or "staging"
@@ -66,13 +83,16 @@ class RestStageTarget:
     def served_deployment(self) -> RestDeployment:
         """The deployment the stage serves; ``DataUnavailable`` naming the failed call."""
         if self.deployment is None:
-            raise DataUnavailable(deployment_reason(self.api, self.key, self.stage.deployment_id))
+            raise DataUnavailable(
+                deployment_reason(self.api, self.inventory_key, self.stage.deployment_id)
+            )
         return self.deployment
 
 
 @dataclass(frozen=True, kw_only=True)
-class V2StageTarget:
+class V2StageTarget(_InAccount):
     key: str
+    account: str
     api: V2Api
     stage: V2Stage
     environment: str
@@ -96,7 +116,7 @@ class V2StageTarget:
     def unread_reason(self) -> str:
         """Why the definition the stage serves is unknown: the failed call."""
         if self.reads_deployment:
-            return deployment_reason(self.api, self.key, self.stage.deployment_id)
+            return deployment_reason(self.api, self.inventory_key, self.stage.deployment_id)
         missing = next(
             (
                 operation
@@ -112,8 +132,8 @@ class V2StageTarget:
         return failed_call(self.api.errors, missing, "the API's routes were not collected")
 
 
-class _OnStage:
-    """What every target below a stage has: the stage, and the stage's key."""
+class _OnStage(_InAccount):
+    """What every target below a stage has: the stage, and the stage's key in its inventory."""
 
     key: str
     api: RestApi | V2Api
@@ -167,6 +187,7 @@ class RestResourceTarget(_ServedByDeployment):
     """A resource as the stage's deployment defines it."""
 
     key: str
+    account: str
     api: RestApi
     stage: RestStage
     resource: RestResource
@@ -179,6 +200,7 @@ class RestMethodTarget(_Operation, _ServedByDeployment):
     """A method as the stage's deployment defines it."""
 
     key: str
+    account: str
     api: RestApi
     stage: RestStage
     resource: RestResource
@@ -211,6 +233,7 @@ class V2RouteTarget(_Operation, _OnStage):
     """A route as the stage serves it (its deployment, or the current definition)."""
 
     key: str
+    account: str
     api: V2Api
     stage: V2Stage
     route: V2Route
@@ -226,7 +249,8 @@ class V2RouteTarget(_Operation, _OnStage):
 
 @dataclass(frozen=True, kw_only=True)
 class Unlisted:
-    """Stands in for targets that could not be listed; resolving it fails closed."""
+    """Stands in for targets that could not be listed (its key: ``ACCOUNT/...``, ``ACCOUNT/
+    REGION/(REST APIs not listed)``); resolving it fails closed."""
 
     key: str
     reason: str
