@@ -263,8 +263,10 @@ def test_each_finding_is_one_line_that_starts_with_its_target_above_the_summary(
     assert end < lines.index("Findings (4)") < gate  # the table and the gate at the bottom
     # pytest's own short summary keeps the test id to rerun; the gate's decision comes after it
     rerun = [i for i, x in enumerate(lines) if x.startswith("FAILED checks/test_reporting_sample")]
-    assert rerun and max(rerun) < gate
-    assert lines[gate + 1].startswith("=") and "failed" in lines[gate + 1]  # pytest's last line
+    assert rerun
+    assert max(rerun) < gate
+    assert lines[gate + 1].startswith("=")  # then only pytest's last line
+    assert "failed" in lines[gate + 1]
 
 
 def test_a_collection_error_is_shown_in_full_without_pytest_errors_section(suite: Suite) -> None:
