@@ -220,7 +220,7 @@ def test_console_shows_where_when_totals_and_unknown_reasons(suite: Suite) -> No
             "Could not be evaluated (UNKNOWN) (3)",
             "Severity*Check*Stage*Method*Resource Path*Issue Type",
             "*",
-            "us-east-1 checkout (HTTP *)",
+            "123456789012 us-east-1 checkout (HTTP *)",
             "FINOPS*TEST-TRAFFIC-001*prod*Unused API",
             "    GetMetricData on us-east-1 failed (AccessDeniedException): "
             "injected AccessDeniedException",
@@ -249,14 +249,15 @@ def test_each_finding_is_one_line_that_starts_with_its_target_above_the_summary(
     lines = result.outlines
     start = lines.index(next(x for x in lines if "= apigw-audit findings (4) =" in x))
     end = lines.index(next(x for x in lines if "= apigw-audit =" in x))
-    # in the findings table's order: by region and API, most severe first inside an API
+    # in the findings table's order: by account, region and API, most severe first inside an API
     assert lines[start + 1 : end] == [
-        f"us-east-1 {HOSTILE}/prod GET /x  TEST-AUTH-001  GET /x on {HOSTILE}/prod has no "
-        "authorizer",
-        "us-east-1 checkout/prod POST /cart  TEST-AUTH-001  route POST /cart on checkout/prod "
-        "has no authorizer",
-        "us-east-1 shop/prod GET /items  TEST-AUTH-001  GET /items on shop/prod has no authorizer",
-        "us-east-1 shop/prod  TEST-TRACE-001  stage shop/prod does not trace",
+        f"123456789012 us-east-1 {HOSTILE}/prod GET /x  TEST-AUTH-001  "
+        f"GET /x on {HOSTILE}/prod has no authorizer",
+        "123456789012 us-east-1 checkout/prod POST /cart  TEST-AUTH-001  "
+        "route POST /cart on checkout/prod has no authorizer",
+        "123456789012 us-east-1 shop/prod GET /items  TEST-AUTH-001  "
+        "GET /items on shop/prod has no authorizer",
+        "123456789012 us-east-1 shop/prod  TEST-TRACE-001  stage shop/prod does not trace",
     ]
     assert not any(line.startswith("[gw") for line in lines)  # no worker header per finding
     gate = next(i for i, x in enumerate(lines) if x.startswith("apigw-audit gate"))
@@ -610,7 +611,7 @@ def test_waivers_apply_expire_and_go_stale(suite: Suite) -> None:
             "Waived (1)",
             "Severity*Check*Stage*Method*Resource Path*Issue Type",
             "*",
-            "us-east-1 shop (REST *)",
+            "123456789012 us-east-1 shop (REST *)",
             "CRITICAL*TEST-AUTH-001*prod*GET*/items*Authorization Gap",
             "    waiver 1: Public catalogue, read-only. (approved by security@example.com, "
             "until 2999-12-31)",
