@@ -19,6 +19,7 @@ import pytest
 
 from collectors.audited import audited_estate
 from collectors.clients import (
+    ALL_REGIONS,
     AwsClients,
     make_session,
     require_credentials,
@@ -26,9 +27,13 @@ from collectors.clients import (
     resolve_regions,
 )
 from collectors.contract import AuditedEstate, TargetDescription
+from collectors.enabled_regions import enabled_regions
 from collectors.errors import AuditSetupError
+from collectors.estate_accounts import AccountTarget, organization_accounts, read_accounts_file
+from collectors.estate_collection import collect_estate
 from collectors.inventory import Progress, ProgressCallback, collect_inventory
 from collectors.model import Inventory
+from collectors.model.estate import Estate
 from collectors.scope import StageScope
 from collectors.serialization import load_snapshot, save_snapshot
 from collectors.targets import Target, TargetIndex, Unlisted, describe
@@ -37,6 +42,18 @@ from collectors.traffic import TrafficPlan
 from collectors.traffic_options import TrafficOptions, traffic_options
 
 WORKER_SNAPSHOT = "apigw_audit_snapshot"
+
+
+def _home_region(session: boto3.Session, regions: tuple[str, ...]) -> str:
+    """Where STS, Organizations and Account Management are called: the session's region,
+    else the first audited one (``resolve_regions`` made sure there is one of them)."""
+    home = session.region_name or regions[0]
+    if home == ALL_REGIONS:
+        raise AuditSetupError(
+            "--region all lists each account's regions from a home region: set AWS_REGION "
+            "(or the profile's region)."
+        )
+    return home
 
 
 class AuditSession:
@@ -54,12 +71,18 @@ class AuditSession:
         # Asked for twice (us-east-1,us-east-1 or --region twice): audited once, in order.
         self.regions = list(dict.fromkeys(region for group in option.region for region in group))
         self.profile: str | None = option.aws_profile
+        self.accounts_file: Path | None = option.accounts
+        self.organization: bool = option.organization
+        self.role_name: str | None = option.role_name
+        self.external_id: str | None = option.external_id
+        self.max_workers: int = option.max_workers
         self.snapshot_out: Path | None = None if self.is_worker else option.snapshot_out
         self.scope = StageScope(option.stages or config.getini("audit_stages"))
         self.setup_error: AuditSetupError | None = None
         self._inventory: Inventory | None = None
         self._snapshot: Inventory | None = None  # --snapshot-in, read by check_setup
         self._aws: tuple[boto3.Session, tuple[str, ...]] | None = None  # by check_setup
+        self._accounts: tuple[AccountTarget, ...] | None = None  # --accounts, by check_setup
         self._index: TargetIndex | None = None
         self._console = TerminalLines(config)
         self.worker_snapshot_path: Path | None = None
@@ -81,6 +104,41 @@ class AuditSession:
             raise pytest.UsageError(
                 "--demo audits the built-in sample estate: --aws-profile does not apply."
             )
+        self._validate_account_options()
+
+    def _validate_account_options(self) -> None:
+        if self.accounts_file and self.organization:
+            raise pytest.UsageError(
+                "--accounts and --organization both choose the accounts: use one."
+            )
+        if not self.many_accounts:
+            if self.role_name or self.external_id:
+                raise pytest.UsageError(
+                    "--role-name and --external-id say how to reach each account of "
+                    "--accounts FILE or --organization: pass one of those."
+                )
+            return
+        if self.snapshot_in:
+            raise pytest.UsageError(
+                "--snapshot-in audits a saved inventory: --accounts and --organization "
+                "do not apply."
+            )
+        if self.demo:
+            # The sample estate is one emulated account: an organisation of them is not built.
+            raise pytest.UsageError(
+                "--demo audits the built-in sample estate, one account: --accounts and "
+                "--organization do not apply."
+            )
+        if self.organization and not self.role_name:
+            raise pytest.UsageError(
+                "--organization needs --role-name NAME, the role to assume in each account "
+                "(no role is assumed by default)."
+            )
+
+    @property
+    def many_accounts(self) -> bool:
+        """Whether the run audits accounts through their roles (--accounts, --organization)."""
+        return bool(self.accounts_file or self.organization)
 
     def check_setup(self) -> None:
         """Check what the estate needs, without an AWS call: the snapshot file read and
@@ -92,6 +150,10 @@ class AuditSession:
             require_known_regions(self.regions)
         else:
             self._aws = self._account()
+            if self.accounts_file is not None:
+                self._accounts = read_accounts_file(
+                    self.accounts_file, self.role_name, self.external_id
+                )
 
     def _account(self) -> tuple[boto3.Session, tuple[str, ...]]:
         """The session on the account to audit, and the regions to audit in it."""
@@ -126,10 +188,19 @@ class AuditSession:
             )
         if self.demo:
             return self._build_demo()
+        if self.many_accounts:
+            raise AuditSetupError(
+                "--accounts and --organization are collected by AuditSession.accounts_estate; "
+                "the checks run over one account's inventory until the estate reaches them."
+            )
         session, regions = self._aws if self._aws is not None else self._account()
+        clients = AwsClients(session)
+        if regions == (ALL_REGIONS,):
+            regions = enabled_regions(clients, _home_region(session, regions))
         return collect_inventory(
-            AwsClients(session),
+            clients,
             regions,
+            workers=self.max_workers,
             progress=self._progress(regions),
             audited=self.scope.audits,
             traffic_days=self.traffic.days,
@@ -150,10 +221,14 @@ class AuditSession:
         regions = tuple(self.regions) or DEMO_REGIONS
         with emulated_aws():
             build_demo_estate()
-            session = boto3.Session(region_name=regions[0])
+            session = boto3.Session(region_name=DEMO_REGIONS[0])
+            clients = AwsClients(session)
+            if regions == (ALL_REGIONS,):
+                regions = enabled_regions(clients, DEMO_REGIONS[0])
             return collect_inventory(
-                AwsClients(session),
+                clients,
                 regions,
+                workers=self.max_workers,
                 progress=self._progress(regions),
                 demo=True,
                 audited=self.scope.audits,
@@ -162,6 +237,47 @@ class AuditSession:
                 on_traffic_plan=self._traffic_planned,
                 on_traffic_query_done=self._traffic_query_done,
             )
+
+    def accounts_estate(self) -> Estate:
+        """The estate of --accounts or --organization: every account read through its role
+        (``collectors.estate_collection``), those that could not be reached with the reason."""
+        session, regions = self._aws if self._aws is not None else self._account()
+        home = _home_region(session, regions)
+        if self._accounts is not None:
+            accounts = self._accounts
+        elif self.accounts_file is not None:
+            accounts = read_accounts_file(self.accounts_file, self.role_name, self.external_id)
+        else:
+            assert self.role_name is not None  # refused before: --organization needs a role
+            accounts = organization_accounts(
+                AwsClients(session), home, self.role_name, self.external_id
+            )
+        console = self._console
+
+        def collect(
+            clients: AwsClients, account_regions: tuple[str, ...], workers: int
+        ) -> Inventory:
+            return collect_inventory(
+                clients,
+                account_regions,
+                workers=workers,
+                audited=self.scope.audits,
+                traffic_days=self.traffic.days,
+                traffic_max_bytes=self.traffic.max_bytes,
+            )
+
+        def account_done(done: int, total: int) -> None:
+            console.status(f"apigw-audit: {done}/{total} accounts collected", final=done == total)
+
+        return collect_estate(
+            session,
+            accounts,
+            regions,
+            home_region=home,
+            collect=collect,
+            max_workers=self.max_workers,
+            on_account_done=account_done,
+        )
 
     def _write_line(self, line: str) -> None:
         self._console.line(line)
