@@ -5,7 +5,9 @@ Every client is made here, so every client gets the same three things:
 - the read-only guard: an operation whose name does not start with Get, List or Describe (or
   is not one of the few reads named otherwise, ``READ_ONLY_OPERATIONS``) is refused before its
   request is built, so the suite cannot change an account even by mistake;
-- an optional observer, told of every operation called (tests and the benchmark count them).
+- an optional observer, told of every operation called (tests and the benchmark count them);
+- an optional pacer (``collectors.pacing``), which holds API Gateway calls to the account's
+  control-plane quota when many accounts are audited at once.
 
 ``call_recording_errors`` turns a failed call into a ``CollectionError`` for the inventory
 instead of an exception, so one denied call costs the targets it affects and nothing else.
@@ -30,10 +32,12 @@ from botocore.exceptions import (
 
 from collectors.errors import AuditSetupError, WriteOperationRefused
 from collectors.model import CollectionError
+from collectors.pacing import PACED_SERVICES, AccountPacer
 
 if TYPE_CHECKING:  # the boto3 stubs are a development dependency: types only
     from botocore.client import BaseClient
     from botocore.model import OperationModel
+    from mypy_boto3_account import AccountClient
     from mypy_boto3_acm import ACMClient
     from mypy_boto3_apigateway import APIGatewayClient
     from mypy_boto3_apigatewayv2 import ApiGatewayV2Client
@@ -41,6 +45,7 @@ if TYPE_CHECKING:  # the boto3 stubs are a development dependency: types only
     from mypy_boto3_cloudwatch import CloudWatchClient
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_logs import CloudWatchLogsClient
+    from mypy_boto3_organizations import OrganizationsClient
     from mypy_boto3_sts import STSClient
     from mypy_boto3_wafv2 import WAFV2Client
 
@@ -48,9 +53,17 @@ READ_ONLY_PREFIXES = ("Get", "List", "Describe")
 # Reads whose names do not say so, by service. apigatewayv2 ExportApi is an HTTP GET of the
 # API's definition (GET /v2/apis/{apiId}/exports/{specification}, IAM apigateway:GET). Logs
 # Insights' StartQuery and StopQuery start and cancel a read of a log group's events; they
-# change nothing in the account (the queries they run are billed per byte scanned).
+# change nothing in the account (the queries they run are billed per byte scanned). STS
+# AssumeRole is the auditing identity's one non-read call: it reads each account of an
+# organisation's audit through a read-only role there (temporary credentials; no change to
+# any account, CloudTrail records it).
 READ_ONLY_OPERATIONS = frozenset(
-    {("apigatewayv2", "ExportApi"), ("logs", "StartQuery"), ("logs", "StopQuery")}
+    {
+        ("apigatewayv2", "ExportApi"),
+        ("logs", "StartQuery"),
+        ("logs", "StopQuery"),
+        ("sts", "AssumeRole"),
+    }
 )
 
 # Shared by every client; pool size matches the collection thread pool.
@@ -103,8 +116,13 @@ def require_credentials(session: boto3.Session) -> None:
         )
 
 
+ALL_REGIONS = "all"  # --region all: every region enabled in the account (account:ListRegions)
+
+
 def resolve_regions(session: boto3.Session, requested: list[str]) -> tuple[str, ...]:
-    """The regions to audit: those asked for, else the session's own; unknown names refused."""
+    """The regions to audit: those asked for, else the session's own; unknown names refused.
+    ``(ALL_REGIONS,)`` stands for every region enabled in the account, listed while
+    collecting."""
     regions = tuple(dict.fromkeys(r for r in requested if r)) or (
         (session.region_name,) if session.region_name else ()
     )
@@ -119,7 +137,15 @@ def resolve_regions(session: boto3.Session, requested: list[str]) -> tuple[str, 
 
 def require_known_regions(regions: Sequence[str]) -> None:
     """Refuse region names that have no API Gateway endpoint in botocore's endpoint data (the
-    regions of every partition, so GovCloud and China too); no AWS call is made."""
+    regions of every partition, so GovCloud and China too), and ``all`` beside a region name;
+    no AWS call is made."""
+    if ALL_REGIONS in regions:
+        if len(set(regions)) > 1:
+            raise AuditSetupError(
+                "--region all audits every region enabled in the account: name no other "
+                "region with it."
+            )
+        return
     endpoints = botocore.session.get_session()
     known = {
         region
@@ -140,10 +166,17 @@ class AwsClients:
     A method per service the audit reads, each returning that service's typed client, so the
     type checker knows every operation called and every key of every answer."""
 
-    def __init__(self, session: boto3.Session, observer: CallObserver | None = None) -> None:
+    def __init__(
+        self,
+        session: boto3.Session,
+        observer: CallObserver | None = None,
+        pacer: AccountPacer | None = None,
+    ) -> None:
         self._session = session
         self._observer = observer
+        self._pacer = pacer
         self._lock = threading.Lock()
+        self._account: dict[str, AccountClient] = {}
         self._acm: dict[str, ACMClient] = {}
         self._apigateway: dict[str, APIGatewayClient] = {}
         self._apigatewayv2: dict[str, ApiGatewayV2Client] = {}
@@ -151,8 +184,16 @@ class AwsClients:
         self._cloudwatch: dict[str, CloudWatchClient] = {}
         self._lambda: dict[str, LambdaClient] = {}
         self._logs: dict[str, CloudWatchLogsClient] = {}
+        self._organizations: dict[str, OrganizationsClient] = {}
         self._sts: dict[str, STSClient] = {}
         self._wafv2: dict[str, WAFV2Client] = {}
+
+    def account(self, region: str) -> AccountClient:
+        return self._shared(
+            self._account,
+            region,
+            lambda: self._session.client("account", region_name=region, config=CLIENT_CONFIG),
+        )
 
     def acm(self, region: str) -> ACMClient:
         return self._shared(
@@ -203,6 +244,13 @@ class AwsClients:
             lambda: self._session.client("logs", region_name=region, config=CLIENT_CONFIG),
         )
 
+    def organizations(self, region: str) -> OrganizationsClient:
+        return self._shared(
+            self._organizations,
+            region,
+            lambda: self._session.client("organizations", region_name=region, config=CLIENT_CONFIG),
+        )
+
     def sts(self, region: str) -> STSClient:
         return self._shared(
             self._sts,
@@ -233,9 +281,11 @@ class AwsClients:
 
     def _guard(self, client: BaseClient) -> None:
         client.meta.events.register("before-parameter-build", refuse_writes)
+        service = client.meta.service_model.service_name
+        if self._pacer is not None and service in PACED_SERVICES:
+            client.meta.events.register("before-send", self._pacer.before_send)
         if self._observer is not None:
             observer = self._observer
-            service = client.meta.service_model.service_name
 
             def observe(model: OperationModel, **_: Any) -> None:
                 observer(service, model.name)

@@ -278,7 +278,7 @@ COLLECTED_CHECKS = pytest.StashKey[Callable[[], frozenset[str]]]()
 SCOPE = pytest.StashKey[str]()  # the stage scope rule in words, known before collection
 
 # Options that name an estate: a run given one audits, whatever its paths.
-_ESTATE_OPTIONS = ("demo", "snapshot_in", "aws_profile", "region")
+_ESTATE_OPTIONS = ("demo", "snapshot_in", "aws_profile", "region", "accounts", "organization")
 
 
 def suite_checks_dir() -> Path | None:
@@ -291,9 +291,9 @@ def suite_checks_dir() -> Path | None:
 def runs_checks(config: pytest.Config) -> bool:
     """Whether this run audits: its paths include the suite's checks (a directory, or
     ``--pyargs checks``), or it names an estate (``--demo``, ``--snapshot-in``, ``--region``,
-    ``--aws-profile``) for an organisation's own checks. Decided before collection: a
-    pytest-xdist controller builds the inventory before its workers collect. A run listing
-    the checks (``--list-checks``) does not audit."""
+    ``--aws-profile``, ``--accounts``, ``--organization``) for an organisation's own checks.
+    Decided before collection: a pytest-xdist controller builds the inventory before its
+    workers collect. A run listing the checks (``--list-checks``) does not audit."""
     option = config.option
     if getattr(option, "list_checks", False):
         return False

@@ -35,6 +35,7 @@ from collectors.contract import (
     runs_checks,
 )
 from collectors.errors import AuditSetupError, DataUnavailable
+from collectors.inventory import DEFAULT_WORKERS
 from collectors.serialization import save_snapshot
 from collectors.session import WORKER_SNAPSHOT, AuditSession
 from collectors.targets import FIXTURES, Target, TargetIndex
@@ -48,6 +49,16 @@ def _comma_list(value: str) -> list[str]:
     return items
 
 
+def _max_workers(value: str) -> int:
+    try:
+        workers = int(value)
+    except ValueError:
+        workers = 0
+    if workers < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value!r}")
+    return workers
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("apigw-audit", "API Gateway audit")
     group.addoption(
@@ -56,14 +67,51 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type=deferred_refusal(_comma_list),
         default=[],
         metavar="REGION[,REGION]",
-        help="AWS region(s) to audit; repeatable or comma-separated "
-        "(default: the session's region, from AWS_REGION / AWS_DEFAULT_REGION / the profile).",
+        help="AWS region(s) to audit; repeatable or comma-separated, or 'all': every region "
+        "enabled in each account (account:ListRegions) (default: the session's region, from "
+        "AWS_REGION / AWS_DEFAULT_REGION / the profile).",
     )
     group.addoption(
         "--aws-profile",
         default=None,
         metavar="NAME",
         help="named profile from the AWS config (default: the standard credential chain).",
+    )
+    group.addoption(
+        "--accounts",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="audit these accounts, assuming --role-name in each: account ids one a line "
+        "('#' comments), or a .yaml/.yml list of ids or of {id, role_name, external_id}.",
+    )
+    group.addoption(
+        "--organization",
+        action="store_true",
+        default=False,
+        help="audit every active account of the AWS Organization (ListAccounts, from the "
+        "management or a delegated-administrator account), assuming --role-name in each.",
+    )
+    group.addoption(
+        "--role-name",
+        default=None,
+        metavar="NAME",
+        help="the role to assume in each account of --accounts or --organization "
+        "(required: no role is assumed by default).",
+    )
+    group.addoption(
+        "--external-id",
+        default=None,
+        metavar="ID",
+        help="the external id the roles' trust policy requires (sts:ExternalId).",
+    )
+    group.addoption(
+        "--max-workers",
+        type=deferred_refusal(_max_workers),
+        default=DEFAULT_WORKERS,
+        metavar="N",
+        help="the most AWS calls in flight at once, over all accounts and regions "
+        f"(default: {DEFAULT_WORKERS}; 1: one call at a time).",
     )
     group.addoption(
         "--stages",

@@ -16,11 +16,13 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from collectors.audited import audited_estate
 from collectors.clients import (
+    ALL_REGIONS,
     AwsClients,
     make_session,
     require_credentials,
@@ -28,7 +30,10 @@ from collectors.clients import (
     resolve_regions,
 )
 from collectors.contract import AuditedEstate, TargetDescription
+from collectors.enabled_regions import enabled_regions
 from collectors.errors import AuditSetupError
+from collectors.estate_accounts import AccountTarget, organization_accounts, read_accounts_file
+from collectors.estate_collection import collect_estate
 from collectors.inventory import Progress, ProgressCallback, collect_inventory
 from collectors.metadata import account_id
 from collectors.model import Estate, Inventory
@@ -39,16 +44,33 @@ from collectors.terminal import TerminalLines
 from collectors.traffic import TrafficPlan
 from collectors.traffic_options import TrafficOptions, traffic_options
 
+if TYPE_CHECKING:
+    import boto3
+
 WORKER_SNAPSHOT = "apigw_audit_snapshot"
 
 
 @dataclass(frozen=True)
 class AuditedAccount:
-    """The account to audit, whose credentials AWS has accepted, and the regions to audit."""
+    """The credential's account, whose credentials AWS has accepted, and the regions asked
+    for (``("all",)``: each account's enabled regions, listed when it is collected)."""
 
+    session: boto3.Session
     clients: AwsClients
     regions: tuple[str, ...]
     account_id: str
+
+
+def _home_region(session: boto3.Session, regions: tuple[str, ...]) -> str:
+    """Where STS, Organizations and Account Management are called: the session's region,
+    else the first audited one (``resolve_regions`` made sure there is one of them)."""
+    home = session.region_name or regions[0]
+    if home == ALL_REGIONS:
+        raise AuditSetupError(
+            "--region all lists each account's regions from a home region: set AWS_REGION "
+            "(or the profile's region)."
+        )
+    return home
 
 
 class AuditSession:
@@ -66,12 +88,18 @@ class AuditSession:
         # Asked for twice (us-east-1,us-east-1 or --region twice): audited once, in order.
         self.regions = list(dict.fromkeys(region for group in option.region for region in group))
         self.profile: str | None = option.aws_profile
+        self.accounts_file: Path | None = option.accounts
+        self.organization: bool = option.organization
+        self.role_name: str | None = option.role_name
+        self.external_id: str | None = option.external_id
+        self.max_workers: int = option.max_workers
         self.snapshot_out: Path | None = None if self.is_worker else option.snapshot_out
         self.scope = StageScope(option.stages or config.getini("audit_stages"))
         self.setup_error: AuditSetupError | None = None
         self._estate: Estate | None = None
         self._snapshot: Estate | None = None  # --snapshot-in, read by check_setup
         self._aws: AuditedAccount | None = None  # by check_setup
+        self._accounts: tuple[AccountTarget, ...] | None = None  # --accounts, by check_setup
         self._index: TargetIndex | None = None
         self._console = TerminalLines(config)
         self.worker_snapshot_path: Path | None = None
@@ -93,6 +121,41 @@ class AuditSession:
             raise pytest.UsageError(
                 "--demo audits the built-in sample estate: --aws-profile does not apply."
             )
+        self._validate_account_options()
+
+    def _validate_account_options(self) -> None:
+        if self.accounts_file and self.organization:
+            raise pytest.UsageError(
+                "--accounts and --organization both choose the accounts: use one."
+            )
+        if not self.many_accounts:
+            if self.role_name or self.external_id:
+                raise pytest.UsageError(
+                    "--role-name and --external-id say how to reach each account of "
+                    "--accounts FILE or --organization: pass one of those."
+                )
+            return
+        if self.snapshot_in:
+            raise pytest.UsageError(
+                "--snapshot-in audits a saved inventory: --accounts and --organization "
+                "do not apply."
+            )
+        if self.demo:
+            # The sample estate is one emulated account: an organisation of them is not built.
+            raise pytest.UsageError(
+                "--demo audits the built-in sample estate, one account: --accounts and "
+                "--organization do not apply."
+            )
+        if self.organization and not self.role_name:
+            raise pytest.UsageError(
+                "--organization needs --role-name NAME, the role to assume in each account "
+                "(no role is assumed by default)."
+            )
+
+    @property
+    def many_accounts(self) -> bool:
+        """Whether the run audits accounts through their roles (--accounts, --organization)."""
+        return bool(self.accounts_file or self.organization)
 
     def check_setup(self) -> None:
         """Check what the estate needs: the snapshot file read and parsed, or the region
@@ -105,6 +168,10 @@ class AuditSession:
             require_known_regions(self.regions)
         else:
             self._aws = self._account()
+            if self.accounts_file is not None:
+                self._accounts = read_accounts_file(
+                    self.accounts_file, self.role_name, self.external_id
+                )
 
     def _account(self) -> AuditedAccount:
         """The account to audit, once AWS accepted its credentials, and its regions."""
@@ -112,7 +179,8 @@ class AuditSession:
         require_credentials(session)
         regions = resolve_regions(session, self.regions)
         clients = AwsClients(session)
-        return AuditedAccount(clients, regions, account_id(clients, regions[0]))
+        home = _home_region(session, regions)
+        return AuditedAccount(session, clients, regions, account_id(clients, home))
 
     @property
     def built(self) -> bool:
@@ -141,12 +209,18 @@ class AuditSession:
             )
         if self.demo:
             return Estate(inventories=(self._build_demo(),))
+        if self.many_accounts:
+            return self.accounts_estate()
         account = self._aws if self._aws is not None else self._account()
+        regions = account.regions
+        if regions == (ALL_REGIONS,):
+            regions = enabled_regions(account.clients, _home_region(account.session, regions))
         inventory = collect_inventory(
             account.clients,
-            account.regions,
+            regions,
             account=account.account_id,
-            progress=self._progress(account.regions),
+            workers=self.max_workers,
+            progress=self._progress(regions),
             audited=self.scope.audits,
             traffic_days=self.traffic.days,
             traffic_max_bytes=self.traffic.max_bytes,
@@ -167,10 +241,14 @@ class AuditSession:
         regions = tuple(self.regions) or DEMO_REGIONS
         with emulated_aws():
             build_demo_estate()
-            session = boto3.Session(region_name=regions[0])
+            session = boto3.Session(region_name=DEMO_REGIONS[0])
+            clients = AwsClients(session)
+            if regions == (ALL_REGIONS,):
+                regions = enabled_regions(clients, DEMO_REGIONS[0])
             return collect_inventory(
-                AwsClients(session),
+                clients,
                 regions,
+                workers=self.max_workers,
                 progress=self._progress(regions),
                 demo=True,
                 audited=self.scope.audits,
@@ -179,6 +257,48 @@ class AuditSession:
                 on_traffic_plan=self._traffic_planned,
                 on_traffic_query_done=self._traffic_query_done,
             )
+
+    def accounts_estate(self) -> Estate:
+        """The estate of --accounts or --organization: every account read through its role
+        (``collectors.estate_collection``), those that could not be reached with the reason."""
+        account = self._aws if self._aws is not None else self._account()
+        session, regions = account.session, account.regions
+        home = _home_region(session, regions)
+        if self._accounts is not None:
+            accounts = self._accounts
+        elif self.accounts_file is not None:
+            accounts = read_accounts_file(self.accounts_file, self.role_name, self.external_id)
+        else:
+            assert self.role_name is not None  # refused before: --organization needs a role
+            accounts = organization_accounts(
+                AwsClients(session), home, self.role_name, self.external_id
+            )
+        console = self._console
+
+        def collect(
+            clients: AwsClients, account_regions: tuple[str, ...], workers: int
+        ) -> Inventory:
+            return collect_inventory(
+                clients,
+                account_regions,
+                workers=workers,
+                audited=self.scope.audits,
+                traffic_days=self.traffic.days,
+                traffic_max_bytes=self.traffic.max_bytes,
+            )
+
+        def account_done(done: int, total: int) -> None:
+            console.status(f"apigw-audit: {done}/{total} accounts collected", final=done == total)
+
+        return collect_estate(
+            session,
+            accounts,
+            regions,
+            home_region=home,
+            collect=collect,
+            max_workers=self.max_workers,
+            on_account_done=account_done,
+        )
 
     def _write_line(self, line: str) -> None:
         self._console.line(line)

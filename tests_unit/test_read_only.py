@@ -75,6 +75,10 @@ IAM_REQUIREMENT = {
     "logs.GetQueryResults": ("logs:GetQueryResults", "*"),
     "logs.StopQuery": ("logs:StopQuery", "*"),  # only when an audit is interrupted
     "sts.GetCallerIdentity": ("sts:GetCallerIdentity", "*"),
+    # the auditing identity's, with --accounts or --organization; the roles need none of them
+    "sts.AssumeRole": ("sts:AssumeRole", "arn:aws:iam::111111111111:role/apigw-audit"),
+    "organizations.ListAccounts": ("organizations:ListAccounts", "*"),
+    "account.ListRegions": ("account:ListRegions", "*"),  # --region all, in each account
 }
 
 
@@ -143,6 +147,22 @@ def test_shipped_iam_policy_is_read_only() -> None:
             ), action
 
 
+def test_assume_role_is_the_one_permission_that_is_not_a_read() -> None:
+    """The auditing identity's AssumeRole, only with --accounts or --organization; every
+    other action of the policy is a read or a Logs Insights query."""
+    policy = json.loads((REPO_ROOT / "docs" / "iam-policy.json").read_text())
+    not_reads = {
+        (statement["Sid"], action)
+        for statement in policy["Statement"]
+        for action in as_list(statement["Action"])
+        if not action.split(":", 1)[1].startswith(("GET", "Get", "List", "Describe"))
+        and not action.startswith("logs:")
+    }
+    assert not_reads == {
+        ("AuditingIdentityAssumesTheAuditRoleOnlyWithAccountsOrOrganization", "sts:AssumeRole")
+    }
+
+
 def test_the_logs_insights_permissions_say_they_serve_only_the_traffic_evidence() -> None:
     policy = json.loads((REPO_ROOT / "docs" / "iam-policy.json").read_text())
     for statement in policy["Statement"]:
@@ -155,7 +175,10 @@ def test_the_logs_insights_permissions_say_they_serve_only_the_traffic_evidence(
     [
         ("apigatewayv2", {"ExportApi"}),
         ("logs", {"StartQuery", "StopQuery"}),
+        ("sts", {"AssumeRole"}),
         ("apigateway", set()),
+        ("organizations", set()),
+        ("account", set()),
     ],
 )
 def test_the_guard_lets_through_exactly_the_reads_and_the_named_ones(
@@ -163,7 +186,8 @@ def test_the_guard_lets_through_exactly_the_reads_and_the_named_ones(
 ) -> None:
     """Every operation whose name is not Get/List/Describe is refused, except apigatewayv2's
     ExportApi (an HTTP GET of the API's definition) and Logs Insights' StartQuery and
-    StopQuery (the traffic evidence's queries): exactly these, in no other service."""
+    StopQuery (the traffic evidence's queries) and STS AssumeRole (the auditing identity
+    reaching each account's role): exactly these, in no other service."""
     from botocore.session import get_session
 
     from collectors.clients import READ_ONLY_OPERATIONS, refuse_writes

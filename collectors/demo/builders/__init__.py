@@ -12,7 +12,7 @@ for web ACLs.
 from __future__ import annotations
 
 from collectors.demo.builders.account import AccountBuilder
-from collectors.demo.builders.clients import ACCOUNT_ID, lambda_invocation_uri
+from collectors.demo.builders.clients import ACCOUNT_ID, in_account, lambda_invocation_uri
 from collectors.demo.builders.http import HttpApiBuilder
 from collectors.demo.builders.rest import MethodCache, RestApiBuilder, invoke_policy
 
@@ -22,6 +22,7 @@ __all__ = [
     "HttpApiBuilder",
     "MethodCache",
     "RestApiBuilder",
+    "in_account",
     "invoke_policy",
     "lambda_invocation_uri",
 ]

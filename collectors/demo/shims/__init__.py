@@ -20,12 +20,14 @@ shim. API keys need little: GetApiKeys leaves values out unless asked, GetUsageP
 answers id, type, value and name, as AWS does; ``apigateway`` answers their ``stageKeys`` as
 AWS's "apiId/stage" strings (moto's are objects) and GetAccount's ``features`` as an account
 that uses usage plans has them. CloudWatch Logs Insights (StartQuery, GetQueryResults,
-StopQuery) answers the audit's traffic queries in ``logs_insights``.
+StopQuery) answers the audit's traffic queries in ``logs_insights``. AWS Account Management's
+ListRegions (``--region all``), which moto lacks, is ``account_regions``'s.
 """
 
 from __future__ import annotations
 
 from collectors.demo.shims import (
+    account_regions,
     apigateway,
     apigateway_certificates,
     apigatewayv2,
@@ -34,6 +36,7 @@ from collectors.demo.shims import (
     logs_insights,
     wafv2,
 )
+from collectors.demo.shims.account_regions import set_region_opt_status
 from collectors.demo.shims.acm import set_certificate_expiry
 from collectors.demo.shims.apigateway import set_account_limits, set_before_usage_plans
 from collectors.demo.shims.apigateway_certificates import set_client_certificate_expiry
@@ -53,6 +56,7 @@ __all__ = [
     "set_domain_certificate",
     "set_domain_status",
     "set_firewall_manager_rule_groups",
+    "set_region_opt_status",
     "set_truststore_warnings",
 ]
 
@@ -66,3 +70,4 @@ def install() -> None:
     domain_certificates.install()
     wafv2.install()
     logs_insights.install()
+    account_regions.install()

@@ -1,0 +1,147 @@
+"""Collect an organisation's estate: in each account, assume the role, list the regions, and
+collect the inventory; an account that cannot be read is reported, the others complete.
+
+Calls, per account, on top of the account's inventory (``collectors.inventory``'s formula):
+
+    1 STS AssumeRole, with the auditing identity's credentials (RoleSessionName apigw-audit,
+      ExternalId when given)
+    + with --region all, 1 account:ListRegions a page, with the account's credentials
+
+An account whose role cannot be assumed, whose regions cannot be listed or whose assumed
+credentials STS then refuses is an ``UnreachedAccount`` with AWS's reason; a region refusing
+calls is recorded inside its account's inventory, as for one account.
+
+Concurrency: ``max_workers`` bounds the AWS calls in flight across the whole audit. Accounts
+run on ``min(max_workers, accounts)`` threads, each collecting its inventory on
+``max_workers // that`` threads, so ``max_workers=1`` is fully serial and 16 overlaps the
+waits of 16 calls. Every account's API Gateway calls, all regions together, share one
+``AccountPacer`` (API Gateway's per-account control-plane quota, ``collectors.pacing``).
+
+A role's credentials last AssumeRole's default hour: each account's role is assumed just
+before that account is collected, so the hour is the account's, not the whole audit's.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from collectors.clients import ALL_REGIONS, AwsClients, CallObserver, error_from_exception
+from collectors.enabled_regions import enabled_regions
+from collectors.errors import AuditSetupError
+from collectors.estate_accounts import AccountTarget
+from collectors.inventory import DEFAULT_WORKERS, collect_inventory
+from collectors.model import Inventory
+from collectors.model.estate import Estate, UnreachedAccount
+from collectors.pacing import AccountPacer
+
+ROLE_SESSION_NAME = "apigw-audit"  # what CloudTrail shows in each account for the audit
+
+# An account's inventory: (its clients, its regions, the threads it may use) -> Inventory
+InventoryCollector = Callable[[AwsClients, tuple[str, ...], int], Inventory]
+
+
+def _default_collector(clients: AwsClients, regions: tuple[str, ...], workers: int) -> Inventory:
+    return collect_inventory(clients, regions, workers=workers)
+
+
+def role_arn(partition: str, target: AccountTarget) -> str:
+    """The ARN of the role to assume in ``target``'s account (a role name may carry a path)."""
+    return f"arn:{partition}:iam::{target.account_id}:role/{target.role_name}"
+
+
+def assume_role(
+    auditor: AwsClients, partition: str, target: AccountTarget, home_region: str
+) -> boto3.Session:
+    """A session on ``target``'s account through its role; ``AuditSetupError`` with AWS's
+    reason when the role cannot be assumed."""
+    arn = role_arn(partition, target)
+    sts = auditor.sts(home_region)
+    try:
+        answer = (
+            sts.assume_role(
+                RoleArn=arn, RoleSessionName=ROLE_SESSION_NAME, ExternalId=target.external_id
+            )
+            if target.external_id
+            else sts.assume_role(RoleArn=arn, RoleSessionName=ROLE_SESSION_NAME)
+        )
+    except (ClientError, BotoCoreError) as exc:
+        error = error_from_exception("sts", "AssumeRole", arn, exc)
+        raise AuditSetupError(
+            f"cannot assume {arn} ({error.code}: {error.message}): check that the role "
+            "exists and trusts the auditing identity (and its external id)."
+        ) from None
+    credentials = answer["Credentials"]
+    return boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=home_region,
+    )
+
+
+def worker_split(max_workers: int, accounts: int) -> tuple[int, int]:
+    """(accounts collected at once, threads each): at most ``max_workers`` calls in flight."""
+    at_once = max(1, min(max_workers, accounts))
+    return at_once, max(1, max_workers // at_once)
+
+
+def collect_estate(
+    auditor: boto3.Session,
+    accounts: Sequence[AccountTarget],
+    regions: tuple[str, ...],
+    *,
+    home_region: str,
+    collect: InventoryCollector = _default_collector,
+    max_workers: int = DEFAULT_WORKERS,
+    observer: CallObserver | None = None,
+    paced: bool = True,
+    on_account_done: Callable[[int, int], None] = lambda done, total: None,
+) -> Estate:
+    """The estate of ``accounts``, each read through its role, in ``regions`` (or, for
+    ``(ALL_REGIONS,)``, in each account's enabled regions). ``auditor`` is the identity
+    that assumes the roles; STS, Organizations and Account Management are called in
+    ``home_region``. ``observer`` hears every call, ``on_account_done`` each account that
+    ends (done, total)."""
+    auditor_clients = AwsClients(auditor, observer)
+    partition = auditor.get_partition_for_region(home_region)
+    at_once, threads_each = worker_split(max_workers, len(accounts))
+    done = 0
+    lock = threading.Lock()
+
+    def read(target: AccountTarget) -> Inventory | UnreachedAccount:
+        nonlocal done
+        try:
+            session = assume_role(auditor_clients, partition, target, home_region)
+            clients = AwsClients(session, observer, AccountPacer() if paced else None)
+            account_regions = (
+                enabled_regions(clients, home_region) if regions == (ALL_REGIONS,) else regions
+            )
+            result: Inventory | UnreachedAccount = collect(clients, account_regions, threads_each)
+        except AuditSetupError as exc:
+            result = UnreachedAccount(account_id=target.account_id, reason=str(exc))
+        with lock:
+            done += 1
+            on_account_done(done, len(accounts))
+        return result
+
+    with ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="apigw-audit-account") as pool:
+        results = list(pool.map(read, accounts))
+    return Estate(
+        inventories=tuple(
+            sorted(
+                (r for r in results if isinstance(r, Inventory)),
+                key=lambda inventory: inventory.metadata.account_id,
+            )
+        ),
+        unreached=tuple(
+            sorted(
+                (r for r in results if isinstance(r, UnreachedAccount)),
+                key=lambda account: account.account_id,
+            )
+        ),
+    )
