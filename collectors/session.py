@@ -167,11 +167,11 @@ class AuditSession:
         elif self.demo:
             require_known_regions(self.regions)
         else:
-            self._aws = self._account()
-            if self.accounts_file is not None:
+            if self.accounts_file is not None:  # the file first: its mistakes need no AWS call
                 self._accounts = read_accounts_file(
                     self.accounts_file, self.role_name, self.external_id
                 )
+            self._aws = self._account()
 
     def _account(self) -> AuditedAccount:
         """The account to audit, once AWS accepted its credentials, and its regions."""
