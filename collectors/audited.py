@@ -104,6 +104,8 @@ def _nothing_in_scope(index: TargetIndex, stages_left_out: int) -> str | None:
     if audited_stages or any(index.unlisted()):
         return None
     inventories = index.estate.inventories
+    if not inventories and index.estate.shard is not None:
+        return f"{index.estate.shard.describe()} holds none of the audit's (account, region) pairs"
     regions = ", ".join(index.estate.regions)
     apis: list[RestApi | V2Api] = [
         *(api for inventory in inventories for api in inventory.rest_apis),
@@ -181,4 +183,5 @@ def audited_estate(index: TargetIndex) -> AuditedEstate:
         traffic=_traffic(estate.inventories, scope),
         nothing_in_scope=_nothing_in_scope(index, len(stages_left_out)),
         empty_regions=_empty_regions(estate.inventories),
+        shard=f"{estate.shard.index}/{estate.shard.count}" if estate.shard else None,
     )

@@ -269,6 +269,9 @@ class AuditedEstate:
     # The audited regions that hold no API Gateway API (none listed, none left out by tag,
     # and the listing did not fail)
     empty_regions: tuple[str, ...] = ()
+    # "K/N" when the run audited only the K-th of N shares of the (account, region) pairs
+    # (--shard); None: the whole estate
+    shard: str | None = None
 
 
 DESCRIBE_TARGET = pytest.StashKey[Callable[[str, str], TargetDescription]]()

@@ -17,6 +17,10 @@ run on ``min(max_workers, accounts)`` threads, each collecting its inventory on
 waits of 16 calls. Every account's API Gateway calls, all regions together, share one
 ``AccountPacer`` (API Gateway's per-account control-plane quota, ``collectors.pacing``).
 
+With a shard (``--shard K/N``, ``collectors.shards``) an account is read only in the regions
+that are the shard's own; one with none of them is not read at all (with ``--region all``,
+only after its role is assumed and its regions listed: the shard's part is known from them).
+
 A role's credentials last AssumeRole's default hour: each account's role is assumed just
 before that account is collected, so the hour is the account's, not the whole audit's.
 """
@@ -36,8 +40,9 @@ from collectors.errors import AuditSetupError
 from collectors.estate_accounts import AccountTarget
 from collectors.inventory import DEFAULT_WORKERS, collect_inventory
 from collectors.model import Inventory
-from collectors.model.estate import Estate, UnreachedAccount
+from collectors.model.estate import Estate, Shard, UnreachedAccount
 from collectors.pacing import AccountPacer
+from collectors.shards import shard_regions
 
 ROLE_SESSION_NAME = "apigw-audit"  # what CloudTrail shows in each account for the audit
 
@@ -84,6 +89,10 @@ def assume_role(
     )
 
 
+def _by_id(target: AccountTarget) -> str:
+    return target.account_id
+
+
 def worker_split(max_workers: int, accounts: int) -> tuple[int, int]:
     """(accounts collected at once, threads each): at most ``max_workers`` calls in flight."""
     at_once = max(1, min(max_workers, accounts))
@@ -100,37 +109,50 @@ def collect_estate(
     max_workers: int = DEFAULT_WORKERS,
     observer: CallObserver | None = None,
     paced: bool = True,
+    shard: Shard | None = None,
     on_account_done: Callable[[int, int], None] = lambda done, total: None,
 ) -> Estate:
     """The estate of ``accounts``, each read through its role, in ``regions`` (or, for
     ``(ALL_REGIONS,)``, in each account's enabled regions). ``auditor`` is the identity
     that assumes the roles; STS, Organizations and Account Management are called in
     ``home_region``. ``observer`` hears every call, ``on_account_done`` each account that
-    ends (done, total)."""
+    ends (done, total). With ``shard``, only the shard's own (account, region) pairs are
+    read, and the estate records the shard (``accounts`` and ``regions`` filled in)."""
     auditor_clients = AwsClients(auditor, observer)
     partition = auditor.get_partition_for_region(home_region)
-    at_once, threads_each = worker_split(max_workers, len(accounts))
+    # The split numbers the run's accounts by id (collectors.shards).
+    numbers = {target.account_id: n for n, target in enumerate(sorted(accounts, key=_by_id))}
+    every_region = regions == (ALL_REGIONS,)
+    to_read = [  # with the regions known, an account none of which are the shard's is not read
+        target
+        for target in sorted(accounts, key=_by_id)
+        if every_region or shard_regions(shard, numbers[target.account_id], regions)
+    ]
+    at_once, threads_each = worker_split(max_workers, len(to_read))
     done = 0
     lock = threading.Lock()
 
-    def read(target: AccountTarget) -> Inventory | UnreachedAccount:
+    def read(target: AccountTarget) -> Inventory | UnreachedAccount | None:
         nonlocal done
+        number = numbers[target.account_id]
+        result: Inventory | UnreachedAccount | None = None
         try:
             session = assume_role(auditor_clients, partition, target, home_region)
             clients = AwsClients(session, observer, AccountPacer() if paced else None)
-            account_regions = (
-                enabled_regions(clients, home_region) if regions == (ALL_REGIONS,) else regions
+            account_regions = shard_regions(
+                shard, number, enabled_regions(clients, home_region) if every_region else regions
             )
-            result: Inventory | UnreachedAccount = collect(clients, account_regions, threads_each)
+            if account_regions:
+                result = collect(clients, account_regions, threads_each)
         except AuditSetupError as exc:
             result = UnreachedAccount(account_id=target.account_id, reason=str(exc))
         with lock:
             done += 1
-            on_account_done(done, len(accounts))
+            on_account_done(done, len(to_read))
         return result
 
     with ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="apigw-audit-account") as pool:
-        results = list(pool.map(read, accounts))
+        results = list(pool.map(read, to_read))
     return Estate(
         inventories=tuple(
             sorted(
@@ -143,5 +165,15 @@ def collect_estate(
                 (r for r in results if isinstance(r, UnreachedAccount)),
                 key=lambda account: account.account_id,
             )
+        ),
+        shard=(
+            Shard(
+                index=shard.index,
+                count=shard.count,
+                accounts=tuple(sorted(numbers)),
+                regions=regions,
+            )
+            if shard is not None
+            else None
         ),
     )

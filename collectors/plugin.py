@@ -36,8 +36,10 @@ from collectors.contract import (
 )
 from collectors.errors import AuditSetupError, DataUnavailable
 from collectors.inventory import DEFAULT_WORKERS
+from collectors.model import Shard
 from collectors.serialization import save_snapshot
 from collectors.session import WORKER_SNAPSHOT, AuditSession
+from collectors.shards import parse_shard
 from collectors.targets import FIXTURES, Target, TargetIndex
 from collectors.traffic_options import DEFAULT_TRAFFIC_MAX_GB, traffic_days, traffic_max_gb
 
@@ -57,6 +59,13 @@ def _max_workers(value: str) -> int:
     if workers < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value!r}")
     return workers
+
+
+def _shard(value: str) -> Shard:
+    try:
+        return parse_shard(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -112,6 +121,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="N",
         help="the most AWS calls in flight at once, over all accounts and regions "
         f"(default: {DEFAULT_WORKERS}; 1: one call at a time).",
+    )
+    group.addoption(
+        "--shard",
+        type=deferred_refusal(_shard),
+        default=None,
+        metavar="K/N",
+        help="collect and audit only the K-th of N shares of the (account, region) pairs, for "
+        "a CI matrix; also saves the estate in --report-dir (apigw_audit_snapshot.json) for "
+        "`apigw-audit merge` to put the shards back together.",
     )
     group.addoption(
         "--stages",

@@ -36,9 +36,10 @@ from collectors.estate_accounts import AccountTarget, organization_accounts, rea
 from collectors.estate_collection import collect_estate
 from collectors.inventory import Progress, ProgressCallback, collect_inventory
 from collectors.metadata import account_id
-from collectors.model import Estate, Inventory
+from collectors.model import Estate, Inventory, Shard
 from collectors.scope import StageScope
 from collectors.serialization import load_snapshot, save_snapshot
+from collectors.shards import shard_regions
 from collectors.targets import Target, TargetIndex, Unlisted, describe
 from collectors.terminal import TerminalLines
 from collectors.traffic import TrafficPlan
@@ -48,6 +49,9 @@ if TYPE_CHECKING:
     import boto3
 
 WORKER_SNAPSHOT = "apigw_audit_snapshot"
+# Where a shard saves its estate, in its --report-dir, unless --snapshot-out says otherwise:
+# what `apigw-audit merge` reads back from each shard's directory.
+SHARD_SNAPSHOT = "apigw_audit_snapshot.json"
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,10 @@ class AuditSession:
         self.role_name: str | None = option.role_name
         self.external_id: str | None = option.external_id
         self.max_workers: int = option.max_workers
+        self.shard: Shard | None = option.shard
         self.snapshot_out: Path | None = None if self.is_worker else option.snapshot_out
+        if self.shard is not None and self.snapshot_out is None and not self.is_worker:
+            self.snapshot_out = getattr(option, "report_dir", Path()) / SHARD_SNAPSHOT
         self.scope = StageScope(option.stages or config.getini("audit_stages"))
         self.setup_error: AuditSetupError | None = None
         self._estate: Estate | None = None
@@ -120,6 +127,11 @@ class AuditSession:
         if self.demo and self.profile:
             raise pytest.UsageError(
                 "--demo audits the built-in sample estate: --aws-profile does not apply."
+            )
+        if self.snapshot_in and self.shard:
+            raise pytest.UsageError(
+                "--snapshot-in audits a saved estate whole: --shard does not apply (to put "
+                "shards back together, run apigw-audit merge)."
             )
         self._validate_account_options()
 
@@ -208,13 +220,16 @@ class AuditSession:
                 "did not name the checks: pass the checks directory (pytest checks/ -n 2)."
             )
         if self.demo:
-            return Estate(inventories=(self._build_demo(),))
+            return self._build_demo()
         if self.many_accounts:
             return self.accounts_estate()
         account = self._aws if self._aws is not None else self._account()
         regions = account.regions
         if regions == (ALL_REGIONS,):
             regions = enabled_regions(account.clients, _home_region(account.session, regions))
+        asked, regions = account.regions, shard_regions(self.shard, 0, regions)
+        if not regions:
+            return Estate(inventories=(), shard=self._shard_of((account.account_id,), asked))
         inventory = collect_inventory(
             account.clients,
             regions,
@@ -227,25 +242,39 @@ class AuditSession:
             on_traffic_plan=self._traffic_planned,
             on_traffic_query_done=self._traffic_query_done,
         )
-        return Estate(inventories=(inventory,))
+        return Estate(inventories=(inventory,), shard=self._shard_of((account.account_id,), asked))
 
-    def _build_demo(self) -> Inventory:
+    def _shard_of(self, accounts: tuple[str, ...], regions: tuple[str, ...]) -> Shard | None:
+        """The run's shard, naming what all the shards split: its accounts and regions."""
+        if self.shard is None:
+            return None
+        return Shard(
+            index=self.shard.index, count=self.shard.count, accounts=accounts, regions=regions
+        )
+
+    def _build_demo(self) -> Estate:
         import boto3
 
+        from collectors.demo.builders import ACCOUNT_ID
         from collectors.demo.estate import DEMO_REGIONS, build_demo_estate, emulated_aws
 
         self._write_line(
             "apigw-audit: DEMO MODE - auditing a built-in sample estate emulated in-process "
             "(moto); no AWS account is read."
         )
-        regions = tuple(self.regions) or DEMO_REGIONS
+        asked = tuple(self.regions) or DEMO_REGIONS
         with emulated_aws():
             build_demo_estate()
             session = boto3.Session(region_name=DEMO_REGIONS[0])
             clients = AwsClients(session)
+            regions = asked
             if regions == (ALL_REGIONS,):
                 regions = enabled_regions(clients, DEMO_REGIONS[0])
-            return collect_inventory(
+            regions = shard_regions(self.shard, 0, regions)
+            shard = self._shard_of((ACCOUNT_ID,), asked)
+            if not regions:
+                return Estate(inventories=(), shard=shard)
+            inventory = collect_inventory(
                 clients,
                 regions,
                 workers=self.max_workers,
@@ -257,6 +286,7 @@ class AuditSession:
                 on_traffic_plan=self._traffic_planned,
                 on_traffic_query_done=self._traffic_query_done,
             )
+        return Estate(inventories=(inventory,), shard=shard)
 
     def accounts_estate(self) -> Estate:
         """The estate of --accounts or --organization: every account read through its role
@@ -297,6 +327,7 @@ class AuditSession:
             home_region=home,
             collect=collect,
             max_workers=self.max_workers,
+            shard=self.shard,
             on_account_done=account_done,
         )
 

@@ -36,7 +36,7 @@ from reporting.findings import (
     totals_by_severity,
     with_status,
 )
-from reporting.run import RunInfo, accounts_label
+from reporting.run import RunInfo, accounts_label, shard_line
 from reporting.waivers import Waiver
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -95,6 +95,9 @@ def header(run: RunInfo) -> list[str]:
     lines = [f"{audited}; inventory collected {run.collected_at or 'never'}"]
     if run.demo:
         lines.append("DEMO DATA: the built-in sample estate, not a real account")
+    shard = shard_line(run)
+    if shard is not None:
+        lines.append(shard)
     lines.append(f"Scope: {run.scope}")
     if run.nothing_in_scope:
         lines.append(f"NOTHING AUDITED: {run.nothing_in_scope}")

@@ -22,7 +22,7 @@ from collectors.contract import AuditedEstate, Severity, Status
 from reporting.findings import SEVERITIES, CheckResult, count_by_severity, count_by_status
 from reporting.gate import GateDecision
 from reporting.html_chart import Bar, bar_chart
-from reporting.run import RunInfo, accounts_label
+from reporting.run import RunInfo, accounts_label, shard_line
 from reporting.waivers import Waiver
 
 PYTEST_ROWS = (
@@ -111,7 +111,9 @@ def facts_html(run: RunInfo) -> str:
         else '<p class="apigw-incomplete">Incomplete: the run stopped early; this report '
         "covers what ran.</p>"
     )
-    return f'<dl class="apigw-facts">{items}</dl>{incomplete}'
+    shard = shard_line(run)
+    partial = "" if shard is None else f'<p class="apigw-incomplete">{escape(shard)}</p>'
+    return f'<dl class="apigw-facts">{items}</dl>{partial}{incomplete}'
 
 
 def gate_html(gate: GateDecision) -> str:

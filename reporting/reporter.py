@@ -180,7 +180,8 @@ class AuditReporter:
         )
         session.exitstatus = self.gate.exit_status
         judged = frozenset[str]()
-        if self.waiver_hooks is not None and self.run.complete:
+        # A shard saw its share of the targets only: the others' may still need a waiver.
+        if self.waiver_hooks is not None and self.run.complete and self.run.shard is None:
             judged = self.waiver_hooks.evaluated_in_full(self.config)
         self.stale = stale_waivers(self.waivers, results, self.today, judged)
         documents = {

@@ -29,6 +29,7 @@ class RunInfo:
     empty_regions: tuple[str, ...] = ()  # audited regions that hold no API Gateway API
     accounts: tuple[str, ...] = ()  # every account of the estate, sorted; (): none was built
     unreached: tuple[Mapping[str, str], ...] = ()  # accounts not read, with the reason
+    shard: str | None = None  # "K/N": the run audited that share of the pairs; None: all
 
 
 def run_info(estate: AuditedEstate | None, scope: str, *, complete: bool, now: datetime) -> RunInfo:
@@ -48,6 +49,7 @@ def run_info(estate: AuditedEstate | None, scope: str, *, complete: bool, now: d
         empty_regions=estate.empty_regions if estate else (),
         accounts=estate.accounts if estate else (),
         unreached=estate.unreached if estate else (),
+        shard=estate.shard if estate else None,
     )
 
 
@@ -65,6 +67,7 @@ def envelope(run: RunInfo, schema_version: int) -> dict[str, Any]:
         "demo": run.demo,
         "scope": run.scope,
         "complete": run.complete,
+        "shard": run.shard,
     }
 
 
@@ -76,6 +79,17 @@ def accounts_label(run: RunInfo) -> str:
     return ", ".join(run.accounts) + unreached
 
 
+def _shard_words(shard: str) -> str:
+    return f"{shard} of the (account, region) pairs (apigw-audit merge puts the shards together)"
+
+
+def shard_line(run: RunInfo) -> str | None:
+    """The console's and HTML header's warning that the report covers one shard only."""
+    if run.shard is None:
+        return None
+    return f"SHARD {_shard_words(run.shard)}: this report covers that share only"
+
+
 def environment(run: RunInfo) -> dict[str, str]:
     """The audit's rows of the report environment (pytest-metadata); never credentials."""
     return {
@@ -84,5 +98,6 @@ def environment(run: RunInfo) -> dict[str, str]:
         "Inventory collected at": run.collected_at or "never",
         "Estate": "built-in demo estate (emulated, not a real account)" if run.demo else "AWS",
         "Scope": run.scope,
+        **({"Shard": _shard_words(run.shard)} if run.shard else {}),
         "apigw-audit version": run.tool_version,
     }

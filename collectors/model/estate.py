@@ -27,10 +27,19 @@ class UnreachedAccount:
 
 @dataclass(frozen=True, kw_only=True)
 class Shard:
-    """Which part of the (account, region) pairs a run audited: ``index`` of ``count``, from 1."""
+    """Which part of the (account, region) pairs a run audited: ``index`` of ``count``, from 1
+    (``collectors.shards``), and the run all the shards split: every account it audits and the
+    regions as asked (``("all",)``: each account's enabled ones). Shards agreeing on
+    ``count``, ``accounts`` and ``regions`` are parts of one audit, which ``apigw-audit merge``
+    puts back together."""
 
     index: int
     count: int
+    accounts: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        return f"shard {self.index}/{self.count}"
 
 
 @dataclass(frozen=True, kw_only=True)
