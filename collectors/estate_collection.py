@@ -126,7 +126,7 @@ def collect_estate(
     to_read = [  # with the regions known, an account none of which are the shard's is not read
         target
         for target in sorted(accounts, key=_by_id)
-        if every_region or shard_regions(shard, numbers[target.account_id], regions)
+        if every_region or shard_regions(shard, numbers[target.account_id], regions, regions)
     ]
     at_once, threads_each = worker_split(max_workers, len(to_read))
     done = 0
@@ -140,7 +140,10 @@ def collect_estate(
             session = assume_role(auditor_clients, partition, target, home_region)
             clients = AwsClients(session, observer, AccountPacer() if paced else None)
             account_regions = shard_regions(
-                shard, number, enabled_regions(clients, home_region) if every_region else regions
+                shard,
+                number,
+                enabled_regions(clients, home_region) if every_region else regions,
+                regions,
             )
             if account_regions:
                 result = collect(clients, account_regions, threads_each)

@@ -227,7 +227,8 @@ class AuditSession:
         regions = account.regions
         if regions == (ALL_REGIONS,):
             regions = enabled_regions(account.clients, _home_region(account.session, regions))
-        asked, regions = account.regions, shard_regions(self.shard, 0, regions)
+        asked = account.regions
+        regions = shard_regions(self.shard, 0, regions, asked)
         if not regions:
             return Estate(inventories=(), shard=self._shard_of((account.account_id,), asked))
         inventory = collect_inventory(
@@ -270,7 +271,7 @@ class AuditSession:
             regions = asked
             if regions == (ALL_REGIONS,):
                 regions = enabled_regions(clients, DEMO_REGIONS[0])
-            regions = shard_regions(self.shard, 0, regions)
+            regions = shard_regions(self.shard, 0, regions, asked)
             shard = self._shard_of((ACCOUNT_ID,), asked)
             if not regions:
                 return Estate(inventories=(), shard=shard)

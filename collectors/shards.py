@@ -1,18 +1,21 @@
 """``--shard K/N``: which (account, region) pairs of the audit one CI runner collects.
 
-The pairs are ordered by account id, then by region in the order the run lists them (as asked,
-or an account's enabled regions, sorted). Pair (account number ``a``, region number ``r``),
-both counted from 0, belongs to shard ``(a + r) mod N + 1``. So every pair is in exactly one
-shard; each shard holds within one pair per account of every other shard; and a shard decides
-which pairs are its own from one account's regions alone, so with ``--region all`` no shard
-needs another account's region list. An account none of whose pairs is a shard's own is not
-read by that shard at all (with ``--region all`` it is assumed and its regions listed first).
+The pairs are numbered in order: by account id, then by region in the order the run lists
+them. With regions named (``--region a,b``) every account has the same R of them, and pair
+(account ``a``, region ``r``), from 0, is number ``a * R + r``; shard K of N holds the pairs
+whose number is ``K - 1`` modulo N, so the shards' sizes differ by one pair at most. With
+``--region all`` an account's regions (its enabled ones, sorted) are known only once its role
+is assumed, and differ between accounts: a pair's number is then ``a + r``, which a shard
+computes from that one account's regions, without any other's. Either way every pair is in
+exactly one shard. An account none of whose pairs is a shard's own is not read by it (with
+``--region all``, its role is assumed and its regions listed first, to know).
 """
 
 from __future__ import annotations
 
 import re
 
+from collectors.clients import ALL_REGIONS
 from collectors.model.estate import Shard
 
 _SHARD = re.compile(r"(\d+)/(\d+)")
@@ -29,21 +32,22 @@ def parse_shard(value: str) -> Shard:
     return Shard(index=index, count=count)
 
 
-def shard_of(account_number: int, region_number: int, count: int) -> int:
-    """The shard (from 1) of the pair of the ``account_number``-th account's
-    ``region_number``-th region, of ``count`` shards."""
-    return (account_number + region_number) % count + 1
+def shard_of(pair_number: int, count: int) -> int:
+    """The shard (from 1) of the ``pair_number``-th pair, of ``count`` shards."""
+    return pair_number % count + 1
 
 
 def shard_regions(
-    shard: Shard | None, account_number: int, regions: tuple[str, ...]
+    shard: Shard | None, account_number: int, regions: tuple[str, ...], asked: tuple[str, ...]
 ) -> tuple[str, ...]:
     """The regions of the ``account_number``-th account (by id, from 0) that ``shard``
-    audits; all of them without a shard."""
+    audits, of ``regions`` (its own: ``asked``, or with ``asked`` ``("all",)`` its enabled
+    ones); all of them without a shard."""
     if shard is None:
         return regions
+    first_pair = account_number * (1 if asked == (ALL_REGIONS,) else len(asked))
     return tuple(
         region
         for number, region in enumerate(regions)
-        if shard_of(account_number, number, shard.count) == shard.index
+        if shard_of(first_pair + number, shard.count) == shard.index
     )
