@@ -30,6 +30,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
@@ -40,7 +41,7 @@ from collectors.errors import AuditSetupError
 from collectors.estate_accounts import AccountTarget
 from collectors.inventory import DEFAULT_WORKERS, collect_inventory
 from collectors.model import Inventory
-from collectors.model.estate import Estate, Shard, UnreachedAccount
+from collectors.model.estate import AccountRegions, Estate, Shard, UnreachedAccount
 from collectors.pacing import AccountPacer
 from collectors.shards import shard_regions
 
@@ -117,7 +118,8 @@ def collect_estate(
     that assumes the roles; STS, Organizations and Account Management are called in
     ``home_region``. ``observer`` hears every call, ``on_account_done`` each account that
     ends (done, total). With ``shard``, only the shard's own (account, region) pairs are
-    read, and the estate records the shard (``accounts`` and ``regions`` filled in)."""
+    read, and the estate records the shard (``accounts``, ``regions`` and, with
+    ``(ALL_REGIONS,)``, each account's ``enabled`` regions filled in)."""
     auditor_clients = AwsClients(auditor, observer)
     partition = auditor.get_partition_for_region(home_region)
     # The split numbers the run's accounts by id (collectors.shards).
@@ -131,6 +133,7 @@ def collect_estate(
     at_once, threads_each = worker_split(max_workers, len(to_read))
     done = 0
     lock = threading.Lock()
+    enabled: list[AccountRegions] = []  # with --region all: each account's, as listed
 
     def read(target: AccountTarget) -> Inventory | UnreachedAccount | None:
         nonlocal done
@@ -139,12 +142,12 @@ def collect_estate(
         try:
             session = assume_role(auditor_clients, partition, target, home_region)
             clients = AwsClients(session, observer, AccountPacer() if paced else None)
-            account_regions = shard_regions(
-                shard,
-                number,
-                enabled_regions(clients, home_region) if every_region else regions,
-                regions,
-            )
+            own = regions
+            if every_region:
+                own = enabled_regions(clients, home_region)
+                with lock:
+                    enabled.append(AccountRegions(account_id=target.account_id, regions=own))
+            account_regions = shard_regions(shard, number, own, regions)
             if account_regions:
                 result = collect(clients, account_regions, threads_each)
         except AuditSetupError as exc:
@@ -170,11 +173,11 @@ def collect_estate(
             )
         ),
         shard=(
-            Shard(
-                index=shard.index,
-                count=shard.count,
+            replace(
+                shard,
                 accounts=tuple(sorted(numbers)),
                 regions=regions,
+                enabled=tuple(sorted(enabled, key=lambda account: account.account_id)),
             )
             if shard is not None
             else None

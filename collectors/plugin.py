@@ -38,7 +38,7 @@ from collectors.errors import AuditSetupError, DataUnavailable
 from collectors.inventory import DEFAULT_WORKERS
 from collectors.model import Shard
 from collectors.serialization import save_snapshot
-from collectors.session import WORKER_SNAPSHOT, AuditSession
+from collectors.session import SHARD_SNAPSHOT, WORKER_SNAPSHOT, AuditSession
 from collectors.shards import parse_shard
 from collectors.targets import FIXTURES, Target, TargetIndex
 from collectors.traffic_options import DEFAULT_TRAFFIC_MAX_GB, traffic_days, traffic_max_gb
@@ -203,6 +203,14 @@ AUDIT_SESSION = pytest.StashKey[AuditSession]()
 def audit_session(config: pytest.Config) -> AuditSession | None:
     """The run's audit session (``None`` when the plugin is not active)."""
     return config.stash.get(AUDIT_SESSION, None)
+
+
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """A shard saves its estate in its report directory unless --snapshot-out says where:
+    named before configure, so that the file is checked writable with the other outputs."""
+    option = config.option
+    if isinstance(option.shard, Shard) and option.snapshot_out is None:
+        option.snapshot_out = getattr(option, "report_dir", Path()) / SHARD_SNAPSHOT
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -14,7 +14,7 @@ snapshot file, so all workers collect identical test ids without calling AWS.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,7 +36,7 @@ from collectors.estate_accounts import AccountTarget, organization_accounts, rea
 from collectors.estate_collection import collect_estate
 from collectors.inventory import Progress, ProgressCallback, collect_inventory
 from collectors.metadata import account_id
-from collectors.model import Estate, Inventory, Shard
+from collectors.model import AccountRegions, Estate, Inventory, Shard
 from collectors.scope import StageScope
 from collectors.serialization import load_snapshot, save_snapshot
 from collectors.shards import shard_regions
@@ -97,11 +97,12 @@ class AuditSession:
         self.role_name: str | None = option.role_name
         self.external_id: str | None = option.external_id
         self.max_workers: int = option.max_workers
-        self.shard: Shard | None = option.shard
-        self.snapshot_out: Path | None = None if self.is_worker else option.snapshot_out
-        if self.shard is not None and self.snapshot_out is None and not self.is_worker:
-            self.snapshot_out = getattr(option, "report_dir", Path()) / SHARD_SNAPSHOT
         self.scope = StageScope(option.stages or config.getini("audit_stages"))
+        self.shard: Shard | None = (
+            replace(option.shard, stages=self.scope.patterns) if option.shard else None
+        )
+        # (a shard's is its report directory's, by default: collectors.plugin names it)
+        self.snapshot_out: Path | None = None if self.is_worker else option.snapshot_out
         self.setup_error: AuditSetupError | None = None
         self._estate: Estate | None = None
         self._snapshot: Estate | None = None  # --snapshot-in, read by check_setup
@@ -227,10 +228,11 @@ class AuditSession:
         regions = account.regions
         if regions == (ALL_REGIONS,):
             regions = enabled_regions(account.clients, _home_region(account.session, regions))
-        asked = account.regions
-        regions = shard_regions(self.shard, 0, regions, asked)
+        asked, own = account.regions, regions
+        shard = self._shard_of(account.account_id, asked, own)
+        regions = shard_regions(self.shard, 0, own, asked)
         if not regions:
-            return Estate(inventories=(), shard=self._shard_of((account.account_id,), asked))
+            return Estate(inventories=(), shard=shard)
         inventory = collect_inventory(
             account.clients,
             regions,
@@ -243,14 +245,24 @@ class AuditSession:
             on_traffic_plan=self._traffic_planned,
             on_traffic_query_done=self._traffic_query_done,
         )
-        return Estate(inventories=(inventory,), shard=self._shard_of((account.account_id,), asked))
+        return Estate(inventories=(inventory,), shard=shard)
 
-    def _shard_of(self, accounts: tuple[str, ...], regions: tuple[str, ...]) -> Shard | None:
-        """The run's shard, naming what all the shards split: its accounts and regions."""
+    def _shard_of(
+        self, account: str, asked: tuple[str, ...], enabled: tuple[str, ...]
+    ) -> Shard | None:
+        """The run's shard of one account, naming what all the shards split: the account,
+        the regions asked and, for ``all``, the account's enabled ones."""
         if self.shard is None:
             return None
-        return Shard(
-            index=self.shard.index, count=self.shard.count, accounts=accounts, regions=regions
+        return replace(
+            self.shard,
+            accounts=(account,),
+            regions=asked,
+            enabled=(
+                (AccountRegions(account_id=account, regions=enabled),)
+                if asked == (ALL_REGIONS,)
+                else ()
+            ),
         )
 
     def _build_demo(self) -> Estate:
@@ -268,11 +280,9 @@ class AuditSession:
             build_demo_estate()
             session = boto3.Session(region_name=DEMO_REGIONS[0])
             clients = AwsClients(session)
-            regions = asked
-            if regions == (ALL_REGIONS,):
-                regions = enabled_regions(clients, DEMO_REGIONS[0])
-            regions = shard_regions(self.shard, 0, regions, asked)
-            shard = self._shard_of((ACCOUNT_ID,), asked)
+            own = enabled_regions(clients, DEMO_REGIONS[0]) if asked == (ALL_REGIONS,) else asked
+            regions = shard_regions(self.shard, 0, own, asked)
+            shard = self._shard_of(ACCOUNT_ID, asked, own)
             if not regions:
                 return Estate(inventories=(), shard=shard)
             inventory = collect_inventory(

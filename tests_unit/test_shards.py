@@ -13,6 +13,8 @@ import contextlib
 import io
 import json
 import re
+import subprocess
+import sys
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,7 +29,15 @@ from collectors.demo.estate import emulated_aws
 from collectors.demo.shims import set_region_opt_status
 from collectors.errors import AuditSetupError
 from collectors.estate_merge import merge_shards
-from collectors.model import CollectionError, Estate, Shard, UnreachedAccount
+from collectors.model import (
+    AccountRegions,
+    CollectionError,
+    CollectionMetadata,
+    Estate,
+    Inventory,
+    Shard,
+    UnreachedAccount,
+)
 from collectors.serialization import load_snapshot, save_snapshot
 from collectors.session import SHARD_SNAPSHOT
 from collectors.shards import parse_shard, shard_regions
@@ -172,8 +182,10 @@ def test_with_region_all_each_shard_lists_every_accounts_regions(aws: None) -> N
 # --- merging -------------------------------------------------------------------------------
 
 
-def part(index: int, count: int = 2, **estate: Any) -> tuple[Path, Estate]:
-    shard = Shard(index=index, count=count, accounts=ACCOUNTS, regions=REGIONS)
+def part(
+    index: int, count: int = 2, accounts: tuple[str, ...] = (), **estate: Any
+) -> tuple[Path, Estate]:
+    shard = Shard(index=index, count=count, accounts=accounts, regions=REGIONS)
     return Path(f"shard-{index}"), Estate(inventories=(), shard=shard, **estate)
 
 
@@ -183,6 +195,7 @@ def part(index: int, count: int = 2, **estate: Any) -> tuple[Path, Estate]:
         ([(Path("whole"), Estate(inventories=()))], "whole is not a shard's estate"),
         ([part(1), part(1)], "shard-1 and shard-1 are both shard 1/2: pass each shard once."),
         ([part(1, count=3), part(3, count=3)], "shard 2 of 3 missing: pass every shard's"),
+        ([part(1), part(2, accounts=ACCOUNTS)], "shard-2 is shard 2/2 of another audit"),
         (
             [part(1), (Path("other"), replace(part(2)[1], shard=Shard(index=2, count=2)))],
             "other is shard 2/2 of another audit",
@@ -200,42 +213,126 @@ def test_shards_that_are_not_every_part_of_one_audit_are_refused(
 def test_an_account_unreached_by_any_shard_is_unreached_once() -> None:
     why = "cannot assume arn:aws:iam::333333333333:role/apigw-audit (AccessDenied: no)"
     missed = (UnreachedAccount(account_id="333333333333", reason=why),)
-    merged = merge_shards([part(1, unreached=missed), part(2, unreached=missed)])
+    merged = merge_shards([part(k, accounts=("333333333333",), unreached=missed) for k in (1, 2)])
     assert merged.unreached == missed
     assert merged.shard is None
 
 
-def test_what_two_shards_of_one_account_both_read_is_kept_once(aws: None) -> None:
+def one_account_in_two_shards() -> tuple[Inventory, Inventory, Inventory]:
+    """Account 111111111111's us-east-1 (its pair 0: shard 1 of 2), eu-west-1 (shard 2), and
+    both regions collected at once."""
     build_organisation()
     with in_account(ACCOUNTS[0]):
-        east, west = collect(regions=("us-east-1",)), collect(regions=("eu-west-1",))
-        whole = collect(regions=REGIONS)
-    failed = CollectionError(
-        service="cloudfront",
-        operation="ListDistributions",
-        target="global",
-        code="AccessDenied",
-        message="no",
-    )
-    east = replace(east, errors=(*east.errors, failed))
-    west = replace(west, errors=(*west.errors, failed))
-    shards = [
+        return (
+            collect(regions=("us-east-1",)),
+            collect(regions=("eu-west-1",)),
+            collect(regions=REGIONS),
+        )
+
+
+def shards_of(
+    *parts: tuple[int, Inventory | None, UnreachedAccount | None],
+) -> list[tuple[Path, Estate]]:
+    run = Shard(index=1, count=2, accounts=(ACCOUNTS[0],), regions=REGIONS)
+    return [
         (
-            Path(f"s{n}"),
+            Path(f"s{index}"),
             Estate(
-                inventories=(inv,),
-                shard=Shard(index=n, count=2, accounts=ACCOUNTS, regions=REGIONS),
+                inventories=(inventory,) if inventory else (),
+                unreached=(missed,) if missed else (),
+                shard=replace(run, index=index),
             ),
         )
-        # us-east-1 is the account's first pair; the merge orders the regions as asked
-        for n, inv in ((2, west), (1, east))
+        for index, inventory, missed in parts
     ]
-    (merged,) = merge_shards(shards).inventories
+
+
+FAILED_LISTING = CollectionError(
+    service="cloudfront", operation="ListDistributions", target="global", code="AccessDenied",
+    message="no",
+)  # fmt: skip
+
+
+def test_one_accounts_regions_from_two_shards_merge_as_one_collection(aws: None) -> None:
+    east, west, whole = one_account_in_two_shards()
+    # given in any order; the merge orders the regions as asked
+    (merged,) = merge_shards(shards_of((2, west, None), (1, east, None))).inventories
     assert merged.metadata.regions == REGIONS
-    assert merged.errors.count(failed) == 1
     assert merged.distributions == whole.distributions
-    comparable = ("rest_apis", "http_apis", "accounts", "custom_domains", "api_keys")
+    comparable = ("rest_apis", "http_apis", "accounts", "custom_domains", "api_keys", "errors")
     assert {f: getattr(merged, f) for f in comparable} == {f: getattr(whole, f) for f in comparable}
+
+
+def test_a_global_call_both_shards_saw_fail_is_one_failure_and_one_shard_read_is_none(
+    aws: None,
+) -> None:
+    east, west, _ = one_account_in_two_shards()
+    failed_east = replace(east, distributions=None, errors=(*east.errors, FAILED_LISTING))
+    failed_west = replace(west, distributions=None, errors=(*west.errors, FAILED_LISTING))
+    (both,) = merge_shards(shards_of((1, failed_east, None), (2, failed_west, None))).inventories
+    assert (both.distributions, both.errors.count(FAILED_LISTING)) == (None, 1)
+    (one,) = merge_shards(shards_of((1, failed_east, None), (2, west, None))).inventories
+    assert (one.distributions, one.errors.count(FAILED_LISTING)) == (west.distributions, 0)
+
+
+def bare_inventory(region: str, errors: tuple[CollectionError, ...]) -> Inventory:
+    metadata = CollectionMetadata(
+        account_id=ACCOUNTS[0], regions=(region,), started_at="2026-12-01T00:00:00+00:00",
+        finished_at="2026-12-01T00:00:01+00:00", tool_version="0", demo=False,
+    )  # fmt: skip
+    return Inventory(
+        metadata=metadata, rest_apis=(), http_apis=(), lambda_functions=(), accounts=(),
+        custom_domains=(), distributions=(), skipped_apis=(), errors=errors,
+    )  # fmt: skip
+
+
+def test_a_repeated_failure_keeps_as_many_as_one_shard_saw() -> None:
+    metrics = CollectionError(
+        service="cloudwatch", operation="GetMetricData", target="us-east-1", code="Throttling",
+        message="slow down",
+    )  # fmt: skip
+    east = bare_inventory("us-east-1", errors=(metrics, metrics))
+    west = bare_inventory("eu-west-1", errors=(metrics,))
+    (merged,) = merge_shards(shards_of((1, east, None), (2, west, None))).inventories
+    assert merged.errors.count(metrics) == 2
+
+
+def test_an_account_one_shard_could_not_reach_is_unreached_whole(aws: None) -> None:
+    east, _, _ = one_account_in_two_shards()
+    missed = UnreachedAccount(account_id=ACCOUNTS[0], reason="cannot assume ... (Throttling)")
+    merged = merge_shards(shards_of((1, east, None), (2, None, missed)))
+    assert (merged.inventories, merged.unreached) == ((), (missed,))
+
+
+def test_a_shard_that_read_other_pairs_than_its_own_is_refused(aws: None) -> None:
+    east, _, _ = one_account_in_two_shards()
+    with pytest.raises(AuditSetupError, match=re.escape(
+        "s2 (shard 2/2) read account 111111111111 in us-east-1, not its share (eu-west-1): run "
+        "every shard again with the same options."
+    )):  # fmt: skip
+        merge_shards(shards_of((1, east, None), (2, east, None)))
+    with pytest.raises(AuditSetupError, match=re.escape("in no region, not its share (eu-west-1)")):
+        merge_shards(shards_of((1, east, None), (2, None, None)))
+
+
+def test_with_region_all_enabled_regions_that_changed_between_shards_are_refused() -> None:
+    def listed(index: int, regions: tuple[str, ...]) -> tuple[Path, Estate]:
+        shard = Shard(
+            index=index, count=2, accounts=(ACCOUNTS[0],), regions=("all",),
+            enabled=(AccountRegions(account_id=ACCOUNTS[0], regions=regions),),
+        )  # fmt: skip
+        return Path(f"s{index}"), Estate(inventories=(), shard=shard)
+
+    with pytest.raises(AuditSetupError, match=re.escape(
+        "account 111111111111's enabled regions changed between the shards (ap-south-1, "
+        "eu-west-1, us-east-1 in s2, eu-west-1, us-east-1 before): run every shard again."
+    )):  # fmt: skip
+        merge_shards(
+            [
+                listed(1, ("eu-west-1", "us-east-1")),
+                listed(2, ("ap-south-1", "eu-west-1", "us-east-1")),
+            ]
+        )
 
 
 # --- the command ---------------------------------------------------------------------------
@@ -265,6 +362,50 @@ def test_merge_names_a_shard_directory_without_a_snapshot(
     err = capsys.readouterr().err
     assert err.startswith(f"apigw-audit merge: ERROR: Snapshot file {tmp_path / SHARD_SNAPSHOT}")
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "extra", [["--snapshot-in", "x.json"], ["--report-dir=elsewhere"], ["-q", "--shard", "1/2"],
+              ["--stages", "prod"], ["--region", "us-east-1"]],
+)  # fmt: skip
+def test_merge_refuses_options_the_shards_chose_before_writing_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
+) -> None:
+    shards = []
+    for index in (1, 2):
+        shards.append(tmp_path / f"shard-{index}")
+        shards[-1].mkdir()
+        save_snapshot(part(index)[1], shards[-1] / SHARD_SNAPSHOT)
+    out = tmp_path / "out"
+    status = apigw_audit(["merge", *map(str, shards), "--report-dir", str(out), "--", *extra])
+    assert status == pytest.ExitCode.USAGE_ERROR
+    flag = next(a for a in extra if a.startswith("--")).split("=")[0]
+    assert capsys.readouterr().err == (
+        f"apigw-audit merge: ERROR: {flag} after -- does not apply: the merge audits the "
+        "shards' estate, with their scope, and writes to --report-dir OUT.\n"
+    )
+    assert not out.exists()
+
+
+def test_merge_refuses_to_write_into_a_shards_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = tmp_path / "shard-1"
+    first.mkdir()
+    save_snapshot(part(1)[1], first / SHARD_SNAPSHOT)
+    before = (first / SHARD_SNAPSHOT).read_bytes()
+    status = apigw_audit(["merge", str(first), "--report-dir", str(first)])
+    assert status == pytest.ExitCode.USAGE_ERROR
+    assert "holds a shard's estate: write the merge elsewhere." in capsys.readouterr().err
+    assert (first / SHARD_SNAPSHOT).read_bytes() == before
+
+
+def test_a_shards_snapshot_that_cannot_be_written_is_refused_before_collection(
+    pytester: pytest.Pytester,
+) -> None:
+    (pytester.path / "reports").write_text("a file, not a directory")
+    result = Suite(pytester).run("--demo", "--shard", "1/2", "--collect-only")
+    assert "apigw_audit_snapshot.json" in error_line(result)
 
 
 def test_merge_without_a_report_dir_is_a_usage_error_in_one_line(
@@ -395,24 +536,14 @@ def single_and_merged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Ru
         build_organisation()
         single = _run(base / "single", *options)
         shards = [_run(base / f"shard-{k}", *options, "--shard", f"{k}/3") for k in (1, 2, 3)]
-    out = io.StringIO()
     merged_dir = base / "merged"
-    with contextlib.redirect_stdout(out):
-        status = apigw_audit(
-            [
-                "merge",
-                *(str(s.directory) for s in shards),
-                "--report-dir",
-                str(merged_dir),
-                "--",
-                "-p",
-                "no:cacheprovider",
-                "-q",
-                "--html",
-                str(merged_dir / "report.html"),
-            ]
-        )
-    return single, Run(status, out.getvalue(), merged_dir)
+    merged = subprocess.run(
+        [sys.executable, "-m", "collectors.cli", "merge", *(str(s.directory) for s in shards),
+         "--report-dir", str(merged_dir),
+         "--", "-p", "no:cacheprovider", "-q", "--html", str(merged_dir / "report.html")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    return single, Run(merged.returncode, merged.stdout, merged_dir)
 
 
 def test_the_merged_reports_equal_the_single_runs(single_and_merged: tuple[Run, Run]) -> None:

@@ -36,7 +36,14 @@ from collectors.model.account import (
 )
 from collectors.model.api_keys import ApiKey, RegionApiKeys, name_with_id, usage_plan_ref
 from collectors.model.errors import CollectionError
-from collectors.model.estate import SCHEMA_VERSION, Estate, Shard, UnreachedAccount, estate_of
+from collectors.model.estate import (
+    SCHEMA_VERSION,
+    AccountRegions,
+    Estate,
+    Shard,
+    UnreachedAccount,
+    estate_of,
+)
 from collectors.model.http import (
     CorsConfiguration,
     IntegrationTls,
@@ -106,6 +113,7 @@ __all__ = [
     "REST_INTEGRATION_TIMEOUT_DEFAULT_MS",
     "SCHEMA_VERSION",
     "WEBSOCKET_INTEGRATION_TIMEOUT_DEFAULT_MS",
+    "AccountRegions",
     "AccountSettings",
     "AcmCertificate",
     "ApiKey",

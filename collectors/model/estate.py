@@ -26,17 +26,29 @@ class UnreachedAccount:
 
 
 @dataclass(frozen=True, kw_only=True)
+class AccountRegions:
+    """The regions an account has enabled, as a shard listed them (``--region all``)."""
+
+    account_id: str
+    regions: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Shard:
     """Which part of the (account, region) pairs a run audited: ``index`` of ``count``, from 1
     (``collectors.shards``), and the run all the shards split: every account it audits and the
     regions as asked (``("all",)``: each account's enabled ones). Shards agreeing on
     ``count``, ``accounts`` and ``regions`` are parts of one audit, which ``apigw-audit merge``
-    puts back together."""
+    puts back together. With ``--region all``, ``enabled`` holds each account's regions as
+    this shard listed them (its pairs are numbered from them); ``stages``, the ``--stages``
+    patterns the shard was scoped by (``()``: the default rule)."""
 
     index: int
     count: int
     accounts: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
+    enabled: tuple[AccountRegions, ...] = ()
+    stages: tuple[str, ...] = ()
 
     def describe(self) -> str:
         return f"shard {self.index}/{self.count}"
