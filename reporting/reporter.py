@@ -70,6 +70,7 @@ class AuditReporter:
         self._unexplained: set[str] = set()  # failed or errored tests that are not findings
         self._collection_errors: dict[str, str] = {}  # node id -> pytest's text of the error
         self._checks: dict[str, CheckInfo] = {}
+        self._targets: dict[str, TargetDescription] = {}  # target key -> its description
         # Known at session finish:
         self.run: RunInfo | None = None
         self.estate: AuditedEstate | None = None
@@ -94,7 +95,7 @@ class AuditReporter:
         item = self._pending.setdefault(report.nodeid, _Item())
         if item.check is None:
             item.check = self._check(record["check"])
-            item.target = TargetDescription.from_json(record["target"])
+            item.target = self._target(record["target"])
         item.verdicts.append(verdict)
         item.details = record["details"]
         item.called = item.called or report.when == "call"
@@ -109,6 +110,13 @@ class AuditReporter:
         known = self._checks.get(document["id"])
         if known is None:
             known = self._checks[document["id"]] = CheckInfo.from_json(document)
+        return known
+
+    def _target(self, document: dict[str, Any]) -> TargetDescription:
+        """The target's description, read once per target (shared by the checks on it)."""
+        known = self._targets.get(document["key"])
+        if known is None:
+            known = self._targets[document["key"]] = TargetDescription.from_json(document)
         return known
 
     def _finish_item(self, test_id: str) -> None:
