@@ -37,6 +37,7 @@ import pytest
 
 from checks.catalog import check_of, suite_checks
 from checks.listing import ListChecks
+from checks.log_capture import switch_off_unused_log_capture
 from checks.options import add_options, traffic_min_requests
 from checks.outcomes import CHECKS_TRACEBACK, as_finding, phase_verdict
 from checks.policy import CACHE_PRICE_PER_HOUR, Pricing
@@ -88,6 +89,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not runs_checks(config):
         return
     config.option.markexpr = severity_in_any_case(config.option.markexpr)
+    switch_off_unused_log_capture(config, CHECKS_DIR)
     config.stash[SUITE_CHECKS] = _suite_check_ids
     config.stash[COLLECTED_CHECKS] = lambda: frozenset(config.stash.get(_COLLECTED_CHECKS, ()))
     if config.option.collectonly:
