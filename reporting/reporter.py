@@ -39,6 +39,8 @@ from reporting.waivers import Waiver
 class _Item:
     """A check's phases as their reports arrive (interleaved between items under xdist)."""
 
+    __slots__ = ("called", "check", "details", "target", "verdicts", "waived_by")
+
     def __init__(self) -> None:
         self.verdicts: list[Verdict] = []
         self.check: CheckInfo | None = None
