@@ -42,7 +42,7 @@ class _Item:
     __slots__ = ("called", "check", "details", "target", "verdicts", "waived_by")
 
     def __init__(self) -> None:
-        self.verdicts: list[Verdict] = []
+        self.verdicts: list[Verdict] = []  # of the phases that did not pass
         self.check: CheckInfo | None = None
         self.target: TargetDescription | None = None
         self.details: dict[str, object] = {}
@@ -93,16 +93,17 @@ class AuditReporter:
             if report.failed:
                 self._unexplained.add(report.nodeid)
             return
-        verdict = Verdict.from_json(entry)
         item = self._pending.setdefault(report.nodeid, _Item())
         if item.check is None:
             item.check = self._check(record["check"])
             item.target = self._target(record["target"])
-        item.verdicts.append(verdict)
+        status = Status(entry["status"])
+        if status is not Status.PASS:  # the item's verdict is its first phase's that is not
+            item.verdicts.append(Verdict.from_json(entry))
         item.details = record["details"]
         item.called = item.called or report.when == "call"
         item.waived_by = item.waived_by or getattr(report, WAIVED_BY, None)
-        if report.failed and verdict.status is not Status.FAIL:
+        if report.failed and status is not Status.FAIL:
             self._unexplained.add(report.nodeid)
         if report.when == "teardown":
             self._finish_item(report.nodeid)
