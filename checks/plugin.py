@@ -22,6 +22,9 @@ The record (``collectors.contract.CheckRecord``): before any fixture runs
 passes). The details are made plain JSON when the call ends (keys as strings); what is not
 JSON-serialisable is reported as its repr and fails the test's teardown. Each phase's
 verdict (``checks.outcomes``) is attached to its report where the exception is at hand.
+
+Per-test log capture is off in a run of the suite's checks alone, unless the user chose
+logging (``checks.log_capture``).
 """
 
 from __future__ import annotations
