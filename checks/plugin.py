@@ -22,6 +22,9 @@ The record (``collectors.contract.CheckRecord``): before any fixture runs
 passes). The details are made plain JSON when the call ends (keys as strings); what is not
 JSON-serialisable is reported as its repr and fails the test's teardown. Each phase's
 verdict (``checks.outcomes``) is attached to its report where the exception is at hand.
+
+Per-test log capture is off in a run of the suite's checks alone, unless the user chose
+logging (``checks.log_capture``).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ import pytest
 
 from checks.catalog import check_of, suite_checks
 from checks.listing import ListChecks
+from checks.log_capture import switch_off_unused_log_capture
 from checks.options import add_options, traffic_min_requests
 from checks.outcomes import CHECKS_TRACEBACK, as_finding, phase_verdict
 from checks.policy import CACHE_PRICE_PER_HOUR, Pricing
@@ -88,6 +92,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not runs_checks(config):
         return
     config.option.markexpr = severity_in_any_case(config.option.markexpr)
+    switch_off_unused_log_capture(config, CHECKS_DIR)
     config.stash[SUITE_CHECKS] = _suite_check_ids
     config.stash[COLLECTED_CHECKS] = lambda: frozenset(config.stash.get(_COLLECTED_CHECKS, ()))
     if config.option.collectonly:
@@ -122,7 +127,8 @@ def _in_checks(item: pytest.Item) -> bool:
 
 
 _CHECK_INFO = pytest.StashKey[tuple["CheckInfo | None"]]()
-_TARGET = pytest.StashKey[TargetDescription]()  # an item's target, described at collection
+# Each target described once, with its JSON: shared by the records of every check on it.
+_TARGETS = pytest.StashKey[dict[tuple[str, str], tuple[TargetDescription, dict[str, Any]]]]()
 _COLLECTED_CHECKS = pytest.StashKey[set[str]]()  # the ids of the checks collected
 FINDINGS_WITHOUT_TRACEBACK = pytest.StashKey[bool]()
 
@@ -188,14 +194,17 @@ def _target_key(item: pytest.Item, fixture: str) -> str:
     return key if isinstance(key, str) else ""
 
 
-def _describe(item: pytest.Item, fixture: str) -> TargetDescription:
-    """The item's target as the collectors describe it, once per item."""
-    known = item.stash.get(_TARGET, None)
-    if known is None:
-        known = item.stash[_TARGET] = item.config.stash[DESCRIBE_TARGET](
-            fixture, _target_key(item, fixture)
-        )
-    return known
+def _describe(item: pytest.Item, fixture: str) -> tuple[TargetDescription, dict[str, Any]]:
+    """The item's target as the collectors describe it, and its JSON, once per target: the
+    checks on one target share them (records and reports only read them)."""
+    config = item.config
+    known = config.stash.setdefault(_TARGETS, {})
+    target = (fixture, _target_key(item, fixture))
+    described = known.get(target)
+    if described is None:
+        description = config.stash[DESCRIBE_TARGET](*target)
+        described = known[target] = (description, description.to_json())
+    return described
 
 
 def keywords(info: CheckInfo, target: TargetDescription) -> set[str]:
@@ -216,7 +225,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         collected.add(info.id)
         if describes:
             (fixture,) = _target_fixtures(item)
-            item.extra_keyword_matches.update(keywords(info, _describe(item, fixture)))
+            item.extra_keyword_matches.update(keywords(info, _describe(item, fixture)[0]))
     minimum: Severity | None = config.option.min_severity
     if minimum is None:
         return
@@ -248,7 +257,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     record: CheckRecord = {
         "check": _check_json(info),
         "target_fixture": fixture,
-        "target": _describe(item, fixture).to_json(),
+        "target": _describe(item, fixture)[1],
         "details": {},
     }
     # Exactly one record, even when a plugin (reruns) sets the same item up again.
@@ -273,9 +282,15 @@ def pytest_runtest_makereport(
             call.excinfo = as_finding(excinfo.value, item.function.__code__)
     report = yield
     if checked:
-        exception = call.excinfo.value if call.excinfo is not None else None
-        setattr(report, VERDICT, phase_verdict(call.when, exception).to_json())
+        if call.excinfo is None:
+            setattr(report, VERDICT, _PASSED)
+        else:
+            setattr(report, VERDICT, phase_verdict(call.when, call.excinfo.value).to_json())
     return report
+
+
+# Most phases pass: their reports share one verdict document (reports only read it).
+_PASSED = phase_verdict("call", None).to_json()
 
 
 EVIDENCE_PROBLEM = pytest.StashKey[str]()

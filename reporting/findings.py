@@ -34,7 +34,7 @@ def combine(verdicts: Iterable[Verdict]) -> Verdict:
     return next((v for v in verdicts if v.status is not Status.PASS), Verdict(Status.PASS))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CheckResult:
     """One check on one target: its status, the one-line message and the evidence."""
 

@@ -39,8 +39,10 @@ from reporting.waivers import Waiver
 class _Item:
     """A check's phases as their reports arrive (interleaved between items under xdist)."""
 
+    __slots__ = ("called", "check", "details", "target", "verdicts", "waived_by")
+
     def __init__(self) -> None:
-        self.verdicts: list[Verdict] = []
+        self.verdicts: list[Verdict] = []  # of the phases that did not pass
         self.check: CheckInfo | None = None
         self.target: TargetDescription | None = None
         self.details: dict[str, object] = {}
@@ -70,6 +72,7 @@ class AuditReporter:
         self._unexplained: set[str] = set()  # failed or errored tests that are not findings
         self._collection_errors: dict[str, str] = {}  # node id -> pytest's text of the error
         self._checks: dict[str, CheckInfo] = {}
+        self._targets: dict[str, TargetDescription] = {}  # target key -> its description
         # Known at session finish:
         self.run: RunInfo | None = None
         self.estate: AuditedEstate | None = None
@@ -90,16 +93,17 @@ class AuditReporter:
             if report.failed:
                 self._unexplained.add(report.nodeid)
             return
-        verdict = Verdict.from_json(entry)
         item = self._pending.setdefault(report.nodeid, _Item())
         if item.check is None:
             item.check = self._check(record["check"])
-            item.target = TargetDescription.from_json(record["target"])
-        item.verdicts.append(verdict)
+            item.target = self._target(record["target"])
+        status = Status(entry["status"])
+        if status is not Status.PASS:  # the item's verdict is its first phase's that is not
+            item.verdicts.append(Verdict.from_json(entry))
         item.details = record["details"]
         item.called = item.called or report.when == "call"
         item.waived_by = item.waived_by or getattr(report, WAIVED_BY, None)
-        if report.failed and verdict.status is not Status.FAIL:
+        if report.failed and status is not Status.FAIL:
             self._unexplained.add(report.nodeid)
         if report.when == "teardown":
             self._finish_item(report.nodeid)
@@ -109,6 +113,13 @@ class AuditReporter:
         known = self._checks.get(document["id"])
         if known is None:
             known = self._checks[document["id"]] = CheckInfo.from_json(document)
+        return known
+
+    def _target(self, document: dict[str, Any]) -> TargetDescription:
+        """The target's description, read once per target (shared by the checks on it)."""
+        known = self._targets.get(document["key"])
+        if known is None:
+            known = self._targets[document["key"]] = TargetDescription.from_json(document)
         return known
 
     def _finish_item(self, test_id: str) -> None:
