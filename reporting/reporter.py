@@ -29,7 +29,13 @@ from collectors.contract import (
 )
 from collectors.jsonfile import write_json_atomically
 from reporting import audit_json, console, ocsf, resources_json
-from reporting.findings import CheckResult, check_result, combine, stale_waivers
+from reporting.findings import (
+    CheckResult,
+    check_result,
+    combine,
+    count_by_status,
+    stale_waivers,
+)
 from reporting.gate import GateDecision, decide
 from reporting.run import RunInfo, run_info
 from reporting.waived import WAIVED_BY, WaiverHooks
@@ -224,16 +230,16 @@ class AuditReporter:
         if self.config.option.tbstyle == "no":
             # The checks' default: pytest shows neither the failures nor the collection
             # errors, so they are here; the findings one line each, from the results (so the
-            # same under pytest-xdist).
+            # same under pytest-xdist); the title counts every finding, also those a line counts
+            # together.
             errors, findings = self._collection_errors, console.finding_lines(results)
             self._write_section(
                 terminalreporter,
                 f"apigw-audit collection errors ({len(errors)})",
                 console.collection_errors(errors),
             )
-            self._write_section(
-                terminalreporter, f"apigw-audit findings ({len(findings)})", findings
-            )
+            failed = count_by_status(results)[Status.FAIL.value]
+            self._write_section(terminalreporter, f"apigw-audit findings ({failed})", findings)
         terminalreporter.write_sep("=", "apigw-audit")
         width = shutil.get_terminal_size().columns
         summary = console.render(self.run, results, self.waivers, self.stale, self.today, width)

@@ -704,3 +704,37 @@ def test_reports_are_the_same_under_xdist(suite: Suite) -> None:
         return {t["nodeid"]: (t["outcome"], t.get("metadata")) for t in report["tests"]}
 
     assert per_test(suite.document("r.json")) == per_test(first["r.json"])
+
+
+@pytest.fixture(scope="module")
+def open_methods(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An estate whose one stage has five methods without an authorizer."""
+    path = tmp_path_factory.mktemp("repeated") / "inventory.json"
+    with emulated_aws():
+        pets = RestApiBuilder("pets")
+        for resource in ("/a", "/b", "/c", "/d", "/e"):
+            pets.method("GET", resource)
+        pets.stage("prod", tracing=True)
+        save_snapshot(collect(), path)
+    return path
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_a_check_failing_on_many_methods_of_a_stage_is_one_line_and_every_finding_counted(
+    pytester: pytest.Pytester, open_methods: Path, workers: str
+) -> None:
+    suite = Suite(pytester, open_methods)
+    lines = suite.run("-k", "authorization", "-n", workers).outlines
+    start = lines.index(next(x for x in lines if "= apigw-audit findings (5) =" in x))
+    assert lines[start + 1 : start + 3] == [
+        "123456789012 us-east-1 pets/prod  TEST-AUTH-001  5 methods (GET /a, GET /b, GET /c "
+        "and 2 more), e.g. GET /a on pets/prod has no authorizer",
+        "(a check failing on many methods or routes of one stage is one line here and one row "
+        f"below; {AUDIT}, and the HTML report with --html, list each finding)",
+    ]
+    table = lines.index("Findings (5)")
+    assert lines[table + 4].split() == [
+        "CRITICAL", "TEST-AUTH-001", "prod", "5", "methods", "Authorization", "Gap"
+    ]  # fmt: skip
+    assert lines[table + 5] == "    GET /a, GET /b, GET /c and 2 more"
+    assert len(findings(suite.document(AUDIT))) == 5  # the JSON lists each one

@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema
 
 from checks.catalog import suite_checks
-from collectors.contract import Severity, Status
+from collectors.contract import Severity, Status, TargetDescription
 from reporting import audit_json, console, resources_json
 from reporting.gate import decide
 from reporting.run import RunInfo, run_info
@@ -148,18 +148,136 @@ def test_a_numeric_looking_stage_stays_text_in_its_column() -> None:
     ]
 
 
-def test_ten_thousand_findings_render_fast_one_line_each() -> None:
+def test_ten_thousand_findings_render_in_half_a_second_one_line_per_check_and_stage() -> None:
     results = [
         result(where=target(f"api-{n % 50}", path=f"/items/{n}"), message=f"finding {n}")
         for n in range(10_000)
     ]
-    started = time.perf_counter()
-    lines = console.finding_lines(results)
-    summary = console.render(RUN, results, [], [], TODAY, WIDTH)
-    elapsed = time.perf_counter() - started
-    assert len(lines) == 10_000
+    times = []
+    # The fastest of three, in CPU seconds (rendering is this process's work alone): on a
+    # shared box the other processes' load hardly counts; on an idle one it is the wall time.
+    for _ in range(3):
+        started = time.process_time()
+        lines = console.finding_lines(results)
+        summary = console.render(RUN, results, [], [], TODAY, WIDTH)
+        times.append(time.process_time() - started)
+    assert len(lines) == 50 + 1  # a line for each API's stage, and where each finding is
+    assert lines[0] == (
+        "us-east-1 api-0/prod  TEST-CRITICAL-001  200 methods (GET /items/0, GET /items/100, "
+        "GET /items/1000 and 197 more), e.g. finding 0"
+    )
+    assert "api_gateway_audit.json" in lines[-1]
+    assert "Findings (10000)" in summary
     assert summary.count("TEST-CRITICAL-001 (10000 findings): Fix it.") == 1
-    assert elapsed < 2.0, f"{elapsed:.2f} s"
+    assert len(summary) < 200
+    assert min(times) <= 0.5, f"{min(times):.2f} s"
+
+
+def on_shop(*paths: str, method: str = "GET", stage: str = "prod") -> list[TargetDescription]:
+    return [target(method=method, path=path, stage=stage) for path in paths]
+
+
+def test_a_check_failing_on_four_methods_of_a_stage_is_one_row_with_the_first_three() -> None:
+    repeated = [result(where=t) for t in on_shop("/e", "/b", "/d", "/a", "/c")]
+    other = result(Severity.LOW, where=target(path="/b"))
+    lines = console.findings_table([other, *repeated])
+    assert lines[1] == "Findings (6)"  # every finding counted
+    assert lines[4] == "us-east-1 shop (REST a1b2c3)"
+    assert lines[5].split() == [
+        "CRITICAL", "TEST-CRITICAL-001", "prod", "5", "methods", "Authorization", "Gap"
+    ]  # fmt: skip
+    assert lines[6] == "    GET /a, GET /b, GET /c and 2 more"
+    assert lines[7].split()[:5] == ["LOW", "TEST-LOW-001", "prod", "GET", "/b"]
+    column = lines[2].index("Resource Path")
+    assert lines[5].index("5 methods") == column
+
+
+def test_three_findings_of_one_check_on_a_stage_stay_three_rows() -> None:
+    lines = console.findings_table([result(where=t) for t in on_shop("/a", "/b", "/c")])
+    assert [line.split()[4] for line in lines[5:]] == ["/a", "/b", "/c"]
+
+
+def test_a_repeated_check_is_counted_per_stage_and_stands_where_its_first_finding_did() -> None:
+    other = replace(check_info(), id="TEST-OTHER-001")
+    results = [
+        *(result(where=t) for t in on_shop("/b", "/c", "/d", "/e")),
+        *(result(where=t) for t in on_shop("/c", "/d", "/e", "/f", stage="staging")),
+        *(replace(result(where=t), check=other) for t in on_shop("/a", "/c")),
+    ]
+    lines = [line.strip() for line in console.findings_table(results)[5:]]
+    assert [line.split()[1:5] for line in lines] == [
+        ["TEST-OTHER-001", "prod", "GET", "/a"],
+        ["TEST-CRITICAL-001", "prod", "4", "methods"],
+        ["/b,", "GET", "/c,", "GET"],
+        ["TEST-OTHER-001", "prod", "GET", "/c"],
+        ["TEST-CRITICAL-001", "staging", "4", "methods"],
+        ["/c,", "GET", "/d,", "GET"],
+    ]  # report order: by stage, then path, then check
+
+
+def test_routes_and_resources_are_counted_in_their_own_words() -> None:
+    routes = [replace(t, api_type="HTTP") for t in on_shop("/a", "/b", "/c", "/d", method="POST")]
+    resources = [target(stage="live", method=None, path=p) for p in ("/a", "/b", "/c", "/d")]
+    lines = console.findings_table([result(where=t) for t in (*routes, *resources)])
+    assert "4 targets" in lines[5]  # the stage live comes before prod
+    assert lines[6] == "    /a, /b, /c and 1 more"
+    assert "4 routes" in lines[7]
+    assert lines[8] == "    POST /a, POST /b, POST /c and 1 more"
+
+
+def test_repeated_findings_are_one_line_from_their_stage_with_the_first_message() -> None:
+    results = [
+        *(result(where=t, message=f"GET {t.resource_path} is open") for t in on_shop(*"wxyz")),
+        result(Severity.LOW, where=target("alpha"), message="trace"),
+    ]
+    lines = console.finding_lines(results)
+    assert lines[:2] == [
+        "us-east-1 alpha/prod GET /items  TEST-LOW-001  trace",
+        "us-east-1 shop/prod  TEST-CRITICAL-001  4 methods (GET w, GET x, GET y and 1 more), "
+        "e.g. GET w is open",
+    ]
+    assert lines[2].startswith("(a check failing on many methods or routes of one stage is one")
+    assert "api_gateway_audit.json" in lines[2]
+    assert console.finding_lines(results[:3])[-1].startswith("us-east-1 shop/prod GET")
+
+
+def test_unknown_results_are_counted_together_only_with_the_same_reason() -> None:
+    denied = "GetStages on us-east-1/a1b2c3 failed (AccessDenied)"
+    results = [
+        *(result(status=Status.UNKNOWN, where=t, message=denied) for t in on_shop(*"abcd")),
+        result(status=Status.UNKNOWN, where=target(path="e"), message="the check crashed"),
+    ]
+    lines = console.unknown_table(results)
+    assert lines[1] == "Could not be evaluated (UNKNOWN) (5)"
+    assert lines[5].split()[3:5] == ["4", "methods"]
+    assert lines[6:8] == ["    GET a, GET b, GET c and 1 more", f"    {denied}"]
+    assert lines[8].split()[3:5] == ["GET", "e"]
+    assert lines[9] == "    the check crashed"
+
+
+def test_waived_findings_are_counted_together_per_waiver() -> None:
+    results = [
+        *(result(status=Status.WAIVED, where=t, waiver=waiver(number=1)) for t in on_shop(*"abcd")),
+        result(status=Status.WAIVED, where=target(path="e"), waiver=waiver(number=2)),
+    ]
+    lines = console.waived_table(results)
+    assert lines[1] == "Waived (5)"
+    assert lines[5].split()[3:5] == ["4", "methods"]
+    assert lines[7].startswith("    waiver 1: ")
+    assert lines[9].startswith("    waiver 2: ")
+
+
+def test_the_console_does_not_depend_on_the_order_results_arrive_in() -> None:
+    results = [
+        result(severity, where=target(f"api-{n % 3}", stage=("prod", "staging")[n % 2],
+                                      path=f"/p/{n % 7}", method=("GET", "PUT")[n % 5 == 0]))
+        for n in range(200)
+        for severity in (Severity.CRITICAL, Severity.LOW)
+    ]  # fmt: skip
+    shuffled = sorted(results, key=lambda r: hash(r.test_id))  # as pytest-xdist's workers
+    assert console.finding_lines(shuffled) == console.finding_lines(results)
+    render = console.render(RUN, results, [], [], TODAY, WIDTH)
+    assert console.render(RUN, shuffled, [], [], TODAY, WIDTH) == render
 
 
 def test_apis_and_stages_left_out_are_listed_with_why_one_line_per_api() -> None:
