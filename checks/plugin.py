@@ -305,13 +305,14 @@ def _settle_evidence(item: pytest.Item) -> None:
         return
     details = record["details"]
     try:
-        # sort_keys refuses keys of mixed types, which pytest-html's rendering would too
-        json.dumps(details, sort_keys=True)
+        # sort_keys refuses keys of mixed types, which pytest-html's rendering would too;
+        # NaN and the infinities are not JSON (the report writers would make them null)
+        json.dumps(details, sort_keys=True, allow_nan=False)
     except (TypeError, ValueError) as exc:
         item.stash[EVIDENCE_PROBLEM] = (
             f"{record['check']['id']} evidence is not JSON-serialisable ({exc}): {details!r}"
         )
-        plain = json.loads(json.dumps(details, default=repr))
+        plain = json.loads(json.dumps(details, default=repr), parse_constant=str)
         details.clear()
         details.update(plain)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar, Union, cast
 
 from collectors.errors import AuditSetupError
-from collectors.jsonfile import write_json_atomically
+from collectors.jsonfile import read_json, write_dataclasses_atomically
 from collectors.model import SCHEMA_VERSION, Estate, Inventory, estate_of
 
 T = TypeVar("T")
@@ -252,19 +252,21 @@ def estate_from_json(document: Any) -> Estate:
 
 
 def save_snapshot(audited: Estate | Inventory, path: Path) -> None:
-    """Write the snapshot of an estate (an inventory: an estate of its one account)."""
-    write_json_atomically(path, estate_to_json(audited))
+    """Write the snapshot of an estate (an inventory: an estate of its one account): the
+    document ``estate_to_json`` makes, encoded from the dataclasses without building it."""
+    document = {"schema_version": SCHEMA_VERSION, "estate": estate_of(audited)}
+    write_dataclasses_atomically(path, document)
 
 
 def load_snapshot(path: Path) -> Estate:
     """Read a snapshot file; any problem is an ``AuditSetupError`` naming the file."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = read_json(path)
     except FileNotFoundError:
         raise AuditSetupError(f"Snapshot file {path} does not exist.") from None
     except OSError as exc:
         raise AuditSetupError(f"Cannot read snapshot file {path}: {exc.strerror}.") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except json.JSONDecodeError as exc:  # orjson's, invalid UTF-8 included
         raise AuditSetupError(f"Snapshot file {path} is not valid JSON: {exc}.") from None
     try:
         return estate_from_json(document)

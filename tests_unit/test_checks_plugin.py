@@ -200,6 +200,21 @@ def test_evidence_that_is_not_json_is_an_error(suite: pytest.Pytester, runs: Run
     result.stdout.fnmatch_lines(["*TEST-001 evidence is not JSON-serialisable*"])
 
 
+def test_evidence_with_a_nan_is_an_error_and_reports_it_as_text(
+    suite: pytest.Pytester, runs: Runs
+) -> None:
+    suite.makepyfile(test_checks=_check(body='evidence["rate"] = float("nan")'))
+    result = suite.runpytest_inprocess(f"--snapshot-in={runs.snapshot}")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        ["*TEST-001 evidence is not JSON-serialisable (Out of range float*"]
+    )
+    (_, call, *_) = result.reprec.getreports("pytest_runtest_logreport")  # type: ignore[attr-defined]
+    record = record_of(call.user_properties)
+    assert record is not None
+    assert record["details"] == {"rate": "NaN"}
+
+
 def test_evidence_is_made_plain_json_before_it_crosses_to_xdist(
     suite: pytest.Pytester, runs: Runs
 ) -> None:
