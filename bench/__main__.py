@@ -1,5 +1,5 @@
 """``python -m bench run --size small|medium|large|xl``, ``python -m bench scaling`` and
-``python -m bench traffic [--events N]``."""
+``python -m bench traffic [--events N]`` and ``python -m bench org [--accounts N]``."""
 
 from __future__ import annotations
 
@@ -65,8 +65,19 @@ def main(argv: list[str] | None = None) -> int:
         default=100,
         help="distinct concrete paths behind the greedy resource (100)",
     )
+    org_parser = commands.add_parser(
+        "org", help="an organisation's audit: one run, 4 shards and a merge, the worker pool"
+    )
+    org_parser.add_argument("--accounts", type=_positive, default=100, help="member accounts (100)")
+    org_parser.add_argument(
+        "--latency-ms",
+        type=float,
+        default=20.0,
+        help="injected per-request latency of the worker-pool comparison (20)",
+    )
     args = parser.parse_args(argv)
 
+    from bench.org import org
     from bench.run import BenchError, run
     from bench.scaling import scaling
     from bench.traffic import traffic
@@ -74,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "scaling":
             return 0 if scaling(args.size) else 1
+        if args.command == "org":
+            return 0 if org(args.accounts, args.latency_ms) else 1
         if args.command == "traffic":
             traffic(args.events, args.paths)
             return 0
