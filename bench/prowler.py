@@ -17,6 +17,7 @@ switched off with ``--ignore-exit-code-3``, so any other non-zero status is a fa
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import subprocess
@@ -61,11 +62,16 @@ def command(executable: str, regions: tuple[str, ...], output_directory: Path) -
 
 
 def findings(output_directory: Path) -> int:
-    """Rows of the CSV files Prowler wrote (one per check result; the header excluded)."""
-    return sum(
-        max(len(path.read_text(errors="replace").splitlines()) - 1, 0)
-        for path in output_directory.glob("*.csv")
-    )
+    """Records of the CSV files Prowler wrote (one per check result; the header excluded).
+
+    Prowler's CSV is ``;``-separated and its quoted fields (remediation text) span lines, so
+    records are counted with the ``csv`` module, not by lines.
+    """
+    total = 0
+    for path in output_directory.glob("*.csv"):
+        with path.open(newline="", errors="replace") as file:
+            total += max(sum(1 for _ in csv.reader(file, delimiter=";")) - 1, 0)
+    return total
 
 
 def version(executable: str) -> str:

@@ -22,13 +22,14 @@ from collectors.demo.estate import emulated_aws
 LATEST_LARGE = REPO / "bench" / "results" / "20261202T053350Z-large.json"
 
 _STAND_IN = """#!/bin/sh
-# A stand-in for prowler: writes two findings under --output-directory.
+# A stand-in for prowler: two findings (one spanning two lines) under --output-directory.
 while [ "$1" != "--output-directory" ]; do shift; done
 mkdir -p "$2"
 {
-  echo 'AUTH;CHECK_ID;STATUS'
-  echo 'x;apigateway_restapi_logging_enabled;FAIL'
-  echo 'x;apigateway_restapi_waf_acl_attached;PASS'
+  echo 'AUTH;CHECK_ID;STATUS;REMEDIATION'
+  echo 'x;apigateway_restapi_logging_enabled;FAIL;"Enable logging:'
+  echo 'a remediation on two lines"'
+  echo 'x;apigateway_restapi_waf_acl_attached;PASS;-'
 } > "$2/prowler-output.csv"
 """
 
