@@ -157,7 +157,7 @@ def _prowler_rows(results: dict[str, Any]) -> list[list[Any]]:
         [
             "suite / Prowler (end to end, start-up included)",
             f"{_seconds(audit['seconds'])} / {_seconds(prowler['seconds'])} = {ratio:.2f} "
-            f"({1 / ratio:.1f}x faster); AWS calls {audit['server_requests']} / {calls}",
+            f"({f'{1 / ratio:.1f}x faster' if ratio <= 1 else f'{ratio:.1f}x slower'}); AWS calls {audit['server_requests']} / {calls}",
             f"<= {PROWLER_RATIO_LIMIT:g} at large: "
             + (_verdict(ratio <= PROWLER_RATIO_LIMIT) if at_large else f"({results['size']})"),
         ],
