@@ -147,6 +147,7 @@ def _prowler_rows(results: dict[str, Any]) -> list[list[Any]]:
     calls = sum(prowler["server_requests"].values())
     ratio = prowler["suite_over_prowler"]
     at_large = results["size"] == "large"
+    speed = f"{1 / ratio:.1f}x faster" if ratio <= 1 else f"{ratio:.1f}x slower"
     return [
         [
             "Prowler end to end (apigateway, apigatewayv2)",
@@ -157,7 +158,7 @@ def _prowler_rows(results: dict[str, Any]) -> list[list[Any]]:
         [
             "suite / Prowler (end to end, start-up included)",
             f"{_seconds(audit['seconds'])} / {_seconds(prowler['seconds'])} = {ratio:.2f} "
-            f"({f'{1 / ratio:.1f}x faster' if ratio <= 1 else f'{ratio:.1f}x slower'}); AWS calls {audit['server_requests']} / {calls}",
+            f"({speed}); AWS calls {audit['server_requests']} / {calls}",
             f"<= {PROWLER_RATIO_LIMIT:g} at large: "
             + (_verdict(ratio <= PROWLER_RATIO_LIMIT) if at_large else f"({results['size']})"),
         ],
