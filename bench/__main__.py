@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 
 from bench.estate import SIZES
+from bench.prowler import ENVIRONMENT_VARIABLE
 
 # Alternations of the check-phase comparison: more where runs are short and noisy.
 DEFAULT_REPEATS = {"small": 5, "medium": 3, "large": 3, "xl": 1}
@@ -24,6 +26,13 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text}")
     return value
+
+
+def _executable(text: str) -> str:
+    found = shutil.which(text)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"not an executable file: {text}")
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,6 +57,14 @@ def main(argv: list[str] | None = None) -> int:
         type=_fraction,
         default=0.2,
         help="fraction of requests answered with a throttling error in the throttled runs (0.2)",
+    )
+    run_parser.add_argument(
+        "--prowler",
+        metavar="PATH",
+        type=_executable,
+        default=None,
+        help="the Prowler executable to compare with, end to end (default: "
+        f"${ENVIRONMENT_VARIABLE}, then prowler on PATH; the row is skipped without one)",
     )
     scaling_parser = commands.add_parser(
         "scaling", help="show that doubling methods or stages leaves the call count unchanged"
@@ -95,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             repeats=args.repeats or DEFAULT_REPEATS[args.size],
             latency_ms=args.latency_ms,
             throttle_fraction=args.throttle_fraction,
+            prowler_executable=args.prowler,
         )
     except BenchError as exc:
         print(f"bench: {exc}", file=sys.stderr)

@@ -49,6 +49,9 @@ AUDITED_SERVICES = (
     "logs",
     "wafv2",
 )
+# Services only the optional Prowler row calls (its start-up: Organizations DescribeAccount,
+# EC2 DescribeRegions), named so that its requests are counted by operation too.
+PROWLER_START_UP_SERVICES = ("organizations", "ec2")
 HOST = "127.0.0.1"
 
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request")
@@ -270,7 +273,7 @@ class Emulator:
 def serve() -> Iterator[Emulator]:
     """Serve this process's moto backends on 127.0.0.1 (a free port) until the block ends."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
-    names = OperationNames()
+    names = OperationNames((*AUDITED_SERVICES, *PROWLER_START_UP_SERVICES))
     middlewares: list[CountingMiddleware] = []
 
     def wrap(app: WsgiApp) -> WsgiApp:

@@ -9,7 +9,9 @@ process, so it has its own core and its own peak RSS:
    once with a fraction of requests throttled (its inventory must equal the clean one);
 2. the audit end to end against the emulator (``pytest checks/ --region ...``), clean and
    throttled (per-item outcomes and findings must be equal);
-3. the check phase on the clean snapshot against bare pytest (``bench.checkphase``).
+3. optionally, Prowler's API Gateway checks end to end against the same emulator
+   (``bench.prowler``; skipped when Prowler is not installed);
+4. the check phase on the clean snapshot against bare pytest (``bench.checkphase``).
 
 Raw results go to ``bench/results/<UTC timestamp>-<size>.json``; the table is printed.
 """
@@ -31,6 +33,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from bench import prowler
 from bench.checkphase import measure_check_phase, run_pytest
 from bench.emulator import Emulator, serve
 from bench.estate import SIZES, EstateSpec, build_estate
@@ -168,6 +171,30 @@ def _audit(
     }
 
 
+def measure_prowler(
+    executable: str, emulator: Emulator, spec: EstateSpec, work: Path
+) -> dict[str, Any]:
+    """Prowler's API Gateway checks end to end, measured as the audit is."""
+    emulator.middleware.configure()
+    output = work / "prowler-output"
+    command = prowler.command(executable, spec.regions, output)
+    env = child_environment(emulator.endpoint, spec.regions[0])
+    finished = run_measured(command, env=env, cwd=work, log_dir=work, name="prowler")
+    if finished.status != 0:
+        raise BenchError(f"Prowler exited {finished.status}: see {work / 'prowler'}.err and .out")
+    requests = emulator.middleware.requests
+    return {
+        "measured": True,
+        "command": command,
+        "version": prowler.version(executable),
+        "exit_status": finished.status,
+        "seconds": finished.seconds,
+        "peak_rss_mib": finished.peak_rss_mib,
+        "findings": prowler.findings(output),
+        "server_requests": {f"{s}.{o}": n for (s, o), n in sorted(requests.items())},
+    }
+
+
 def _versions() -> dict[str, str]:
     versions = {"python": platform.python_version(), "cpus": str(os.cpu_count())}
     for package in ("pytest", "boto3", "botocore", "moto"):
@@ -182,7 +209,14 @@ def _versions() -> dict[str, str]:
     return versions
 
 
-def run(size: str, *, repeats: int, latency_ms: float, throttle_fraction: float) -> Path:
+def run(
+    size: str,
+    *,
+    repeats: int,
+    latency_ms: float,
+    throttle_fraction: float,
+    prowler_executable: str | None = None,
+) -> Path:
     spec = SIZES[size]
     results: dict[str, Any] = {"size": size, "spec": asdict(spec), "versions": _versions()}
     work = Path(tempfile.mkdtemp(prefix=f"bench-{size}-"))
@@ -194,7 +228,17 @@ def run(size: str, *, repeats: int, latency_ms: float, throttle_fraction: float)
         results["floor"] = dict(sorted(floor_by_operation(manifest).items()))
         _say(f"{size} estate built in {results['build_seconds']:.1f} s")
         with serve() as emulator:
-            results.update(_measure(emulator, spec, work, repeats, latency_ms, throttle_fraction))
+            results.update(
+                _measure(
+                    emulator,
+                    spec,
+                    work,
+                    repeats,
+                    latency_ms,
+                    throttle_fraction,
+                    prowler.locate(prowler_executable),
+                )
+            )
     results["bench_peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     shutil.rmtree(work)  # kept, with every child's output, when a measurement fails
     RESULTS.mkdir(exist_ok=True)
@@ -217,6 +261,7 @@ def _measure(
     repeats: int,
     latency_ms: float,
     throttle_fraction: float,
+    prowler_executable: str | None,
 ) -> dict[str, Any]:
     runs: dict[str, dict[str, Any]] = {
         "clean": {},
@@ -237,6 +282,16 @@ def _measure(
     }
     _say(f"end-to-end audit: {audits['audit']['seconds']:.1f} s, {audits['audit']['items']} items")
     outcomes = {name: audit.pop("_outcomes") for name, audit in audits.items()}
+    prowler_run = (
+        measure_prowler(prowler_executable, emulator, spec, work)
+        if prowler_executable
+        else prowler.skipped()
+    )
+    if prowler_run["measured"]:
+        prowler_run["suite_over_prowler"] = audits["audit"]["seconds"] / prowler_run["seconds"]
+        _say(f"Prowler: {prowler_run['seconds']:.1f} s")
+    else:
+        _say(f"Prowler {prowler_run['reason']}")
     emulator.middleware.configure()
     check_phase = measure_check_phase(
         CHECKS,
@@ -259,5 +314,6 @@ def _measure(
             if outcomes["audit"]
             else "not compared: the audit ran no test"
         ),
+        "prowler": prowler_run,
         "check_phase": check_phase,
     }

@@ -12,6 +12,8 @@ CHECK_PHASE_RATIO_LIMIT = 1.5
 SPEEDUP_TARGET = 5.0
 XL_SECONDS_LIMIT = 180.0
 XL_RSS_LIMIT_MIB = 1024.0
+# Issue 15: end to end at large, the suite at least twice as fast as Prowler, start-up included.
+PROWLER_RATIO_LIMIT = 0.5
 
 
 def _verdict(ok: bool) -> str:
@@ -123,6 +125,7 @@ def _summary_rows(results: dict[str, Any]) -> list[list[Any]]:
                 else ""
             ),
         ],
+        *_prowler_rows(results),
         [
             "peak RSS",
             f"collection {collections['clean']['peak_rss_mib']:.0f} MiB, check phase "
@@ -134,6 +137,32 @@ def _summary_rows(results: dict[str, Any]) -> list[list[Any]]:
         _throttle_row(results, "findings", throttled_audit),
     ]
     return rows
+
+
+def _prowler_rows(results: dict[str, Any]) -> list[list[Any]]:
+    prowler = results["prowler"]
+    if not prowler["measured"]:
+        return [["Prowler end to end", prowler["reason"], ""]]
+    audit = results["audits"]["audit"]
+    calls = sum(prowler["server_requests"].values())
+    ratio = prowler["suite_over_prowler"]
+    at_large = results["size"] == "large"
+    speed = f"{1 / ratio:.1f}x faster" if ratio <= 1 else f"{ratio:.1f}x slower"
+    return [
+        [
+            "Prowler end to end (apigateway, apigatewayv2)",
+            f"{_seconds(prowler['seconds'])}, peak RSS {prowler['peak_rss_mib']:.0f} MiB, "
+            f"{calls} AWS calls, {prowler['findings']} findings, Prowler {prowler['version']}",
+            "",
+        ],
+        [
+            "suite / Prowler (end to end, start-up included)",
+            f"{_seconds(audit['seconds'])} / {_seconds(prowler['seconds'])} = {ratio:.2f} "
+            f"({speed}); AWS calls {audit['server_requests']} / {calls}",
+            f"<= {PROWLER_RATIO_LIMIT:g} at large: "
+            + (_verdict(ratio <= PROWLER_RATIO_LIMIT) if at_large else f"({results['size']})"),
+        ],
+    ]
 
 
 def _throttle_row(results: dict[str, Any], what: str, run: dict[str, Any]) -> list[Any]:
