@@ -33,7 +33,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import boto3
+import botocore.session
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.loaders import Loader
 
 from collectors.clients import ALL_REGIONS, AwsClients, CallObserver, error_from_exception
 from collectors.enabled_regions import enabled_regions
@@ -61,10 +63,16 @@ def role_arn(partition: str, target: AccountTarget) -> str:
 
 
 def assume_role(
-    auditor: AwsClients, partition: str, target: AccountTarget, home_region: str
+    auditor: AwsClients,
+    partition: str,
+    target: AccountTarget,
+    home_region: str,
+    models: Loader | None = None,
 ) -> boto3.Session:
     """A session on ``target``'s account through its role; ``AuditSetupError`` with AWS's
-    reason when the role cannot be assumed."""
+    reason when the role cannot be assumed. ``models``: botocore's loader of service models
+    to share with other accounts' sessions (each new session would read and parse them again:
+    a third of an account's CPU time in an organisation's audit, bench/README.md)."""
     arn = role_arn(partition, target)
     sts = auditor.sts(home_region)
     try:
@@ -82,7 +90,11 @@ def assume_role(
             "exists and trusts the auditing identity (and its external id)."
         ) from None
     credentials = answer["Credentials"]
+    core = botocore.session.get_session()
+    if models is not None:
+        core.register_component("data_loader", models)
     return boto3.Session(
+        botocore_session=core,
         aws_access_key_id=credentials["AccessKeyId"],
         aws_secret_access_key=credentials["SecretAccessKey"],
         aws_session_token=credentials["SessionToken"],
@@ -134,13 +146,14 @@ def collect_estate(
     done = 0
     lock = threading.Lock()
     enabled: list[AccountRegions] = []  # with --region all: each account's, as listed
+    models = botocore.session.get_session().get_component("data_loader")  # read once, shared
 
     def read(target: AccountTarget) -> Inventory | UnreachedAccount | None:
         nonlocal done
         number = numbers[target.account_id]
         result: Inventory | UnreachedAccount | None = None
         try:
-            session = assume_role(auditor_clients, partition, target, home_region)
+            session = assume_role(auditor_clients, partition, target, home_region, models)
             clients = AwsClients(session, observer, AccountPacer() if paced else None)
             own = regions
             if every_region:

@@ -40,6 +40,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from pytest_metadata.plugin import CONTINUOUS_INTEGRATION
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_DIR = Path(__file__).resolve().parent / "data" / "golden"
 
@@ -90,7 +92,11 @@ def run_demo(directory: Path) -> DemoRun:
     directory.mkdir(parents=True, exist_ok=True)
     today = datetime.now(UTC).date()
     # The checkout's code, whatever is installed, and none of an enclosing pytest's settings.
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    # Nor the CI service's variables, which pytest-metadata adds to both reports' environment.
+    services = {name for names in CONTINUOUS_INTEGRATION for name in names}
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith("PYTEST_") and k not in services
+    }
     environment["PYTHONPATH"] = os.pathsep.join(
         [str(REPO_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
     )
