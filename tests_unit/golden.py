@@ -52,6 +52,9 @@ _PHASES = ("setup", "call", "teardown")
 
 _DATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?")
 _DATE = re.compile(r"(?<![\d-])(\d{4}-\d\d-\d\d)(?![\d-])")
+# Whole days until a demo certificate expires: counted from when the run built it, so one
+# day more or less by the second the count is taken (the demo's 12 and 365 days read 11, 364).
+_DAYS_TO_EXPIRY = re.compile(r"((?:\\?\"|&#34;|&quot;)days_to_expiry(?:\\?\"|&#34;|&quot;):\s*)\d+")
 _PYTEST_HTML_GENERATED = re.compile(r"\d\d-\w{3}-\d{4} at \d\d:\d\d:\d\d")
 _PYTEST_HTML_VERSION = re.compile(r"(pytest-html</a>\s*)v[\w.]+")
 _PYTEST_HTML_TOOK = re.compile(r"tests took \d\d:\d\d:\d\d\.")
@@ -184,7 +187,7 @@ def _times_as_days(text: str, today: date) -> str:
         except ValueError:  # digits that only look like a date
             return found.group(0)
 
-    text = _DATE_TIME.sub("<time>", text)
+    text = _DAYS_TO_EXPIRY.sub(r"\1<days>", _DATE_TIME.sub("<time>", text))
     return _DATE.sub(days, text)
 
 
