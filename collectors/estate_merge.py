@@ -105,36 +105,35 @@ def merge_account(parts: Sequence[Inventory], regions: tuple[str, ...]) -> Inven
     def by_region(items: Iterable[T], region: Callable[[T], str]) -> tuple[T, ...]:
         return tuple(sorted(items, key=lambda item: rank.get(region(item), len(rank))))
 
-    every = [*parts]
-    distributions = next((p.distributions for p in every if p.distributions is not None), None)
+    distributions = next((p.distributions for p in parts if p.distributions is not None), None)
     return Inventory(
-        metadata=_metadata(every, regions),
+        metadata=_metadata(parts, regions),
         rest_apis=tuple(
-            sorted((a for p in every for a in p.rest_apis), key=lambda a: (a.region, a.id))
+            sorted((a for p in parts for a in p.rest_apis), key=lambda a: (a.region, a.id))
         ),
         http_apis=tuple(
-            sorted((a for p in every for a in p.http_apis), key=lambda a: (a.region, a.id))
+            sorted((a for p in parts for a in p.http_apis), key=lambda a: (a.region, a.id))
         ),
-        lambda_functions=_once((f for p in every for f in p.lambda_functions), lambda f: (f.arn,)),
-        accounts=by_region((a for p in every for a in p.accounts), lambda a: a.region),
-        custom_domains=by_region((d for p in every for d in p.custom_domains), lambda d: d.region),
+        lambda_functions=_once((f for p in parts for f in p.lambda_functions), lambda f: (f.arn,)),
+        accounts=by_region((a for p in parts for a in p.accounts), lambda a: a.region),
+        custom_domains=by_region((d for p in parts for d in p.custom_domains), lambda d: d.region),
         distributions=distributions,
         skipped_apis=tuple(
-            sorted((s for p in every for s in p.skipped_apis), key=lambda s: (s.region, s.id))
+            sorted((s for p in parts for s in p.skipped_apis), key=lambda s: (s.region, s.id))
         ),
-        errors=_errors(every, distributions is not None),
+        errors=_errors(parts, distributions is not None),
         log_groups=_once(
-            (g for p in every for g in p.log_groups), lambda g: (g.arn, g.region, g.name)
+            (g for p in parts for g in p.log_groups), lambda g: (g.arn, g.region, g.name)
         ),
         client_certificates=_once(
-            (c for p in every for c in p.client_certificates), lambda c: (c.region, c.id)
+            (c for p in parts for c in p.client_certificates), lambda c: (c.region, c.id)
         ),
         acm_certificates=_once(
-            (c for p in every for c in p.acm_certificates), lambda c: (_acm_region(c.arn), c.arn)
+            (c for p in parts for c in p.acm_certificates), lambda c: (_acm_region(c.arn), c.arn)
         ),
-        web_acls=_once((acl for p in every for acl in p.web_acls), lambda acl: (acl.arn,)),
-        api_keys=by_region((k for p in every for k in p.api_keys), lambda k: k.region),
-        traffic=_traffic(every),
+        web_acls=_once((acl for p in parts for acl in p.web_acls), lambda acl: (acl.arn,)),
+        api_keys=by_region((k for p in parts for k in p.api_keys), lambda k: k.region),
+        traffic=_traffic(parts),
     )
 
 

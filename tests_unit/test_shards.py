@@ -338,12 +338,18 @@ def test_with_region_all_enabled_regions_that_changed_between_shards_are_refused
 # --- the command ---------------------------------------------------------------------------
 
 
+def saved_shard(directory: Path, index: int) -> Path:
+    """Shard ``index`` of 2 (of no account), saved as its run would in ``directory/shard-K``."""
+    shard = directory / f"shard-{index}"
+    shard.mkdir()
+    save_snapshot(part(index)[1], shard / SHARD_SNAPSHOT)
+    return shard
+
+
 def test_merge_refuses_a_missing_shard_in_one_line_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    first = tmp_path / "shard-1"
-    first.mkdir()
-    save_snapshot(part(1)[1], first / SHARD_SNAPSHOT)
+    first = saved_shard(tmp_path, 1)
     out = tmp_path / "out"
     status = apigw_audit(["merge", str(first), "--report-dir", str(out)])
     assert status == pytest.ExitCode.USAGE_ERROR
@@ -371,11 +377,7 @@ def test_merge_names_a_shard_directory_without_a_snapshot(
 def test_merge_refuses_options_the_shards_chose_before_writing_anything(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
 ) -> None:
-    shards = []
-    for index in (1, 2):
-        shards.append(tmp_path / f"shard-{index}")
-        shards[-1].mkdir()
-        save_snapshot(part(index)[1], shards[-1] / SHARD_SNAPSHOT)
+    shards = [saved_shard(tmp_path, index) for index in (1, 2)]
     out = tmp_path / "out"
     status = apigw_audit(["merge", *map(str, shards), "--report-dir", str(out), "--", *extra])
     assert status == pytest.ExitCode.USAGE_ERROR
@@ -390,9 +392,7 @@ def test_merge_refuses_options_the_shards_chose_before_writing_anything(
 def test_merge_refuses_to_write_into_a_shards_directory(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    first = tmp_path / "shard-1"
-    first.mkdir()
-    save_snapshot(part(1)[1], first / SHARD_SNAPSHOT)
+    first = saved_shard(tmp_path, 1)
     before = (first / SHARD_SNAPSHOT).read_bytes()
     status = apigw_audit(["merge", str(first), "--report-dir", str(first)])
     assert status == pytest.ExitCode.USAGE_ERROR
