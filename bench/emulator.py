@@ -11,7 +11,8 @@ middleware that, for every HTTP request:
 - optionally sleeps a fixed latency first (each request has its own server thread, so the
   delay overlaps between concurrent requests as it does on AWS);
 - optionally answers an exact fraction of requests with a throttling error in the shape
-  botocore classifies as throttling for that protocol (see ``throttled_response``).
+  botocore classifies as throttling for that protocol (see ``throttled_response``);
+- optionally replays moto's answer to a request it has answered before (``AnswerReplay``).
 """
 
 from __future__ import annotations
@@ -201,6 +202,66 @@ def throttled_response(protocol: str) -> tuple[str, list[tuple[str, str]], bytes
     return "400 Bad Request", headers, json.dumps(body_json).encode()
 
 
+_SIGNATURE = re.compile(r",\s*Signature=[0-9a-f]+")
+# What, besides the method, path, query and body, says which operation a request calls and
+# for whom: the JSON protocols' target, the body's encoding, the signing identity and scope.
+_KEY_HEADERS = ("HTTP_X_AMZ_TARGET", "CONTENT_TYPE", "HTTP_ACCEPT", "HTTP_X_AMZ_SECURITY_TOKEN")
+
+Answer = tuple[str, list[tuple[str, str]], bytes]  # status, headers, body
+
+
+class AnswerReplay:
+    """moto's answers, kept by request, to give again to the same request.
+
+    The organisation benchmark's pool comparison (``bench.org``) measures how the audit
+    overlaps its waits, on a machine whose two cores it shares with the emulator; moto spends
+    ~7 ms of CPU routing and serialising each answer, which AWS spends on its own servers.
+    With replay on, a request made before, byte for byte apart from its signature and
+    timestamp (same method, path, query, body, signing identity and scope, target and
+    encoding), gets the answer moto gave then, from memory; a new request goes to moto and
+    its answer is kept. The estate does not change during those runs, so the answers are the
+    ones moto would give again. STS AssumeRole is replayed too, so the role's credentials, and
+    with them every later request of the account, are the same in each run.
+    """
+
+    def __init__(self) -> None:
+        self._answers: dict[tuple[object, ...], Answer] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(environ: dict[str, Any], body: bytes) -> tuple[object, ...]:
+        authorization = _SIGNATURE.sub("", environ.get("HTTP_AUTHORIZATION", ""))
+        # The credential scope carries the day: a request signed on another day is new.
+        headers = tuple(environ.get(name, "") for name in _KEY_HEADERS)
+        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
+        return (method, path, environ.get("QUERY_STRING", ""), body, authorization, headers)
+
+    def answer(
+        self, app: WsgiApp, environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        key = self._key(environ, body)
+        with self._lock:
+            kept = self._answers.get(key)
+        if kept is None:
+            answered: list[tuple[str, list[tuple[str, str]]]] = []
+
+            def keep(status: str, headers: list[tuple[str, str]], *_: Any) -> Any:
+                answered.append((status, list(headers)))
+                return start_response(status, headers)
+
+            content = b"".join(app(environ, keep))
+            status, headers = answered[0]
+            with self._lock:
+                self._answers[key] = (status, headers, content)
+            return [content]
+        status, headers, content = kept
+        start_response(status, headers)
+        return [content]
+
+
 class CountingMiddleware:
     """Counts requests by operation; adds latency and throttling when asked."""
 
@@ -213,15 +274,23 @@ class CountingMiddleware:
         self.latency_seconds = 0.0
         self.throttle_fraction = 0.0
         self._seen = 0
+        self._replay: AnswerReplay | None = None
 
-    def configure(self, *, latency_ms: float = 0, throttle_fraction: float = 0) -> None:
-        """Reset the counts and set the injection for the next measurement."""
+    def configure(
+        self, *, latency_ms: float = 0, throttle_fraction: float = 0, replay: bool = False
+    ) -> None:
+        """Reset the counts and set the injection for the next measurement; ``replay``: answer
+        from ``AnswerReplay`` (kept from one replaying measurement to the next)."""
         with self._lock:
             self.requests.clear()
             self.throttled.clear()
             self.latency_seconds = latency_ms / 1000
             self.throttle_fraction = throttle_fraction
             self._seen = 0
+            if not replay:
+                self._replay = None
+            elif self._replay is None:
+                self._replay = AnswerReplay()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         operation, protocol = self._names.identify(environ)
@@ -240,6 +309,9 @@ class CountingMiddleware:
             status, headers, body = throttled_response(protocol)
             start_response(status, [*headers, ("Content-Length", str(len(body)))])
             return [body]
+        replay = self._replay
+        if replay is not None:
+            return replay.answer(self._app, environ, start_response)
         return self._app(environ, start_response)
 
 
@@ -270,10 +342,20 @@ class Emulator:
 
 
 @contextmanager
-def serve() -> Iterator[Emulator]:
-    """Serve this process's moto backends on 127.0.0.1 (a free port) until the block ends."""
+def serve(*, keep_alive: bool = False) -> Iterator[Emulator]:
+    """Serve this process's moto backends on 127.0.0.1 (a free port) until the block ends.
+
+    ``keep_alive``: with waitress instead of moto's werkzeug server. Werkzeug's development
+    server closes the connection after every answer and starts a thread per connection, so
+    each request costs a TCP connection and a thread on both sides; AWS keeps connections
+    open, and so does waitress (HTTP/1.1, a fixed pool of threads). The organisation
+    benchmark, where the emulator's CPU shares two cores with the audit, serves this way."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
     names = OperationNames((*AUDITED_SERVICES, *PROWLER_START_UP_SERVICES))
+    if keep_alive:
+        with _serve_keeping_alive(names) as emulator:
+            yield emulator
+        return
     middlewares: list[CountingMiddleware] = []
 
     def wrap(app: WsgiApp) -> WsgiApp:
@@ -287,3 +369,35 @@ def serve() -> Iterator[Emulator]:
         yield Emulator(f"http://{host}:{port}", middlewares[0])
     finally:
         server.stop()
+
+
+# Enough threads that every call the audit keeps in flight (--max-workers 16, each thread
+# sleeping out the injected latency) is served at once.
+_KEEP_ALIVE_THREADS = 64
+# waitress stops accepting at its limit (100 by default) until a connection closes; each
+# account's ~14 clients keep a connection pool of their own until the account is done.
+_KEEP_ALIVE_CONNECTIONS = 20_000
+
+
+@contextmanager
+def _serve_keeping_alive(names: OperationNames) -> Iterator[Emulator]:
+    from waitress.server import TcpWSGIServer, create_server  # the benchmark's dependency
+
+    logging.getLogger("waitress").setLevel(logging.ERROR)  # no "task queue depth" lines
+    middleware = CountingMiddleware(DomainDispatcherApplication(create_backend_app), names)
+    server = create_server(  # every account's clients keep their own connections open
+        middleware,
+        host=HOST,
+        port=0,
+        threads=_KEEP_ALIVE_THREADS,
+        connection_limit=_KEEP_ALIVE_CONNECTIONS,
+    )
+    assert isinstance(server, TcpWSGIServer)  # one host and port: one TCP server
+    _, port = server.getsockname()
+    thread = threading.Thread(target=server.run, name="emulator", daemon=True)
+    thread.start()
+    try:
+        yield Emulator(f"http://{HOST}:{port}", middleware)
+    finally:
+        server.close()
+        thread.join(timeout=5)

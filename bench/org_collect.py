@@ -2,8 +2,9 @@
 makes it: ``python -m bench.org_collect --accounts-file F --role-name R --regions ...
 --max-workers N``.
 
-``collectors.estate_collection.collect_estate`` with the audit's per-account pacing, from the
-identity in the environment (pointed at the emulator by ``AWS_ENDPOINT_URL``); prints one
+``collectors.estate_collection.collect_estate`` with the audit's per-account pacing and worker
+processes (``collectors.estate_processes``, as the audit plans them), from the identity in the
+environment (pointed at the emulator by ``AWS_ENDPOINT_URL``); prints one
 JSON line: the collection's wall time, the calls the client made (the observer hook), the
 accounts collected and unreached, and any region errors.
 """
@@ -21,6 +22,7 @@ import boto3
 
 from collectors.estate_accounts import read_accounts_file
 from collectors.estate_collection import collect_estate
+from collectors.estate_processes import ProcessPlan, process_count
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -39,14 +41,16 @@ def main(argv: list[str] | None = None) -> None:
         with lock:
             calls[f"{service}.{operation}"] += 1
 
+    accounts = read_accounts_file(args.accounts_file, args.role_name, None)
     started = time.perf_counter()
     estate = collect_estate(
         boto3.Session(region_name=regions[0]),
-        read_accounts_file(args.accounts_file, args.role_name, None),
+        accounts,
         regions,
         home_region=regions[0],
         max_workers=args.max_workers,
         observer=observe,
+        processes=ProcessPlan(count=process_count(len(accounts), args.max_workers)),
     )
     seconds = time.perf_counter() - started
     line = {
@@ -55,6 +59,7 @@ def main(argv: list[str] | None = None) -> None:
         "inventories": len(estate.inventories),
         "unreached": [account.reason for account in estate.unreached],
         "errors": sum(len(inventory.errors) for inventory in estate.inventories),
+        "processes": process_count(len(accounts), args.max_workers),
     }
     print(json.dumps(line))
 

@@ -9,7 +9,8 @@ apart from everything else, and the benchmark's process stays small.
 over its standard streams, one JSON line each way:
 
 - once built, it writes ``{"endpoint", "floors", "estate", "build_seconds"}``;
-- ``{"configure": {"latency_ms": L}}`` resets the counts and sets the latency: ``{}``;
+- ``{"configure": {"latency_ms": L, "replay": B}}`` resets the counts, sets the latency and
+  the replay of kept answers: ``{}``;
 - ``{"counts": true}`` answers ``{"requests": {"service.Operation": n}, "cpu_seconds",
   "peak_rss_mib"}``;
 - end of input stops the server.
@@ -65,9 +66,10 @@ class OrgEmulator:
         answer: dict[str, Any] = json.loads(self._answers.readline())
         return answer
 
-    def configure(self, *, latency_ms: float = 0) -> None:
-        """Reset the server's counts; inject ``latency_ms`` into every request from now."""
-        self._ask({"configure": {"latency_ms": latency_ms}})
+    def configure(self, *, latency_ms: float = 0, replay: bool = False) -> None:
+        """Reset the server's counts; inject ``latency_ms`` into every request from now;
+        ``replay``: give kept answers to repeated requests (``bench.emulator.AnswerReplay``)."""
+        self._ask({"configure": {"latency_ms": latency_ms, "replay": replay}})
 
     def usage(self) -> ServerUsage:
         """The requests served since the last ``configure``; the server's CPU time and peak."""
@@ -115,7 +117,7 @@ def _serve(accounts: int, estate_name: str) -> None:
         started = time.perf_counter()
         floors, estate = build_organisation(accounts, ESTATES[estate_name])
         build_seconds = time.perf_counter() - started
-        with serve() as emulator:
+        with serve(keep_alive=True) as emulator:
             ready = {
                 "endpoint": emulator.endpoint,
                 "floors": [asdict(floor) for floor in floors],

@@ -112,8 +112,9 @@ def render(results: dict[str, Any]) -> str:
         rows.append(
             [
                 f"c. collection, {run['latency_ms']:g} ms, {run['workers']} worker(s)",
-                f"{run['collect_seconds']:.1f} s (process {run['seconds']:.1f} s, "
-                f"{run['peak_rss_mib']:.0f} MiB; emulator CPU {run['emulator_cpu_seconds']:.1f} s)",
+                f"{run['collect_seconds']:.1f} s in {run['child'].get('processes', 1)} "
+                f"process(es) (run {run['seconds']:.1f} s, {run['peak_rss_mib']:.0f} MiB; "
+                f"emulator CPU {run['emulator_cpu_seconds']:.1f} s, answers replayed)",
                 _calls(run),
                 "",
             ]

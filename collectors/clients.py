@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
@@ -160,6 +161,21 @@ def require_known_regions(regions: Sequence[str]) -> None:
         )
 
 
+@dataclass(frozen=True)
+class RoleCredentials:
+    """An assumed role's temporary credentials (STS AssumeRole's ``Credentials``)."""
+
+    access_key_id: str
+    secret_access_key: str = field(repr=False)  # never in a log or a traceback
+    session_token: str = field(repr=False)
+
+
+# Every AwsClients may share its session with others (an organisation's accounts share the
+# auditor's), so one lock serialises all client creation. It is CPU work under the GIL: the
+# lock costs no parallelism.
+_CLIENT_CREATION = threading.Lock()
+
+
 class AwsClients:
     """One guarded client per service and region, safe to share across threads.
 
@@ -171,11 +187,21 @@ class AwsClients:
         session: boto3.Session,
         observer: CallObserver | None = None,
         pacer: AccountPacer | None = None,
+        credentials: RoleCredentials | None = None,
     ) -> None:
         self._session = session
         self._observer = observer
         self._pacer = pacer
-        self._lock = threading.Lock()
+        # Without credentials, the session's own; with them (an assumed role's), the clients
+        # sign with those, and the session (the auditor's, shared by every account) only
+        # lends its loaded models, endpoints and configuration.
+        self._signing: dict[str, Any] = {"config": CLIENT_CONFIG}
+        if credentials is not None:
+            self._signing.update(
+                aws_access_key_id=credentials.access_key_id,
+                aws_secret_access_key=credentials.secret_access_key,
+                aws_session_token=credentials.session_token,
+            )
         self._account: dict[str, AccountClient] = {}
         self._acm: dict[str, ACMClient] = {}
         self._apigateway: dict[str, APIGatewayClient] = {}
@@ -192,83 +218,83 @@ class AwsClients:
         return self._shared(
             self._account,
             region,
-            lambda: self._session.client("account", region_name=region, config=CLIENT_CONFIG),
+            lambda: self._session.client("account", region_name=region, **self._signing),
         )
 
     def acm(self, region: str) -> ACMClient:
         return self._shared(
             self._acm,
             region,
-            lambda: self._session.client("acm", region_name=region, config=CLIENT_CONFIG),
+            lambda: self._session.client("acm", region_name=region, **self._signing),
         )
 
     def apigateway(self, region: str) -> APIGatewayClient:
         return self._shared(
             self._apigateway,
             region,
-            lambda: self._session.client("apigateway", region_name=region, config=CLIENT_CONFIG),
+            lambda: self._session.client("apigateway", region_name=region, **self._signing),
         )
 
     def apigatewayv2(self, region: str) -> ApiGatewayV2Client:
         return self._shared(
             self._apigatewayv2,
             region,
-            lambda: self._session.client("apigatewayv2", region_name=region, config=CLIENT_CONFIG),
+            lambda: self._session.client("apigatewayv2", region_name=region, **self._signing),
         )
 
     def cloudfront(self, region: str) -> CloudFrontClient:
         return self._shared(
             self._cloudfront,
             region,
-            lambda: self._session.client("cloudfront", region_name=region, config=CLIENT_CONFIG),
+            lambda: self._session.client("cloudfront", region_name=region, **self._signing),
         )
 
     def cloudwatch(self, region: str) -> CloudWatchClient:
         return self._shared(
             self._cloudwatch,
             region,
-            lambda: self._session.client("cloudwatch", region_name=region, config=CLIENT_CONFIG),
+            lambda: self._session.client("cloudwatch", region_name=region, **self._signing),
         )
 
     def lambda_(self, region: str) -> LambdaClient:
         return self._shared(
             self._lambda,
             region,
-            lambda: self._session.client("lambda", region_name=region, config=CLIENT_CONFIG),
+            lambda: self._session.client("lambda", region_name=region, **self._signing),
         )
 
     def logs(self, region: str) -> CloudWatchLogsClient:
         return self._shared(
             self._logs,
             region,
-            lambda: self._session.client("logs", region_name=region, config=CLIENT_CONFIG),
+            lambda: self._session.client("logs", region_name=region, **self._signing),
         )
 
     def organizations(self, region: str) -> OrganizationsClient:
         return self._shared(
             self._organizations,
             region,
-            lambda: self._session.client("organizations", region_name=region, config=CLIENT_CONFIG),
+            lambda: self._session.client("organizations", region_name=region, **self._signing),
         )
 
     def sts(self, region: str) -> STSClient:
         return self._shared(
             self._sts,
             region,
-            lambda: self._session.client("sts", region_name=region, config=CLIENT_CONFIG),
+            lambda: self._session.client("sts", region_name=region, **self._signing),
         )
 
     def wafv2(self, region: str) -> WAFV2Client:
         return self._shared(
             self._wafv2,
             region,
-            lambda: self._session.client("wafv2", region_name=region, config=CLIENT_CONFIG),
+            lambda: self._session.client("wafv2", region_name=region, **self._signing),
         )
 
     def _shared(
         self, clients: dict[str, Client], region: str, make: Callable[[], Client]
     ) -> Client:
-        with self._lock:  # creating clients from one session is not thread-safe
+        with _CLIENT_CREATION:  # creating clients from one session is not thread-safe
             client = clients.get(region)
             if client is None:
                 try:

@@ -33,10 +33,11 @@ from collectors.contract import AuditedEstate, TargetDescription
 from collectors.enabled_regions import enabled_regions
 from collectors.errors import AuditSetupError
 from collectors.estate_accounts import AccountTarget, organization_accounts, read_accounts_file
-from collectors.estate_collection import collect_estate
+from collectors.estate_collection import InventoryOptions, collect_estate
+from collectors.estate_processes import ProcessPlan, process_count
 from collectors.inventory import Progress, ProgressCallback, collect_inventory
 from collectors.metadata import account_id
-from collectors.model import AccountRegions, Estate, Inventory, Shard
+from collectors.model import AccountRegions, Estate, Shard
 from collectors.scope import StageScope
 from collectors.serialization import load_snapshot, save_snapshot
 from collectors.shards import shard_regions
@@ -316,18 +317,6 @@ class AuditSession:
             )
         console = self._console
 
-        def collect(
-            clients: AwsClients, account_regions: tuple[str, ...], workers: int
-        ) -> Inventory:
-            return collect_inventory(
-                clients,
-                account_regions,
-                workers=workers,
-                audited=self.scope.audits,
-                traffic_days=self.traffic.days,
-                traffic_max_bytes=self.traffic.max_bytes,
-            )
-
         def account_done(done: int, total: int) -> None:
             console.status(f"apigw-audit: {done}/{total} accounts collected", final=done == total)
 
@@ -336,10 +325,17 @@ class AuditSession:
             accounts,
             regions,
             home_region=home,
-            collect=collect,
+            collect=InventoryOptions(
+                audited=self.scope.audits,
+                traffic_days=self.traffic.days,
+                traffic_max_bytes=self.traffic.max_bytes,
+            ),
             max_workers=self.max_workers,
             shard=self.shard,
             on_account_done=account_done,
+            processes=ProcessPlan(
+                count=process_count(len(accounts), self.max_workers), profile=self.profile
+            ),
         )
 
     def _write_line(self, line: str) -> None:
