@@ -57,6 +57,9 @@ class BenchError(Exception):
     """A measurement could not be made; the message says which and where its log is."""
 
 
+CORES = len(os.sched_getaffinity(0))  # the end-to-end audit runs again with -n CORES
+
+
 def child_environment(endpoint: str, region: str) -> dict[str, str]:
     """The environment of every measured child: this one, with AWS pointed at the emulator."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
@@ -145,14 +148,27 @@ def _targets(snapshot: Path) -> dict[str, int]:
 
 
 def _audit(
-    emulator: Emulator, spec: EstateSpec, work: Path, name: str, throttle_fraction: float
+    emulator: Emulator,
+    spec: EstateSpec,
+    work: Path,
+    name: str,
+    throttle_fraction: float,
+    options: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """``pytest checks/`` end to end against the emulator, reports and snapshot included."""
+    """``pytest checks/`` end to end against the emulator, reports and snapshot included;
+    ``options``: more of pytest's (``-n N``)."""
     emulator.middleware.configure(throttle_fraction=throttle_fraction)
     run_dir = work / name
     run_dir.mkdir()
     run = run_pytest(
-        [str(CHECKS), "--region", ",".join(spec.regions), "--snapshot-out", "snapshot.json"],
+        [
+            str(CHECKS),
+            "--region",
+            ",".join(spec.regions),
+            "--snapshot-out",
+            "snapshot.json",
+            *options,
+        ],
         env=child_environment(emulator.endpoint, spec.regions[0]),
         cwd=run_dir,
         log_dir=work,
@@ -276,11 +292,14 @@ def _measure(
         _say(f"collection {name}: {collections[name]['seconds']:.2f} s")
     snapshots = {name: Path(result.pop("snapshot")) for name, result in collections.items()}
     clean = snapshots["clean"]
-    audits = {
-        name: _audit(emulator, spec, work, name, fraction)
-        for name, fraction in (("audit", 0.0), ("audit_throttled", throttle_fraction))
-    }
+    audits = {"audit": _audit(emulator, spec, work, "audit", 0.0)}
     _say(f"end-to-end audit: {audits['audit']['seconds']:.1f} s, {audits['audit']['items']} items")
+    if CORES > 1:  # the same audit on every core, as `pytest -n N` runs it
+        audits["audit_parallel"] = _audit(
+            emulator, spec, work, "audit_parallel", 0.0, ("-n", str(CORES))
+        ) | {"cores": CORES}
+        _say(f"end-to-end audit, -n {CORES}: {audits['audit_parallel']['seconds']:.1f} s")
+    audits["audit_throttled"] = _audit(emulator, spec, work, "audit_throttled", throttle_fraction)
     outcomes = {name: audit.pop("_outcomes") for name, audit in audits.items()}
     prowler_run = (
         measure_prowler(prowler_executable, emulator, spec, work)
@@ -289,6 +308,9 @@ def _measure(
     )
     if prowler_run["measured"]:
         prowler_run["suite_over_prowler"] = audits["audit"]["seconds"] / prowler_run["seconds"]
+        if "audit_parallel" in audits:
+            parallel_seconds = audits["audit_parallel"]["seconds"]
+            prowler_run["suite_parallel_over_prowler"] = parallel_seconds / prowler_run["seconds"]
         _say(f"Prowler: {prowler_run['seconds']:.1f} s")
     else:
         _say(f"Prowler {prowler_run['reason']}")
@@ -313,6 +335,11 @@ def _measure(
             first_difference(outcomes["audit"], outcomes["audit_throttled"])
             if outcomes["audit"]
             else "not compared: the audit ran no test"
+        ),
+        "parallel_findings_difference": (
+            first_difference(outcomes["audit"], outcomes["audit_parallel"])
+            if "audit_parallel" in outcomes
+            else "not run: one core"
         ),
         "prowler": prowler_run,
         "check_phase": check_phase,

@@ -125,6 +125,7 @@ def _summary_rows(results: dict[str, Any]) -> list[list[Any]]:
                 else ""
             ),
         ],
+        *_parallel_rows(results),
         *_prowler_rows(results),
         [
             "peak RSS",
@@ -139,6 +140,22 @@ def _summary_rows(results: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
+def _parallel_rows(results: dict[str, Any]) -> list[list[Any]]:
+    parallel = results["audits"].get("audit_parallel")
+    if parallel is None:
+        return []
+    difference = results["parallel_findings_difference"]
+    return [
+        [
+            f"end-to-end audit, pytest -n {parallel['cores']}",
+            f"{_seconds(parallel['seconds'])}, peak RSS {parallel['peak_rss_mib']:.0f} MiB "
+            f"(the processes' largest), exit {parallel['exit_status']}",
+            "every item's outcome and finding = the audit's: "
+            + ("met" if difference is None else f"MISSED at {difference}"),
+        ]
+    ]
+
+
 def _prowler_rows(results: dict[str, Any]) -> list[list[Any]]:
     prowler = results["prowler"]
     if not prowler["measured"]:
@@ -148,7 +165,7 @@ def _prowler_rows(results: dict[str, Any]) -> list[list[Any]]:
     ratio = prowler["suite_over_prowler"]
     at_large = results["size"] == "large"
     speed = f"{1 / ratio:.1f}x faster" if ratio <= 1 else f"{ratio:.1f}x slower"
-    return [
+    rows = [
         [
             "Prowler end to end (apigateway, apigatewayv2)",
             f"{_seconds(prowler['seconds'])}, peak RSS {prowler['peak_rss_mib']:.0f} MiB, "
@@ -163,6 +180,23 @@ def _prowler_rows(results: dict[str, Any]) -> list[list[Any]]:
             + (_verdict(ratio <= PROWLER_RATIO_LIMIT) if at_large else f"({results['size']})"),
         ],
     ]
+    parallel_ratio = prowler.get("suite_parallel_over_prowler")
+    if parallel_ratio is not None:
+        parallel = results["audits"]["audit_parallel"]
+        rows.append(
+            [
+                f"suite -n {parallel['cores']} / Prowler (end to end)",
+                f"{_seconds(parallel['seconds'])} / {_seconds(prowler['seconds'])} = "
+                f"{parallel_ratio:.2f}",
+                f"<= {PROWLER_RATIO_LIMIT:g} at large: "
+                + (
+                    _verdict(parallel_ratio <= PROWLER_RATIO_LIMIT)
+                    if at_large
+                    else f"({results['size']})"
+                ),
+            ]
+        )
+    return rows
 
 
 def _throttle_row(results: dict[str, Any], what: str, run: dict[str, Any]) -> list[Any]:

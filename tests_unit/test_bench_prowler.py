@@ -105,3 +105,25 @@ def test_a_measured_prowler_run_is_timed_counted_and_compared(tmp_path: Path) ->
     assert "2 findings" in table
     assert "= 0.40 (2.5x faster)" in table
     assert "<= 0.5 at large: met" in table
+
+
+def test_the_audit_on_every_core_is_compared_with_prowler_too(tmp_path: Path) -> None:
+    executable = _stand_in(tmp_path)
+    with emulated_aws(SIZES["small"].seed), serve() as emulator:
+        row = measure_prowler(executable, emulator, SIZES["small"], tmp_path / "work")
+    row["suite_over_prowler"] = 0.9
+    row["suite_parallel_over_prowler"] = 0.45
+    results = _results_with(row)
+    audits = dict(results["audits"])  # type: ignore[call-overload]
+    audits["audit_parallel"] = {**audits["audit"], "cores": 2, "seconds": 10.0}
+    results["audits"] = audits
+    results["parallel_findings_difference"] = None
+
+    table = render(results)
+    assert "end-to-end audit, pytest -n 2" in table
+    assert "every item's outcome and finding = the audit's: met" in table
+    assert "= 0.90 (1.1x faster)" in table
+    assert "<= 0.5 at large: MISSED" in table  # the serial audit's ratio
+    parallel_line = next(line for line in table.splitlines() if "suite -n 2 / Prowler" in line)
+    assert "= 0.45" in parallel_line
+    assert "met" in parallel_line
