@@ -54,8 +54,15 @@ def process_count(accounts: int, max_workers: int, cores: int | None = None) -> 
     """Worker processes for ``accounts``: one per core, no more than ``max_workers`` (each
     keeps at least one call in flight), each with at least ``ACCOUNTS_PER_PROCESS``
     accounts; 1 means the calling process reads them all."""
-    available = cores if cores is not None else len(os.sched_getaffinity(0))
+    available = cores if cores is not None else _usable_cores()
     return max(1, min(available, max_workers, accounts // ACCOUNTS_PER_PROCESS))
+
+
+def _usable_cores() -> int:
+    """The cores this process may run on (its affinity where the platform says, as on Linux;
+    else every core)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
 
 
 # A worker's end of the progress queue, set by ``_start_worker`` when the process starts.
@@ -113,9 +120,11 @@ def read_in_processes(
         max_workers=len(others), mp_context=context, initializer=_start_worker, initargs=(done,)
     ) as pool:
         workers = [pool.submit(_read_share, share, plan.profile) for share in others]
-        stop = threading.Event()
+        # Every account of a worker's share sends one tick, reached or not.
+        expected = sum(len(share.targets) for share in others)
+        stop = threading.Event()  # set when a worker failed: its ticks will not all come
         relay = threading.Thread(
-            target=_relay, args=(done, account_done, stop), name="apigw-audit-progress"
+            target=_relay, args=(done, account_done, expected, stop), name="apigw-audit-progress"
         )
         relay.start()
         try:
@@ -129,19 +138,25 @@ def read_in_processes(
                         service, operation = name.split(".", 1)
                         for _ in range(times):
                             observer(service, operation)
-        finally:
+        except BaseException:
             stop.set()
+            raise
+        finally:
             relay.join()
     return read
 
 
-def _relay(done: Queue[int], on_account_done: Callable[[], None], stop: threading.Event) -> None:
-    """Until ``stop`` and the queue is empty: each worker's account that ends, told here."""
-    while True:
+def _relay(
+    done: Queue[int], on_account_done: Callable[[], None], expected: int, stop: threading.Event
+) -> None:
+    """Each worker's account that ends, told here, until all ``expected`` are (or ``stop``)."""
+    told = 0
+    while told < expected:
         try:
             done.get(timeout=0.1)
         except queue.Empty:
             if stop.is_set():
                 return
             continue
+        told += 1
         on_account_done()

@@ -121,3 +121,9 @@ def test_an_account_a_worker_cannot_reach_is_reported_and_the_others_complete(
     assert len(spread.inventories) == ACCOUNTS - 1
     assert unreachable not in {i.metadata.account_id for i in spread.inventories}
     assert progress[-1] == (ACCOUNTS, ACCOUNTS)
+
+
+def test_without_an_affinity_call_every_core_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(os, "sched_getaffinity")  # macOS and Windows have none
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    assert process_count(100, 16) == 3
