@@ -16,6 +16,8 @@ run on ``min(max_workers, accounts)`` threads, each collecting its inventory on
 ``max_workers // that`` threads, so ``max_workers=1`` is fully serial and 16 overlaps the
 waits of 16 calls. Every account's API Gateway calls, all regions together, share one
 ``AccountPacer`` (API Gateway's per-account control-plane quota, ``collectors.pacing``).
+With a ``ProcessPlan`` of more than one process, the accounts are first dealt over processes
+(``collectors.estate_processes``), each splitting its share of ``max_workers`` this way.
 
 With a shard (``--shard K/N``, ``collectors.shards``) an account is read only in the regions
 that are the shard's own; one with none of them is not read at all (with ``--region all``,
@@ -23,7 +25,7 @@ only after its role is assumed and its regions listed: the shard's part is known
 
 Every account's clients are made from the auditor's one session, signing with the account
 role's credentials: a botocore session per account would build its configuration chain and
-event handlers again, a tenth of an account's CPU time (bench/README.md, "Organisation").
+event handlers again, a tenth of an account's CPU time (bench/README.md, "An organisation").
 
 A role's credentials last AssumeRole's default hour: each account's role is assumed just
 before that account is collected, so the hour is the account's, not the whole audit's.
