@@ -23,8 +23,8 @@ passes). The details are made plain JSON when the call ends (keys as strings); w
 JSON-serialisable is reported as its repr and fails the test's teardown. Each phase's
 verdict (``checks.outcomes``) is attached to its report where the exception is at hand.
 
-Per-test log capture is off in a run of the suite's checks alone, unless the user chose
-logging (``checks.log_capture``).
+In a run of the suite's checks alone, output is captured at the Python level and log records
+are not captured per test, unless the user chose otherwise (``checks.capture``).
 """
 
 from __future__ import annotations
@@ -38,9 +38,9 @@ from typing import Any
 
 import pytest
 
+from checks.capture import capture_prints_only, record_capture, switch_off_unused_log_capture
 from checks.catalog import check_of, suite_checks
 from checks.listing import ListChecks
-from checks.log_capture import switch_off_unused_log_capture
 from checks.options import add_options, traffic_min_requests
 from checks.outcomes import CHECKS_TRACEBACK, as_finding, phase_verdict
 from checks.policy import CACHE_PRICE_PER_HOUR, Pricing
@@ -70,6 +70,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
 
 
+# Before pytest's capture plugin, whose own wrapper makes the capture manager.
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_load_initial_conftests(
+    early_config: pytest.Config, parser: pytest.Parser, args: list[str]
+) -> Generator[None, None, None]:
+    capture_prints_only(early_config, parser, args, CHECKS_DIR)
+    return (yield)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
     if config.option.list_checks and hasattr(config.option, "numprocesses"):
@@ -92,6 +101,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not runs_checks(config):
         return
     config.option.markexpr = severity_in_any_case(config.option.markexpr)
+    record_capture(config)
     switch_off_unused_log_capture(config, CHECKS_DIR)
     config.stash[SUITE_CHECKS] = _suite_check_ids
     config.stash[COLLECTED_CHECKS] = lambda: frozenset(config.stash.get(_COLLECTED_CHECKS, ()))
