@@ -17,10 +17,11 @@ a space, so the issue type is also there with dashes: ``-k Authorization-Gap``.
 The record (``collectors.contract.CheckRecord``): before any fixture runs
 (``pytest_runtest_setup``, tryfirst) every check item gets exactly one, under
 ``user_properties``: the check's metadata, the target fixture, the target's description
-(from the collectors, ``DESCRIBE_TARGET``) and ``details``, the dict the function-scoped
-``evidence`` fixture returns for the check to fill with JSON-serialisable facts (also when it
-passes). The details are made plain JSON when the call ends (keys as strings); what is not
-JSON-serialisable is reported as its repr and fails the test's teardown. Each phase's
+(from the collectors, ``DESCRIBE_TARGET``) and ``details``, the dict the ``evidence``
+fixture stands for, for the check to fill with JSON-serialisable facts (also when it passes):
+the same hook hands it to the check item as pytest hands over a value it already holds, with
+no fixture setup. The details are made plain JSON when the call ends (keys as strings); what
+is not JSON-serialisable is reported as its repr and fails the test's teardown. Each phase's
 verdict (``checks.outcomes``) is attached to its report where the exception is at hand.
 
 In a run of the suite's checks alone, output is captured at the Python level and log records
@@ -32,7 +33,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -273,6 +274,25 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     # Exactly one record, even when a plugin (reruns) sets the same item up again.
     item.user_properties[:] = [p for p in item.user_properties if p[0] != RECORD]
     item.user_properties.append((RECORD, record))
+    if isinstance(item, pytest.Function) and _requests_our_evidence(item):
+        # What the evidence fixture would return, handed over as pytest hands over any value
+        # it already has (its setup skips the names in funcargs): a fixture setup and
+        # teardown fewer per check item (bench/README.md, issue 15).
+        item.funcargs["evidence"] = record["details"]
+
+
+def _requests_our_evidence(item: pytest.Function) -> bool:
+    """Whether the item asks for this plugin's ``evidence`` fixture, not one of the same
+    name that a conftest defines closer to it."""
+    found = item._fixtureinfo.name2fixturedefs.get("evidence")
+    return found is not None and found[-1].func is _evidence_fixture
+
+
+@pytest.hookimpl(trylast=True)  # after the fixtures' own teardown
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    problem = item.stash.get(EVIDENCE_PROBLEM, None)
+    if problem is not None:
+        raise TypeError(problem)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -327,16 +347,15 @@ def _settle_evidence(item: pytest.Item) -> None:
         details.update(plain)
 
 
-@pytest.fixture
-def evidence(request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
+def _evidence_fixture(request: pytest.FixtureRequest) -> dict[str, Any]:
     """The finding's structured details: fill it with JSON-serialisable facts, pass or fail."""
     record = record_of(request.node.user_properties)
     if record is None:
         raise RuntimeError(f"{request.node.name}: evidence is for checks declared with @check")
-    yield record["details"]
-    problem = request.node.stash.get(EVIDENCE_PROBLEM, None)
-    if problem is not None:
-        raise TypeError(problem)
+    return record["details"]
+
+
+evidence = pytest.fixture(name="evidence")(_evidence_fixture)
 
 
 @pytest.fixture(scope="session")

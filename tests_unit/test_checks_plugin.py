@@ -193,6 +193,24 @@ def test_check_without_a_target_fixture_is_a_collection_error(
     assert "test_check must run over exactly one target fixture" in output
 
 
+def test_a_conftest_evidence_fixture_shadows_the_plugins(
+    suite: pytest.Pytester, runs: Runs
+) -> None:
+    suite.makeconftest(
+        CONFTEST + "import pytest\n\n@pytest.fixture\ndef evidence():\n"
+        '    return {"from": "conftest"}\n'
+    )
+    suite.makepyfile(test_checks=_check(body='assert evidence == {"from": "conftest"}'))
+    suite.runpytest_inprocess(f"--snapshot-in={runs.snapshot}").assert_outcomes(passed=1)
+
+
+def test_evidence_outside_a_check_is_an_error(suite: pytest.Pytester, runs: Runs) -> None:
+    suite.makepyfile(test_other="def test_x(evidence):\n    pass\n")
+    result = suite.runpytest_inprocess(f"--snapshot-in={runs.snapshot}")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*RuntimeError: test_x: evidence is for checks*"])
+
+
 def test_evidence_that_is_not_json_is_an_error(suite: pytest.Pytester, runs: Runs) -> None:
     suite.makepyfile(test_checks=_check(body='evidence["when"] = object()'))
     result = suite.runpytest_inprocess(f"--snapshot-in={runs.snapshot}")
