@@ -21,6 +21,12 @@ as it was: integers beyond 64 bits and strings with lone surrogates (not UTF-8).
 plain ``Enum`` as its value, a UUID as its string and any mapping as an object, where ``json``
 refused them; and DEL (U+007F, not a control character to JSON) as itself.
 
+A document is written a part at a time: the objects and arrays of its first levels
+(``_STREAMED_LEVELS``) member by member, each member encoded on its own and indented to its
+depth, so no encoding of the whole is ever held (95 MB for the audit JSON of the xl estate,
+bench/README.md). The bytes are those of encoding the whole at once: a JSON text holds no
+raw newline but those of its layout, so indenting a member is one replacement.
+
 ``NaN`` and the infinities are not JSON: ``json`` wrote bare ``NaN``/``Infinity`` tokens
 (that ``jq``, browsers and orjson refuse), orjson writes ``null``. None reaches a writer:
 AWS's JSON has no such numbers, a snapshot holding them is refused on reading, and a check's
@@ -41,12 +47,43 @@ _REFUSED = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
 _KEYS = orjson.OPT_NON_STR_KEYS
 _DOCUMENT = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE | _KEYS
 _LINE = orjson.OPT_APPEND_NEWLINE | _KEYS
+_MEMBER = orjson.OPT_INDENT_2 | _KEYS | _REFUSED  # a part of a document, indented as at depth 0
+_KEY = _KEYS | _REFUSED
+_INDENT = b"  "  # orjson.OPT_INDENT_2's
+# The audit JSON: the document, its groups, a group, then each group's findings whole.
+_STREAMED_LEVELS = 3
 
 
 def write_json_atomically(path: Path, document: Any) -> None:
     """Write a JSON document to a temporary file beside ``path`` and rename it into place."""
-    data = encode(document, _DOCUMENT | _REFUSED)
-    _write_atomically(path, lambda handle: handle.write(data))
+
+    def write(handle: BinaryIO) -> None:
+        _write_member(handle.write, document, 0)
+        handle.write(b"\n")
+
+    _write_atomically(path, write)
+
+
+def _write_member(write: Callable[[bytes], object], value: Any, depth: int) -> None:
+    """``value`` as ``encode(value, _MEMBER)`` wrote it, indented to ``depth``, in parts."""
+    if depth < _STREAMED_LEVELS and type(value) in (dict, list) and value:
+        inner = b"\n" + _INDENT * (depth + 1)
+        if type(value) is dict:
+            write(b"{")
+            for index, (key, member) in enumerate(value.items()):
+                # The key as orjson writes it (a non-string key stringified): from {key: 0}.
+                write((b"," if index else b"") + inner + encode({key: 0}, _KEY)[1:-2] + b" ")
+                _write_member(write, member, depth + 1)
+            write(b"\n" + _INDENT * depth + b"}")
+        else:
+            write(b"[")
+            for index, member in enumerate(value):
+                write((b"," if index else b"") + inner)
+                _write_member(write, member, depth + 1)
+            write(b"\n" + _INDENT * depth + b"]")
+        return
+    data = encode(value, _MEMBER)
+    write(data.replace(b"\n", b"\n" + _INDENT * depth) if depth else data)
 
 
 def write_dataclasses_atomically(path: Path, document: Any) -> None:

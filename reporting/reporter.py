@@ -201,20 +201,26 @@ class AuditReporter:
         if self.waiver_hooks is not None and self.run.complete and self.run.shard is None:
             judged = self.waiver_hooks.evaluated_in_full(self.config)
         self.stale = stale_waivers(self.waivers, results, self.today, judged)
-        documents = {
-            audit_json.FILE_NAME: audit_json.audit_document(
+        # One document at a time, let go once written: at the xl estate each is hundreds of
+        # MiB as Python objects (bench/README.md).
+        self._write_report(
+            audit_json.FILE_NAME,
+            audit_json.audit_document(
                 self.run, results, self.gate, self.waivers, self.stale, self.today
             ),
-            resources_json.FILE_NAME: resources_json.resources_document(self.run, estate, results),
-        }
-        for name, document in documents.items():
-            path = self.report_dir / name
-            write_json_atomically(path, document)
-            self.written.append(path)
+        )
+        self._write_report(
+            resources_json.FILE_NAME, resources_json.resources_document(self.run, estate, results)
+        )
         if self.config.option.ocsf is not None:
             path = self.config.invocation_params.dir / self.config.option.ocsf
             ocsf.write_events(path, ocsf.detection_findings(self.run, results))
             self.written.append(path)
+
+    def _write_report(self, name: str, document: dict[str, Any]) -> None:
+        path = self.report_dir / name
+        write_json_atomically(path, document)
+        self.written.append(path)
 
     def _unknown_own_check(self) -> str | None:
         """A waiver naming an organisation's check the run did not collect; not judged when a

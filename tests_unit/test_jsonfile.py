@@ -12,12 +12,15 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import orjson
 import pytest
 
+from collectors import jsonfile
 from collectors.demo.estate import DEMO_REGIONS, build_demo_estate, emulated_aws
 from collectors.errors import AuditSetupError
 from collectors.jsonfile import read_json, write_json_atomically, write_json_lines_atomically
@@ -178,3 +181,55 @@ def test_a_plain_enum_is_written_as_its_value_where_json_refused_it(tmp_path: Pa
     path = tmp_path / "report.json"
     write_json_atomically(path, {"colour": Colour.RED})
     assert read_json(path) == {"colour": "red"}
+
+
+def documents(seed: int, count: int) -> list[Any]:
+    """Nested documents of every shape the writer streams or encodes whole: objects, arrays,
+    empty ones, tuples, non-string keys, and strings that need escaping, to depth 6."""
+    generator = random.Random(seed)
+    leaves: list[Any] = [*TRICKY.values(), 0, -1, 2.5, "", "line\nbreak", "\u2028", None]
+
+    def value(depth: int) -> Any:
+        shape = generator.randrange(5 if depth < 6 else 1)
+        if shape == 0:
+            return generator.choice(leaves)
+        size = generator.randrange(4)
+        if shape in (1, 2):
+            keys: list[Any] = ["k", "\n", 'q"', "é", 3, 1.5, True, None, Label.HIGH]
+            return {generator.choice(keys): value(depth + 1) for _ in range(size)}
+        if shape == 3:
+            return [value(depth + 1) for _ in range(size)]
+        return tuple(value(depth + 1) for _ in range(size))
+
+    return [value(0) for _ in range(count)] + [TRICKY, {"a": [TRICKY, {"b": [TRICKY]}]}]
+
+
+def test_a_document_written_in_parts_is_byte_for_byte_its_encoding_whole(tmp_path: Path) -> None:
+    path = tmp_path / "report.json"
+    for document in documents(seed=15, count=2_000):
+        write_json_atomically(path, document)
+        whole = orjson.dumps(
+            document,
+            option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS,
+        )
+        assert path.read_bytes() == whole, document
+
+
+def test_a_large_document_is_written_a_member_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    encoded: list[int] = []
+    encode = jsonfile.encode
+
+    def recording(document: Any, options: int) -> bytes:
+        data = encode(document, options)
+        encoded.append(len(data))
+        return data
+
+    monkeypatch.setattr(jsonfile, "encode", recording)
+    findings = [{"check": f"APIGW-{n}", "evidence": {"stage": "prod"}} for n in range(1_000)]
+    document = {"summary": {"findings": len(findings)}, "groups": {"HIGH": findings}}
+    write_json_atomically(tmp_path / "report.json", document)
+    size = len((tmp_path / "report.json").read_bytes())
+    assert max(encoded) < size / 500  # no encoding of the whole, nor of the list, is held
+    assert read_json(tmp_path / "report.json") == document
