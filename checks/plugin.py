@@ -55,7 +55,6 @@ from collectors.contract import (
     CheckInfo,
     CheckRecord,
     Severity,
-    TargetDescription,
     record_of,
     reject_invalid_values,
     runs_checks,
@@ -138,21 +137,16 @@ def _in_checks(item: pytest.Item) -> bool:
     return CHECKS_DIR in item.path.parents
 
 
-_CHECK_INFO = pytest.StashKey[tuple["CheckInfo | None"]]()
 # Each target described once, with its JSON: shared by the records of every check on it.
-_TARGETS = pytest.StashKey[dict[tuple[str, str], tuple[TargetDescription, dict[str, Any]]]]()
+_TARGETS = pytest.StashKey[dict[tuple[str, str], dict[str, Any]]]()
 _COLLECTED_CHECKS = pytest.StashKey[set[str]]()  # the ids of the checks collected
 FINDINGS_WITHOUT_TRACEBACK = pytest.StashKey[bool]()
 
 
 def _check_info(item: pytest.Item) -> CheckInfo | None:
-    """The check an item runs, looked up once per item (every hook of every phase asks)."""
-    known = item.stash.get(_CHECK_INFO, None)
-    if known is None:
-        function = getattr(item, "function", None)
-        known = (check_of(function) if function is not None else None,)
-        item.stash[_CHECK_INFO] = known
-    return known[0]
+    """The check an item runs (an attribute of its function: nothing kept per item)."""
+    function = getattr(item, "function", None)
+    return check_of(function) if function is not None else None
 
 
 def _target_fixtures(item: pytest.Item) -> list[str]:
@@ -206,23 +200,24 @@ def _target_key(item: pytest.Item, fixture: str) -> str:
     return key if isinstance(key, str) else ""
 
 
-def _describe(item: pytest.Item, fixture: str) -> tuple[TargetDescription, dict[str, Any]]:
-    """The item's target as the collectors describe it, and its JSON, once per target: the
-    checks on one target share them (records and reports only read them)."""
+def _described(item: pytest.Item, fixture: str) -> dict[str, Any]:
+    """The item's target as the collectors describe it (``TargetDescription.to_json``), once
+    per target: the records of the checks on one target share it (records and reports only
+    read it), and only the JSON is kept (the reporter makes the description it needs)."""
     config = item.config
     known = config.stash.setdefault(_TARGETS, {})
     target = (fixture, _target_key(item, fixture))
     described = known.get(target)
     if described is None:
-        description = config.stash[DESCRIBE_TARGET](*target)
-        described = known[target] = (description, description.to_json())
+        described = known[target] = config.stash[DESCRIBE_TARGET](*target).to_json()
     return described
 
 
-def keywords(info: CheckInfo, target: TargetDescription) -> set[str]:
-    """The names ``-k`` matches a check item by, beside its test id."""
-    names = {info.id, info.issue_type, _dashed(info.issue_type), target.region}
-    names.update(name for name in (target.api_name, target.api_id, target.stage) if name)
+def keywords(info: CheckInfo, target: dict[str, Any]) -> set[str]:
+    """The names ``-k`` matches a check item by, beside its test id; ``target`` is the
+    target's ``TargetDescription.to_json()``."""
+    names = {info.id, info.issue_type, _dashed(info.issue_type), target["region"]}
+    names.update(target[name] for name in ("api_name", "api_id", "stage") if target[name])
     return names
 
 
@@ -247,7 +242,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         collected.add(info.id)
         if matched_by_keyword:
             (fixture,) = _target_fixtures(item)
-            item.extra_keyword_matches.update(keywords(info, _describe(item, fixture)[0]))
+            item.extra_keyword_matches.update(keywords(info, _described(item, fixture)))
     minimum: Severity | None = config.option.min_severity
     if minimum is None:
         return
@@ -279,7 +274,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     record: CheckRecord = {
         "check": _check_json(info),
         "target_fixture": fixture,
-        "target": _describe(item, fixture)[1],
+        "target": _described(item, fixture),
         "details": {},
     }
     # Exactly one record, even when a plugin (reruns) sets the same item up again.

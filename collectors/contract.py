@@ -170,7 +170,7 @@ class CheckInfo:
         )
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class TargetDescription:
     """Where a target is, in the words reports use; known even for a placeholder."""
 
@@ -191,14 +191,16 @@ class TargetDescription:
     account: str | None = None  # the AWS account id; None: unknown
 
     def to_json(self) -> dict[str, Any]:
-        return dict(vars(self))  # flat: no need for asdict's deep copy, once per check item
+        # flat: no need for asdict's deep copy, once per target
+        return {name: getattr(self, name) for name in _TARGET_FIELD_ORDER}
 
     @classmethod
     def from_json(cls, document: Mapping[str, Any]) -> TargetDescription:
         return cls(**{name: value for name, value in document.items() if name in _TARGET_FIELDS})
 
 
-_TARGET_FIELDS = frozenset(f.name for f in fields(TargetDescription))
+_TARGET_FIELD_ORDER = tuple(f.name for f in fields(TargetDescription))
+_TARGET_FIELDS = frozenset(_TARGET_FIELD_ORDER)
 
 
 class Status(StrEnum):
