@@ -24,6 +24,7 @@ the same hook hands it to the check item as pytest hands over a value it already
 no fixture setup. The details are made plain JSON when the call ends (keys as strings); what
 is not JSON-serialisable is reported as its repr and fails the test's teardown. Each phase's
 verdict (``checks.outcomes``) is attached to its report where the exception is at hand.
+Both are let go once the test's reports have been logged (``checks.record_lifetime``).
 
 In a run of the suite's checks alone, output is captured at the Python level and log records
 are not captured per test, unless the user chose otherwise (``checks.capture``).
@@ -46,6 +47,7 @@ from checks.listing import ListChecks
 from checks.options import add_options, traffic_min_requests
 from checks.outcomes import CHECKS_TRACEBACK, as_finding, phase_verdict
 from checks.policy import CACHE_PRICE_PER_HOUR, Pricing
+from checks.record_lifetime import RecordLifetime
 from collectors.contract import (
     COLLECTED_CHECKS,
     DESCRIBE_TARGET,
@@ -55,6 +57,7 @@ from collectors.contract import (
     CheckInfo,
     CheckRecord,
     Severity,
+    TargetDescription,
     record_of,
     reject_invalid_values,
     runs_checks,
@@ -108,6 +111,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[COLLECTED_CHECKS] = lambda: frozenset(config.stash.get(_COLLECTED_CHECKS, ()))
     if config.option.collectonly:
         return
+    config.pluginmanager.register(RecordLifetime(), "apigw-audit-record-lifetime")
     # On workers too: that is where reports are made. An explicit --tb wins.
     if config.option.tbstyle == "auto":
         config.option.tbstyle = CHECKS_TRACEBACK
@@ -138,7 +142,7 @@ def _in_checks(item: pytest.Item) -> bool:
 
 
 # Each target described once, with its JSON: shared by the records of every check on it.
-_TARGETS = pytest.StashKey[dict[tuple[str, str], dict[str, Any]]]()
+_TARGETS = pytest.StashKey[dict[tuple[str, str], TargetDescription]]()
 _COLLECTED_CHECKS = pytest.StashKey[set[str]]()  # the ids of the checks collected
 FINDINGS_WITHOUT_TRACEBACK = pytest.StashKey[bool]()
 
@@ -200,24 +204,23 @@ def _target_key(item: pytest.Item, fixture: str) -> str:
     return key if isinstance(key, str) else ""
 
 
-def _described(item: pytest.Item, fixture: str) -> dict[str, Any]:
-    """The item's target as the collectors describe it (``TargetDescription.to_json``), once
-    per target: the records of the checks on one target share it (records and reports only
-    read it), and only the JSON is kept (the reporter makes the description it needs)."""
+def _described(item: pytest.Item, fixture: str) -> TargetDescription:
+    """The item's target as the collectors describe it, once per target (the checks on one
+    target share it). Each record gets its JSON, let go with the record
+    (``checks.record_lifetime``): kept per target, it was 5x the description's memory."""
     config = item.config
     known = config.stash.setdefault(_TARGETS, {})
     target = (fixture, _target_key(item, fixture))
     described = known.get(target)
     if described is None:
-        described = known[target] = config.stash[DESCRIBE_TARGET](*target).to_json()
+        described = known[target] = config.stash[DESCRIBE_TARGET](*target)
     return described
 
 
-def keywords(info: CheckInfo, target: dict[str, Any]) -> set[str]:
-    """The names ``-k`` matches a check item by, beside its test id; ``target`` is the
-    target's ``TargetDescription.to_json()``."""
-    names = {info.id, info.issue_type, _dashed(info.issue_type), target["region"]}
-    names.update(target[name] for name in ("api_name", "api_id", "stage") if target[name])
+def keywords(info: CheckInfo, target: TargetDescription) -> set[str]:
+    """The names ``-k`` matches a check item by, beside its test id."""
+    names = {info.id, info.issue_type, _dashed(info.issue_type), target.region}
+    names.update(name for name in (target.api_name, target.api_id, target.stage) if name)
     return names
 
 
@@ -274,7 +277,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     record: CheckRecord = {
         "check": _check_json(info),
         "target_fixture": fixture,
-        "target": _described(item, fixture),
+        "target": _described(item, fixture).to_json(),
         "details": {},
     }
     # Exactly one record, even when a plugin (reruns) sets the same item up again.

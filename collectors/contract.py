@@ -21,6 +21,8 @@ imports this module, which imports nothing of the project but the pytest-free
   it reaches a pytest-xdist controller with the test reports.
 - Each phase's verdict (``Verdict``), as the ``VERDICT`` attribute of the phase's report, set
   where the test runs (the exception is at hand there).
+- Both are read as each report is logged (``pytest_runtest_logreport``): once a test's last
+  report has been, they leave its reports and item (``checks.record_lifetime``).
 - How each plugin's options refuse a bad value in one line: their argparse types are wrapped
   in ``deferred_refusal``, and each plugin's ``pytest_configure`` first calls
   ``reject_invalid_values``.

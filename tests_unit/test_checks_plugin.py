@@ -11,7 +11,7 @@ import pytest
 import checks.plugin
 from checks import Severity
 from checks.catalog import CHECKS
-from collectors.contract import record_of
+from collectors.contract import VERDICT, CheckRecord, record_of
 from collectors.demo.builders import AccountBuilder, HttpApiBuilder, RestApiBuilder
 from collectors.demo.estate import emulated_aws
 from collectors.serialization import save_snapshot
@@ -222,15 +222,13 @@ def test_evidence_with_a_nan_is_an_error_and_reports_it_as_text(
     suite: pytest.Pytester, runs: Runs
 ) -> None:
     suite.makepyfile(test_checks=_check(body='evidence["rate"] = float("nan")'))
-    result = suite.runpytest_inprocess(f"--snapshot-in={runs.snapshot}")
+    logged = LoggedRecords()
+    result = suite.runpytest_inprocess(f"--snapshot-in={runs.snapshot}", plugins=[logged])
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(
         ["*TEST-001 evidence is not JSON-serialisable (Out of range float*"]
     )
-    (_, call, *_) = result.reprec.getreports("pytest_runtest_logreport")  # type: ignore[attr-defined]
-    record = record_of(call.user_properties)
-    assert record is not None
-    assert record["details"] == {"rate": "NaN"}
+    assert logged.records["call"]["details"] == {"rate": "NaN"}
 
 
 def test_evidence_is_made_plain_json_before_it_crosses_to_xdist(
@@ -245,10 +243,49 @@ def test_evidence_is_made_plain_json_before_it_crosses_to_xdist(
 
 def test_check_without_targets_records_an_empty_key(suite: pytest.Pytester, runs: Runs) -> None:
     suite.makepyfile(test_checks=_check(fixtures="http_route, evidence"))
-    result = suite.runpytest_inprocess(f"--snapshot-in={runs.snapshot}")
+    logged = LoggedRecords()
+    result = suite.runpytest_inprocess(f"--snapshot-in={runs.snapshot}", plugins=[logged])
     result.assert_outcomes(skipped=1)
-    (setup, *_) = result.reprec.getreports("pytest_runtest_logreport")  # type: ignore[attr-defined]
-    record = record_of(setup.user_properties)
-    assert record is not None
+    record = logged.records["setup"]
     assert (record["check"]["id"], record["target_fixture"]) == ("TEST-001", "http_route")
     assert (record["target"]["key"], record["details"]) == ("", {})
+
+
+class LoggedRecords:
+    """A plugin that reads each report's record and verdict as it is logged, as a plugin of
+    one's own does (``checks.record_lifetime``)."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, CheckRecord] = {}  # phase -> its record, as logged
+        self.verdicts: dict[str, dict[str, str]] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        record = record_of(report.user_properties)
+        if record is not None:
+            self.records[report.when] = record
+        if hasattr(report, VERDICT):
+            self.verdicts[report.when] = getattr(report, VERDICT)
+
+
+@pytest.mark.parametrize("processes", [(), ("-n", "2")], ids=["one process", "xdist"])
+def test_records_and_verdicts_are_let_go_once_a_test_s_reports_are_logged(
+    suite: pytest.Pytester, runs: Runs, processes: tuple[str, ...]
+) -> None:
+    suite.makepyfile(test_checks=_check(body='evidence["seen"] = 3'))
+    logged = LoggedRecords()
+    result = suite.runpytest_inprocess(
+        f"--snapshot-in={runs.snapshot}", *processes, plugins=[logged]
+    )
+    result.assert_outcomes(passed=1)
+    assert set(logged.records) == set(logged.verdicts) == {"setup", "call", "teardown"}
+    assert logged.records["teardown"]["details"] == {"seen": 3}
+    assert logged.verdicts["call"]["status"] == "PASS"
+    reports = result.reprec.getreports("pytest_runtest_logreport")  # type: ignore[attr-defined]
+    assert len(reports) == 3
+    for report in reports:  # kept by pytest to the end of the run, without them
+        assert record_of(report.user_properties) is None
+        assert not hasattr(report, VERDICT)
+    if not processes:  # under xdist the items are the workers'
+        (finished,) = result.reprec.getcalls("pytest_collection_finish")  # type: ignore[attr-defined]
+        (item,) = finished.session.items
+        assert record_of(item.user_properties) is None
