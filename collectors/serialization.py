@@ -46,58 +46,116 @@ class _ShapeError(ValueError):
 
 def from_jsonable(cls: type[T], data: Any, where: str = "inventory") -> T:
     """Rebuild a dataclass tree from ``to_jsonable`` output, checking every field's type;
-    a mismatch raises ``ValueError`` naming the field, from ``where`` down."""
-    return typing.cast(T, _decode(cls, data, where))
+    a mismatch raises ``ValueError`` naming the field, from ``where`` down.
+
+    Read first without naming any field (a snapshot of the xl estate holds millions of
+    values, and naming each cost more than checking it), and again, naming each, only to
+    say where a mismatch is: both reads take the same decisions."""
+    decode = _decoder(cast(Any, cls))
+    try:
+        return typing.cast(T, decode(data, None))
+    except _ShapeError:
+        return typing.cast(T, decode(data, where))
+
+
+# A type's decoder: (JSON value, where it is or None when not named) -> the value.
+_Decoder = Callable[[Any, "str | None"], Any]
 
 
 @functools.cache
-def _type_hints(tp: type) -> dict[str, Any]:
-    """A dataclass's resolved field types; resolving them parses every annotation again, so
-    once per class, not once per instance."""
-    return typing.get_type_hints(tp)
-
-
-def _decode(tp: Any, data: Any, where: str) -> Any:
+def _decoder(tp: Any) -> _Decoder:
+    """How to decode a value of type ``tp``, worked out once per type. The decoders of the
+    types inside it are looked up on first use, not here: a type may refer to one being
+    worked out."""
     origin = typing.get_origin(tp)
     if tp is Any:
-        return data
+        return _as_is
     if origin in (Union, types.UnionType):
-        options = typing.get_args(tp)
-        if data is None and type(None) in options:
+        return _union_decoder(typing.get_args(tp))
+    if origin is tuple:
+        return _tuple_decoder(typing.get_args(tp)[0])
+    if origin in (Mapping, dict) or tp is Mapping:
+        return _mapping_decoder(typing.get_args(tp)[1])
+    if dataclasses.is_dataclass(tp):
+        return _dataclass_decoder(cast(type, tp))
+    if tp is float:
+        return _number
+    return functools.partial(_plain, tp)
+
+
+def _as_is(data: Any, where: str | None) -> Any:
+    return data
+
+
+def _union_decoder(options: tuple[Any, ...]) -> _Decoder:
+    nullable = type(None) in options
+    others = [option for option in options if option is not type(None)]
+
+    def decode(data: Any, where: str | None) -> Any:
+        if data is None and nullable:
             return None
         errors = []
-        for option in options:
-            if option is type(None):
-                continue
+        for option in others:
             try:
-                return _decode(option, data, where)
+                return _decoder(option)(data, where)
             except _ShapeError as exc:
                 errors.append(str(exc))
         raise _ShapeError(errors[0] if errors else f"{where}: unexpected null")
-    if origin is tuple:
-        item_type = typing.get_args(tp)[0]
+
+    return decode
+
+
+def _tuple_decoder(item_type: Any) -> _Decoder:
+    def decode(data: Any, where: str | None) -> Any:
         _expect(data, list, where)
-        return tuple(_decode(item_type, v, f"{where}[{i}]") for i, v in enumerate(data))
-    if origin in (Mapping, dict) or tp is Mapping:
-        value_type = typing.get_args(tp)[1]
+        item = _decoder(item_type)
+        if where is None:
+            return tuple([item(v, None) for v in data])
+        return tuple(item(v, f"{where}[{i}]") for i, v in enumerate(data))
+
+    return decode
+
+
+def _mapping_decoder(value_type: Any) -> _Decoder:
+    def decode(data: Any, where: str | None) -> Any:
         _expect(data, dict, where)
-        return {k: _decode(value_type, v, f"{where}.{k}") for k, v in data.items()}
-    if dataclasses.is_dataclass(tp):
+        value = _decoder(value_type)
+        return {k: value(v, where and f"{where}.{k}") for k, v in data.items()}
+
+    return decode
+
+
+def _dataclass_decoder(tp: type) -> _Decoder:
+    resolved: list[tuple[tuple[str, _Decoder, bool], ...]] = []  # its fields, once known
+
+    def decode(data: Any, where: str | None) -> Any:
         _expect(data, dict, where)
-        hints = _type_hints(cast(type, tp))
-        kwargs = {}
-        for field in dataclasses.fields(tp):
-            if field.name in data:
-                kwargs[field.name] = _decode(
-                    hints[field.name], data[field.name], f"{where}.{field.name}"
+        if not resolved:
+            hints = typing.get_type_hints(tp)
+            resolved.append(
+                tuple(
+                    (field.name, _decoder(hints[field.name]), not _has_default(field))
+                    for field in dataclasses.fields(tp)
                 )
-            elif not _has_default(field):
-                raise _ShapeError(f"{where}: missing field '{field.name}'")
-        return cast(Callable[..., Any], tp)(**kwargs)
-    if tp is float:
-        if isinstance(data, (int, float)) and not isinstance(data, bool):
-            return float(data)
-        raise _ShapeError(f"{where}: expected a number, got {type(data).__name__}")
+            )
+        kwargs = {}
+        for name, field_decoder, required in resolved[0]:
+            if name in data:
+                kwargs[name] = field_decoder(data[name], where and f"{where}.{name}")
+            elif required:
+                raise _ShapeError(f"{where}: missing field '{name}'")
+        return tp(**kwargs)
+
+    return decode
+
+
+def _number(data: Any, where: str | None) -> float:
+    if isinstance(data, (int, float)) and not isinstance(data, bool):
+        return float(data)
+    raise _ShapeError(f"{where}: expected a number, got {type(data).__name__}")
+
+
+def _plain(tp: type, data: Any, where: str | None) -> Any:
     _expect(data, tp, where)
     return data
 
@@ -110,7 +168,7 @@ def _has_default(field: dataclasses.Field[Any]) -> bool:
     )
 
 
-def _expect(data: Any, tp: type, where: str) -> None:
+def _expect(data: Any, tp: type, where: str | None) -> None:
     if not isinstance(data, tp) or (tp is int and isinstance(data, bool)):
         raise _ShapeError(f"{where}: expected {tp.__name__}, got {type(data).__name__}")
 
