@@ -325,7 +325,21 @@ def pytest_runtest_makereport(
             setattr(report, VERDICT, _PASSED)
         else:
             setattr(report, VERDICT, phase_verdict(call.when, call.excinfo.value).to_json())
+        if isinstance(report.longrepr, tuple):  # a skip: (path, line, reason), kept to the end
+            report.longrepr = _shared_skip(item.config, report.longrepr)
     return report
+
+
+_SKIP_STRINGS = pytest.StashKey[dict[str, str]]()
+
+
+def _shared_skip(config: pytest.Config, longrepr: tuple[str, int, str]) -> tuple[str, int, str]:
+    """A skip's report with its module's path and its reason as one string each for every
+    skip that has them: pytest makes both anew for each report, and keeps every report to
+    the end of the run (at the xl estate 108,287 skips, about 20 MiB; bench/README.md)."""
+    known = config.stash.setdefault(_SKIP_STRINGS, {})
+    path, line, reason = longrepr
+    return (known.setdefault(path, path), line, known.setdefault(reason, reason))
 
 
 # Most phases pass: their reports share one verdict document (reports only read it).

@@ -9,9 +9,10 @@ the collectors through ``config.stash`` and is read only at the end, never built
 from __future__ import annotations
 
 import shutil
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -40,6 +41,8 @@ from reporting.gate import GateDecision, decide
 from reporting.run import RunInfo, run_info
 from reporting.waived import WAIVED_BY, WaiverHooks
 from reporting.waivers import Waiver
+
+_NO_DETAILS: Mapping[str, Any] = MappingProxyType({})
 
 
 class _Item:
@@ -79,6 +82,7 @@ class AuditReporter:
         self._collection_errors: dict[str, str] = {}  # node id -> pytest's text of the error
         self._checks: dict[str, CheckInfo] = {}
         self._targets: dict[str, TargetDescription] = {}  # target key -> its description
+        self._reasons: dict[str, str] = {}  # the reasons of skipped or unknown results
         # Known at session finish:
         self.run: RunInfo | None = None
         self.estate: AuditedEstate | None = None
@@ -136,12 +140,16 @@ class AuditReporter:
         if verdict.status is Status.PASS and not item.called:
             return  # never evaluated (interrupted before its call)
         applied = next((w for w in self.waivers if w.number == item.waived_by), None)
+        if verdict.status in (Status.NOT_APPLICABLE, Status.UNKNOWN):
+            # Reasons repeat (one per check at most targets): one string each for all.
+            message = self._reasons.setdefault(verdict.message, verdict.message)
+            verdict = Verdict(verdict.status, message)
         self.results[test_id] = check_result(
             test_id,
             item.check,
             item.target,
             verdict,
-            item.details,
+            item.details or _NO_DETAILS,  # the empty ones, one for all
             self.waivers,
             self.today,
             applied=applied,
