@@ -141,8 +141,6 @@ def _in_checks(item: pytest.Item) -> bool:
     return CHECKS_DIR in item.path.parents
 
 
-# Each target described once, with its JSON: shared by the records of every check on it.
-_TARGETS = pytest.StashKey[dict[tuple[str, str], TargetDescription]]()
 _COLLECTED_CHECKS = pytest.StashKey[set[str]]()  # the ids of the checks collected
 FINDINGS_WITHOUT_TRACEBACK = pytest.StashKey[bool]()
 
@@ -205,16 +203,10 @@ def _target_key(item: pytest.Item, fixture: str) -> str:
 
 
 def _described(item: pytest.Item, fixture: str) -> TargetDescription:
-    """The item's target as the collectors describe it, once per target (the checks on one
-    target share it). Each record gets its JSON, let go with the record
+    """The item's target as the collectors describe it (once per target: the checks on it
+    share it). Each record gets its JSON, let go with the record
     (``checks.record_lifetime``): kept per target, it was 5x the description's memory."""
-    config = item.config
-    known = config.stash.setdefault(_TARGETS, {})
-    target = (fixture, _target_key(item, fixture))
-    described = known.get(target)
-    if described is None:
-        described = known[target] = config.stash[DESCRIBE_TARGET](*target)
-    return described
+    return item.config.stash[DESCRIBE_TARGET](fixture, _target_key(item, fixture))
 
 
 def keywords(info: CheckInfo, target: TargetDescription) -> set[str]:

@@ -11,7 +11,7 @@ from collectors.contract import AuditedEstate
 from collectors.model import Inventory, RestApi, SkippedApi, V2Api
 from collectors.scope import StageScope
 from collectors.serialization import to_jsonable
-from collectors.targets import Kind, TargetIndex, describe
+from collectors.targets import Kind, TargetIndex
 from collectors.targets.describe import control_plane_arn
 
 _ORDER = ("account", "region", "api_name", "api_id", "stage")
@@ -147,7 +147,7 @@ def audited_estate(index: TargetIndex) -> AuditedEstate:
     """What the index's estate audited, every account of it."""
     estate, scope = index.estate, index.scope
     operations = tuple(
-        describe(target)
+        index.described(target)
         for kind in (Kind.REST_METHOD, Kind.V2_ROUTE)
         for target in index.targets(kind)
     )

@@ -6,7 +6,8 @@ imports this module, which imports nothing of the project but the pytest-free
 ``collectors.version`` (importing it loads neither boto3 nor a check). What passes between them:
 
 - ``config.stash[DESCRIBE_TARGET]``: set by the collectors, a function from (target fixture,
-  key) to the target's ``TargetDescription``; the checks plugin puts it in each record.
+  key) to the target's ``TargetDescription`` (one object per target, under any of its
+  fixtures, made once); the checks plugin puts its JSON in each record.
 - ``config.stash[SUITE_CHECKS]``: set by the checks plugin in its ``pytest_configure``, a
   function returning the ids of the suite's whole catalogue, whatever the run collects; the
   reports check the waivers naming the suite's own ids against it before the session starts.

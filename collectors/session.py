@@ -41,7 +41,7 @@ from collectors.model import AccountRegions, Estate, Shard
 from collectors.scope import StageScope
 from collectors.serialization import load_snapshot, save_snapshot
 from collectors.shards import shard_regions
-from collectors.targets import Target, TargetIndex, Unlisted, describe
+from collectors.targets import TargetIndex, Unlisted, describe
 from collectors.terminal import TerminalLines
 from collectors.traffic import TrafficPlan
 from collectors.traffic_options import TrafficOptions, traffic_options
@@ -377,11 +377,11 @@ class AuditSession:
     def describe(self, fixture: str, key: str) -> TargetDescription:
         """A target key in the words reports use; from the key alone for one the index does
         not hold (the estate was never built, or the key is a placeholder's)."""
-        target: Target | Unlisted | None = None
         if self.built:
+            index = self.index()
             with contextlib.suppress(KeyError):
-                target = self.index().lookup(fixture, key)
-        return describe(target if target is not None else Unlisted(key=key, reason=""))
+                return index.described(index.lookup(fixture, key))
+        return describe(Unlisted(key=key, reason=""))
 
     def audited(self) -> AuditedEstate | None:
         """What the run audited; ``None`` while no estate was built (never builds one)."""

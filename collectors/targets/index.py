@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TypeVar
 
+from collectors.contract import TargetDescription
 from collectors.errors import DataUnavailable
 from collectors.model import (
     CollectionError,
@@ -31,6 +32,7 @@ from collectors.model import (
     estate_of,
 )
 from collectors.scope import StageScope
+from collectors.targets.describe import describe
 from collectors.targets.fixtures import FIXTURES
 from collectors.targets.objects import (
     Kind,
@@ -60,6 +62,8 @@ class TargetIndex:
         self._inventories: dict[str, Inventory] = {}
         self._lambdas: dict[tuple[str, str], LambdaFunction] = {}  # by account and ARN
         self._lambda_errors: dict[tuple[str, str], CollectionError] = {}
+        # id of a target or placeholder of this index -> its description (they live as long)
+        self._descriptions: dict[int, TargetDescription] = {}
         for inventory in self.estate.inventories:
             self._add_account(inventory)
         for unreached in self.estate.unreached:
@@ -88,6 +92,15 @@ class TargetIndex:
             if target is not None:
                 return target
         raise KeyError(f"no {fixture} target {key!r} in this inventory")
+
+    def described(self, target: Target | Unlisted) -> TargetDescription:
+        """``describe(target)`` for a target or placeholder of this index, made once: the
+        records of the checks on it (under each of its fixtures) and the audited estate's
+        operations share it (at the xl estate some 60,000 descriptions fewer)."""
+        known = self._descriptions.get(id(target))
+        if known is None:
+            known = self._descriptions[id(target)] = describe(target)
+        return known
 
     def resolve(self, fixture: str, key: str) -> Target:
         """The target under ``key``; raises ``DataUnavailable`` for a placeholder."""
