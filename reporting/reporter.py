@@ -19,6 +19,7 @@ import pytest
 
 from collectors.contract import (
     AUDITED_ESTATE,
+    DESCRIBE_TARGET,
     SCOPE,
     VERDICT,
     AuditedEstate,
@@ -106,7 +107,7 @@ class AuditReporter:
         item = self._pending.setdefault(report.nodeid, _Item())
         if item.check is None:
             item.check = self._check(record["check"])
-            item.target = self._target(record["target"])
+            item.target = self._target(record["target_fixture"], record["target"])
         status = Status(entry["status"])
         if status is not Status.PASS:  # the item's verdict is its first phase's that is not
             item.verdicts.append(Verdict.from_json(entry))
@@ -125,11 +126,17 @@ class AuditReporter:
             known = self._checks[document["id"]] = CheckInfo.from_json(document)
         return known
 
-    def _target(self, document: dict[str, Any]) -> TargetDescription:
-        """The target's description, read once per target (shared by the checks on it)."""
+    def _target(self, fixture: str, document: dict[str, Any]) -> TargetDescription:
+        """The target's description, read once per target (shared by the checks on it): the
+        collectors' own object when this process describes the target alike (one per
+        target for the whole run, not two), else the one the record holds."""
         known = self._targets.get(document["key"])
         if known is None:
-            known = self._targets[document["key"]] = TargetDescription.from_json(document)
+            known = TargetDescription.from_json(document)
+            describe = self.config.stash.get(DESCRIBE_TARGET, None)
+            if describe is not None and (described := describe(fixture, known.key)) == known:
+                known = described
+            self._targets[known.key] = known
         return known
 
     def _finish_item(self, test_id: str) -> None:
