@@ -12,8 +12,12 @@ CHECK_PHASE_RATIO_LIMIT = 1.5
 SPEEDUP_TARGET = 5.0
 XL_SECONDS_LIMIT = 180.0
 XL_RSS_LIMIT_MIB = 1024.0
-# Issue 15: end to end at large, the suite at least twice as fast as Prowler, start-up included.
+# Issue 15: end to end at large, the suite at least twice as fast as Prowler, start-up included;
+# the check phase no slower than bare pytest at large and xl, its peak RSS at most 1.25x bare
+# pytest's at xl.
 PROWLER_RATIO_LIMIT = 0.5
+ITEM_COST_RATIO_LIMIT = 1.0
+RSS_RATIO_LIMIT = 1.25
 
 
 def _verdict(ok: bool) -> str:
@@ -97,7 +101,13 @@ def _summary_rows(results: dict[str, Any]) -> list[list[Any]]:
                 f"{_seconds(check['audit_wall_seconds'])} / "
                 f"{_seconds(check['bare_wall_seconds'])} = {check['wall_ratio']:.2f}",
                 f"<= {CHECK_PHASE_RATIO_LIMIT}: "
-                f"{_verdict(check['wall_ratio'] <= CHECK_PHASE_RATIO_LIMIT)}",
+                f"{_verdict(check['wall_ratio'] <= CHECK_PHASE_RATIO_LIMIT)}; "
+                f"<= {ITEM_COST_RATIO_LIMIT} at large and xl: "
+                + (
+                    _verdict(check["wall_ratio"] <= ITEM_COST_RATIO_LIMIT)
+                    if size in ("large", "xl")
+                    else f"({size})"
+                ),
             ],
             [
                 "check phase vs bare pytest (in pytest)",
@@ -105,6 +115,19 @@ def _summary_rows(results: dict[str, Any]) -> list[list[Any]]:
                 f"{_seconds(check['bare_in_pytest_seconds'])} = {check['in_pytest_ratio']:.2f}; "
                 f"{_per_item_overhead(check)} per item over bare",
                 f"median of {check['repeats']}, alternating; AWS calls: {check['server_requests']}",
+            ],
+            [
+                "check phase peak RSS vs bare pytest",
+                f"{check['audit_peak_rss_mib']:.0f} MiB / {check['bare_peak_rss_mib']:.0f} MiB = "
+                f"{check['audit_peak_rss_mib'] / check['bare_peak_rss_mib']:.3f}",
+                f"<= {RSS_RATIO_LIMIT} at xl: "
+                + (
+                    _verdict(
+                        check["audit_peak_rss_mib"] <= RSS_RATIO_LIMIT * check["bare_peak_rss_mib"]
+                    )
+                    if size == "xl"
+                    else f"({size})"
+                ),
             ],
         ]
     else:
