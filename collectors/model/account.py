@@ -14,7 +14,7 @@ from collectors.model.throttle import Throttle
 USAGE_PLANS = "UsagePlans"  # the GetAccount feature of a region that uses usage plans
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class AccountSettings:
     """API Gateway's account-level settings in one region (GetAccount)."""
 
@@ -31,7 +31,7 @@ class AccountSettings:
         return None if self.features is None else USAGE_PLANS in self.features
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ApiMapping:
     api_id: str
     stage: str  # "" (v1 "(none)"): every stage, named by callers after the base path
@@ -41,7 +41,7 @@ class ApiMapping:
         return self.api_id == api_id and self.stage in ("", stage)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class DomainCertificate:
     """A certificate a custom domain uses, as GetDomainNames names it."""
 
@@ -53,7 +53,7 @@ class DomainCertificate:
     ownership_verification: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class MutualTls:
     """A custom domain's mutual TLS: the truststore its callers' certificates must chain to."""
 
@@ -64,7 +64,7 @@ class MutualTls:
     warnings: tuple[str, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class CustomDomain:
     """A custom domain name and the API stages it maps."""
 
@@ -88,7 +88,7 @@ class CustomDomain:
     mutual_tls: MutualTls | None = None  # None: callers present no certificate
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class CloudFrontDistribution:
     id: str
     domain_name: str  # d111111abcdef8.cloudfront.net
@@ -129,7 +129,7 @@ def log_group_ref(destination: str | None) -> LogGroupRef | None:
     return LogGroupRef(arn=match.group(1), region=match["region"], name=match["name"])
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class LogGroup:
     """A CloudWatch Logs group in-scope stages write access logs to (DescribeLogGroups), under
     the ARN they name it by; ``exists`` False: the account has no group of that name."""
@@ -144,7 +144,7 @@ class LogGroup:
     stored_bytes: int | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ClientCertificate:
     """A client certificate in-scope REST stages present to their HTTP backends
     (GetClientCertificate). Its PEM is not kept: the audit needs only when it expires."""
@@ -154,7 +154,7 @@ class ClientCertificate:
     expiration_date: str | None  # ISO 8601
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class AcmCertificate:
     """An ACM certificate a custom domain of an in-scope stage uses (DescribeCertificate).
     Only what says whether it still serves is kept."""

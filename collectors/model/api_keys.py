@@ -13,7 +13,7 @@ def name_with_id(name: str, identifier: str) -> str:
     return f"{name} ({identifier})" if name else identifier
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ApiKey:
     id: str
     name: str

@@ -17,7 +17,7 @@ from collectors.model.inventory import Inventory
 SCHEMA_VERSION = 3
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class UnreachedAccount:
     """An account the audit could not read at all, and why (in AWS's words where it has them)."""
 
@@ -25,7 +25,7 @@ class UnreachedAccount:
     reason: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class AccountRegions:
     """The regions an account has enabled, as a shard listed them (``--region all``)."""
 
@@ -33,7 +33,7 @@ class AccountRegions:
     regions: tuple[str, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Shard:
     """Which part of the (account, region) pairs a run audited: ``index`` of ``count``, from 1
     (``collectors.shards``), and the run all the shards split: every account it audits and the
@@ -54,7 +54,7 @@ class Shard:
         return f"shard {self.index}/{self.count}"
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Estate:
     """Every account one audit read (one inventory each, by account id) and those it could
     not; ``shard`` when the run audited only its share of the pairs (``--shard K/N``)."""

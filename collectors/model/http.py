@@ -11,7 +11,7 @@ from collectors.model.secrets import SecretFinding
 from collectors.model.throttle import Throttle
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class CorsConfiguration:
     allow_origins: tuple[str, ...]
     allow_credentials: bool
@@ -21,7 +21,7 @@ class CorsConfiguration:
     max_age: int | None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class IntegrationTls:
     """An integration's TlsConfig, as GetIntegrations or the export's ``tlsConfig`` gives it:
     ``configured`` False when it has none."""
@@ -30,7 +30,7 @@ class IntegrationTls:
     server_name_to_verify: str | None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class V2Integration:
     id: str
     type: str  # AWS_PROXY, HTTP_PROXY, MOCK, AWS, HTTP
@@ -49,7 +49,7 @@ class V2Integration:
     tls: IntegrationTls | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class V2Route:
     id: str
     route_key: str  # "GET /pets", "$default", "$connect"
@@ -69,7 +69,7 @@ class V2Route:
         return None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class V2Authorizer:
     id: str
     name: str
@@ -103,7 +103,7 @@ class V2Definition:
         return {a.id: a for a in self.authorizers}
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class V2Deployment:
     """A deployment that an in-scope HTTP API stage serves (AutoDeploy stages included)."""
 
@@ -113,7 +113,7 @@ class V2Deployment:
     definition: V2Definition
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RouteSettings:
     throttle: Throttle
     logging_level: str | None
@@ -121,7 +121,7 @@ class RouteSettings:
     detailed_metrics_enabled: bool | None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class V2Stage:
     name: str
     deployment_id: str | None
@@ -143,7 +143,7 @@ class V2Stage:
     variable_schemes: Mapping[str, str | None] | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class V2Api:
     id: str
     name: str

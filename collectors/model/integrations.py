@@ -50,7 +50,7 @@ def lambda_arn_from_uri(uri: str | None) -> str | None:
     return match.group(0) if match else None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class LambdaFunction:
     arn: str  # as the integration names it (qualified if the integration is)
     timeout_seconds: int

@@ -25,7 +25,7 @@ from collectors.model.web_acl import WebAcl
 LISTING_OPERATIONS = frozenset({"GetRestApis", "GetApis"})
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class SkippedApi:
     """An API left out of the audit by its tags; collected no further than its listing."""
 
@@ -37,7 +37,7 @@ class SkippedApi:
     reason: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class CollectionMetadata:
     account_id: str
     regions: tuple[str, ...]

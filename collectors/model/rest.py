@@ -12,7 +12,7 @@ from collectors.model.secrets import SecretFinding
 from collectors.model.throttle import Throttle
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RestIntegration:
     type: str  # AWS, AWS_PROXY, HTTP, HTTP_PROXY, MOCK
     # an ARN as is; any other URI with its user information and query values masked, no
@@ -35,7 +35,7 @@ class RestIntegration:
     secrets: tuple[SecretFinding, ...] | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RestMethod:
     http_method: str
     authorization_type: str  # NONE, AWS_IAM, CUSTOM, COGNITO_USER_POOLS
@@ -47,14 +47,14 @@ class RestMethod:
     integration: RestIntegration | None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RestResource:
     id: str
     path: str
     methods: tuple[RestMethod, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RestAuthorizer:
     id: str
     name: str
@@ -66,7 +66,7 @@ class RestAuthorizer:
     identity_sources: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RequestValidator:
     id: str
     name: str
@@ -74,7 +74,7 @@ class RequestValidator:
     validate_request_parameters: bool
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class GatewayResponse:
     response_type: str
     status_code: str | None
@@ -123,7 +123,7 @@ class RestDefinition:
         return {(r.path, m.http_method): m for r in self.resources for m in r.methods}
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RestDeployment:
     """A deployment that an in-scope stage serves: its date and the definition it froze.
 
@@ -146,7 +146,7 @@ def method_settings_key(path: str, http_method: str) -> str:
     return f"{path.replace('~', '~0').replace('/', '~1')}/{http_method}"
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class MethodSetting:
     """One entry of a stage's methodSettings, under its raw key (``~1pets~1{id}/GET``, ``*/*``)."""
 
@@ -162,7 +162,7 @@ class MethodSetting:
     require_authorization_for_cache_control: bool | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class UsagePlanBinding:
     """A usage plan as it applies to one API stage."""
 
@@ -233,7 +233,7 @@ class RestStage:
         return {setting.key: setting for setting in self.method_settings}
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RestApi:
     id: str
     name: str

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, kw_only=True, order=True)
+@dataclass(frozen=True, kw_only=True, order=True, slots=True)
 class SecretFinding:
     # "stage variable dbPassword", "stage variable dbPassword (canary override)", "integration
     # request parameter integration.request.header.Authorization", "request mapping template

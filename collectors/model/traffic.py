@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ObservedOperation:
     """The requests one method (REST: the concrete HTTP method callers used, on a resource)
     or route (HTTP, WebSocket: its route key) of a stage served in the window."""
@@ -30,7 +30,7 @@ class ObservedOperation:
         return sum(self.requests_by_class.values())
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ObservedPath:
     """A path template callers used behind a greedy resource or the ``$default`` route."""
 
@@ -45,7 +45,7 @@ class ObservedPath:
         return sum(self.requests_by_class.values())
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class StageTraffic:
     """One audited stage's traffic evidence. A question left unanswered (the format lacks a
     variable, the log group is not CloudWatch Logs, the query failed or was not run under the

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class WafStatement:
     """A rule statement: ``kind`` is its Statement member without "Statement" (``RateBased``,
     ``ManagedRuleGroup``, ``RuleGroupReference``, ``SizeConstraint``, ``SqliMatch``,
@@ -46,7 +46,7 @@ class WafStatement:
     statements: tuple[WafStatement, ...] = ()  # And, Or; Not: its one statement
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class WebAclRule:
     """A rule of a web ACL, or a Firewall Manager rule group around it."""
 
@@ -59,7 +59,7 @@ class WebAclRule:
     statement: WafStatement
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class WebAcl:
     """A WAFv2 web ACL (GetWebACL), under the ARN stages and distributions name it by."""
 

@@ -57,21 +57,21 @@ class _InAccount:
         return self.key.removeprefix(f"{self.account}/")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RestApiTarget(_InAccount):
     key: str
     account: str
     api: RestApi
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class V2ApiTarget(_InAccount):
     key: str
     account: str
     api: V2Api
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RestStageTarget(_InAccount):
     key: str
     account: str
@@ -89,7 +89,7 @@ class RestStageTarget(_InAccount):
         return self.deployment
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class V2StageTarget(_InAccount):
     key: str
     account: str
@@ -182,7 +182,7 @@ class _Operation:
         return lambda_arn_from_uri(integration.uri)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RestResourceTarget(_ServedByDeployment):
     """A resource as the stage's deployment defines it."""
 
@@ -195,7 +195,7 @@ class RestResourceTarget(_ServedByDeployment):
     deployment: RestDeployment
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RestMethodTarget(_Operation, _ServedByDeployment):
     """A method as the stage's deployment defines it."""
 
@@ -228,7 +228,7 @@ class RestMethodTarget(_Operation, _ServedByDeployment):
         return self.stage.settings_for(self.resource.path, self.method.http_method)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class V2RouteTarget(_Operation, _OnStage):
     """A route as the stage serves it (its deployment, or the current definition)."""
 
@@ -247,7 +247,7 @@ class V2RouteTarget(_Operation, _OnStage):
         return self.route_integration
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Unlisted:
     """Stands in for targets that could not be listed (its key: ``ACCOUNT/...``, ``ACCOUNT/
     REGION/(REST APIs not listed)``); resolving it fails closed."""
