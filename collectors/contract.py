@@ -194,7 +194,7 @@ class TargetDescription:
     account: str | None = None  # the AWS account id; None: unknown
 
     def to_json(self) -> dict[str, Any]:
-        # flat: no need for asdict's deep copy, once per target
+        # flat: no need for asdict's deep copy, once per check item
         return {name: getattr(self, name) for name in _TARGET_FIELD_ORDER}
 
     @classmethod
