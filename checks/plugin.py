@@ -47,7 +47,7 @@ from checks.listing import ListChecks
 from checks.options import add_options, traffic_min_requests
 from checks.outcomes import CHECKS_TRACEBACK, as_finding, phase_verdict
 from checks.policy import CACHE_PRICE_PER_HOUR, Pricing
-from checks.record_lifetime import RecordLifetime
+from checks.record_lifetime import RecordLifetime, drop_record
 from collectors.contract import (
     COLLECTED_CHECKS,
     DESCRIBE_TARGET,
@@ -273,7 +273,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         "details": {},
     }
     # Exactly one record, even when a plugin (reruns) sets the same item up again.
-    item.user_properties[:] = [p for p in item.user_properties if p[0] != RECORD]
+    drop_record(item.user_properties)
     item.user_properties.append((RECORD, record))
     if isinstance(item, pytest.Function) and _requests_our_evidence(item):
         # What the evidence fixture would return, handed over as pytest hands over any value

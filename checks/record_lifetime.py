@@ -32,7 +32,7 @@ class RecordLifetime:
         try:
             return (yield)
         finally:
-            _drop_record(item.user_properties)
+            drop_record(item.user_properties)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if hasattr(report, VERDICT) or record_of(report.user_properties) is not None:
@@ -41,11 +41,12 @@ class RecordLifetime:
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logfinish(self, nodeid: str) -> None:
         for report in self._logged.pop(nodeid, ()):
-            _drop_record(report.user_properties)
+            drop_record(report.user_properties)
             if hasattr(report, VERDICT):
                 delattr(report, VERDICT)
 
 
-def _drop_record(user_properties: list[tuple[str, object]]) -> None:
+def drop_record(user_properties: list[tuple[str, object]]) -> None:
+    """Take the check's record out of an item's or a report's ``user_properties``."""
     if any(name == RECORD for name, _ in user_properties):
         user_properties[:] = [entry for entry in user_properties if entry[0] != RECORD]
