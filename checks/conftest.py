@@ -4,14 +4,15 @@ Data that may not have been collected is fetched here, in fixtures, never in a c
 and from the target's own account only (``audit_index.inventory_for(target)``):
 ``DataUnavailable`` raised in a fixture makes the check ERROR (fail closed, with the failed
 AWS call as the reason), where the same exception in the body would read as a finding.
+Each is a function of its arguments alone (``@derived_fixture``): a check item is handed its
+value without pytest's fixture setup (``checks.handed``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-import pytest
-
+from checks.handed import derived_fixture
 from checks.policy import (
     AccessLogging,
     AccountExposure,
@@ -87,13 +88,13 @@ from collectors.targets import (
 )
 
 
-@pytest.fixture
+@derived_fixture
 def operation_authorization(operation: RestMethodTarget | V2RouteTarget) -> Authorization:
     """How the operation authorizes callers, as its stage serves it (a canary included)."""
     return authorization(operation)
 
 
-@pytest.fixture
+@derived_fixture
 def throttle(
     operation: RestMethodTarget | V2RouteTarget, audit_index: TargetIndex
 ) -> EffectiveThrottle:
@@ -103,13 +104,13 @@ def throttle(
     return effective_throttle(operation, account)
 
 
-@pytest.fixture
+@derived_fixture
 def stage_perimeter(stage: RestStageTarget | V2StageTarget, audit_index: TargetIndex) -> Perimeter:
     """How every way into the stage is protected (custom domains, CloudFront, VPC)."""
     return perimeter(stage, audit_index.inventory_for(stage))
 
 
-@pytest.fixture
+@derived_fixture
 def stage_web_acls(
     stage: RestStageTarget | V2StageTarget, audit_index: TargetIndex
 ) -> WebAclProtection | NotApplicable:
@@ -118,27 +119,27 @@ def stage_web_acls(
     return web_acl_protection(stage, audit_index.inventory_for(stage))
 
 
-@pytest.fixture
+@derived_fixture
 def drift(stage: RestStageTarget | V2StageTarget) -> DefinitionDrift | None:
     """How the definition the stage serves differs from the API's current one; ``None``
     where there is no deployment to compare."""
     return definition_drift(stage)
 
 
-@pytest.fixture
+@derived_fixture
 def validation(operation: RestMethodTarget | V2RouteTarget) -> Validation:
     """What the gateway validates of the operation's requests (needs the deployed validators,
     models and parameters)."""
     return request_validation(operation)
 
 
-@pytest.fixture
+@derived_fixture
 def cors(resource: RestResourceTarget | V2StageTarget) -> CorsExposure:
     """The CORS headers the stage serves for the resource (its deployed definition)."""
     return cors_exposure(resource)
 
 
-@pytest.fixture
+@derived_fixture
 def backend_function(
     lambda_operation: RestMethodTarget | V2RouteTarget, audit_index: TargetIndex
 ) -> LambdaFunction:
@@ -150,7 +151,7 @@ def backend_function(
     )
 
 
-@pytest.fixture
+@derived_fixture
 def request_count(
     stage: RestStageTarget | V2StageTarget, audit_index: TargetIndex
 ) -> StageRequests:
@@ -159,7 +160,7 @@ def request_count(
     return stage_requests(stage, audit_index.inventory_for(stage))
 
 
-@pytest.fixture
+@derived_fixture
 def rest_features(rest_api: RestApiTarget) -> Mapping[str, bool]:
     """The REST-only features the API uses (needs its resources, gateway responses and
     usage plans)."""
@@ -170,7 +171,7 @@ def rest_features(rest_api: RestApiTarget) -> Mapping[str, bool]:
 # where the API type or the stage cannot have the feature (nothing is read then).
 
 
-@pytest.fixture
+@derived_fixture
 def stage_execution_logging(
     stage: RestStageTarget | V2StageTarget, audit_index: TargetIndex
 ) -> ExecutionLogging | NotApplicable:
@@ -179,13 +180,13 @@ def stage_execution_logging(
     return execution_logging(stage, audit_index.inventory_for(stage))
 
 
-@pytest.fixture
+@derived_fixture
 def traced_operations(stage: RestStageTarget | V2StageTarget) -> list[str] | NotApplicable:
     """The methods or routes of a production stage logged in full (dataTraceEnabled)."""
     return full_request_logging(stage)
 
 
-@pytest.fixture
+@derived_fixture
 def stage_detailed_metrics(
     stage: RestStageTarget | V2StageTarget,
 ) -> DetailedMetrics | NotApplicable:
@@ -193,26 +194,26 @@ def stage_detailed_metrics(
     return detailed_metrics(stage)
 
 
-@pytest.fixture
+@derived_fixture
 def cache_encryption(rest_stage: RestStageTarget) -> CachedMethods | NotApplicable:
     """The methods the stage caches, and those whose cache is not encrypted."""
     return unencrypted_cache(rest_stage)
 
 
-@pytest.fixture
+@derived_fixture
 def cache_control(rest_stage: RestStageTarget) -> CachedMethods | NotApplicable:
     """The methods the stage caches, and those any client can make skip the cache."""
     return unguarded_cache_control(rest_stage)
 
 
-@pytest.fixture
+@derived_fixture
 def cache_keys(rest_stage: RestStageTarget) -> SharedCache | NotApplicable:
     """The methods the stage caches behind an authorizer, and those whose cache key leaves
     the caller's identity out (needs the deployment's export: integrations, authorizers)."""
     return shared_cache(rest_stage)
 
 
-@pytest.fixture
+@derived_fixture
 def stage_cache_cluster(rest_stage: RestStageTarget, pricing: Pricing) -> CacheCluster:
     """The stage's cache cluster, the methods it caches and its monthly cost."""
     return cache_cluster(rest_stage, pricing)
@@ -222,7 +223,7 @@ def stage_cache_cluster(rest_stage: RestStageTarget, pricing: Pricing) -> CacheC
 # groups (DescribeLogGroups) and client certificates (GetClientCertificate).
 
 
-@pytest.fixture
+@derived_fixture
 def stage_access_logging(
     stage: RestStageTarget | V2StageTarget, audit_index: TargetIndex
 ) -> AccessLogging:
@@ -231,7 +232,7 @@ def stage_access_logging(
     return access_logging(stage, audit_index.inventory_for(stage))
 
 
-@pytest.fixture
+@derived_fixture
 def backend_auth(
     rest_stage: RestStageTarget, audit_index: TargetIndex
 ) -> BackendAuthentication | NotApplicable:
@@ -244,14 +245,14 @@ def backend_auth(
 # how HTTP backends are reached.
 
 
-@pytest.fixture
+@derived_fixture
 def stage_secrets(stage: RestStageTarget | V2StageTarget) -> ConfigurationSecrets:
     """What of the stage's variables and of the integrations it serves looks like a
     credential (needs the deployment's export)."""
     return configuration_secrets(stage)
 
 
-@pytest.fixture
+@derived_fixture
 def operation_transport(
     operation: RestMethodTarget | V2RouteTarget,
 ) -> BackendTransport | NotApplicable:
@@ -263,7 +264,7 @@ def operation_transport(
 # Exposure: custom domains (GetDomainNames, their mappings) and the resource policy served.
 
 
-@pytest.fixture
+@derived_fixture
 def stage_default_endpoint(
     stage: RestStageTarget | V2StageTarget, audit_index: TargetIndex
 ) -> DefaultEndpoint | NotApplicable:
@@ -271,7 +272,7 @@ def stage_default_endpoint(
     return default_endpoint(stage, audit_index.inventory_for(stage))
 
 
-@pytest.fixture
+@derived_fixture
 def stage_domain_tls(
     stage: RestStageTarget | V2StageTarget,
     audit_index: TargetIndex,
@@ -282,7 +283,7 @@ def stage_domain_tls(
     return domain_tls(stage, audit_index.inventory_for(stage), tls_policies)
 
 
-@pytest.fixture
+@derived_fixture
 def stage_domain_certificates(
     stage: RestStageTarget | V2StageTarget, audit_index: TargetIndex
 ) -> DomainCertificates | NotApplicable:
@@ -291,14 +292,14 @@ def stage_domain_certificates(
     return domain_certificates(stage, audit_index.inventory_for(stage))
 
 
-@pytest.fixture
+@derived_fixture
 def stage_vpc_pinning(rest_stage: RestStageTarget) -> VpcPinning | NotApplicable:
     """Which methods a PRIVATE stage serves are limited to named VPC endpoints or VPCs (needs
     its deployment)."""
     return private_pinning(rest_stage)
 
 
-@pytest.fixture
+@derived_fixture
 def account_exposure(rest_method: RestMethodTarget) -> AccountExposure | NotApplicable:
     """The resource-policy statements that open an AWS_IAM method to every AWS account."""
     return iam_method_exposure(rest_method)
@@ -308,7 +309,7 @@ def account_exposure(rest_method: RestMethodTarget) -> AccountExposure | NotAppl
 # (GetApiKeys).
 
 
-@pytest.fixture
+@derived_fixture
 def method_api_keys(
     rest_method: RestMethodTarget, audit_index: TargetIndex
 ) -> ApiKeyLimits | NotApplicable:
@@ -321,7 +322,7 @@ def method_api_keys(
 # --traffic-days); a question their evidence leaves unanswered raises DataUnavailable here.
 
 
-@pytest.fixture
+@derived_fixture
 def operation_traffic(
     operation: RestMethodTarget | V2RouteTarget, audit_index: TargetIndex
 ) -> OperationUse | NotApplicable:
@@ -329,7 +330,7 @@ def operation_traffic(
     return operation_use(operation, audit_index.inventory_for(operation))
 
 
-@pytest.fixture
+@derived_fixture
 def greedy_paths(
     greedy_operation: RestMethodTarget | V2RouteTarget, audit_index: TargetIndex
 ) -> HiddenPaths | NotApplicable:
@@ -337,7 +338,7 @@ def greedy_paths(
     return hidden_paths(greedy_operation, audit_index.inventory_for(greedy_operation))
 
 
-@pytest.fixture
+@derived_fixture
 def operation_server_errors(
     operation: RestMethodTarget | V2RouteTarget, audit_index: TargetIndex, min_requests: int
 ) -> ServerErrors | NotApplicable:
@@ -346,7 +347,7 @@ def operation_server_errors(
     return server_errors(operation, audit_index.inventory_for(operation), min_requests)
 
 
-@pytest.fixture
+@derived_fixture
 def stage_client_errors(
     stage: RestStageTarget | V2StageTarget, audit_index: TargetIndex, min_requests: int
 ) -> ClientErrors | NotApplicable:

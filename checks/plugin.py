@@ -21,7 +21,8 @@ The record (``collectors.contract.CheckRecord``): before any fixture runs
 (from the collectors, ``DESCRIBE_TARGET``) and ``details``, the dict the ``evidence``
 fixture stands for, for the check to fill with JSON-serialisable facts (also when it passes):
 the same hook hands it to the check item as pytest hands over a value it already holds, with
-no fixture setup. The details are made plain JSON when the call ends (keys as strings); what
+no fixture setup, and with it the item's target and the fixtures derived from it
+(``checks.handed``). The details are made plain JSON when the call ends (keys as strings); what
 is not JSON-serialisable is reported as its repr and fails the test's teardown. Each phase's
 verdict (``checks.outcomes``) is attached to its report where the exception is at hand.
 Both are let go once the test's reports have been logged (``checks.record_lifetime``).
@@ -43,6 +44,7 @@ import pytest
 
 from checks.capture import capture_prints_only, record_capture, switch_off_unused_log_capture
 from checks.catalog import check_of, suite_checks
+from checks.handed import hand_fixture_values
 from checks.listing import ListChecks
 from checks.options import add_options, traffic_min_requests
 from checks.outcomes import CHECKS_TRACEBACK, as_finding, phase_verdict
@@ -52,6 +54,7 @@ from collectors.contract import (
     COLLECTED_CHECKS,
     DESCRIBE_TARGET,
     RECORD,
+    RESOLVE_TARGET,
     SUITE_CHECKS,
     VERDICT,
     CheckInfo,
@@ -280,6 +283,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         # it already has (its setup skips the names in funcargs): a fixture setup and
         # teardown fewer per check item (bench/README.md, issue 15).
         item.funcargs["evidence"] = record["details"]
+    resolve_target = item.config.stash.get(RESOLVE_TARGET, None)
+    if isinstance(item, pytest.Function) and resolve_target is not None:
+        hand_fixture_values(item, resolve_target)
 
 
 def _requests_our_evidence(item: pytest.Function) -> bool:

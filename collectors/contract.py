@@ -8,6 +8,11 @@ imports this module, which imports nothing of the project but the pytest-free
 - ``config.stash[DESCRIBE_TARGET]``: set by the collectors, a function from (target fixture,
   key) to the target's ``TargetDescription`` (one object per target, under any of its
   fixtures, made once); the checks plugin puts its JSON in each record.
+- ``config.stash[RESOLVE_TARGET]``: set by the collectors, a function from (target fixture,
+  key) to the target, as the target fixture returns it (``DataUnavailable`` for a target
+  that could not be read); each target fixture's function carries its fixture's name as its
+  ``TARGET_FIXTURE`` attribute. The checks plugin hands a check item its target with it,
+  without the fixture's setup (``checks.handed``).
 - ``config.stash[SUITE_CHECKS]``: set by the checks plugin in its ``pytest_configure``, a
   function returning the ids of the suite's whole catalogue, whatever the run collects; the
   reports check the waivers naming the suite's own ids against it before the session starts.
@@ -280,6 +285,8 @@ class AuditedEstate:
 
 
 DESCRIBE_TARGET = pytest.StashKey[Callable[[str, str], TargetDescription]]()
+RESOLVE_TARGET = pytest.StashKey[Callable[[str, str], object]]()
+TARGET_FIXTURE = "apigw_audit_target_fixture"  # the attribute naming a target fixture's function
 AUDITED_ESTATE = pytest.StashKey[Callable[[], AuditedEstate | None]]()
 SUITE_CHECKS = pytest.StashKey[Callable[[], frozenset[str]]]()
 COLLECTED_CHECKS = pytest.StashKey[Callable[[], frozenset[str]]]()

@@ -29,7 +29,9 @@ import pytest
 from collectors.contract import (
     AUDITED_ESTATE,
     DESCRIBE_TARGET,
+    RESOLVE_TARGET,
     SCOPE,
+    TARGET_FIXTURE,
     deferred_refusal,
     reject_invalid_values,
     runs_checks,
@@ -218,6 +220,7 @@ def pytest_configure(config: pytest.Config) -> None:
     session = AuditSession(config)
     config.stash[AUDIT_SESSION] = session
     config.stash[DESCRIBE_TARGET] = session.describe
+    config.stash[RESOLVE_TARGET] = session.resolve
     config.stash[AUDITED_ESTATE] = session.audited
     config.stash[SCOPE] = session.scope.describe()
     # Its hooks are optional: harmless without pytest-xdist, whatever name xdist loads under.
@@ -297,8 +300,7 @@ def pytest_runtest_makereport(
 
 
 def _resolve(request: pytest.FixtureRequest, fixture: str) -> Target:
-    session = request.config.stash[AUDIT_SESSION]
-    return session.index().resolve(fixture, request.param)
+    return request.config.stash[AUDIT_SESSION].resolve(fixture, request.param)
 
 
 @pytest.fixture(scope="session")
@@ -321,6 +323,7 @@ def _target_fixture(name: str) -> Any:
 
     fixture.__name__ = name
     fixture.__doc__ = f"The audit target: {FIXTURES[name].description}."
+    setattr(fixture, TARGET_FIXTURE, name)
     _TARGET_FIXTURE_FUNCTIONS.add(fixture)
     return pytest.fixture(name=name)(fixture)
 

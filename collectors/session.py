@@ -41,7 +41,7 @@ from collectors.model import AccountRegions, Estate, Shard
 from collectors.scope import StageScope
 from collectors.serialization import load_snapshot, save_snapshot
 from collectors.shards import shard_regions
-from collectors.targets import TargetIndex, Unlisted, describe
+from collectors.targets import Target, TargetIndex, Unlisted, describe
 from collectors.terminal import TerminalLines
 from collectors.traffic import TrafficPlan
 from collectors.traffic_options import TrafficOptions, traffic_options
@@ -373,6 +373,11 @@ class AuditSession:
     def cleanup(self) -> None:
         if self.worker_snapshot_path is not None:
             self.worker_snapshot_path.unlink(missing_ok=True)
+
+    def resolve(self, fixture: str, key: str) -> Target:
+        """The target a target fixture stands for under ``key`` (``DataUnavailable`` for a
+        placeholder)."""
+        return self.index().resolve(fixture, key)
 
     def describe(self, fixture: str, key: str) -> TargetDescription:
         """A target key in the words reports use; from the key alone for one the index does
