@@ -154,10 +154,11 @@ def _audit(
     name: str,
     throttle_fraction: float,
     options: tuple[str, ...] = (),
+    latency_ms: float = 0.0,
 ) -> dict[str, Any]:
     """``pytest checks/`` end to end against the emulator, reports and snapshot included;
     ``options``: more of pytest's (``-n N``)."""
-    emulator.middleware.configure(throttle_fraction=throttle_fraction)
+    emulator.middleware.configure(latency_ms=latency_ms, throttle_fraction=throttle_fraction)
     run_dir = work / name
     run_dir.mkdir()
     run = run_pytest(
@@ -188,16 +189,22 @@ def _audit(
 
 
 def measure_prowler(
-    executable: str, emulator: Emulator, spec: EstateSpec, work: Path
+    executable: str,
+    emulator: Emulator,
+    spec: EstateSpec,
+    work: Path,
+    *,
+    latency_ms: float = 0.0,
+    name: str = "prowler",
 ) -> dict[str, Any]:
     """Prowler's API Gateway checks end to end, measured as the audit is."""
-    emulator.middleware.configure()
-    output = work / "prowler-output"
+    emulator.middleware.configure(latency_ms=latency_ms)
+    output = work / f"{name}-output"
     command = prowler.command(executable, spec.regions, output)
     env = child_environment(emulator.endpoint, spec.regions[0])
-    finished = run_measured(command, env=env, cwd=work, log_dir=work, name="prowler")
+    finished = run_measured(command, env=env, cwd=work, log_dir=work, name=name)
     if finished.status != 0:
-        raise BenchError(f"Prowler exited {finished.status}: see {work / 'prowler'}.err and .out")
+        raise BenchError(f"Prowler exited {finished.status}: see {work / name}.err and .out")
     requests = emulator.middleware.requests
     return {
         "measured": True,
@@ -208,6 +215,28 @@ def measure_prowler(
         "peak_rss_mib": finished.peak_rss_mib,
         "findings": prowler.findings(output),
         "server_requests": {f"{s}.{o}": n for (s, o), n in sorted(requests.items())},
+    }
+
+
+def _compared_at_latency(
+    executable: str, emulator: Emulator, spec: EstateSpec, work: Path, latency_ms: float
+) -> dict[str, Any]:
+    """The audit and Prowler end to end again, each AWS request answered ``latency_ms`` late
+    (as over a network): what the number of calls costs each."""
+    suite = _audit(emulator, spec, work, "audit_latency", 0.0, latency_ms=latency_ms)
+    other = measure_prowler(
+        executable, emulator, spec, work, latency_ms=latency_ms, name="prowler_latency"
+    )
+    _say(
+        f"at {latency_ms:g} ms latency: audit {suite['seconds']:.1f} s, "
+        f"Prowler {other['seconds']:.1f} s"
+    )
+    return {
+        "latency_ms": latency_ms,
+        "suite_seconds": suite["seconds"],
+        "suite_exit_status": suite["exit_status"],
+        "prowler_seconds": other["seconds"],
+        "suite_over_prowler": suite["seconds"] / other["seconds"],
     }
 
 
@@ -301,18 +330,18 @@ def _measure(
         _say(f"end-to-end audit, -n {CORES}: {audits['audit_parallel']['seconds']:.1f} s")
     audits["audit_throttled"] = _audit(emulator, spec, work, "audit_throttled", throttle_fraction)
     outcomes = {name: audit.pop("_outcomes") for name, audit in audits.items()}
-    prowler_run = (
-        measure_prowler(prowler_executable, emulator, spec, work)
-        if prowler_executable
-        else prowler.skipped()
-    )
-    if prowler_run["measured"]:
+    if prowler_executable:
+        prowler_run = measure_prowler(prowler_executable, emulator, spec, work)
         prowler_run["suite_over_prowler"] = audits["audit"]["seconds"] / prowler_run["seconds"]
         if "audit_parallel" in audits:
             parallel_seconds = audits["audit_parallel"]["seconds"]
             prowler_run["suite_parallel_over_prowler"] = parallel_seconds / prowler_run["seconds"]
         _say(f"Prowler: {prowler_run['seconds']:.1f} s")
+        prowler_run["at_latency"] = _compared_at_latency(
+            prowler_executable, emulator, spec, work, latency_ms
+        )
     else:
+        prowler_run = prowler.skipped()
         _say(f"Prowler {prowler_run['reason']}")
     emulator.middleware.configure()
     check_phase = measure_check_phase(

@@ -203,6 +203,28 @@ def _prowler_rows(results: dict[str, Any]) -> list[list[Any]]:
             + (_verdict(ratio <= PROWLER_RATIO_LIMIT) if at_large else f"({results['size']})"),
         ],
     ]
+    check = results.get("check_phase", {})
+    if check.get("measured"):
+        bare = check["bare_wall_seconds"]
+        rows.append(
+            [
+                f"bare pytest, the audit's {check['items']} items / Prowler",
+                f"{_seconds(bare)} / {_seconds(prowler['seconds'])} = "
+                f"{bare / prowler['seconds']:.2f}",
+                "the floor of one pytest test per check result",
+            ]
+        )
+    at_latency = prowler.get("at_latency")
+    if at_latency is not None:
+        rows.append(
+            [
+                f"suite / Prowler at {at_latency['latency_ms']:g} ms a request (end to end)",
+                f"{_seconds(at_latency['suite_seconds'])} / "
+                f"{_seconds(at_latency['prowler_seconds'])} = "
+                f"{at_latency['suite_over_prowler']:.2f}",
+                "",
+            ]
+        )
     parallel_ratio = prowler.get("suite_parallel_over_prowler")
     if parallel_ratio is not None:
         parallel = results["audits"]["audit_parallel"]

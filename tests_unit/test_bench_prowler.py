@@ -127,3 +127,32 @@ def test_the_audit_on_every_core_is_compared_with_prowler_too(tmp_path: Path) ->
     parallel_line = next(line for line in table.splitlines() if "suite -n 2 / Prowler" in line)
     assert "= 0.45" in parallel_line
     assert "met" in parallel_line
+
+
+def test_the_table_shows_the_floor_of_pytest_and_the_comparison_at_latency(
+    tmp_path: Path,
+) -> None:
+    executable = _stand_in(tmp_path)
+    with emulated_aws(SIZES["small"].seed), serve() as emulator:
+        row = measure_prowler(
+            executable, emulator, SIZES["small"], tmp_path / "work", latency_ms=5, name="slow"
+        )
+    assert (tmp_path / "work" / "slow-output" / "prowler-output.csv").exists()
+    row["suite_over_prowler"] = 1.2
+    row["at_latency"] = {
+        "latency_ms": 30,
+        "suite_seconds": 20.0,
+        "suite_exit_status": 1,
+        "prowler_seconds": 80.0,
+        "suite_over_prowler": 0.25,
+    }
+    results = _results_with(row)
+    check = results["check_phase"]
+    assert isinstance(check, dict)
+
+    table = render(results)
+    floor = next(line for line in table.splitlines() if line.startswith("bare pytest, the"))
+    assert f"the audit's {check['items']} items / Prowler" in floor
+    assert f"= {check['bare_wall_seconds'] / row['seconds']:.2f}" in floor
+    latency = next(line for line in table.splitlines() if "at 30 ms a request" in line)
+    assert "20.00 s / 80.00 s = 0.25" in latency
