@@ -337,9 +337,10 @@ def _measure(
             parallel_seconds = audits["audit_parallel"]["seconds"]
             prowler_run["suite_parallel_over_prowler"] = parallel_seconds / prowler_run["seconds"]
         _say(f"Prowler: {prowler_run['seconds']:.1f} s")
-        prowler_run["at_latency"] = _compared_at_latency(
-            prowler_executable, emulator, spec, work, latency_ms
-        )
+        if latency_ms > 0:
+            prowler_run["at_latency"] = _compared_at_latency(
+                prowler_executable, emulator, spec, work, latency_ms
+            )
     else:
         prowler_run = prowler.skipped()
         _say(f"Prowler {prowler_run['reason']}")
