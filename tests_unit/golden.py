@@ -1,9 +1,12 @@
-"""The demo audit's four outputs, normalised, and their golden copies in ``data/golden/``.
+"""Two audits' four outputs, normalised, and their golden copies in ``data/golden/<estate>/``.
 
-``pytest checks --demo`` writes the audit JSON, the resources JSON, pytest-json-report's file
-and pytest-html's report. Normalised, they hold only what the audit decides: what differs
-from one run, checkout or machine to the next is replaced by a placeholder, and nothing else,
-so that any other change shows.
+The estates: the demo (``pytest checks --demo``), and the benchmark's small estate
+(``bench.estate``'s ``small``: the large estate's shape, generated the same way, at 1,037
+items instead of 48,729), built in-process and audited from its snapshot. Each audit writes
+the audit JSON, the resources JSON, pytest-json-report's file and pytest-html's report.
+Normalised, they hold only what the audit decides: what differs from one run, checkout or
+machine to the next is replaced by a placeholder, and nothing else, so that any other change
+shows.
 
 - Times: an ISO 8601 date-time becomes ``<time>`` (the demo's traffic falls in the last week
   at times of day that shift with the run's), a bare date ``<day+N>``, N the days from the
@@ -46,7 +49,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_DIR = Path(__file__).resolve().parent / "data" / "golden"
 
 # Added to the run's own paths: -p no:cacheprovider keeps .pytest_cache out of the checkout.
-_DEMO_ARGS = ("checks", "--demo", "-q", "-p", "no:cacheprovider")
+_AUDIT_ARGS = ("checks", "-q", "-p", "no:cacheprovider")
+ESTATES = ("demo", "bench-small")
+_BENCH_SIZE = "small"
 _ENVIRONMENT_KEYS = ("Python", "Platform", "Packages", "Plugins")
 _PHASES = ("setup", "call", "teardown")
 
@@ -64,9 +69,10 @@ _DURATION_CELL = re.compile(r'<td class="col-duration">[^<]*</td>')
 
 
 @dataclass(frozen=True)
-class DemoRun:
-    """The outputs of one ``pytest checks --demo`` run, in ``directory``."""
+class AuditRun:
+    """The outputs of one audit of an estate, in ``directory``."""
 
+    estate: str  # one of ESTATES
     directory: Path
     today: date  # the run's date (UTC), which the times are counted from
 
@@ -82,17 +88,35 @@ class Output:
     name: str
     normalise: Callable[[str], str]
 
-    @property
-    def golden(self) -> Path:
-        return GOLDEN_DIR / f"{self.name}.gz"
+    def golden(self, estate: str) -> Path:
+        return GOLDEN_DIR / estate / f"{self.name}.gz"
 
-    def read_golden(self) -> str:
-        return gzip.decompress(self.golden.read_bytes()).decode("utf-8")
+    def read_golden(self, estate: str) -> str:
+        return gzip.decompress(self.golden(estate).read_bytes()).decode("utf-8")
 
 
-def run_demo(directory: Path) -> DemoRun:
-    """Run the demo audit in a fresh interpreter on this checkout, its outputs in ``directory``."""
+def _estate_arguments(estate: str, directory: Path) -> tuple[str, ...]:
+    """The options that name the estate; the benchmark's is built and saved in ``directory``."""
+    if estate == "demo":
+        return ("--demo",)
+    # Imported here: the demo's audit needs neither moto's estate builders nor the benchmark.
+    from bench.estate import SIZES, build_estate
+    from collectors.demo.estate import emulated_aws
+    from collectors.serialization import save_snapshot
+    from tests_unit.conftest import collect
+
+    spec = SIZES[_BENCH_SIZE]
+    snapshot = directory / "inventory.json"
+    with emulated_aws(spec.seed):
+        build_estate(spec)
+        save_snapshot(collect(spec.regions), snapshot)
+    return ("--snapshot-in", str(snapshot))
+
+
+def run_audit(estate: str, directory: Path) -> AuditRun:
+    """Audit ``estate`` in a fresh interpreter on this checkout, its outputs in ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
+    estate_arguments = _estate_arguments(estate, directory)
     today = datetime.now(UTC).date()
     # The checkout's code, whatever is installed, and none of an enclosing pytest's settings.
     # Nor the CI service's variables, which pytest-metadata adds to both reports' environment.
@@ -108,7 +132,8 @@ def run_demo(directory: Path) -> DemoRun:
             sys.executable,
             "-m",
             "pytest",
-            *_DEMO_ARGS,
+            *_AUDIT_ARGS,
+            *estate_arguments,
             "--report-dir",
             str(directory),
             "--html",
@@ -123,12 +148,12 @@ def run_demo(directory: Path) -> DemoRun:
         text=True,
         check=False,
     )
-    if finished.returncode != 1:  # the demo estate has findings: exit status 1, the gate's
+    if finished.returncode != 1:  # both estates have findings: exit status 1, the gate's
         raise RuntimeError(
-            f"pytest checks --demo exited {finished.returncode}:\n"
+            f"the audit of the {estate} estate exited {finished.returncode}:\n"
             f"{finished.stdout[-4000:]}{finished.stderr[-4000:]}"
         )
-    return DemoRun(directory, today)
+    return AuditRun(estate, directory, today)
 
 
 def _json_text(document: Any) -> str:
@@ -204,15 +229,17 @@ OUTPUTS = (
 
 
 def regenerate() -> None:
-    """Run the demo and write its normalised outputs as the goldens."""
-    GOLDEN_DIR.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="apigw-audit-golden-") as directory:
-        run = run_demo(Path(directory))
-        for output in OUTPUTS:
-            # mtime=0: the same content makes the same file, so git sees real changes only.
-            data = gzip.compress(run.normalised(output).encode("utf-8"), 9, mtime=0)
-            output.golden.write_bytes(data)
-            print(f"wrote {output.golden.relative_to(REPO_ROOT)} ({len(data):,} bytes)")
+    """Audit each estate and write its normalised outputs as the goldens."""
+    for estate in ESTATES:
+        (GOLDEN_DIR / estate).mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="apigw-audit-golden-") as directory:
+            run = run_audit(estate, Path(directory))
+            for output in OUTPUTS:
+                # mtime=0: the same content makes the same file, so git sees real changes only.
+                data = gzip.compress(run.normalised(output).encode("utf-8"), 9, mtime=0)
+                golden = output.golden(estate)
+                golden.write_bytes(data)
+                print(f"wrote {golden.relative_to(REPO_ROOT)} ({len(data):,} bytes)")
 
 
 if __name__ == "__main__":
