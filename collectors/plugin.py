@@ -251,7 +251,7 @@ def _requested_target_fixtures(metafunc: pytest.Metafunc) -> list[str]:
         for name in metafunc.fixturenames
         if name in FIXTURES
         and definitions.get(name)
-        and definitions[name][-1].func in _TARGET_FIXTURE_FUNCTIONS
+        and getattr(definitions[name][-1].func, TARGET_FIXTURE, None) == name
     ]
 
 
@@ -314,9 +314,6 @@ def audit_index(request: pytest.FixtureRequest) -> TargetIndex:
     return request.config.stash[AUDIT_SESSION].index()
 
 
-_TARGET_FIXTURE_FUNCTIONS: set[Any] = set()
-
-
 def _target_fixture(name: str) -> Any:
     def fixture(request: pytest.FixtureRequest) -> Target:
         return _resolve(request, name)
@@ -324,7 +321,6 @@ def _target_fixture(name: str) -> Any:
     fixture.__name__ = name
     fixture.__doc__ = f"The audit target: {FIXTURES[name].description}."
     setattr(fixture, TARGET_FIXTURE, name)
-    _TARGET_FIXTURE_FUNCTIONS.add(fixture)
     return pytest.fixture(name=name)(fixture)
 
 
