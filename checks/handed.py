@@ -17,7 +17,9 @@ parametrized directly), the checks plugin hands the item:
   nothing), so computed here or in pytest's setup it is the same value;
 - the value pytest already holds for a session-scoped fixture it has set up, unparametrized
   and with such arguments (``pytestconfig``, ``audit_index``): what pytest would hand over;
-- ``request``, the item's own request, which is what pytest hands over for it.
+- ``request``, the item's own request, which is what pytest hands over for it;
+- the value of a fixture its caller holds (the checks plugin's ``evidence``: the record's
+  details, which the fixture returns).
 
 Left to pytest: every other fixture (a user's autouse fixtures and fixtures of their own, a
 derived fixture that a closer definition of the same name shadows, a session fixture on its
@@ -30,7 +32,7 @@ each fixture's setup.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ParamSpec, TypeVar
 
 import pytest
@@ -57,12 +59,18 @@ class _NotHanded(Exception):
 
 
 class _Handing:
-    def __init__(self, item: pytest.Function, resolve_target: Callable[[str, str], object]):
+    def __init__(
+        self,
+        item: pytest.Function,
+        resolve_target: Callable[[str, str], object] | None,
+        held: Mapping[Callable[..., object], object],
+    ):
         self._values = item.funcargs
         self._definitions = item._fixtureinfo.name2fixturedefs
         callspec = getattr(item, "callspec", None)
         self._params: dict[str, object] = callspec.params if callspec is not None else {}
         self._resolve_target = resolve_target
+        self._held = held
 
     def value(self, name: str) -> object:
         if name in self._values:
@@ -73,7 +81,13 @@ class _Handing:
         definition = definitions[-1]  # the closest, as pytest picks for the item
         function = definition.func
         key = self._params.get(name)
-        if getattr(function, TARGET_FIXTURE, None) == name and isinstance(key, str):
+        if function in self._held:
+            value = self._held[function]
+        elif (
+            self._resolve_target is not None
+            and getattr(function, TARGET_FIXTURE, None) == name
+            and isinstance(key, str)
+        ):
             value = self._computed(self._resolve_target, name, key)
         elif getattr(function, _DERIVED, False) and definition.scope == "function":
             if name in self._params:
@@ -117,16 +131,20 @@ class _Handing:
 
 
 def hand_fixture_values(
-    item: pytest.Function, resolve_target: Callable[[str, str], object]
+    item: pytest.Function,
+    resolve_target: Callable[[str, str], object] | None,
+    held: Mapping[Callable[..., object], object],
 ) -> None:
-    """Put in the item's ``funcargs`` the fixture values it can be handed (module docstring)."""
+    """Put in the item's ``funcargs`` the fixture values it can be handed (module docstring):
+    targets resolved with ``resolve_target`` (``RESOLVE_TARGET``; none without the
+    collectors), and ``held``, the values of fixtures the caller holds, by their function."""
     option = item.config.option
     if any(getattr(option, name, False) for name in _SHOWS_FIXTURE_SETUP):
         return
     names = item.fixturenames
     if "request" in names:
         item.funcargs.setdefault("request", item._request)
-    handing = _Handing(item, resolve_target)
+    handing = _Handing(item, resolve_target, held)
     for name in names:
         with contextlib.suppress(_NotHanded):
             handing.value(name)

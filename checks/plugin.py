@@ -278,21 +278,13 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     # Exactly one record, even when a plugin (reruns) sets the same item up again.
     drop_record(item.user_properties)
     item.user_properties.append((RECORD, record))
-    if isinstance(item, pytest.Function) and _requests_our_evidence(item):
-        # What the evidence fixture would return, handed over as pytest hands over any value
-        # it already has (its setup skips the names in funcargs): a fixture setup and
-        # teardown fewer per check item (bench/README.md, issue 15).
-        item.funcargs["evidence"] = record["details"]
-    resolve_target = item.config.stash.get(RESOLVE_TARGET, None)
-    if isinstance(item, pytest.Function) and resolve_target is not None:
-        hand_fixture_values(item, resolve_target)
-
-
-def _requests_our_evidence(item: pytest.Function) -> bool:
-    """Whether the item asks for this plugin's ``evidence`` fixture, not one of the same
-    name that a conftest defines closer to it."""
-    found = item._fixtureinfo.name2fixturedefs.get("evidence")
-    return found is not None and found[-1].func is _evidence_fixture
+    if isinstance(item, pytest.Function):
+        # With the evidence fixture's value, the record's details (bench/README.md, issue 15).
+        hand_fixture_values(
+            item,
+            item.config.stash.get(RESOLVE_TARGET, None),
+            {_evidence_fixture: record["details"]},
+        )
 
 
 @pytest.hookimpl(trylast=True)  # after the fixtures' own teardown

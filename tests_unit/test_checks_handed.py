@@ -12,6 +12,7 @@ from collectors.demo.builders import HttpApiBuilder, RestApiBuilder
 from collectors.demo.estate import emulated_aws
 from collectors.serialization import save_snapshot
 from tests_unit.conftest import collect, failing_session
+from tests_unit.test_checks_plugin import LoggedRecords
 
 INI = "[pytest]\nmarkers =\n    severity(level): the check's severity\n"
 CONFTEST = """
@@ -205,3 +206,21 @@ def test_a_target_that_could_not_be_read_errors_as_under_pytest_s_setup(
     unknown = [line for line in result.stdout.lines if "GetStages" in line]
     assert unknown
     assert unknown == [line for line in shown.stdout.lines if "GetStages" in line]
+
+
+@pytest.mark.parametrize("options", [(), ("--setup-show",)], ids=["handed", "set up"])
+def test_the_evidence_is_the_record_s_details_handed_or_set_up(
+    pytester: pytest.Pytester, snapshot: Path, options: tuple[str, ...]
+) -> None:
+    pytester.makeini(INI)
+    pytester.makeconftest(CONFTEST)
+    body = "evidence['api'] = stage.api.name"
+    pytester.makepyfile(test_checks=CHECK.format(fixtures="stage, evidence", body=body))
+    setups, logged = FixtureSetups(), LoggedRecords()
+    result = pytester.runpytest_inprocess(
+        f"--snapshot-in={snapshot}", *options, plugins=[setups, logged]
+    )
+    result.assert_outcomes(passed=3)
+    record = logged.records["teardown"]  # the last item's
+    assert record["details"] == {"api": record["target"]["api_name"]}
+    assert setups.names["evidence"] == (3 if options else 0)
