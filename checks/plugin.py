@@ -20,9 +20,9 @@ The record (``collectors.contract.CheckRecord``): before any fixture runs
 ``user_properties``: the check's metadata, the target fixture, the target's description
 (from the collectors, ``DESCRIBE_TARGET``) and ``details``, the dict the ``evidence``
 fixture stands for, for the check to fill with JSON-serialisable facts (also when it passes):
-the same hook hands it to the check item as pytest hands over a value it already holds, with
-no fixture setup, and with it the item's target and the fixtures derived from it
-(``checks.handed``). The details are made plain JSON when the call ends (keys as strings); what
+``FixtureHanding`` hands it to the check item with no fixture setup, and with it the item's
+target and the fixtures derived from it (``checks.handed``), once the skip marks are judged.
+The details are made plain JSON when the call ends (keys as strings); what
 is not JSON-serialisable is reported as its repr and fails the test's teardown. Each phase's
 verdict (``checks.outcomes``) is attached to its report where the exception is at hand.
 Both are let go once the test's reports have been logged (``checks.record_lifetime``).
@@ -115,6 +115,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.option.collectonly:
         return
     config.pluginmanager.register(RecordLifetime(), "apigw-audit-record-lifetime")
+    config.pluginmanager.register(FixtureHanding(), "apigw-audit-fixture-handing")
     # On workers too: that is where reports are made. An explicit --tb wins.
     if config.option.tbstyle == "auto":
         config.option.tbstyle = CHECKS_TRACEBACK
@@ -278,13 +279,22 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     # Exactly one record, even when a plugin (reruns) sets the same item up again.
     drop_record(item.user_properties)
     item.user_properties.append((RECORD, record))
-    if isinstance(item, pytest.Function):
-        # With the evidence fixture's value, the record's details (bench/README.md, issue 15).
-        hand_fixture_values(
-            item,
-            item.config.stash.get(RESOLVE_TARGET, None),
-            {_evidence_fixture: record["details"]},
-        )
+
+
+class FixtureHanding:
+    """Registered for a run of checks: hands a check item its fixtures (``checks.handed``),
+    the evidence fixture's value with them, once the skip marks are judged (pytest's skipping
+    plugin's setup is tryfirst) and before pytest sets the item up (registered after pytest's
+    runner, this runs first)."""
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        record = record_of(item.user_properties)
+        if isinstance(item, pytest.Function) and record is not None:
+            hand_fixture_values(
+                item,
+                item.config.stash.get(RESOLVE_TARGET, None),
+                {_evidence_fixture: record["details"]},
+            )
 
 
 @pytest.hookimpl(trylast=True)  # after the fixtures' own teardown

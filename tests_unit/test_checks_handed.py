@@ -4,10 +4,12 @@ with the values and outcomes pytest's setup would give (``checks.handed``)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from checks import derived_fixture
 from collectors.demo.builders import HttpApiBuilder, RestApiBuilder
 from collectors.demo.estate import emulated_aws
 from collectors.serialization import save_snapshot
@@ -119,7 +121,7 @@ def test_the_target_and_derived_fixtures_are_handed_without_setup(
     result.assert_outcomes(passed=3)
     # pytest sets the session fixture up on its first use, and with it that item's fixtures
     # derived from it; nothing else
-    assert setups.names == {"prefix": 1, "stage": 1, "stage_label": 1, "label_length": 1}
+    assert setups.names == {"prefix": 1, "stage_label": 1, "label_length": 1}
 
 
 def test_setup_show_sets_every_fixture_up_as_pytest_does(
@@ -136,7 +138,7 @@ def test_a_plain_fixture_is_set_up_by_pytest(pytester: pytest.Pytester, snapshot
     result, setups = _run(pytester, snapshot, "stage, plain_label", "assert plain_label")
     result.assert_outcomes(passed=3)
     assert setups.names["plain_label"] == 3
-    assert setups.names["stage"] == 3  # requested by plain_label, through pytest
+    assert setups.names["stage"] == 0  # plain_label's request finds the handed target
 
 
 def test_a_closer_fixture_of_the_same_name_wins(pytester: pytest.Pytester, snapshot: Path) -> None:
@@ -224,3 +226,83 @@ def test_the_evidence_is_the_record_s_details_handed_or_set_up(
     record = logged.records["teardown"]  # the last item's
     assert record["details"] == {"api": record["target"]["api_name"]}
     assert setups.names["evidence"] == (3 if options else 0)
+
+
+def _both(
+    pytester: pytest.Pytester, snapshot: Path, fixtures: str, body: str, extra: str = ""
+) -> tuple[pytest.RunResult, pytest.RunResult]:
+    """The check run handed, then with --setup-show (pytest sets every fixture up)."""
+    pytester.makeini(INI)
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(test_checks=CHECK.format(fixtures=fixtures, body=body) + extra)
+    handed = pytester.runpytest_inprocess(f"--snapshot-in={snapshot}")
+    set_up = pytester.runpytest_inprocess(f"--snapshot-in={snapshot}", "--setup-show")
+    return handed, set_up
+
+
+@pytest.mark.parametrize(
+    "override",
+    [
+        "@derived_fixture\ndef stage_label(stage_label):\n    return stage_label.upper()\n",
+        "@pytest.fixture(scope='session')\ndef prefix(prefix):\n    return prefix.upper()\n",
+    ],
+    ids=["derived", "session"],
+)
+def test_a_fixture_that_overrides_its_own_name_gets_the_one_it_overrides(
+    pytester: pytest.Pytester, snapshot: Path, override: str
+) -> None:
+    extra = "\nfrom checks import derived_fixture\n\n" + override
+    body = "assert stage_label.upper().startswith('STAGE ')"
+    handed, set_up = _both(pytester, snapshot, "stage, stage_label", body, extra)
+    handed.assert_outcomes(passed=3)
+    set_up.assert_outcomes(passed=3)
+
+
+def test_a_handed_value_is_the_one_its_dependents_and_the_request_get(
+    pytester: pytest.Pytester, snapshot: Path
+) -> None:
+    extra = "\n@pytest.fixture\ndef wrapped(stage_label):\n    return stage_label\n"
+    body = (
+        "assert wrapped is stage_label\n"
+        "    assert request.getfixturevalue('stage_label') is stage_label\n"
+        "    assert request.getfixturevalue('stage') is stage"
+    )
+    handed, _ = _both(pytester, snapshot, "stage, stage_label, wrapped, request", body, extra)
+    handed.assert_outcomes(passed=3)
+
+
+def test_a_check_skipped_by_its_mark_computes_no_fixture(
+    pytester: pytest.Pytester, snapshot: Path
+) -> None:
+    conftest = CONFTEST + (
+        "\n@derived_fixture\ndef counted(stage):\n"
+        "    with open('computed.txt', 'a') as file:\n        file.write(stage.api.name)\n"
+        "    return 1\n"
+    )
+    pytester.makeini(INI)
+    pytester.makeconftest(conftest)
+    source = CHECK.format(fixtures="stage, counted", body="pass")
+    pytester.makepyfile(test_checks=source.replace("@check(", "@pytest.mark.skip('off')\n@check("))
+    result = pytester.runpytest_inprocess(f"--snapshot-in={snapshot}")
+    result.assert_outcomes(skipped=3)
+    assert not (pytester.path / "computed.txt").exists()
+
+
+def _yields(stage: object) -> Iterator[str]:
+    yield str(stage)
+
+
+def _takes_request(stage: object, request: pytest.FixtureRequest) -> str:
+    return str(request.fixturename)
+
+
+async def _is_async(stage: object) -> str:
+    return str(stage)
+
+
+@pytest.mark.parametrize("function", [_yields, _takes_request, _is_async])
+def test_a_derived_fixture_must_be_a_plain_function_of_its_arguments(
+    function: Callable[..., object],
+) -> None:
+    with pytest.raises(TypeError, match=f"{function.__name__}: a derived fixture returns a value"):
+        derived_fixture(function)
