@@ -46,6 +46,8 @@ from checks.capture import capture_prints_only, record_capture, switch_off_unuse
 from checks.catalog import check_of, suite_checks
 from checks.handed import hand_fixture_values
 from checks.listing import ListChecks
+from checks.locations import share_locations
+from checks.long_lived import LongLivedObjects, one_session_per_process
 from checks.options import add_options, traffic_min_requests
 from checks.outcomes import CHECKS_TRACEBACK, as_finding, phase_verdict
 from checks.policy import CACHE_PRICE_PER_HOUR, Pricing
@@ -116,6 +118,8 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     config.pluginmanager.register(RecordLifetime(), "apigw-audit-record-lifetime")
     config.pluginmanager.register(FixtureHanding(), "apigw-audit-fixture-handing")
+    if one_session_per_process(config):
+        config.pluginmanager.register(LongLivedObjects(), "apigw-audit-long-lived-objects")
     # On workers too: that is where reports are made. An explicit --tb wins.
     if config.option.tbstyle == "auto":
         config.option.tbstyle = CHECKS_TRACEBACK
@@ -255,6 +259,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    share_locations(session.items, lambda item: _check_info(item) is not None)
+
+
 # --- the record and the verdicts -----------------------------------------------------------------
 
 
@@ -357,6 +366,8 @@ def _settle_evidence(item: pytest.Item) -> None:
     if record is None:
         return
     details = record["details"]
+    if not details:
+        return  # an empty dict is JSON: nothing to check
     try:
         # sort_keys refuses keys of mixed types, which pytest-html's rendering would too;
         # NaN and the infinities are not JSON (the report writers would make them null)

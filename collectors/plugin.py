@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import tempfile
 from collections.abc import Generator
@@ -277,15 +276,6 @@ def pytest_collection_modifyitems(config: pytest.Config) -> None:
     session = audit_session(config)
     if session is not None and session.setup_error is not None:
         raise pytest.UsageError(str(session.setup_error))
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    audit = audit_session(session.config)
-    if audit is not None and audit.built:
-        # The inventory, the index and one item per target live until the run ends: move
-        # them out of the garbage collector's sight, which otherwise rescans them over and
-        # over while tests run (about 8% of the check phase at 22,000 items, bench/README.md).
-        gc.freeze()
 
 
 @pytest.hookimpl(wrapper=True)
