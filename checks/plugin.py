@@ -28,7 +28,10 @@ verdict (``checks.outcomes``) is attached to its report where the exception is a
 Both are let go once the test's reports have been logged (``checks.record_lifetime``).
 
 In a run of the suite's checks alone, output is captured at the Python level and log records
-are not captured per test, unless the user chose otherwise (``checks.capture``).
+are not captured per test, unless the user chose otherwise (``checks.capture``). In a run of
+checks that is its process's one session, what the session keeps to its end is kept out of
+the garbage collector's passes (``checks.long_lived``). The items of one check share its
+location (``checks.locations``).
 """
 
 from __future__ import annotations
