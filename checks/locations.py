@@ -7,7 +7,8 @@ makes the path relative again, though the items of one check differ only in thei
 the large estate about a twentieth of a check item's cost (bench/README.md, issue 15). The
 items of one function share its file and line, worked out by pytest for the first of them;
 each item's name is its own (``getmodpath``, as pytest's ``reportinfo`` takes it). The value
-is pytest's own: ``location`` is a cached property, filled here as pytest would fill it.
+is pytest's own: ``location`` is a cached property, filled here as pytest would fill it, for
+items of pytest's own ``Function`` class (not a subclass, which may report otherwise).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ def share_locations(items: Iterable[pytest.Item], is_check: Callable[[pytest.Ite
     first item of each function."""
     known: dict[tuple[object, object], tuple[str, int | None]] = {}
     for item in items:
-        if not isinstance(item, pytest.Function) or not is_check(item):
-            continue
+        if type(item) is not pytest.Function or not is_check(item):
+            continue  # a subclass of pytest's may say where its items are in its own way
         key = (item.parent, item.function)
         shared = known.get(key)
         if shared is None:
