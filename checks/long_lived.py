@@ -32,7 +32,8 @@ _sessions_configured = 0  # runs of checks configured in this process
 
 def one_session_per_process(config: pytest.Config) -> bool:
     """Whether this run is its process's one pytest session: the first, and not one of those
-    a program runs in-process with plugin objects of its own (pytester's, for one)."""
+    a program runs in-process with plugin objects of its own (pytester's, for one). Counts
+    this run: called once, when the run is configured."""
     global _sessions_configured
     _sessions_configured += 1
     return _sessions_configured == 1 and not config.invocation_params.plugins
