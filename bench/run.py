@@ -10,7 +10,8 @@ process, so it has its own core and its own peak RSS:
 2. the audit end to end against the emulator (``pytest checks/ --region ...``), clean and
    throttled (per-item outcomes and findings must be equal);
 3. optionally, Prowler's API Gateway checks end to end against the same emulator
-   (``bench.prowler``; skipped when Prowler is not installed);
+   (``bench.prowler``; skipped when Prowler is not installed), alternating with the audit
+   and with pytest's floor for as many tests (medians), and once more each at latency;
 4. the check phase on the clean snapshot against bare pytest (``bench.checkphase``).
 
 Raw results go to ``bench/results/<UTC timestamp>-<size>.json``; the table is printed.
@@ -23,6 +24,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import prowler
-from bench.checkphase import measure_check_phase, run_pytest
+from bench.checkphase import measure_check_phase, run_pytest, write_floor_suite
 from bench.emulator import Emulator, serve
 from bench.estate import SIZES, EstateSpec, build_estate
 from bench.floor import floor_by_operation
@@ -218,6 +220,56 @@ def measure_prowler(
     }
 
 
+def compare_with_prowler(
+    executable: str, emulator: Emulator, spec: EstateSpec, work: Path, repeats: int, items: int
+) -> dict[str, Any]:
+    """The audit, Prowler and pytest's floor for ``items`` tests end to end at zero latency,
+    alternating (audit, Prowler, floor; ``repeats`` times) so that drift on the machine hits
+    all three alike; each is its median. One run each is not a measurement on these machines:
+    the same Prowler run took 31 s, then 21 s twice, minutes apart (bench/README.md)."""
+    floor_file = write_floor_suite(work / "floor", items)
+    floor_env = child_environment(emulator.endpoint, spec.regions[0])
+    suite: list[float] = []
+    runs: list[dict[str, Any]] = []
+    floor: list[float] = []
+    for repeat in range(repeats):
+        audit = _audit(emulator, spec, work, f"audit_vs_prowler-{repeat}", 0.0)
+        suite.append(audit["seconds"])
+        runs.append(measure_prowler(executable, emulator, spec, work, name=f"prowler-{repeat}"))
+        floor_run = run_pytest(
+            [str(floor_file)],
+            env=floor_env,
+            cwd=floor_file.parent,
+            log_dir=work,
+            name=f"floor-{repeat}",
+        )
+        if floor_run.process.status != 0 or floor_run.split() != {"passed": items}:
+            raise BenchError(
+                f"the floor run did not pass {items} tests: see {work}/floor-{repeat}.out"
+            )
+        floor.append(floor_run.process.seconds)
+        _say(
+            f"audit {suite[-1]:.1f} s, Prowler {runs[-1]['seconds']:.1f} s, "
+            f"pytest's floor {floor[-1]:.1f} s"
+        )
+    prowler_seconds = statistics.median(run["seconds"] for run in runs)
+    return runs[-1] | {
+        "repeats": repeats,
+        "seconds": prowler_seconds,
+        "runs_seconds": [run["seconds"] for run in runs],
+        "peak_rss_mib": max(run["peak_rss_mib"] for run in runs),
+        "suite_seconds": statistics.median(suite),
+        "suite_runs_seconds": suite,
+        "suite_over_prowler": statistics.median(suite) / prowler_seconds,
+        "floor": {
+            "items": items,
+            "seconds": statistics.median(floor),
+            "runs_seconds": floor,
+            "over_prowler": statistics.median(floor) / prowler_seconds,
+        },
+    }
+
+
 def _compared_at_latency(
     executable: str, emulator: Emulator, spec: EstateSpec, work: Path, latency_ms: float
 ) -> dict[str, Any]:
@@ -331,12 +383,12 @@ def _measure(
     audits["audit_throttled"] = _audit(emulator, spec, work, "audit_throttled", throttle_fraction)
     outcomes = {name: audit.pop("_outcomes") for name, audit in audits.items()}
     if prowler_executable:
-        prowler_run = measure_prowler(prowler_executable, emulator, spec, work)
-        prowler_run["suite_over_prowler"] = audits["audit"]["seconds"] / prowler_run["seconds"]
+        prowler_run = compare_with_prowler(
+            prowler_executable, emulator, spec, work, repeats, audits["audit"]["items"]
+        )
         if "audit_parallel" in audits:
             parallel_seconds = audits["audit_parallel"]["seconds"]
             prowler_run["suite_parallel_over_prowler"] = parallel_seconds / prowler_run["seconds"]
-        _say(f"Prowler: {prowler_run['seconds']:.1f} s")
         if latency_ms > 0:
             prowler_run["at_latency"] = _compared_at_latency(
                 prowler_executable, emulator, spec, work, latency_ms

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import stat
+import statistics
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from bench import prowler
 from bench.emulator import serve
 from bench.estate import SIZES
-from bench.run import REPO, measure_prowler
+from bench.run import REPO, compare_with_prowler, measure_prowler
 from bench.table import render
 from collectors.demo.estate import emulated_aws
 
@@ -156,3 +157,39 @@ def test_the_table_shows_the_floor_of_pytest_and_the_comparison_at_latency(
     assert f"= {check['bare_wall_seconds'] / row['seconds']:.2f}" in floor
     latency = next(line for line in table.splitlines() if "at 30 ms a request" in line)
     assert "20.00 s / 80.00 s = 0.25" in latency
+
+
+def test_the_audit_prowler_and_pytests_floor_alternate_and_are_compared_by_medians(
+    tmp_path: Path,
+) -> None:
+    executable = _stand_in(tmp_path)
+    work = tmp_path / "work"
+    with emulated_aws(SIZES["small"].seed), serve() as emulator:
+        row = compare_with_prowler(executable, emulator, SIZES["small"], work, 3, 7)
+
+    runs = [f"{name}-{repeat}" for repeat in range(3) for name in ("audit_vs_prowler", "prowler")]
+    runs += [f"floor-{repeat}" for repeat in range(3)]
+    started = {name: (work / f"{name}.out").stat().st_mtime_ns for name in runs}
+    order = sorted(started, key=started.__getitem__)
+    assert order == [
+        f"{name}-{repeat}"
+        for repeat in range(3)
+        for name in ("audit_vs_prowler", "prowler", "floor")
+    ]
+    assert len(row["runs_seconds"]) == len(row["suite_runs_seconds"]) == 3
+    assert row["seconds"] == statistics.median(row["runs_seconds"])
+    assert row["suite_seconds"] == statistics.median(row["suite_runs_seconds"])
+    assert row["suite_over_prowler"] == row["suite_seconds"] / row["seconds"]
+    floor = row["floor"]
+    assert floor["items"] == 7
+    assert len(floor["runs_seconds"]) == 3
+    assert floor["seconds"] == statistics.median(floor["runs_seconds"])
+    assert "7 passed" in (work / "floor-0.out").read_text()
+    assert row["findings"] == 2
+
+    table = render(_results_with(row))
+    prowler_line = next(line for line in table.splitlines() if line.startswith("Prowler end"))
+    assert "(median of " in prowler_line
+    floor_line = next(line for line in table.splitlines() if line.startswith("pytest's floor"))
+    assert "7 passing tests, no fixture / Prowler" in floor_line
+    assert f"= {floor['over_prowler']:.2f}" in floor_line
