@@ -8,6 +8,9 @@ conftest load) that sets ``--tb=line``. Both run with the same options and the
 ``bench.outcomes`` plugin; runs alternate (audit, bare, audit, bare...) so drift on the
 machine hits both alike. The ratio is of medians, both of the process wall time and of the
 in-pytest time (from plugin load to unconfigure, which leaves out interpreter start-up).
+
+``write_floor_suite`` writes pytest's floor for a number of items (as many tests that pass
+and use no fixture), which ``bench.run`` runs end to end beside the audit and Prowler.
 """
 
 from __future__ import annotations
