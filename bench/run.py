@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import prowler
-from bench.checkphase import measure_check_phase, run_pytest, write_floor_suite
+from bench.checkphase import measure_check_phase, run_pytest, write_pytest_floor_suite
 from bench.emulator import Emulator, serve
 from bench.estate import SIZES, EstateSpec, build_estate
 from bench.floor import floor_by_operation
@@ -227,7 +227,7 @@ def compare_with_prowler(
     alternating (audit, Prowler, floor; ``repeats`` times) so that drift on the machine hits
     all three alike; each is its median. One run each is not a measurement on these machines:
     the same Prowler run took 31 s, then 21 s twice, minutes apart (bench/README.md)."""
-    floor_file = write_floor_suite(work / "floor", items)
+    floor_file = write_pytest_floor_suite(work / "pytest-floor", items)
     floor_env = child_environment(emulator.endpoint, spec.regions[0])
     suite: list[float] = []
     runs: list[dict[str, Any]] = []
@@ -261,7 +261,7 @@ def compare_with_prowler(
         "suite_seconds": statistics.median(suite),
         "suite_runs_seconds": suite,
         "suite_over_prowler": statistics.median(suite) / prowler_seconds,
-        "floor": {
+        "pytest_floor": {
             "items": items,
             "seconds": statistics.median(floor),
             "runs_seconds": floor,

@@ -221,7 +221,7 @@ def _prowler_rows(results: dict[str, Any]) -> list[list[Any]]:
             + (_verdict(ratio <= PROWLER_RATIO_LIMIT) if at_large else f"({results['size']})"),
         ],
     ]
-    floor = prowler.get("floor")
+    floor = prowler.get("pytest_floor")
     if floor is not None:
         rows.append(
             [
@@ -239,7 +239,7 @@ def _prowler_rows(results: dict[str, Any]) -> list[list[Any]]:
                 f"bare pytest, the audit's {check['items']} items / Prowler",
                 f"{_seconds(bare)} / {_seconds(prowler['seconds'])} = "
                 f"{bare / prowler['seconds']:.2f}",
-                "the floor of one pytest test per check result",
+                "the audit's split of passing, failing and skipping tests",
             ]
         )
     at_latency = prowler.get("at_latency")

@@ -180,7 +180,7 @@ def test_the_audit_prowler_and_pytests_floor_alternate_and_are_compared_by_media
     assert row["seconds"] == statistics.median(row["runs_seconds"])
     assert row["suite_seconds"] == statistics.median(row["suite_runs_seconds"])
     assert row["suite_over_prowler"] == row["suite_seconds"] / row["seconds"]
-    floor = row["floor"]
+    floor = row["pytest_floor"]
     assert floor["items"] == 7
     assert len(floor["runs_seconds"]) == 3
     assert floor["seconds"] == statistics.median(floor["runs_seconds"])
