@@ -16,6 +16,8 @@ for more than one API (except the region-wide listings), so any collector needs 
                                                   + GetApiMappings per domain)
           + 1                                     GetDomainNames, v1 (edge-optimized domains,
                                                   + GetBasePathMappings per edge domain)
+                                                  (+ ListRoutingRules per domain whose
+                                                  routing mode uses routing rules)
           + ceil(metric queries / 500)            GetMetricData (a query per stage, 500 a call)
       + per REST API in scope
           pages(resources)                        GetResources (embed=methods: no per-method call)
@@ -58,7 +60,8 @@ names its web ACL (``webAclArn``); what the web ACL blocks needs it read, once h
 stages share it. The deployed definition a stage serves needs its deployment read, once per
 distinct deployment, never per method. The bench estates have
 no custom domains and no canaries, so ``floor_by_operation`` counts no GetApiMappings,
-GetBasePathMappings, DescribeCertificate or canary GetDeployment: give them terms here when
+GetBasePathMappings, ListRoutingRules, DescribeCertificate or canary GetDeployment: give them
+terms here when
 an estate gains any.
 """
 

@@ -5,8 +5,11 @@ per domain (its mappings include REST base path mappings). apigatewayv2 manages 
 domains ("For EDGE domain names, please use the API Gateway V1 API";
 https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html), so
 edge-optimized ones come from apigateway v1: one GetDomainNames per region, then one
-GetBasePathMappings per edge domain. Each is a distinct referenced resource, never per API
-or stage. What the listings say of each domain's certificates is read by
+GetBasePathMappings per edge domain. A domain whose routing mode uses routing rules (REST
+API stages only; https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-routing-mode.html)
+has them listed too: one apigatewayv2 ListRoutingRules, the one API that lists them, whatever
+API family the domain came from. Each is a distinct referenced resource, never per API or
+stage. What the listings say of each domain's certificates is read by
 ``collectors.listed_certificates``.
 """
 
@@ -19,14 +22,19 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from collectors.clients import call_recording_errors
 from collectors.listed_certificates import ListedCertificates, v1_certificates, v2_certificates
-from collectors.model import ApiMapping, CollectionError, CustomDomain
+from collectors.model import ApiMapping, CollectionError, CustomDomain, RoutingRule
+from collectors.model.account import API_MAPPING_ONLY, ROUTING_RULE_THEN_API_MAPPING
 from collectors.parsing import PAGE, items_of, v2_items_of
 
 if TYPE_CHECKING:
     from mypy_boto3_apigateway import APIGatewayClient
     from mypy_boto3_apigateway.type_defs import BasePathMappingTypeDef
     from mypy_boto3_apigatewayv2 import ApiGatewayV2Client
-    from mypy_boto3_apigatewayv2.type_defs import ApiMappingTypeDef, GetApiMappingsRequestTypeDef
+    from mypy_boto3_apigatewayv2.type_defs import (
+        ApiMappingTypeDef,
+        GetApiMappingsRequestTypeDef,
+        RoutingRuleTypeDef,
+    )
 
 SERVICE = "apigatewayv2"
 RawMapping = TypeVar("RawMapping")
@@ -34,14 +42,48 @@ StageRef = tuple[str, str, str]  # (region, API id, stage name)
 
 
 def maps_any(domain: CustomDomain, stages: Collection[StageRef]) -> bool:
-    """Whether ``domain`` maps one of ``stages`` (a mapping naming no stage maps every stage
-    of its API); a domain whose mappings could not be read maps none that is known."""
+    """Whether ``domain`` reaches one of ``stages`` (``CustomDomain.reaches``); a domain whose
+    mappings or routing rules could not be read reaches none through them that is known."""
     return any(
-        mapping.maps(api_id, stage)
-        for mapping in domain.mappings or ()
-        for region, api_id, stage in stages
-        if region == domain.region
+        domain.reaches(api_id, stage) for region, api_id, stage in stages if region == domain.region
     )
+
+
+# apigateway v1's names for the routing modes apigatewayv2 names otherwise (set-routing-mode.html)
+_V1_ROUTING_MODES = {
+    "BASE_PATH_MAPPING_ONLY": API_MAPPING_ONLY,
+    "ROUTING_RULE_THEN_BASE_PATH_MAPPING": ROUTING_RULE_THEN_API_MAPPING,
+}
+
+
+def routing_mode(answered: object) -> str:
+    """A domain's routing mode as apigatewayv2 names it. An answer without one is a domain
+    that routes by API mappings, every domain's default; one this version does not know is
+    kept as answered (routing rules are then read, and an unknown mode is judged by them and
+    its mappings alike)."""
+    if not answered:
+        return API_MAPPING_ONLY
+    mode = str(answered).upper()
+    return _V1_ROUTING_MODES.get(mode, mode)
+
+
+def _routing_rules(client: ApiGatewayV2Client, domain: str) -> list[RoutingRuleTypeDef]:
+    pages = client.get_paginator("list_routing_rules").paginate(DomainName=domain)
+    return [rule for page in pages for rule in page.get("RoutingRules", [])]
+
+
+def _rules(raw: RoutingRuleTypeDef) -> list[RoutingRule]:
+    """A listed rule, one per stage its actions invoke (AWS allows one action a rule)."""
+    return [
+        RoutingRule(
+            id=str(raw.get("RoutingRuleId", "")),
+            priority=int(raw.get("Priority", 0)),
+            api_id=str(action["InvokeApi"]["ApiId"]),
+            stage=str(action["InvokeApi"]["Stage"]),
+        )
+        for action in raw.get("Actions", [])
+        if "InvokeApi" in action
+    ]
 
 
 def _api_mappings(client: ApiGatewayV2Client, domain: str) -> list[ApiMappingTypeDef]:
@@ -60,12 +102,14 @@ def _api_mappings(client: ApiGatewayV2Client, domain: str) -> list[ApiMappingTyp
 
 @dataclass(frozen=True)
 class _Listing(Generic[RawMapping]):
-    """How one API family lists its custom domains' mappings."""
+    """How one API family lists its custom domains' mappings, and how their routing rules
+    are listed."""
 
     service: str
     mappings_operation: str
     list_mappings: Callable[[str], list[RawMapping]]  # domain name -> raw mappings
     mapping: Callable[[RawMapping], ApiMapping]  # raw mapping -> ApiMapping
+    list_rules: Callable[[str], list[RoutingRuleTypeDef]]  # domain name -> raw rules
 
 
 def _domain(
@@ -76,6 +120,7 @@ def _domain(
     hosts: tuple[str, ...],
     security_policies: tuple[str, ...],
     listed: ListedCertificates,
+    mode: str,
     errors: list[CollectionError],
 ) -> CustomDomain:
     raw_mappings = call_recording_errors(
@@ -84,6 +129,17 @@ def _domain(
         listing.mappings_operation,
         f"{region}/{name}",
         functools.partial(listing.list_mappings, name),
+    )
+    raw_rules = (
+        call_recording_errors(
+            errors,
+            SERVICE,
+            "ListRoutingRules",
+            f"{region}/{name}",
+            functools.partial(listing.list_rules, name),
+        )
+        if mode != API_MAPPING_ONLY
+        else None
     )
     return CustomDomain(
         name=name,
@@ -98,7 +154,17 @@ def _domain(
         status=listed.status,
         status_message=listed.status_message,
         mutual_tls=listed.mutual_tls,
+        routing_mode=mode,
+        routing_rules=(
+            tuple(sorted((rule for raw in raw_rules for rule in _rules(raw)), key=_by_priority))
+            if raw_rules is not None
+            else None
+        ),
     )
+
+
+def _by_priority(rule: RoutingRule) -> tuple[int, str]:
+    return rule.priority, rule.id
 
 
 def _v2_mapping(raw: ApiMappingTypeDef) -> ApiMapping:
@@ -133,7 +199,11 @@ def collect_custom_domains(
     if raw_domains is None:
         return None
     listing = _Listing(
-        SERVICE, "GetApiMappings", functools.partial(_api_mappings, client), _v2_mapping
+        SERVICE,
+        "GetApiMappings",
+        functools.partial(_api_mappings, client),
+        _v2_mapping,
+        functools.partial(_routing_rules, client),
     )
     domains = []
     for raw in sorted(raw_domains, key=lambda d: str(d["DomainName"])):
@@ -147,18 +217,22 @@ def collect_custom_domains(
             str(c["SecurityPolicy"]) for c in configurations if c.get("SecurityPolicy")
         )
         name = str(raw["DomainName"])
+        mode = routing_mode(raw.get("RoutingMode"))
+        listed = v2_certificates(raw)
         domains.append(
-            _domain(
-                listing, name, region, "REGIONAL", hosts, policies, v2_certificates(raw), errors
-            )
+            _domain(listing, name, region, "REGIONAL", hosts, policies, listed, mode, errors)
         )
     return tuple(domains)
 
 
 def collect_edge_domains(
-    client: APIGatewayClient, region: str, errors: list[CollectionError]
+    client: APIGatewayClient,
+    rules_client: ApiGatewayV2Client,
+    region: str,
+    errors: list[CollectionError],
 ) -> tuple[CustomDomain, ...] | None:
-    """The region's edge-optimized custom domains (apigateway v1); ``None`` when they could
+    """The region's edge-optimized custom domains (apigateway v1; their routing rules, if
+    their mode uses any, through apigatewayv2, ``rules_client``); ``None`` when they could
     not be listed. v1 lists regional ones too: those come from apigatewayv2."""
     raw_domains = call_recording_errors(
         errors,
@@ -178,6 +252,7 @@ def collect_edge_domains(
             )
         ),
         _v1_mapping,
+        functools.partial(_routing_rules, rules_client),
     )
     domains = []
     for raw in sorted(raw_domains, key=lambda d: str(d["domainName"])):
@@ -190,7 +265,9 @@ def collect_edge_domains(
         policy = raw.get("securityPolicy")
         policies = (str(policy),) if policy else ()
         name = str(raw["domainName"])
+        mode = routing_mode(raw.get("routingMode"))
+        listed = v1_certificates(raw)
         domains.append(
-            _domain(listing, name, region, "EDGE", hosts, policies, v1_certificates(raw), errors)
+            _domain(listing, name, region, "EDGE", hosts, policies, listed, mode, errors)
         )
     return tuple(domains)

@@ -10,6 +10,7 @@ referenced resources, never on methods or resources:
                       + ceil(metric queries / 500) GetMetricData
                       (a query per stage; WebSocket stages two: ConnectCount, MessageCount)
     + per custom domain: GetApiMappings (regional) or GetBasePathMappings (edge)
+                      (+ ListRoutingRules where its routing mode uses routing rules)
     + per REST API:   GetResources + GetStages + GetAuthorizers + GetRequestValidators
                       + GetGatewayResponses                                        (5)
                       + 2 per distinct deployment of its in-scope stages

@@ -2,8 +2,8 @@
 
 Seven calls a region, whatever it holds (plus pages): GetRestApis, GetApis, GetUsagePlans,
 GetApiKeys, GetAccount and GetDomainNames of apigatewayv2 (regional) and of apigateway
-(edge), then one mapping listing per custom domain. A failed call leaves its part ``None``
-and an error.
+(edge), then one mapping listing per custom domain (and one routing rule listing per domain
+whose routing mode uses them). A failed call leaves its part ``None`` and an error.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def list_region(clients: AwsClients, region: str) -> RegionListing:
         account=account.collect_account(apigateway, region, errors),
         custom_domains=_both(
             domains.collect_custom_domains(apigatewayv2, region, errors),
-            domains.collect_edge_domains(apigateway, region, errors),
+            domains.collect_edge_domains(apigateway, apigatewayv2, region, errors),
         ),
         errors=tuple(errors),
     )

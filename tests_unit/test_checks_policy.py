@@ -993,6 +993,7 @@ def custom_domain(*maps: tuple[str, str], **changes: Any) -> CustomDomain:
         endpoint_type="REGIONAL",
         regional_domain_names=(REGIONAL_NAME,),
         mappings=tuple(ApiMapping(api_id=a, stage=s, key="") for a, s in maps),
+        routing_mode="API_MAPPING_ONLY",
     )
     return replace(base, **changes)
 

@@ -45,6 +45,10 @@ IAM_REQUIREMENT = {
         "apigateway:GET",
         f"{APIGW}/domainnames/api.example.com/apimappings",
     ),
+    "apigatewayv2.ListRoutingRules": (
+        "apigateway:GET",
+        f"{APIGW}/domainnames/api.example.com/routingrules",
+    ),
     "cloudfront.ListDistributions": ("cloudfront:ListDistributions", "*"),
     "acm.DescribeCertificate": (
         "acm:DescribeCertificate",

@@ -131,10 +131,29 @@ def test_a_schema_2_snapshot_audits_every_check_with_nothing_unknown(
     showed passes somewhere and fails somewhere, as on the demo itself, and none lacks data."""
     run = schema_2_audit
     for check in SCHEMA_2_DEMO_CHECKS:
-        assert {"passed", "failed"} <= run.outcomes_of(check), check
-        assert "error" not in run.outcomes_of(check), check
+        outcomes = {o.outcome for (c, k), o in run.outcomes.items() if c == check}
+        assert {"passed", "failed"} <= outcomes, check
+        unknown = {k for (c, k), o in run.outcomes.items() if c == check and o.outcome == "error"}
+        # but where a custom domain could serve the stage: its routing mode was not read yet
+        assert unknown <= {_NOTIFY_STAGE}, check
     (open_items,) = [k for k in run.keys("APIGW-AUTH-001") if k.endswith("/prod/GET /items")]
     assert run.outcome("APIGW-AUTH-001", open_items) == "failed"  # the old deployment it serves
+
+
+_NOTIFY_STAGE = "123456789012/eu-west-1/bjnrzvxb/prod-eu-1"  # mapped by notify.example.com
+
+
+def test_a_snapshot_from_before_routing_modes_were_read_fails_closed_where_a_domain_is(
+    schema_2_audit: AuditRun,
+) -> None:
+    """The schema-2 snapshot predates custom domains' routing modes: whether notify.example.com
+    sends requests to the stage it maps, or by routing rules to others of its region, is not
+    known, so the checks of what a domain serves are unknown there, never a pass."""
+    for check in ("APIGW-WAF-001", "APIGW-TLS-001", "APIGW-TLS-002", "APIGW-TLS-003"):
+        outcome = schema_2_audit[check, _NOTIFY_STAGE]
+        assert outcome.outcome == "error", check
+        assert "routing mode of custom domain notify.example.com" in outcome.message, check
+        assert "collect the inventory again" in outcome.message, check
 
 
 def test_a_snapshot_from_before_the_cache_settings_were_read_fails_closed_on_them(

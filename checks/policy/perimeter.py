@@ -1,7 +1,8 @@
 """The perimeter in front of a stage: does every way in go through AWS WAF (or a VPC)?
 
 A caller reaches a stage through its default ``execute-api`` endpoint (unless
-``disableExecuteApiEndpoint``) and through every custom domain that maps it. AWS WAF can be
+``disableExecuteApiEndpoint``) and through every custom domain that sends requests to it, by
+an API mapping or a routing rule. AWS WAF can be
 associated with a REST API stage; HTTP and WebSocket APIs cannot have it at all, so a web ACL
 reaches them only on a CloudFront distribution whose origin is their custom domain (by its
 name or its regional ``d-...execute-api`` name)
@@ -39,8 +40,9 @@ class Perimeter:
 def mapping_domains(
     target: RestStageTarget | V2StageTarget, inventory: Inventory
 ) -> list[CustomDomain]:
-    """The custom domains that map the stage. Raises ``DataUnavailable`` when the region's
-    domains, or one domain's mappings, could not be read."""
+    """The custom domains that send requests to the stage, by API mapping or routing rule, as
+    each domain's routing mode says (``CustomDomain.reaches``). Raises ``DataUnavailable``
+    when the region's domains, or what routes one domain's requests, could not be read."""
     region = target.api.region
     failed = [e for e in inventory.errors if e.operation == "GetDomainNames" and e.target == region]
     if failed:
@@ -49,16 +51,36 @@ def mapping_domains(
     for domain in inventory.custom_domains:
         if domain.region != region:
             continue
-        mappings = require(
+        _require_routing(domain, inventory)
+        if domain.reaches(target.api.id, target.stage.name):
+            domains.append(domain)
+    return domains
+
+
+def _require_routing(domain: CustomDomain, inventory: Inventory) -> None:
+    """``DataUnavailable`` unless what the domain's routing mode routes by was read."""
+    if domain.routing_mode is None:
+        raise DataUnavailable(
+            f"the routing mode of custom domain {domain.name} is not known (a snapshot taken "
+            "before apigw-audit read it): collect the inventory again"
+        )
+    key = f"{domain.region}/{domain.name}"
+    if domain.uses_mappings:
+        require(
             domain.mappings,
             inventory.errors,
             "GetBasePathMappings" if domain.endpoint_type == "EDGE" else "GetApiMappings",
             f"the API mappings of {domain.name}",
-            f"{region}/{domain.name}",
+            key,
         )
-        if any(m.maps(target.api.id, target.stage.name) for m in mappings):
-            domains.append(domain)
-    return domains
+    if domain.uses_routing_rules:
+        require(
+            domain.routing_rules,
+            inventory.errors,
+            "ListRoutingRules",
+            f"the routing rules of {domain.name}",
+            key,
+        )
 
 
 @dataclass(frozen=True)

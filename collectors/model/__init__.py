@@ -31,6 +31,7 @@ from collectors.model.account import (
     LogGroup,
     LogGroupRef,
     MutualTls,
+    RoutingRule,
     client_certificate_key,
     log_group_ref,
 )
@@ -147,6 +148,7 @@ __all__ = [
     "RestResource",
     "RestStage",
     "RouteSettings",
+    "RoutingRule",
     "SecretFinding",
     "Shard",
     "SkippedApi",

@@ -41,6 +41,30 @@ class ApiMapping:
         return self.api_id == api_id and self.stage in ("", stage)
 
 
+# How a custom domain sends requests to APIs (its RoutingMode): by API mappings alone, the
+# default for every domain (apigateway v1 names it BASE_PATH_MAPPING_ONLY); by routing rules
+# alone, whatever mappings it still lists ("API callers can't use API mappings to access
+# this domain name"); or by routing rules first, then API mappings
+# (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-routing-mode.html).
+API_MAPPING_ONLY = "API_MAPPING_ONLY"
+ROUTING_RULE_ONLY = "ROUTING_RULE_ONLY"
+ROUTING_RULE_THEN_API_MAPPING = "ROUTING_RULE_THEN_API_MAPPING"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RoutingRule:
+    """A custom domain's routing rule (ListRoutingRules): requests matching its conditions,
+    on base paths and headers callers choose, go to one REST API stage."""
+
+    id: str  # RoutingRuleId
+    priority: int  # the lowest is evaluated first
+    api_id: str
+    stage: str
+
+    def routes(self, api_id: str, stage: str) -> bool:
+        return self.api_id == api_id and self.stage == stage
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class DomainCertificate:
     """A certificate a custom domain uses, as GetDomainNames names it."""
@@ -66,7 +90,8 @@ class MutualTls:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CustomDomain:
-    """A custom domain name and the API stages it maps."""
+    """A custom domain name and the API stages it sends requests to (by API mappings or
+    routing rules, as its routing mode says)."""
 
     name: str
     region: str
@@ -86,6 +111,33 @@ class CustomDomain:
     status: str | None = None  # DomainNameStatus: AVAILABLE, PENDING_CERTIFICATE_REIMPORT...
     status_message: str | None = None  # DomainNameStatusMessage
     mutual_tls: MutualTls | None = None  # None: callers present no certificate
+    # How it routes requests (API_MAPPING_ONLY, ROUTING_RULE_ONLY or
+    # ROUTING_RULE_THEN_API_MAPPING, v1's names translated). None: not read (snapshots
+    # written before it was); what the domain serves is then unknown.
+    routing_mode: str | None = None
+    # Its routing rules, read when its routing mode uses them; None: not read (or the listing
+    # failed: the inventory's errors say).
+    routing_rules: tuple[RoutingRule, ...] | None = None
+
+    @property
+    def uses_mappings(self) -> bool:
+        return self.routing_mode != ROUTING_RULE_ONLY
+
+    @property
+    def uses_routing_rules(self) -> bool:
+        # a mode this version does not know counts as using both, as it might
+        return self.routing_mode not in (None, API_MAPPING_ONLY)
+
+    def reaches(self, api_id: str, stage: str) -> bool:
+        """Whether a request to the domain can reach the stage by what was read of it: its API
+        mappings, when its routing mode uses them, and its routing rules, when it uses them."""
+        by_mapping = self.uses_mappings and any(
+            mapping.maps(api_id, stage) for mapping in self.mappings or ()
+        )
+        return by_mapping or (
+            self.uses_routing_rules
+            and any(rule.routes(api_id, stage) for rule in self.routing_rules or ())
+        )
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

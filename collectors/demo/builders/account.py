@@ -229,6 +229,32 @@ class AccountBuilder:
         client.create_base_path_mapping(domainName=name, restApiId=api_id, stage=stage)
         return str(created["regionalDomainName"])
 
+    def routing_mode(self, domain_name: str, mode: str) -> None:
+        """Route the custom domain's requests as ``mode`` says (API_MAPPING_ONLY,
+        ROUTING_RULE_ONLY or ROUTING_RULE_THEN_API_MAPPING), as UpdateDomainName would."""
+        from collectors.demo.shims import set_routing_mode
+
+        set_routing_mode(self.region, domain_name, mode)
+
+    def routing_rule(
+        self,
+        domain_name: str,
+        api_id: str,
+        stage: str,
+        priority: int,
+        base_path: str | None = None,
+    ) -> str:
+        """A routing rule of the custom domain (whose mode must use rules) sending requests
+        on ``base_path`` (every request, without one) to a REST API's stage; its id."""
+        conditions = [{"MatchBasePaths": {"AnyOf": [base_path]}}] if base_path else []
+        created = aws_client("apigatewayv2", self.region).create_routing_rule(
+            DomainName=domain_name,
+            Priority=priority,
+            Conditions=conditions,
+            Actions=[{"InvokeApi": {"ApiId": api_id, "Stage": stage}}],
+        )
+        return str(created["RoutingRuleId"])
+
     def certificate(
         self, domain_name: str, expires_in_days: int = 365, region: str | None = None
     ) -> str:

@@ -11,7 +11,8 @@ with AWS's defaults, PutIntegration's cacheKeyParameters; its stages' canarySett
 ``apigatewayv2_export``, GetAuthorizers, WebSocket integrations' 29 s default) and
 ``domains`` (custom domain names as AWS lists them: regional ones in apigatewayv2,
 edge-optimized ones in v1 only; what API Gateway decides of their certificates, truststore
-warnings and status in ``domain_certificates``). REST client certificates, which moto lacks,
+warnings and status in ``domain_certificates``; their routing modes and routing rules, which
+moto lacks, in ``routing_rules``). REST client certificates, which moto lacks,
 are ``apigateway_certificates``'s; ``acm`` makes an imported ACM certificate expire;
 ``wafv2`` adds to web ACLs what only Firewall Manager writes on them.
 ``_patching`` is how they attach to moto. CloudFront's ListDistributions already answers
@@ -34,6 +35,7 @@ from collectors.demo.shims import (
     domain_certificates,
     domains,
     logs_insights,
+    routing_rules,
     wafv2,
 )
 from collectors.demo.shims.account_regions import set_region_opt_status
@@ -45,6 +47,7 @@ from collectors.demo.shims.domain_certificates import (
     set_domain_status,
     set_truststore_warnings,
 )
+from collectors.demo.shims.routing_rules import set_routing_mode
 from collectors.demo.shims.wafv2 import set_firewall_manager_rule_groups
 
 __all__ = [
@@ -57,6 +60,7 @@ __all__ = [
     "set_domain_status",
     "set_firewall_manager_rule_groups",
     "set_region_opt_status",
+    "set_routing_mode",
     "set_truststore_warnings",
 ]
 
@@ -68,6 +72,7 @@ def install() -> None:
     apigatewayv2.install()
     domains.install()
     domain_certificates.install()
+    routing_rules.install()
     wafv2.install()
     logs_insights.install()
     account_regions.install()

@@ -7,7 +7,8 @@ mappings apart from apigatewayv2's, while on AWS they are one set: apigatewayv2'
 GetDomainNames lists the domains CreateDomainName (v1) made and GetApiMappings their base
 path mappings (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-custom-domain-names.html).
 The v1 regional ones are shown through moto's own v2 classes, built from moto's v1 objects
-at each listing, never stored; edge-optimized ones stay v1's alone, as on AWS. And moto's
+at each listing, never stored (with the v1 domain's routing mode,
+``collectors.demo.shims.routing_rules``); edge-optimized ones stay v1's alone, as on AWS. And moto's
 v1 domains carry no securityPolicy unless one was sent, where AWS always answers one.
 """
 
@@ -20,6 +21,7 @@ from moto.apigateway.models import APIGatewayBackend, apigateway_backends
 from moto.apigatewayv2.models import ApiGatewayV2Backend, ApiMapping, DomainName
 
 from collectors.demo.shims._patching import Function, wrap
+from collectors.demo.shims.routing_rules import keep_routing_mode, routing_mode_of
 
 
 def _digest(*parts: str, length: int) -> str:
@@ -82,15 +84,15 @@ def _with_rest_domains(original: Function) -> Function:
             # the API Gateway V1 API" (its BadRequestException).
             edge = _rest_configuration(domain)["endpointType"] == "EDGE"
             if name not in known and not edge:
-                domains.append(
-                    DomainName(
-                        domain_name=name,
-                        domain_name_configurations=[_rest_configuration(domain)],
-                        mutual_tls_authentication={},
-                        tags=domain.tags if isinstance(domain.tags, dict) else {},
-                        backend=self,
-                    )
+                listed = DomainName(
+                    domain_name=name,
+                    domain_name_configurations=[_rest_configuration(domain)],
+                    mutual_tls_authentication={},
+                    tags=domain.tags if isinstance(domain.tags, dict) else {},
+                    backend=self,
                 )
+                keep_routing_mode(listed, routing_mode_of(domain))
+                domains.append(listed)
         return domains
 
     return get_domain_names
