@@ -56,7 +56,7 @@ _V1_ROUTING_MODES = {
 }
 
 
-def routing_mode(answered: object) -> str:
+def _routing_mode(answered: object) -> str:
     """A domain's routing mode as apigatewayv2 names it. An answer without one is a domain
     that routes by API mappings, every domain's default; one this version does not know is
     kept as answered (routing rules are then read, and an unknown mode is judged by them and
@@ -217,7 +217,7 @@ def collect_custom_domains(
             str(c["SecurityPolicy"]) for c in configurations if c.get("SecurityPolicy")
         )
         name = str(raw["DomainName"])
-        mode = routing_mode(raw.get("RoutingMode"))
+        mode = _routing_mode(raw.get("RoutingMode"))
         listed = v2_certificates(raw)
         domains.append(
             _domain(listing, name, region, "REGIONAL", hosts, policies, listed, mode, errors)
@@ -265,7 +265,7 @@ def collect_edge_domains(
         policy = raw.get("securityPolicy")
         policies = (str(policy),) if policy else ()
         name = str(raw["domainName"])
-        mode = routing_mode(raw.get("routingMode"))
+        mode = _routing_mode(raw.get("routingMode"))
         listed = v1_certificates(raw)
         domains.append(
             _domain(listing, name, region, "EDGE", hosts, policies, listed, mode, errors)

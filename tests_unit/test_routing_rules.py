@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from collectors.demo.builders import AccountBuilder, RestApiBuilder
 from collectors.demo.estate import emulated_aws
-from collectors.model import Inventory
+from collectors.model import ApiMapping, CustomDomain, Inventory, RoutingRule
 from tests_unit.checks_harness import AuditRun, audit_account, audit_inventory, denying, key
 from tests_unit.conftest import REGION, collect
 
@@ -152,3 +152,21 @@ def test_the_emulation_refuses_a_rule_where_the_mode_allows_none(aws: None) -> N
         account.routing_rule("plain.example.com", api.id, "prod", priority=1)
     with pytest.raises(ClientError, match="NotFoundException"):
         client.list_routing_rules(DomainName="unknown.example.com")
+
+
+def test_a_routing_mode_this_version_does_not_know_counts_both_ways() -> None:
+    """Reading more ways in than AWS uses can only make a domain check stricter."""
+    domain = CustomDomain(
+        name="new.example.com",
+        region=REGION,
+        endpoint_type="REGIONAL",
+        regional_domain_names=(),
+        mappings=(ApiMapping(api_id="a1", stage="staging", key=""),),
+        routing_mode="ROUTING_RULE_SOMEDAY",
+        routing_rules=(RoutingRule(id="r1", priority=1, api_id="a1", stage="prod"),),
+    )
+    assert domain.uses_mappings
+    assert domain.uses_routing_rules
+    assert domain.reaches("a1", "prod")
+    assert domain.reaches("a1", "staging")
+    assert not domain.reaches("a1", "dev")
