@@ -58,11 +58,10 @@ Nothing in it grows with methods per resource, resources beyond 500 per API, or 
 (beyond 500 per region), which is what ``python -m bench scaling`` demonstrates. A stage
 names its web ACL (``webAclArn``); what the web ACL blocks needs it read, once however many
 stages share it. The deployed definition a stage serves needs its deployment read, once per
-distinct deployment, never per method. The bench estates have
-no custom domains and no canaries, so ``floor_by_operation`` counts no GetApiMappings,
-GetBasePathMappings, ListRoutingRules, DescribeCertificate or canary GetDeployment: give them
-terms here when
-an estate gains any.
+distinct deployment, never per method. The bench estates have no custom domains and no
+canaries, so ``floor_by_operation`` counts no GetApiMappings, GetBasePathMappings,
+ListRoutingRules, DescribeCertificate or canary GetDeployment: give them terms here when an
+estate gains any.
 """
 
 from __future__ import annotations
