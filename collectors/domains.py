@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from collectors.clients import call_recording_errors
 from collectors.listed_certificates import ListedCertificates, v1_certificates, v2_certificates
 from collectors.model import ApiMapping, CollectionError, CustomDomain, RoutingRule
-from collectors.model.account import API_MAPPING_ONLY, ROUTING_RULE_THEN_API_MAPPING
+from collectors.model.account import API_MAPPING_ONLY, V1_ROUTING_MODE_NAMES
 from collectors.parsing import PAGE, items_of, v2_items_of
 
 if TYPE_CHECKING:
@@ -49,11 +49,7 @@ def maps_any(domain: CustomDomain, stages: Collection[StageRef]) -> bool:
     )
 
 
-# apigateway v1's names for the routing modes apigatewayv2 names otherwise (set-routing-mode.html)
-_V1_ROUTING_MODES = {
-    "BASE_PATH_MAPPING_ONLY": API_MAPPING_ONLY,
-    "ROUTING_RULE_THEN_BASE_PATH_MAPPING": ROUTING_RULE_THEN_API_MAPPING,
-}
+_FROM_V1_NAMES = {v1: mode for mode, v1 in V1_ROUTING_MODE_NAMES.items()}
 
 
 def _routing_mode(answered: object) -> str:
@@ -64,7 +60,7 @@ def _routing_mode(answered: object) -> str:
     if not answered:
         return API_MAPPING_ONLY
     mode = str(answered).upper()
-    return _V1_ROUTING_MODES.get(mode, mode)
+    return _FROM_V1_NAMES.get(mode, mode)
 
 
 def _routing_rules(client: ApiGatewayV2Client, domain: str) -> list[RoutingRuleTypeDef]:

@@ -2,10 +2,10 @@
 
 A caller reaches a stage through its default ``execute-api`` endpoint (unless
 ``disableExecuteApiEndpoint``) and through every custom domain that sends requests to it, by
-an API mapping or a routing rule. AWS WAF can be
-associated with a REST API stage; HTTP and WebSocket APIs cannot have it at all, so a web ACL
-reaches them only on a CloudFront distribution whose origin is their custom domain (by its
-name or its regional ``d-...execute-api`` name)
+an API mapping or a routing rule. AWS WAF can be associated with a REST API stage; HTTP and
+WebSocket APIs cannot have it at all, so a web ACL reaches them only on a CloudFront
+distribution whose origin is their custom domain (by its name or its regional
+``d-...execute-api`` name)
 (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html,
 https://docs.aws.amazon.com/waf/latest/developerguide/cloudfront-features.html). A PRIVATE REST
 API is reachable only through VPC endpoints; when its resource policy admits only named ones,

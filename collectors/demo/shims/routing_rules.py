@@ -30,15 +30,11 @@ from moto.apigatewayv2.responses import ApiGatewayV2Response
 
 from collectors.demo.shims._patching import Function, define, route, wrap
 from collectors.demo.shims.apigateway_certificates import DEFAULT_ACCOUNT_ID
+from collectors.model.account import API_MAPPING_ONLY, V1_ROUTING_MODE_NAMES
 
-API_MAPPING_ONLY = "API_MAPPING_ONLY"
 _MODE = "_apigw_audit_routing_mode"  # on a moto domain: its mode, as apigatewayv2 names it
 _RULES = "_apigw_audit_routing_rules"  # on a v2 backend: domain name -> its rules, as answered
-_V1_NAMES = {
-    "API_MAPPING_ONLY": "BASE_PATH_MAPPING_ONLY",
-    "ROUTING_RULE_THEN_API_MAPPING": "ROUTING_RULE_THEN_BASE_PATH_MAPPING",
-}
-_V2_NAMES = {v1: v2 for v2, v1 in _V1_NAMES.items()}
+_V2_NAMES = {v1: mode for mode, v1 in V1_ROUTING_MODE_NAMES.items()}
 
 
 def routing_mode_of(domain: Any) -> str:
@@ -69,7 +65,7 @@ def _v2_json_with_mode(original: Function) -> Function:
 def _v1_json_with_mode(original: Function) -> Function:
     def to_json(self: Any) -> dict[str, Any]:
         mode = routing_mode_of(self)
-        return {**original(self), "routingMode": _V1_NAMES.get(mode, mode)}
+        return {**original(self), "routingMode": V1_ROUTING_MODE_NAMES.get(mode, mode)}
 
     return to_json
 
