@@ -26,6 +26,7 @@ from checks.policy import (
     ConfigurationSecrets,
     CorsExposure,
     DefaultEndpoint,
+    DefaultEndpointTls,
     DefinitionDrift,
     DetailedMetrics,
     DomainCertificates,
@@ -54,6 +55,7 @@ from checks.policy import (
     configuration_secrets,
     cors_exposure,
     default_endpoint,
+    default_endpoint_tls,
     definition_drift,
     detailed_metrics,
     domain_certificates,
@@ -281,6 +283,15 @@ def stage_domain_tls(
     """The TLS security policies of the custom domains that map the stage, judged against the
     allowed ones (--tls-policies)."""
     return domain_tls(stage, audit_index.inventory_for(stage), tls_policies)
+
+
+@derived_fixture
+def stage_default_endpoint_tls(
+    rest_stage: RestStageTarget, tls_policies: tuple[str, ...]
+) -> DefaultEndpointTls | NotApplicable:
+    """The TLS security policy of the REST stage's default endpoint (its API's own), judged
+    against the allowed ones (--tls-policies)."""
+    return default_endpoint_tls(rest_stage, tls_policies)
 
 
 @derived_fixture

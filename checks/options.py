@@ -118,9 +118,9 @@ def add_options(parser: pytest.Parser) -> None:
         type=deferred_refusal(_policy_names),
         default=None,
         metavar="POLICY,...",
-        help="the custom-domain TLS security policies the weak TLS check allows (overrides the "
-        "ini audit_tls_policies; default: TLS_1_2 and every SecurityPolicy_* that refuses TLS "
-        "1.0 and 1.1).",
+        help="the TLS security policies the custom domains and REST default endpoints may "
+        "have (overrides the ini audit_tls_policies; default: TLS_1_2 and every "
+        "SecurityPolicy_* that refuses TLS 1.0 and 1.1).",
     )
     group.addoption(
         "--traffic-min-requests",
@@ -143,6 +143,6 @@ def add_options(parser: pytest.Parser) -> None:
         "audit_tls_policies",
         type="args",
         default=list(DEFAULT_TLS_POLICIES),
-        help="the custom-domain TLS security policies the weak TLS check allows (overridden by "
-        "--tls-policies).",
+        help="the TLS security policies the custom domains and REST default endpoints may "
+        "have (overridden by --tls-policies).",
     )

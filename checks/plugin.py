@@ -415,8 +415,8 @@ def unused_threshold(pytestconfig: pytest.Config) -> float:
 
 @pytest.fixture(scope="session")
 def tls_policies(pytestconfig: pytest.Config) -> tuple[str, ...]:
-    """The custom-domain security policies the weak TLS check allows (--tls-policies, else
-    the ini audit_tls_policies, else DEFAULT_TLS_POLICIES)."""
+    """The security policies the TLS checks allow custom domains and REST default endpoints
+    (--tls-policies, else the ini audit_tls_policies, else DEFAULT_TLS_POLICIES)."""
     chosen = pytestconfig.option.tls_policies
     return tuple(chosen) if chosen else tuple(pytestconfig.getini("audit_tls_policies"))
 

@@ -10,6 +10,7 @@ from checks import AWS_CONFIG, SECURITY_HUB, Severity, check
 from checks.policy import (
     AccountExposure,
     DefaultEndpoint,
+    DefaultEndpointTls,
     DomainCertificates,
     DomainTls,
     NotApplicable,
@@ -108,6 +109,55 @@ def test_custom_domain_is_the_only_way_in(
         f"stage {label(stage)} is served by custom domain "
         f"{', '.join(stage_default_endpoint.domains)} but still answers at the default "
         "execute-api endpoint (disableExecuteApiEndpoint=false)"
+    )
+
+
+@check(
+    id="APIGW-TLS-004",
+    issue_type="Default Endpoint Accepts Old TLS",
+    severity=Severity.MEDIUM,
+    security_impact="Callers can connect to the REST API's default execute-api endpoint over "
+    "TLS 1.0 or 1.1, whose weak ciphers and downgrade attacks expose requests and tokens in "
+    "transit, whatever its custom domains require.",
+    remediation=(
+        "Set the REST API's security policy to TLS_1_2 or an enhanced SecurityPolicy_* policy "
+        "with an endpoint access mode (UpdateRestApi: replace /securityPolicy, "
+        "/endpointAccessMode; CloudFormation SecurityPolicy, EndpointAccessMode).",
+        "Or, once every client calls a custom domain, disable the default endpoint "
+        "(disableExecuteApiEndpoint, then redeploy).",
+        "Before switching, check the access logs' $context.tlsVersion for clients still on "
+        "TLS 1.0/1.1.",
+    ),
+    references=(
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-security-policies.html",
+        DOMAIN_TLS_DOCS,
+    ),
+    posture=("default_endpoint_security_policy", "endpoint_access_mode"),
+)
+def test_default_endpoint_refuses_old_tls(
+    rest_stage: RestStageTarget,
+    stage_default_endpoint_tls: DefaultEndpointTls | NotApplicable,
+    evidence: dict[str, object],
+) -> None:
+    """A REST stage's default endpoint refuses TLS 1.0 and 1.1
+
+    A REST API's own security policy sets the TLS versions its default execute-api endpoint
+    accepts. An API made without one gets TLS_1_0 (TLS 1.0 to 1.3) if REGIONAL or EDGE,
+    TLS_1_2 if PRIVATE. While the default endpoint answers, its policy must be an allowed one
+    (by default TLS_1_2 or an enhanced SecurityPolicy_* one; --tls-policies and the ini
+    audit_tls_policies change the list). HTTP and WebSocket APIs' default endpoints always
+    refuse TLS 1.0 and 1.1.
+    """
+    if isinstance(stage_default_endpoint_tls, NotApplicable):
+        pytest.skip(stage_default_endpoint_tls.reason)
+    evidence.update(
+        default_endpoint_security_policy=stage_default_endpoint_tls.security_policy,
+        endpoint_access_mode=stage_default_endpoint_tls.endpoint_access_mode,
+    )
+    assert stage_default_endpoint_tls.allowed, (
+        f"stage {label(rest_stage)} answers at its default execute-api endpoint with TLS "
+        f"security policy {stage_default_endpoint_tls.security_policy}, which is not allowed "
+        "(accepts TLS 1.0/1.1 or is unknown)"
     )
 
 

@@ -28,6 +28,7 @@ from collectors.model import (
     RestStage,
     Throttle,
     UsagePlanBinding,
+    default_security_policy,
 )
 from collectors.parsing import PAGE, iso, items_of, parse_all
 from collectors.rest_definition import (
@@ -154,11 +155,13 @@ class RestApiReading:
             return parse_stage(raw, usage_plans=plans, request_count_30d=request_counts.get(name))
 
         summary = self.listed.summary
+        endpoint_types = tuple((summary.get("endpointConfiguration") or {}).get("types", []))
+        access_mode = summary.get("endpointAccessMode")
         return RestApi(
             id=api_id,
             name=self.listed.name,
             region=self.listed.region,
-            endpoint_types=tuple((summary.get("endpointConfiguration") or {}).get("types", [])),
+            endpoint_types=endpoint_types,
             tags=self.listed.tags,
             policy=self.policy,
             disable_execute_api_endpoint=bool(summary.get("disableExecuteApiEndpoint", False)),
@@ -171,6 +174,10 @@ class RestApiReading:
             stages=parse_all(self.stages, stage),
             deployments=self.deployments,
             errors=errors,
+            security_policy=str(
+                summary.get("securityPolicy") or default_security_policy(endpoint_types)
+            ),
+            endpoint_access_mode=str(access_mode) if access_mode else None,
         )
 
 

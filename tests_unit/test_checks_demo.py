@@ -35,6 +35,7 @@ THE_CHECKS = {
     "APIGW-TLS-001": ("Weak TLS Policy", Severity.MEDIUM, "stage"),
     "APIGW-TLS-002": ("Default Endpoint Bypasses Custom Domain", Severity.MEDIUM, "stage"),
     "APIGW-TLS-003": ("Domain Certificate Expiring", Severity.HIGH, "stage"),
+    "APIGW-TLS-004": ("Default Endpoint Accepts Old TLS", Severity.MEDIUM, "rest_stage"),
     "APIGW-POLICY-001": ("Private API Reachable From Any VPC", Severity.HIGH, "rest_stage"),
     "APIGW-POLICY-002": (
         "IAM-Authorized Method Open to Every AWS Account",

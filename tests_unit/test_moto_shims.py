@@ -1168,3 +1168,107 @@ def test_installing_the_shims_again_wraps_a_stage_once_per_concern(aws: None) ->
     before = Stage.to_json  # the canary's and the certificate's shims both wrap it
     shims.install()
     assert Stage.to_json is before
+
+
+# --- REST APIs' own security policy and endpoint access mode ---------------------------------
+
+
+def _security(api: dict[str, Any]) -> tuple[str | None, str | None]:
+    return api.get("securityPolicy"), api.get("endpointAccessMode")
+
+
+def test_rest_api_made_without_a_policy_answers_its_endpoint_types_default(aws: None) -> None:
+    client = aws_client("apigateway", REGION)
+    made = {
+        kind: client.create_rest_api(name=kind.lower(), endpointConfiguration={"types": [kind]})
+        for kind in ("REGIONAL", "EDGE", "PRIVATE")
+    }
+    assert {kind: _security(api) for kind, api in made.items()} == {
+        "REGIONAL": ("TLS_1_0", None),
+        "EDGE": ("TLS_1_0", None),
+        "PRIVATE": ("TLS_1_2", None),
+    }
+    listed = {api["name"]: _security(api) for api in client.get_rest_apis()["items"]}
+    assert listed == {
+        "regional": ("TLS_1_0", None),
+        "edge": ("TLS_1_0", None),
+        "private": ("TLS_1_2", None),
+    }
+
+
+def test_rest_api_answers_the_policy_and_access_mode_it_is_given(aws: None) -> None:
+    client = aws_client("apigateway", REGION)
+    api = client.create_rest_api(
+        name="pets",
+        endpointConfiguration={"types": ["REGIONAL"]},
+        securityPolicy="SecurityPolicy_TLS13_1_3_2025_09",
+        endpointAccessMode="BASIC",
+    )
+    assert _security(api) == ("SecurityPolicy_TLS13_1_3_2025_09", "BASIC")
+    client.update_rest_api(
+        restApiId=api["id"],
+        patchOperations=[
+            {"op": "replace", "path": "/endpointAccessMode", "value": "STRICT"},
+            {"op": "replace", "path": "/description", "value": "strict now"},
+        ],
+    )
+    answered = client.get_rest_api(restApiId=api["id"])
+    assert _security(answered) == ("SecurityPolicy_TLS13_1_3_2025_09", "STRICT")
+    assert answered["description"] == "strict now"  # moto's own patch paths still apply
+    client.update_rest_api(
+        restApiId=api["id"],
+        patchOperations=[
+            {"op": "replace", "path": "/securityPolicy", "value": "TLS_1_2"},
+            {"op": "remove", "path": "/endpointAccessMode"},
+        ],
+    )
+    assert _security(client.get_rest_api(restApiId=api["id"])) == ("TLS_1_2", None)
+
+
+@pytest.mark.parametrize(
+    ("endpoint_type", "settings"),
+    [
+        ("REGIONAL", {"securityPolicy": "SecurityPolicy_TLS13_1_3_2025_09"}),  # no access mode
+        ("REGIONAL", {"securityPolicy": "TLS_1_2", "endpointAccessMode": "STRICT"}),
+        (
+            "REGIONAL",
+            {"securityPolicy": "SecurityPolicy_TLS13_2025_EDGE", "endpointAccessMode": "STRICT"},
+        ),
+        (
+            "EDGE",
+            {"securityPolicy": "SecurityPolicy_TLS13_1_3_2025_09", "endpointAccessMode": "STRICT"},
+        ),
+        ("REGIONAL", {"securityPolicy": "TLS_1_3"}),
+    ],
+)
+def test_rest_api_policy_aws_refuses_is_refused_and_makes_nothing(
+    aws: None, endpoint_type: str, settings: dict[str, str]
+) -> None:
+    client = aws_client("apigateway", REGION)
+    with pytest.raises(ClientError) as refused:
+        client.create_rest_api(
+            name="pets", endpointConfiguration={"types": [endpoint_type]}, **settings
+        )
+    assert _error_code(refused) == "BadRequestException"
+    assert client.get_rest_apis()["items"] == []
+
+
+def test_rest_api_update_aws_refuses_changes_nothing(aws: None) -> None:
+    client = aws_client("apigateway", REGION)
+    api = client.create_rest_api(name="pets", endpointConfiguration={"types": ["REGIONAL"]})
+    with pytest.raises(ClientError) as refused:
+        client.update_rest_api(
+            restApiId=api["id"],
+            patchOperations=[
+                {
+                    "op": "replace",
+                    "path": "/securityPolicy",
+                    "value": "SecurityPolicy_TLS13_1_3_2025_09",
+                },
+                {"op": "replace", "path": "/description", "value": "never applied"},
+            ],
+        )
+    assert _error_code(refused) == "BadRequestException"
+    answered = client.get_rest_api(restApiId=api["id"])
+    assert _security(answered) == ("TLS_1_0", None)
+    assert not answered.get("description")

@@ -143,6 +143,20 @@ def test_a_schema_2_snapshot_audits_every_check_with_nothing_unknown(
 _NOTIFY_STAGE = "123456789012/eu-west-1/bjnrzvxb/prod-eu-1"  # mapped by notify.example.com
 
 
+def test_a_schema_2_snapshot_leaves_the_rest_default_endpoints_tls_unknown(
+    schema_2_audit: AuditRun,
+) -> None:
+    """Written before REST APIs' own security policies were read: APIGW-TLS-004 is unknown
+    wherever a default endpoint answers (every REST stage it holds), never a pass."""
+    outcomes = schema_2_audit.outcomes_of("APIGW-TLS-004")
+    assert outcomes == {"error"}
+    assert all(
+        "collect again" in o.message
+        for (check, _), o in schema_2_audit.outcomes.items()
+        if check == "APIGW-TLS-004" and o.outcome == "error"
+    )
+
+
 def test_a_snapshot_from_before_routing_modes_were_read_fails_closed_where_a_domain_is(
     schema_2_audit: AuditRun,
 ) -> None:

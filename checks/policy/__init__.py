@@ -37,6 +37,8 @@ Exposure (``checks.policy.exposure``, over ``checks.policy.resource_policy``):
         .domains, .enabled
     domain_tls(target: stage, inventory, allowed) -> DomainTls | NotApplicable
         .policies, .weak   (DEFAULT_TLS_POLICIES: the policies refusing TLS 1.0/1.1)
+    default_endpoint_tls(target: RestStageTarget, allowed) -> DefaultEndpointTls | NotApplicable
+        .security_policy, .endpoint_access_mode, .allowed   (the REST API's own policy)
     private_pinning(target: RestStageTarget) -> VpcPinning | NotApplicable
     iam_method_exposure(target: RestMethodTarget) -> AccountExposure | NotApplicable
         .open_statements, .has_policy
@@ -175,8 +177,10 @@ from checks.policy.exposure import (
     DEFAULT_TLS_POLICIES,
     AccountExposure,
     DefaultEndpoint,
+    DefaultEndpointTls,
     DomainTls,
     default_endpoint,
+    default_endpoint_tls,
     domain_tls,
     iam_method_exposure,
     private_pinning,
@@ -258,6 +262,7 @@ __all__ = [
     "ConfigurationSecrets",
     "CorsExposure",
     "DefaultEndpoint",
+    "DefaultEndpointTls",
     "DefinitionDrift",
     "DetailedMetrics",
     "DomainCertificates",
@@ -295,6 +300,7 @@ __all__ = [
     "context_variables",
     "cors_exposure",
     "default_endpoint",
+    "default_endpoint_tls",
     "definition_drift",
     "detailed_metrics",
     "domain_certificates",

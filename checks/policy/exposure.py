@@ -5,6 +5,11 @@ A custom domain's security policy sets the oldest TLS version API Gateway accept
 ``TLS_1_0`` accepts TLS 1.0 to 1.3, ``TLS_1_2`` and the enhanced ``SecurityPolicy_*`` policies
 (2025, TLS 1.3 and post-quantum ones) TLS 1.2 or later
 (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-security-policies-list.html).
+A REST API has one of its own, which its default execute-api endpoint applies: TLS_1_0 unless
+set, for REGIONAL and EDGE APIs (``collectors.model.default_security_policy``). HTTP and
+WebSocket APIs' default endpoints always apply TLS_1_2
+(https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-ciphers.html,
+https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-ciphers.html).
 """
 
 from __future__ import annotations
@@ -92,6 +97,36 @@ def domain_tls(
         if rejected:
             weak.append(f"{domain.name} ({', '.join(rejected)})")
     return DomainTls(policies, tuple(weak))
+
+
+@dataclass(frozen=True)
+class DefaultEndpointTls:
+    security_policy: str  # the API's own policy, which its default endpoint applies
+    endpoint_access_mode: str | None  # BASIC or STRICT, with an enhanced policy
+    allowed: bool
+
+
+def default_endpoint_tls(
+    target: RestStageTarget, allowed: Collection[str]
+) -> DefaultEndpointTls | NotApplicable:
+    """The security policy a REST stage's default execute-api endpoint accepts callers with,
+    and whether it is in ``allowed``: the API's own (``securityPolicy``; AWS's default for its
+    endpoint type when it was made without one). Raises ``DataUnavailable`` when it was not
+    read."""
+    api = target.api
+    if api.disable_execute_api_endpoint:
+        return NotApplicable(
+            f"the default endpoint of {label(target)} is disabled (disableExecuteApiEndpoint): "
+            "callers come through its custom domains, whose TLS APIGW-TLS-001 judges"
+        )
+    if api.security_policy is None:
+        raise DataUnavailable(
+            f"the TLS security policy of REST API {api.name} ({api.id}) was not read (a "
+            "snapshot written before it was collected): collect again"
+        )
+    return DefaultEndpointTls(
+        api.security_policy, api.endpoint_access_mode, api.security_policy in allowed
+    )
 
 
 def private_pinning(target: RestStageTarget) -> VpcPinning | NotApplicable:

@@ -211,10 +211,11 @@ def _partner_private() -> None:
 
 
 def _reports() -> None:
-    """A REST API using no REST-only feature and barely called: cost findings."""
+    """A REST API using no REST-only feature and barely called: cost findings. Its default
+    endpoint refuses TLS 1.0 and 1.1 (TLS_1_2)."""
     account = AccountBuilder("us-east-1")
     reports_fn = account.lambda_function("reports-render", timeout_seconds=15)
-    api = RestApiBuilder("reports-api", tags={"team": "finance"})
+    api = RestApiBuilder("reports-api", tags={"team": "finance"}, security_policy="TLS_1_2")
     api.method("GET", "/reports", authorization="AWS_IAM", lambda_arn=reports_fn)
     api.stage("live", rate=20_000, burst=10_000)
     account.request_count({"ApiName": api.name, "Stage": "live"}, 40)
@@ -222,11 +223,17 @@ def _reports() -> None:
 
 def _inventory_undeployed_fix() -> None:
     """An authorizer added to GET /items in the console and deployed to staging only: prod
-    still serves the deployment where the method is open to anyone."""
+    still serves the deployment where the method is open to anyone. Its default endpoint
+    takes TLS 1.2 or later only (an enhanced security policy, STRICT access)."""
     account = AccountBuilder("us-east-1")
     items_fn = account.lambda_function("inventory-items", timeout_seconds=10)
     authorizer_fn = account.lambda_function("inventory-authorizer", timeout_seconds=5)
-    api = RestApiBuilder("inventory-api", tags={"team": "stock"})
+    api = RestApiBuilder(
+        "inventory-api",
+        tags={"team": "stock"},
+        security_policy="SecurityPolicy_TLS13_1_2_2021_06",
+        endpoint_access_mode="STRICT",
+    )
     api.method("GET", "/items", lambda_arn=items_fn)
     api.deploy("first release")
     api.stage("prod", tracing=True, rate=100, burst=50, web_acl_arn=account.web_acl("stock-acl"))

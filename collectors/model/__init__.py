@@ -86,6 +86,7 @@ from collectors.model.rest import (
     RestResource,
     RestStage,
     UsagePlanBinding,
+    default_security_policy,
     method_settings_key,
     served_by_canary,
 )
@@ -169,6 +170,7 @@ __all__ = [
     "WebAclRef",
     "WebAclRule",
     "client_certificate_key",
+    "default_security_policy",
     "estate_of",
     "invokes_lambda",
     "is_waf_classic",

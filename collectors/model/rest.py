@@ -233,6 +233,14 @@ class RestStage:
         return {setting.key: setting for setting in self.method_settings}
 
 
+def default_security_policy(endpoint_types: tuple[str, ...]) -> str:
+    """The security policy AWS gives a REST API made without one: TLS_1_2 for a PRIVATE API,
+    TLS_1_0 (TLS 1.0 to 1.3) for a REGIONAL or EDGE one
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-security-policies-list.html,
+    "Default security policies")."""
+    return "TLS_1_2" if "PRIVATE" in (t.upper() for t in endpoint_types) else "TLS_1_0"
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class RestApi:
     id: str
@@ -253,6 +261,12 @@ class RestApi:
     # read is absent, with its error in ``errors``
     deployments: tuple[RestDeployment, ...]
     errors: tuple[CollectionError, ...]
+    # The TLS security policy its default execute-api endpoint accepts callers with
+    # (GetRestApis' securityPolicy, else AWS's default for its endpoint type:
+    # ``default_security_policy``); None: not read (a snapshot from before it was collected).
+    security_policy: str | None = None
+    # BASIC or STRICT, set with an enhanced (SecurityPolicy_*) policy; None: none answered
+    endpoint_access_mode: str | None = None
 
     @property
     def api_type(self) -> str:

@@ -51,6 +51,10 @@ class RestApiBuilder(StageSettings):
     endpoint_type: str = "REGIONAL"
     policy: dict[str, Any] | None = None
     disable_execute_api_endpoint: bool = False
+    # its default endpoint's TLS policy (None: AWS's default for the endpoint type) and, with
+    # an enhanced SecurityPolicy_* one, the endpoint access mode (BASIC or STRICT)
+    security_policy: str | None = None
+    endpoint_access_mode: str | None = None
     id: str = field(init=False)
     _resources: dict[str, str] = field(init=False, default_factory=dict)
     _deployment_id: str | None = field(init=False, default=None)
@@ -66,6 +70,10 @@ class RestApiBuilder(StageSettings):
             kwargs["policy"] = json.dumps(self.policy)
         if self.disable_execute_api_endpoint:
             kwargs["disableExecuteApiEndpoint"] = True
+        if self.security_policy is not None:
+            kwargs["securityPolicy"] = self.security_policy
+        if self.endpoint_access_mode is not None:
+            kwargs["endpointAccessMode"] = self.endpoint_access_mode
         created = self.client.create_rest_api(**kwargs)
         self.id = created["id"]
         self._resources["/"] = created["rootResourceId"]

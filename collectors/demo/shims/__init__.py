@@ -13,7 +13,8 @@ with AWS's defaults, PutIntegration's cacheKeyParameters; its stages' canarySett
 edge-optimized ones in v1 only; what API Gateway decides of their certificates, truststore
 warnings and status in ``domain_certificates``; their routing modes and routing rules, which
 moto lacks, in ``routing_rules``). REST client certificates, which moto lacks,
-are ``apigateway_certificates``'s; ``acm`` makes an imported ACM certificate expire;
+are ``apigateway_certificates``'s, a REST API's own TLS security policy and endpoint access mode
+``apigateway_security_policy``'s; ``acm`` makes an imported ACM certificate expire;
 ``wafv2`` adds to web ACLs what only Firewall Manager writes on them.
 ``_patching`` is how they attach to moto. CloudFront's ListDistributions already answers
 WebACLId, Aliases and Origins, and CloudWatch Logs' DescribeLogGroups a group's retention: no
@@ -31,6 +32,7 @@ from collectors.demo.shims import (
     account_regions,
     apigateway,
     apigateway_certificates,
+    apigateway_security_policy,
     apigatewayv2,
     domain_certificates,
     domains,
@@ -69,6 +71,7 @@ def install() -> None:
     """Idempotent; safe to call from every process that emulates AWS with moto."""
     apigateway.install()
     apigateway_certificates.install()
+    apigateway_security_policy.install()
     apigatewayv2.install()
     domains.install()
     domain_certificates.install()
