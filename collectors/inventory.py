@@ -252,6 +252,7 @@ def collect_inventory(
             max_bytes=traffic_max_bytes,
             now=now(),
             errors=reference_errors,
+            domains=(d for listing in listings for d in listing.custom_domains or ()),
             on_plan=on_traffic_plan,
             on_query_done=on_traffic_query_done,
         )

@@ -25,9 +25,11 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from collectors.access_log_fields import LogFields, UnreadableFormat, log_fields
+from collectors.api_paths import api_path, path_prefixes
 from collectors.clients import AwsClients, call_recording_errors
 from collectors.model import (
     CollectionError,
+    CustomDomain,
     LogGroup,
     ObservedOperation,
     ObservedPath,
@@ -70,6 +72,8 @@ class _Writer:
     api_type: str
     stage: str
     greedy: bool  # it serves a {proxy+} resource or the $default route
+    # what its endpoints put before the API's own path, longest first (collectors.api_paths)
+    prefixes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -120,9 +124,12 @@ def plan_queries(
     apis: Iterable[RestApi | V2Api],
     groups: Mapping[str, LogGroup],
     audited: StageFilter,
+    domains: Iterable[CustomDomain] = (),
 ) -> tuple[list[_Plan], dict[tuple[str, str, str], StageTraffic]]:
-    """The queries to run, and the audited stages no query can answer (with the reason)."""
+    """The queries to run, and the audited stages no query can answer (with the reason);
+    ``domains``' base paths are taken off the paths callers sent through them."""
     every = list(_stages(apis))
+    domains = tuple(domains)
     writers_of: dict[str, set[tuple[str, str]]] = defaultdict(set)  # group -> (api, stage)
     for api, stage, _, destination, _ in every:
         ref = log_group_ref(destination)
@@ -171,8 +178,9 @@ def plan_queries(
             )
             continue
         greedy = _serves_greedy(api, deployment_id)
+        prefixes = path_prefixes(api.region, api.id, api.api_type, stage, domains)
         by_query[(ref.arn, log_format, api.api_type)].append(
-            _Writer(api.region, api.id, api.api_type, stage, greedy)
+            _Writer(api.region, api.id, api.api_type, stage, greedy, prefixes)
         )
     plans: list[_Plan] = []
     for (arn, _, api_type), writers in sorted(by_query.items()):
@@ -392,16 +400,14 @@ def _paths(
 ) -> tuple[ObservedPath, ...]:
     counts: dict[tuple[str | None, str, str], dict[str, int]] = defaultdict(dict)
     concrete: dict[tuple[str | None, str, str], set[str]] = defaultdict(set)
-    prefix = f"/{writer.stage}/"
     for row in rows:
         status_class = _class(row.get("statusClass", ""))
         if not _mine(row, writer, shared) or status_class is None:
             continue
         method, resource = _resource(row, writer.api_type)
-        path = row.get("path", "")
-        # REST: $context.path starts with the stage on the default endpoint ("/prod/users/1")
-        if writer.api_type == "REST" and path.startswith(prefix):
-            path = path[len(prefix) - 1 :]
+        # $context.path as the caller sent it ("/prod/users/1", "/v1/users/1"), as the API
+        # sees it ("/users/1")
+        path = api_path(row.get("path", ""), writer.prefixes)
         key = (method, resource, path_template(path))
         counts[key][status_class] = counts[key].get(status_class, 0) + int(float(row["requests"]))
         concrete[key].add(path)
@@ -480,13 +486,15 @@ def collect_traffic(
     max_bytes: float,
     now: datetime,
     errors: list[CollectionError],
+    domains: Iterable[CustomDomain] = (),
     on_plan: Callable[[TrafficPlan], None] = lambda plan: None,
     on_query_done: Callable[[int, int], None] = lambda done, total: None,
 ) -> TrafficEvidence:
     """The traffic evidence of every audited stage over the last ``days`` days; ``on_plan``
-    hears what it will cost before the first query starts."""
+    hears what it will cost before the first query starts. The paths callers sent through
+    ``domains`` lose the base paths those put in front (``collectors.api_paths``)."""
     apis = list(apis)
-    plans, unanswered = plan_queries(apis, groups, audited)
+    plans, unanswered = plan_queries(apis, groups, audited, domains)
     window = (now - timedelta(days=days), now)
     run, capped = _within_cap(plans, max_bytes)
     on_plan(

@@ -11,6 +11,7 @@ import pytest
 
 from collectors.clients import AwsClients
 from collectors.demo.builders import AccountBuilder, RestApiBuilder
+from collectors.demo.builders.clients import aws_client
 from collectors.demo.estate import emulated_aws
 from collectors.inventory import collect_inventory
 from collectors.model import Inventory, StageTraffic
@@ -78,6 +79,15 @@ def estate() -> Estate:
         shop.method("ANY", "/{proxy+}")
         shop.stage("prod")
         shop.access_logs("prod", shop_logs, FORMAT)
+        # shop.example.com/v1/... is prod; shop.example.com/api/<stage>/... any stage
+        account.rest_custom_domain("shop.example.com", shop.id, "prod")
+        v1 = aws_client("apigateway", REGION)
+        v1.create_base_path_mapping(
+            domainName="shop.example.com", restApiId=shop.id, basePath="v1", stage="prod"
+        )
+        v1.create_base_path_mapping(
+            domainName="shop.example.com", restApiId=shop.id, basePath="api"
+        )
         _write(
             "/apigw/shop",
             [
@@ -86,6 +96,9 @@ def estate() -> Estate:
                 _event("GET", "/pets", "/prod/pets", 404, "10.0.0.2"),
                 _event("GET", "/{proxy+}", "/prod/users/4711", 200, "10.0.0.3"),
                 _event("GET", "/{proxy+}", "/prod/users/42", 200, "10.0.0.3"),
+                _event("GET", "/{proxy+}", "/v1/users/7", 200, "10.0.0.4"),  # custom domain
+                _event("GET", "/{proxy+}", "/api/prod/users/8", 200, "10.0.0.4"),
+                _event("GET", "/{proxy+}", "/users/9", 200, "10.0.0.4"),  # its root mapping
                 _event("DELETE", "/{proxy+}", "/prod/admin", 403, "10.0.0.9"),
             ],
         )
@@ -118,14 +131,16 @@ def test_each_operation_is_counted_by_status_class_with_its_distinct_callers(
     assert not any(o.resource == "/orders" for o in traffic.operations)  # never called
 
 
-def test_greedy_paths_become_templates_without_the_stage_or_any_concrete_id(
+def test_greedy_paths_become_templates_without_the_stage_base_path_or_any_concrete_id(
     estate: Estate,
 ) -> None:
+    """Called at the default endpoint (/prod/...) and through the custom domain's base paths
+    (/v1/..., /api/prod/..., and its root), one template, as the API's own resources read."""
     traffic = estate.traffic(estate.shop)
     assert traffic.paths is not None
     seen = {(p.method, p.template): (p.requests_by_class, p.distinct_paths) for p in traffic.paths}
     assert seen == {
-        ("GET", "/users/{id}"): ({"2XX": 2}, 2),
+        ("GET", "/users/{id}"): ({"2XX": 5}, 5),
         ("DELETE", "/admin"): ({"4XX": 1}, 1),
     }
     assert "4711" not in json.dumps([p.template for p in traffic.paths])
