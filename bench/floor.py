@@ -14,8 +14,8 @@ for more than one API (except the region-wide listings), so any collector needs 
           + 1                                     GetAccount (the region's account limits)
           + 1                                     GetDomainNames, apigatewayv2 (regional domains,
                                                   + GetApiMappings per domain)
-          + 1                                     GetDomainNames, v1 (edge-optimized domains,
-                                                  + GetBasePathMappings per edge domain)
+          + 1                                     GetDomainNames, v1 (edge-optimized and private
+                                                  domains, + GetBasePathMappings per such domain)
                                                   (+ ListRoutingRules per domain whose
                                                   routing mode uses routing rules)
           + ceil(metric queries / 500)            GetMetricData (a query per stage, 500 a call)

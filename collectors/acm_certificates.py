@@ -1,9 +1,9 @@
 """Collect the ACM certificates of the custom domains that map in-scope stages.
 
-One DescribeCertificate per distinct certificate ARN, in the ARN's region (a regional
-domain's certificate is in its own region, an edge-optimized domain's in us-east-1), after
-the stages and the domains' mappings are known: a domain that maps no audited stage of an
-audited API costs nothing. Only the status, type, expiry and ACM's renewal status are kept.
+One DescribeCertificate per distinct certificate ARN, in the ARN's region (a regional or
+private domain's certificate is in its own region, an edge-optimized domain's in us-east-1),
+after the stages and the domains' mappings are known: a domain that maps no audited stage of
+an audited API costs nothing. Only the status, type, expiry and ACM's renewal status are kept.
 """
 
 from __future__ import annotations

@@ -4,9 +4,13 @@ Regional domains through apigatewayv2: one GetDomainNames per region, then one G
 per domain (its mappings include REST base path mappings). apigatewayv2 manages only regional
 domains ("For EDGE domain names, please use the API Gateway V1 API";
 https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html), so
-edge-optimized ones come from apigateway v1: one GetDomainNames per region, then one
-GetBasePathMappings per edge domain. A domain whose routing mode uses routing rules (REST
-API stages only; https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-routing-mode.html)
+edge-optimized and private ones come from apigateway v1: one GetDomainNames per region, then
+one GetBasePathMappings per edge or private domain. A private domain (a PRIVATE REST API's) is
+known by its name and ``domainNameId`` (a public domain may have the same name), and every
+call about it names both
+(https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains.html).
+A domain whose routing mode uses routing rules (REST API stages only;
+https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-routing-mode.html)
 has them listed too: one apigatewayv2 ListRoutingRules, the one API that lists them, whatever
 API family the domain came from. Each is a distinct referenced resource, never per API or
 stage. What the listings say of each domain's certificates is read by
@@ -63,8 +67,15 @@ def _routing_mode(answered: object) -> str:
     return _FROM_V1_NAMES.get(mode, mode)
 
 
-def _routing_rules(client: ApiGatewayV2Client, domain: str) -> list[RoutingRuleTypeDef]:
-    pages = client.get_paginator("list_routing_rules").paginate(DomainName=domain)
+def _routing_rules(
+    client: ApiGatewayV2Client, domain: str, domain_name_id: str | None
+) -> list[RoutingRuleTypeDef]:
+    paginator = client.get_paginator("list_routing_rules")
+    pages = (
+        paginator.paginate(DomainName=domain, DomainNameId=domain_name_id)
+        if domain_name_id
+        else paginator.paginate(DomainName=domain)
+    )
     return [rule for page in pages for rule in page.get("RoutingRules", [])]
 
 
@@ -82,9 +93,11 @@ def _rules(raw: RoutingRuleTypeDef) -> list[RoutingRule]:
     ]
 
 
-def _api_mappings(client: ApiGatewayV2Client, domain: str) -> list[ApiMappingTypeDef]:
-    """Every mapping of ``domain``; botocore has no paginator for GetApiMappings, so the
-    ``NextToken`` loop is written out."""
+def _api_mappings(
+    client: ApiGatewayV2Client, domain: str, _: str | None
+) -> list[ApiMappingTypeDef]:
+    """Every mapping of ``domain`` (apigatewayv2 has no private domain); botocore has no
+    paginator for GetApiMappings, so the ``NextToken`` loop is written out."""
     items: list[ApiMappingTypeDef] = []
     request: GetApiMappingsRequestTypeDef = {"DomainName": domain}
     while True:
@@ -103,9 +116,10 @@ class _Listing(Generic[RawMapping]):
 
     service: str
     mappings_operation: str
-    list_mappings: Callable[[str], list[RawMapping]]  # domain name -> raw mappings
+    # (domain name, a private one's domainNameId) -> raw mappings, raw rules
+    list_mappings: Callable[[str, str | None], list[RawMapping]]
     mapping: Callable[[RawMapping], ApiMapping]  # raw mapping -> ApiMapping
-    list_rules: Callable[[str], list[RoutingRuleTypeDef]]  # domain name -> raw rules
+    list_rules: Callable[[str, str | None], list[RoutingRuleTypeDef]]
 
 
 def _domain(
@@ -118,21 +132,23 @@ def _domain(
     listed: ListedCertificates,
     mode: str,
     errors: list[CollectionError],
+    domain_name_id: str | None = None,
 ) -> CustomDomain:
+    label = f"{name}+{domain_name_id}" if domain_name_id else name  # CustomDomain.label
     raw_mappings = call_recording_errors(
         errors,
         listing.service,
         listing.mappings_operation,
-        f"{region}/{name}",
-        functools.partial(listing.list_mappings, name),
+        f"{region}/{label}",
+        functools.partial(listing.list_mappings, name, domain_name_id),
     )
     raw_rules = (
         call_recording_errors(
             errors,
             SERVICE,
             "ListRoutingRules",
-            f"{region}/{name}",
-            functools.partial(listing.list_rules, name),
+            f"{region}/{label}",
+            functools.partial(listing.list_rules, name, domain_name_id),
         )
         if mode != API_MAPPING_ONLY
         else None
@@ -156,6 +172,7 @@ def _domain(
             if raw_rules is not None
             else None
         ),
+        domain_name_id=domain_name_id,
     )
 
 
@@ -221,15 +238,15 @@ def collect_custom_domains(
     return tuple(domains)
 
 
-def collect_edge_domains(
+def collect_v1_domains(
     client: APIGatewayClient,
     rules_client: ApiGatewayV2Client,
     region: str,
     errors: list[CollectionError],
 ) -> tuple[CustomDomain, ...] | None:
-    """The region's edge-optimized custom domains (apigateway v1; their routing rules, if
-    their mode uses any, through apigatewayv2, ``rules_client``); ``None`` when they could
-    not be listed. v1 lists regional ones too: those come from apigatewayv2."""
+    """The region's edge-optimized and private custom domains (apigateway v1; their routing
+    rules, if their mode uses any, through apigatewayv2, ``rules_client``); ``None`` when they
+    could not be listed. v1 lists regional ones too: those come from apigatewayv2."""
     raw_domains = call_recording_errors(
         errors,
         "apigateway",
@@ -242,28 +259,46 @@ def collect_edge_domains(
     listing = _Listing(
         "apigateway",
         "GetBasePathMappings",
-        lambda name: items_of(
+        lambda name, domain_name_id: items_of(
             client.get_paginator("get_base_path_mappings").paginate(
-                domainName=name, PaginationConfig=PAGE
+                domainName=name,
+                **({"domainNameId": domain_name_id} if domain_name_id else {}),
+                PaginationConfig=PAGE,
             )
         ),
         _v1_mapping,
         functools.partial(_routing_rules, rules_client),
     )
     domains = []
-    for raw in sorted(raw_domains, key=lambda d: str(d["domainName"])):
+    for raw in sorted(
+        raw_domains, key=lambda d: (str(d["domainName"]), str(d.get("domainNameId", "")))
+    ):
         types = [str(t).upper() for t in (raw.get("endpointConfiguration") or {}).get("types", [])]
-        if "EDGE" not in types:
+        kind = next((t for t in ("EDGE", "PRIVATE") if t in types), None)
+        if kind is None:
             continue
-        # an edge domain answers at its AWS-managed CloudFront distribution
-        host = raw.get("distributionDomainName")
+        # an edge domain answers at its AWS-managed CloudFront distribution; a private one at
+        # the VPC endpoints associated with it
+        host = raw.get("distributionDomainName") if kind == "EDGE" else None
         hosts = (str(host),) if host else ()
         policy = raw.get("securityPolicy")
         policies = (str(policy),) if policy else ()
         name = str(raw["domainName"])
         mode = _routing_mode(raw.get("routingMode"))
         listed = v1_certificates(raw)
+        domain_name_id = str(raw.get("domainNameId") or "") if kind == "PRIVATE" else ""
         domains.append(
-            _domain(listing, name, region, "EDGE", hosts, policies, listed, mode, errors)
+            _domain(
+                listing,
+                name,
+                region,
+                kind,
+                hosts,
+                policies,
+                listed,
+                mode,
+                errors,
+                domain_name_id or None,
+            )
         )
     return tuple(domains)

@@ -6,8 +6,8 @@ certificates.
 
 apigatewayv2 answers per DomainNameConfigurations entry (CertificateArn, DomainNameStatus,
 OwnershipVerificationCertificateArn) and MutualTlsAuthentication per domain; apigateway v1
-answers the edge-optimized domain's certificateArn, certificateName, certificateUploadDate and
-domainNameStatus at the top level
+answers an edge-optimized or private domain's certificateArn, certificateName,
+certificateUploadDate and domainNameStatus at the top level
 (https://docs.aws.amazon.com/apigateway/latest/api/API_DomainName.html).
 """
 
@@ -96,7 +96,8 @@ def v2_certificates(raw: V2DomainName) -> ListedCertificates:
 
 
 def v1_certificates(raw: V1DomainName) -> ListedCertificates:
-    """An edge-optimized domain's (v1 lists regional ones too: apigatewayv2 reads those)."""
+    """An edge-optimized or private domain's (v1 lists regional ones too: apigatewayv2 reads
+    those)."""
     certificates = list(
         _certificate(
             raw.get("certificateArn"), raw.get("certificateName"), raw.get("certificateUploadDate")

@@ -70,16 +70,17 @@ def list_region(clients: AwsClients, region: str) -> RegionListing:
         account=account.collect_account(apigateway, region, errors),
         custom_domains=_both(
             domains.collect_custom_domains(apigatewayv2, region, errors),
-            domains.collect_edge_domains(apigateway, apigatewayv2, region, errors),
+            domains.collect_v1_domains(apigateway, apigatewayv2, region, errors),
         ),
         errors=tuple(errors),
     )
 
 
 def _both(
-    regional: tuple[CustomDomain, ...] | None, edge: tuple[CustomDomain, ...] | None
+    regional: tuple[CustomDomain, ...] | None, v1_only: tuple[CustomDomain, ...] | None
 ) -> tuple[CustomDomain, ...] | None:
-    """Every custom domain of the region; ``None`` when either listing failed."""
-    if regional is None or edge is None:
+    """Every custom domain of the region (regional ones; edge-optimized and private ones);
+    ``None`` when either listing failed."""
+    if regional is None or v1_only is None:
         return None
-    return (*regional, *edge)
+    return (*regional, *v1_only)

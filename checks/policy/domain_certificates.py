@@ -113,7 +113,7 @@ def _certificate(
         inventory.acm_certificate(certificate.arn),
         inventory.errors,
         "DescribeCertificate",
-        f"ACM certificate {certificate.arn} of custom domain {domain.name}",
+        f"ACM certificate {certificate.arn} of custom domain {domain.label}",
         target=certificate.arn,
     )
     if acm.status is None:
@@ -142,11 +142,11 @@ def _domain(
 ) -> tuple[dict[str, object], list[str]]:
     if domain.certificates is None:
         raise DataUnavailable(
-            f"the certificates of custom domain {domain.name} were not read (a snapshot "
+            f"the certificates of custom domain {domain.label} were not read (a snapshot "
             "written before they were collected): collect again"
         )
     if not domain.certificates:
-        raise DataUnavailable(f"GetDomainNames answered no certificate for {domain.name}")
+        raise DataUnavailable(f"GetDomainNames answered no certificate for {domain.label}")
     certificates: list[dict[str, object]] = []
     problems: list[str] = []
     for certificate in domain.certificates:
@@ -171,7 +171,7 @@ def _domain(
                 f"{len(tls.warnings)} warning{'' if len(tls.warnings) == 1 else 's'}: "
                 + "; ".join(tls.warnings)
             )
-    return summary, [f"{domain.name}: {problem}" for problem in problems]
+    return summary, [f"{domain.label}: {problem}" for problem in problems]
 
 
 def domain_certificates(
@@ -188,6 +188,6 @@ def domain_certificates(
     evidence: dict[str, dict[str, object]] = {}
     problems: list[str] = []
     for domain in domains:
-        evidence[domain.name], found = _domain(domain, inventory, now)
+        evidence[domain.label], found = _domain(domain, inventory, now)
         problems += found
     return DomainCertificates(evidence, tuple(problems))

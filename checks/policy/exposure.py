@@ -64,7 +64,7 @@ def default_endpoint(
     domains = mapping_domains(target, inventory)
     if not domains:
         return _not_mapped(target)
-    names = tuple(d.name for d in domains)
+    names = tuple(d.label for d in domains)
     return DefaultEndpoint(names, not target.api.disable_execute_api_endpoint)
 
 
@@ -88,14 +88,14 @@ def domain_tls(
     for domain in domains:
         if not domain.security_policies:
             raise DataUnavailable(
-                f"the TLS security policy of custom domain {domain.name} was not read (absent "
+                f"the TLS security policy of custom domain {domain.label} was not read (absent "
                 "from GetDomainNames, or a snapshot written before it was collected): collect "
                 "again"
             )
-        policies[domain.name] = list(domain.security_policies)
+        policies[domain.label] = list(domain.security_policies)
         rejected = [p for p in domain.security_policies if p not in allowed]
         if rejected:
-            weak.append(f"{domain.name} ({', '.join(rejected)})")
+            weak.append(f"{domain.label} ({', '.join(rejected)})")
     return DomainTls(policies, tuple(weak))
 
 

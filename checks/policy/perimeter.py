@@ -41,15 +41,18 @@ def mapping_domains(
     target: RestStageTarget | V2StageTarget, inventory: Inventory
 ) -> list[CustomDomain]:
     """The custom domains that send requests to the stage, by API mapping or routing rule, as
-    each domain's routing mode says (``CustomDomain.reaches``). Raises ``DataUnavailable``
-    when the region's domains, or what routes one domain's requests, could not be read."""
+    each domain's routing mode says (``CustomDomain.reaches``): a PRIVATE REST API's are
+    private domains, any other API's public ones. Raises ``DataUnavailable`` when the region's
+    domains, or what routes one domain's requests, could not be read."""
     region = target.api.region
     failed = [e for e in inventory.errors if e.operation == "GetDomainNames" and e.target == region]
     if failed:
         raise DataUnavailable(failed[0].describe())
+    private = isinstance(target, RestStageTarget) and "PRIVATE" in target.api.endpoint_types
     domains = []
     for domain in inventory.custom_domains:
-        if domain.region != region:
+        # a private domain serves PRIVATE REST APIs only (apigateway-private-custom-domains)
+        if domain.region != region or (domain.endpoint_type == "PRIVATE") != private:
             continue
         _require_routing(domain, inventory)
         if domain.reaches(target.api.id, target.stage.name):
@@ -61,16 +64,16 @@ def _require_routing(domain: CustomDomain, inventory: Inventory) -> None:
     """``DataUnavailable`` unless what the domain's routing mode routes by was read."""
     if domain.routing_mode is None:
         raise DataUnavailable(
-            f"the routing mode of custom domain {domain.name} is not known (a snapshot taken "
+            f"the routing mode of custom domain {domain.label} is not known (a snapshot taken "
             "before apigw-audit read it): collect the inventory again"
         )
-    key = f"{domain.region}/{domain.name}"
+    key = f"{domain.region}/{domain.label}"
     if domain.uses_mappings:
         require(
             domain.mappings,
             inventory.errors,
-            "GetBasePathMappings" if domain.endpoint_type == "EDGE" else "GetApiMappings",
-            f"the API mappings of {domain.name}",
+            "GetApiMappings" if domain.endpoint_type == "REGIONAL" else "GetBasePathMappings",
+            f"the API mappings of {domain.label}",
             key,
         )
     if domain.uses_routing_rules:
@@ -78,7 +81,7 @@ def _require_routing(domain: CustomDomain, inventory: Inventory) -> None:
             domain.routing_rules,
             inventory.errors,
             "ListRoutingRules",
-            f"the routing rules of {domain.name}",
+            f"the routing rules of {domain.label}",
             key,
         )
 
@@ -118,7 +121,7 @@ class InFront:
         return tuple(
             WebAclInFront(
                 distribution.web_acl_id,
-                f"CloudFront {distribution.id} in front of custom domain {front.domain.name}",
+                f"CloudFront {distribution.id} in front of custom domain {front.domain.label}",
                 "CLOUDFRONT",
             )
             for front in self.domains
@@ -166,15 +169,15 @@ def _domain_way_in(front: DomainFront) -> tuple[str | None, str | None]:
     domain, fronting = front.domain, front.distributions
     if domain.endpoint_type == "EDGE":
         return None, (
-            f"edge-optimized custom domain {domain.name} (its AWS-managed CloudFront "
+            f"edge-optimized custom domain {domain.label} (its AWS-managed CloudFront "
             "distribution carries no web ACL of yours)"
         )
     unfiltered = [d.id for d in fronting if not d.web_acl_id]
     if not fronting:
-        return None, f"custom domain {domain.name} (no CloudFront distribution has it as origin)"
+        return None, f"custom domain {domain.label} (no CloudFront distribution has it as origin)"
     if unfiltered:
         return None, (
-            f"custom domain {domain.name} (CloudFront {', '.join(unfiltered)} in front of it "
+            f"custom domain {domain.label} (CloudFront {', '.join(unfiltered)} in front of it "
             "has no web ACL)"
         )
     acls = ", ".join(f"{d.id} with web ACL {d.web_acl_id}" for d in fronting)
@@ -182,7 +185,7 @@ def _domain_way_in(front: DomainFront) -> tuple[str | None, str | None]:
     # through public DNS, so the API must refuse requests that did not come through CloudFront
     # (a secret origin header checked by an authorizer, or mutual TLS) for this to hold.
     return (
-        f"custom domain {domain.name} behind CloudFront {acls} (callers who reach the "
+        f"custom domain {domain.label} behind CloudFront {acls} (callers who reach the "
         "domain directly bypass CloudFront unless the API refuses them)"
     ), None
 

@@ -100,9 +100,10 @@ class CustomDomain:
 
     name: str
     region: str
-    endpoint_type: str  # REGIONAL (apigatewayv2) or EDGE (apigateway v1)
+    endpoint_type: str  # REGIONAL (apigatewayv2), EDGE or PRIVATE (apigateway v1)
     # the host names API Gateway serves it at: d-abc.execute-api.region.amazonaws.com
-    # (REGIONAL), or the AWS-managed CloudFront's d111.cloudfront.net (EDGE)
+    # (REGIONAL), or the AWS-managed CloudFront's d111.cloudfront.net (EDGE); none for a
+    # PRIVATE one, which callers reach through VPC endpoints
     regional_domain_names: tuple[str, ...]
     mappings: tuple[ApiMapping, ...] | None  # None: GetApiMappings/GetBasePathMappings failed
     # The TLS security policies it accepts callers with (REST: securityPolicy; apigatewayv2:
@@ -123,6 +124,15 @@ class CustomDomain:
     # Its routing rules, read when its routing mode uses them; None: not read (or the listing
     # failed: the inventory's errors say).
     routing_rules: tuple[RoutingRule, ...] | None = None
+    # A PRIVATE domain's domainNameId: its name alone is not unique (a public domain may have
+    # it too), so AWS knows it by both
+    domain_name_id: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How AWS names it: ``api.example.com``, a private one ``api.example.com+abcd1234``
+        (as its ARN ends)."""
+        return f"{self.name}+{self.domain_name_id}" if self.domain_name_id else self.name
 
     @property
     def uses_mappings(self) -> bool:

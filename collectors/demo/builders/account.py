@@ -229,6 +229,41 @@ class AccountBuilder:
         client.create_base_path_mapping(domainName=name, restApiId=api_id, stage=stage)
         return str(created["regionalDomainName"])
 
+    def private_custom_domain(
+        self,
+        name: str,
+        mappings: list[tuple[str, str, str]],
+        certificate_arn: str,
+        *,
+        security_policy: str | None = None,
+        routing_mode: str | None = None,
+    ) -> str:
+        """A private custom domain (apigateway v1, known by name and id) mapping
+        ``(api id, stage, base path)`` triples of PRIVATE REST APIs ("" for the root),
+        serving the ACM ``certificate_arn``; returns its ``domainNameId``."""
+        client = aws_client("apigateway", self.region)
+        settings: dict[str, str] = {}
+        if security_policy:
+            settings["securityPolicy"] = security_policy
+        if routing_mode:
+            settings["routingMode"] = routing_mode
+        created = client.create_domain_name(
+            domainName=name,
+            certificateArn=certificate_arn,
+            endpointConfiguration={"types": ["PRIVATE"]},
+            **settings,
+        )
+        domain_name_id = str(created["domainNameId"])
+        for api_id, stage, base_path in mappings:
+            client.create_base_path_mapping(
+                domainName=name,
+                domainNameId=domain_name_id,
+                restApiId=api_id,
+                stage=stage,
+                basePath=base_path,
+            )
+        return domain_name_id
+
     def routing_mode(self, domain_name: str, mode: str) -> None:
         """Route the custom domain's requests as ``mode`` says (API_MAPPING_ONLY,
         ROUTING_RULE_ONLY or ROUTING_RULE_THEN_API_MAPPING), as UpdateDomainName would."""
@@ -243,12 +278,16 @@ class AccountBuilder:
         stage: str,
         priority: int,
         base_path: str | None = None,
+        domain_name_id: str | None = None,
     ) -> str:
-        """A routing rule of the custom domain (whose mode must use rules) sending requests
-        on ``base_path`` (every request, without one) to a REST API's stage; its id."""
+        """A routing rule of the custom domain (whose mode must use rules; a private one
+        named with its ``domain_name_id``) sending requests on ``base_path`` (every request,
+        without one) to a REST API's stage; its id."""
         conditions = [{"MatchBasePaths": {"AnyOf": [base_path]}}] if base_path else []
+        private = {"DomainNameId": domain_name_id} if domain_name_id else {}
         created = aws_client("apigatewayv2", self.region).create_routing_rule(
             DomainName=domain_name,
+            **private,
             Priority=priority,
             Conditions=conditions,
             Actions=[{"InvokeApi": {"ApiId": api_id, "Stage": stage}}],

@@ -12,7 +12,8 @@ with AWS's defaults, PutIntegration's cacheKeyParameters; its stages' canarySett
 ``domains`` (custom domain names as AWS lists them: regional ones in apigatewayv2,
 edge-optimized ones in v1 only; what API Gateway decides of their certificates, truststore
 warnings and status in ``domain_certificates``; their routing modes and routing rules, which
-moto lacks, in ``routing_rules``). REST client certificates, which moto lacks,
+moto lacks, in ``routing_rules``; private custom domains, known by name and domainNameId, in
+``private_domains``). REST client certificates, which moto lacks,
 are ``apigateway_certificates``'s, a REST API's own TLS security policy and endpoint access mode
 ``apigateway_security_policy``'s; ``acm`` makes an imported ACM certificate expire;
 ``wafv2`` adds to web ACLs what only Firewall Manager writes on them.
@@ -37,6 +38,7 @@ from collectors.demo.shims import (
     domain_certificates,
     domains,
     logs_insights,
+    private_domains,
     routing_rules,
     wafv2,
 )
@@ -74,6 +76,7 @@ def install() -> None:
     apigateway_security_policy.install()
     apigatewayv2.install()
     domains.install()
+    private_domains.install()
     domain_certificates.install()
     routing_rules.install()
     wafv2.install()

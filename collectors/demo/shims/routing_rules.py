@@ -10,7 +10,8 @@ moto answers no routing mode and has neither call. With no UpdateDomainName in m
 ``set_routing_mode`` changes a domain's mode as that call would.
 
 As on AWS, a rule is made only on a domain whose mode uses rules (BadRequestException
-otherwise), and only on a domain apigatewayv2 lists (NotFoundException otherwise: an
+otherwise), and only on a domain apigatewayv2 lists or a private one named with its
+``domainNameId`` (``collectors.demo.shims.private_domains``; NotFoundException otherwise: an
 edge-optimized one is v1's alone here). A domain's mode and rules hang on moto's own domain
 and backend objects.
 """
@@ -28,8 +29,9 @@ from moto.apigatewayv2.models import ApiGatewayV2Backend, apigatewayv2_backends
 from moto.apigatewayv2.models import DomainName as V2DomainName
 from moto.apigatewayv2.responses import ApiGatewayV2Response
 
-from collectors.demo.shims._patching import Function, define, route, wrap
+from collectors.demo.shims._patching import Function, define, querystring_value, route, wrap
 from collectors.demo.shims.apigateway_certificates import DEFAULT_ACCOUNT_ID
+from collectors.demo.shims.private_domains import private_domains
 from collectors.model.account import API_MAPPING_ONLY, V1_ROUTING_MODE_NAMES
 
 _MODE = "_apigw_audit_routing_mode"  # on a moto domain: its mode, as apigatewayv2 names it
@@ -78,6 +80,23 @@ def _listed_domain(backend: ApiGatewayV2Backend, name: str) -> Any:
     raise DomainNameNotFound
 
 
+def _routed_domain(response: Any) -> tuple[str, str, str]:
+    """(the key its rules are kept by, its routing mode, its ARN) of the domain a routing
+    rules request names: a private one by name and ``domainNameId``, any other by name."""
+    backend = response.apigatewayv2_backend
+    name = response.path.split("/")[-2]  # /v2/domainnames/{domainName}/routingrules
+    domain_name_id = querystring_value(response.querystring, "domainNameId")
+    if domain_name_id is None:
+        domain = _listed_domain(backend, name)
+        return name, routing_mode_of(domain), str(domain.domain_name_arn)
+    v1 = apigateway_backends[backend.account_id][backend.region_name]
+    private = private_domains(v1).get((name, domain_name_id))
+    if private is None:
+        raise DomainNameNotFound
+    mode = str(private.get("routingMode") or API_MAPPING_ONLY)
+    return f"{name}+{domain_name_id}", _V2_NAMES.get(mode, mode), str(private["domainNameArn"])
+
+
 def _rules_of(backend: ApiGatewayV2Backend) -> dict[str, list[dict[str, Any]]]:
     rules: dict[str, list[dict[str, Any]]] | None = getattr(backend, _RULES, None)
     if rules is None:
@@ -88,32 +107,31 @@ def _rules_of(backend: ApiGatewayV2Backend) -> dict[str, list[dict[str, Any]]]:
 
 def _create_routing_rule(self: Any) -> tuple[int, dict[str, str], str]:
     backend = self.apigatewayv2_backend
-    name = self.path.split("/")[-2]  # /v2/domainnames/{domainName}/routingrules
-    domain = _listed_domain(backend, name)
-    if routing_mode_of(domain) == API_MAPPING_ONLY:
+    key, mode, arn = _routed_domain(self)
+    if mode == API_MAPPING_ONLY:
         raise BadRequestException(
-            f"Routing rules cannot be created for domain name {name} in routing mode "
+            f"Routing rules cannot be created for domain name {key} in routing mode "
             f"{API_MAPPING_ONLY}"
         )
     params = json.loads(self.body or "{}")
-    seed = f"{backend.region_name}/{name}/{params.get('priority')}"
+    seed = f"{backend.region_name}/{key}/{params.get('priority')}"
     rule_id = hashlib.sha256(seed.encode()).hexdigest()[:6]
     rule = {
         "actions": params.get("actions", []),
         "conditions": params.get("conditions", []),
         "priority": params.get("priority"),
-        "routingRuleArn": f"{domain.domain_name_arn}/routingrules/{rule_id}",
+        "routingRuleArn": f"{arn}/routingrules/{rule_id}",
         "routingRuleId": rule_id,
     }
-    _rules_of(backend).setdefault(name, []).append(rule)
+    _rules_of(backend).setdefault(key, []).append(rule)
     return 201, {}, json.dumps(rule)
 
 
 def _list_routing_rules(self: Any) -> tuple[int, dict[str, str], str]:
-    backend = self.apigatewayv2_backend
-    name = self.path.split("/")[-2]
-    _listed_domain(backend, name)
-    rules = sorted(_rules_of(backend).get(name, []), key=lambda rule: rule["priority"])
+    key, _, _ = _routed_domain(self)
+    rules = sorted(
+        _rules_of(self.apigatewayv2_backend).get(key, []), key=lambda rule: rule["priority"]
+    )
     return 200, {}, json.dumps({"routingRules": rules})
 
 
