@@ -99,6 +99,7 @@ def build_demo_estate() -> None:
     backend_config.stock_private()
     traffic.petstore_traffic(petstore)
     traffic.greedy_proxies()
+    exposure.private_ledger_domain()
 
 
 def _petstore() -> RestApiBuilder:

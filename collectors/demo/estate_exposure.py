@@ -1,11 +1,12 @@
 """The demo estate's exposure: custom domains (one with a weak TLS policy) in front of APIs
-whose default endpoint is or is not disabled, a private API pinned and one not, and
-IAM-authorized methods behind resource policies (``collectors.demo.estate`` builds them last, so
+whose default endpoint is or is not disabled, a private API pinned and one not (the pinned
+one behind a private custom domain), and IAM-authorized methods behind resource policies (``collectors.demo.estate`` builds them last, so
 that the ids of what was built before never change)."""
 
 from __future__ import annotations
 
 from collectors.demo.builders import AccountBuilder, RestApiBuilder, invoke_policy
+from collectors.demo.builders.clients import aws_client
 
 PARTNER_ACCOUNT = "210987654321"
 
@@ -66,3 +67,14 @@ def domains_and_policies() -> None:
     shared = RestApiBuilder("ledger-shared", endpoint_type="PRIVATE", policy=invoke_policy())
     shared.method("GET", "/entries", authorization="AWS_IAM")
     shared.stage("prod")
+
+
+def private_ledger_domain() -> None:
+    """ledger.internal.example.com, ledger-private's private custom domain (TLS_1_2, a valid
+    ACM certificate), which callers reach through VPC endpoints; ledger-private still answers
+    at its default endpoint beside it."""
+    account = AccountBuilder("us-east-1")
+    listed = aws_client("apigateway", "us-east-1").get_rest_apis()["items"]
+    ledger = next(str(api["id"]) for api in listed if api["name"] == "ledger-private")
+    name = "ledger.internal.example.com"
+    account.private_custom_domain(name, [(ledger, "prod", "")], account.certificate(name))
