@@ -1,7 +1,8 @@
 """The demo estate's exposure: custom domains (one with a weak TLS policy) in front of APIs
 whose default endpoint is or is not disabled, a private API pinned and one not (the pinned
-one behind a private custom domain), and IAM-authorized methods behind resource policies (``collectors.demo.estate`` builds them last, so
-that the ids of what was built before never change)."""
+one behind a private custom domain), and IAM-authorized methods behind resource policies
+(``collectors.demo.estate`` builds them last, so that the ids of what was built before never
+change)."""
 
 from __future__ import annotations
 
