@@ -28,8 +28,11 @@ from collectors.secrets import IntegrationValues, scan_integrations, unmapped_va
 _SIGV4 = "sigv4"
 
 
-def _route_key(path: str, operation_key: str) -> str | None:
-    if path == "$default":
+def _route_key(path: str, operation_key: str, operation: Any) -> str | None:
+    # The $default route is an ANY operation on the path /$default, marked isDefaultRoute
+    # (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-any-method.html)
+    default = isinstance(operation, Mapping) and operation.get("isDefaultRoute") is True
+    if default or path in ("/$default", "$default"):
         return "$default" if operation_key == ANY_METHOD else None
     if operation_key == ANY_METHOD:
         return f"ANY {path}"
@@ -79,7 +82,7 @@ def parse_deployed_v2_definition(export: Mapping[str, Any]) -> V2Definition:
     operations: dict[str, Mapping[str, Any]] = {}
     for path, items in (export.get("paths") or {}).items():
         for operation_key, operation in (items or {}).items():
-            route_key = _route_key(path, operation_key)
+            route_key = _route_key(path, operation_key, operation)
             if route_key is not None and isinstance(operation, Mapping):
                 operations[route_key] = operation
     scanned = scan_integrations(

@@ -493,3 +493,34 @@ def test_unreadable_export_errors_the_cors_check(estate: Estate) -> None:
 def test_out_of_scope_stages_and_apis_are_not_targets(estate: Estate, check_id: str) -> None:
     assert estate.run.keys(check_id), "the check ran on no target at all"
     assert not estate.run.on(check_id, apis={estate.excluded.id}, stages=("dev",))
+
+
+def test_http_api_allowing_every_origin_of_a_scheme_is_any_origin_echoed_back(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """AllowOrigins "https://*" allows any origin beginning with https:// (http-api-cors.html),
+    answered with the caller's own Origin: any origin on production, and with credentials any
+    site reading authenticated responses, staging included."""
+    with emulated_aws():
+        account = AccountBuilder()
+        backend = account.lambda_function("shop", timeout_seconds=5)
+        apis = {}
+        for name, credentials in (("scheme-open", False), ("scheme-credentials", True)):
+            api = HttpApiBuilder(name, cors_origins=("https://*",), cors_credentials=credentials)
+            api.route("GET /items", api.lambda_integration(backend))
+            api.stage("prod")
+            api.stage("staging")
+            apis[name] = api
+        exact = HttpApiBuilder("exact", cors_origins=("https://shop.example.com",))
+        exact.route("GET /items", exact.lambda_integration(backend))
+        exact.stage("prod")
+        run = audit_account(tmp_path_factory)
+    open_prod = run[CORS, key(apis["scheme-open"], "prod")]
+    assert open_prod.outcome == "failed"
+    assert "CorsConfiguration.AllowOrigins https://*" in open_prod.message
+    assert run.outcome(CORS, key(apis["scheme-open"], "staging")) == "passed"  # tolerated
+    for stage in ("prod", "staging"):
+        outcome = run[CORS, key(apis["scheme-credentials"], stage)]
+        assert outcome.outcome == "failed"
+        assert "echoes the caller's Origin back" in outcome.message
+    assert run.outcome(CORS, key(exact, "prod")) == "passed"

@@ -83,3 +83,27 @@ def test_excluded_http_api_is_listed_as_skipped(aws: None) -> None:
     assert [(s.name, s.api_type, s.reason) for s in inventory.skipped_apis] == [
         ("sandbox", "HTTP", "tagged ExcludeFromAudit=TRUE")
     ]
+
+
+def test_a_real_exports_default_route_is_the_default_route_not_any_on_a_path() -> None:
+    """AWS exports the $default route as ANY on /$default with isDefaultRoute
+    (api-gateway-swagger-extensions-any-method.html): it is the route $default."""
+    from collectors.http_export import parse_deployed_v2_definition
+    from collectors.rest_export import ANY_METHOD
+
+    integration = {"type": "AWS_PROXY", "httpMethod": "POST", "payloadFormatVersion": "2.0",
+                   "uri": "arn:aws:lambda:us-east-1:123456789012:function:hello"}  # fmt: skip
+    export = {
+        "openapi": "3.0.1",
+        "paths": {
+            "/$default": {
+                ANY_METHOD: {
+                    "isDefaultRoute": True,
+                    "x-amazon-apigateway-integration": integration,
+                }
+            },
+            "/pets": {"get": {"x-amazon-apigateway-integration": integration}},
+        },
+    }
+    definition = parse_deployed_v2_definition(export)
+    assert sorted(route.route_key for route in definition.routes) == ["$default", "GET /pets"]

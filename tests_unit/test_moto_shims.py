@@ -914,7 +914,8 @@ def test_http_export_carries_routes_authorizers_integrations_and_cors(aws: None)
     }
     assert "security" not in cart[ANY_METHOD]
     assert document["paths"]["/pay"]["post"]["security"] == [{"sigv4": []}]
-    assert ANY_METHOD in document["paths"]["$default"]
+    # AWS's shape: ANY on /$default, marked isDefaultRoute (any-method extension's example)
+    assert document["paths"]["/$default"][ANY_METHOD]["isDefaultRoute"] is True
     assert document["components"]["securitySchemes"]["cognito-jwt"] == {
         "type": "oauth2",
         "flows": {},

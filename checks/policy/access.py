@@ -254,7 +254,15 @@ def cors_exposure(target: RestResourceTarget | V2StageTarget) -> CorsExposure:
             )
             return CorsExposure((), (), False, backend)
         sources = ("CorsConfiguration.AllowOrigins",) if "*" in cors.allow_origins else ()
-        return CorsExposure(sources, (), cors.allow_credentials)
+        # "https://*" and "http://*" allow any origin of the scheme, which API Gateway answers
+        # by echoing the caller's own Origin (http-api-cors.html: "allows any origin that
+        # begins with https://"): any origin, and one reflected, so credentials go with it
+        echoed = tuple(
+            f"CorsConfiguration.AllowOrigins {origin}"
+            for origin in cors.allow_origins
+            if origin != "*" and origin.endswith("://*")
+        )
+        return CorsExposure((*sources, *echoed), echoed, cors.allow_credentials)
     target.require_export()
     headers: list[tuple[str, str, Mapping[str, str]]] = []  # (method, source, headers)
     for method in target.resource.methods:

@@ -3,7 +3,9 @@
 Pure functions of a snapshot (``apigatewayv2_deployments.snapshot_http_api``: JSON-shaped
 copies of moto's routes, integrations, authorizers and CORS configuration). The document follows
 https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-export.html and the
-extensions of https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions.html.
+extensions of https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions.html
+(the ``$default`` route: ``x-amazon-apigateway-any-method`` on ``/$default`` with
+``isDefaultRoute``, api-gateway-swagger-extensions-any-method.html).
 """
 
 from __future__ import annotations
@@ -49,13 +51,17 @@ def http_export(
     uses_iam = False
     for route in snapshot["routes"]:
         key = str(route["routeKey"])
-        verb, _, path = ("ANY", "", DEFAULT_ROUTE) if key == DEFAULT_ROUTE else key.partition(" ")
+        # the $default route: ANY on /$default, marked isDefaultRoute (an extension)
+        default = key == DEFAULT_ROUTE
+        verb, _, path = ("ANY", "", f"/{DEFAULT_ROUTE}") if default else key.partition(" ")
         operation_key = ANY_METHOD if verb.upper() == "ANY" else verb.lower()
         if not path or (operation_key == ANY_METHOD and not extensions):
             continue
         operation: dict[str, Any] = {
             "responses": {"default": {"description": f"Default response for {key}"}}
         }
+        if default:
+            operation["isDefaultRoute"] = True
         authorization = str(route.get("authorizationType") or "NONE").upper()
         authorizer = authorizers.get(route.get("authorizerId") or "")
         if authorization == "AWS_IAM":
