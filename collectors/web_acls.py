@@ -186,4 +186,20 @@ def statement(raw: Mapping[str, Any]) -> WafStatement:
             field_options.get("OversizeHandling") if field_name in _BODY_FIELDS else None
         ),
         scope_down=statement(scope_down) if scope_down else None,
+        aggregate_key_type=str(body.get("AggregateKeyType") or "IP")
+        if kind == "RateBased"
+        else None,
+        custom_keys=tuple(str(next(iter(key), "")) for key in body.get("CustomKeys") or ()),
+        text_transformations=(
+            tuple(
+                str(t.get("Type", ""))
+                for t in sorted(body.get("TextTransformations") or (), key=_priority)
+            )
+            if field_name is not None
+            else None
+        ),
     )
+
+
+def _priority(transformation: Mapping[str, Any]) -> int:
+    return int(transformation.get("Priority", 0))

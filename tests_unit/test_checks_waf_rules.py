@@ -41,7 +41,14 @@ from collectors.model import (
 )
 from collectors.serialization import from_jsonable, to_jsonable
 from collectors.web_acls import collect_web_acl, statement
-from tests_unit.checks_harness import AuditRun, audit_account, audit_inventory, denying, key
+from tests_unit.checks_harness import (
+    AuditRun,
+    audit_account,
+    audit_inventory,
+    denying,
+    key,
+    written_before,
+)
 from tests_unit.conftest import collect
 
 RULES, PERIMETER = "APIGW-WAF-002", "APIGW-WAF-001"
@@ -174,9 +181,51 @@ WEB_ACLS: dict[str, tuple[list[Rule], str | None]] = {
         [rate_based(), rule_group("Shared", OWN_RULE_GROUP), *BLOCKING_GROUPS[1:]],
         None,
     ),
+    # counted by what callers send: requests without it are not counted at all...
+    "rate-by-forwarded-ip": (
+        [rate_based(aggregate_key_type="FORWARDED_IP"), *BLOCKING_GROUPS],
+        None,
+    ),
+    "rate-by-header": (
+        [
+            rate_based(
+                aggregate_key_type="CUSTOM_KEYS",
+                custom_keys=[
+                    {
+                        "Header": {
+                            "Name": "x-api-key",
+                            "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+                        }
+                    }
+                ],
+            ),
+            *BLOCKING_GROUPS,
+        ],
+        None,
+    ),
+    "rate-all-together": (
+        [rate_based(aggregate_key_type="CONSTANT", scope_down=EVERY_REQUEST), *BLOCKING_GROUPS],
+        None,
+    ),
+    # ... while a custom key of the source IP alone counts each caller
+    "rate-by-ip-key": (
+        [rate_based(aggregate_key_type="CUSTOM_KEYS", custom_keys=[{"IP": {}}]), *BLOCKING_GROUPS],
+        None,
+    ),
+    # whitespace compressed before the size is compared: a padded body shrinks below it
+    "limit-after-compression": (
+        [
+            rate_based(),
+            BODY_COUNTED,
+            *BLOCKING_GROUPS[1:],
+            body_size_limit(transformation="COMPRESS_WHITE_SPACE"),
+        ],
+        None,
+    ),
     "empty": ([], None),
 }
 PASSING = {
+    "rate-by-ip-key",
     "complete",
     "limit-within-32kb",
     "oversize-match",
@@ -406,6 +455,37 @@ def test_complete_web_acl_records_what_it_blocks_and_its_rules(estate: Estate) -
             ],
         ),
         ("oversize-no-match", [NO_BODY_LIMIT]),
+        (
+            "rate-by-forwarded-ip",
+            [
+                "rate-based rule RateLimit does not limit each caller: it counts by a "
+                "forwarded-IP header, which callers set as they like or leave out (requests "
+                "without it are not counted)"
+            ],
+        ),
+        (
+            "rate-by-header",
+            [
+                "rate-based rule RateLimit does not limit each caller: it counts by custom "
+                "keys (Header) callers can vary or leave out (requests missing one are not "
+                "counted)"
+            ],
+        ),
+        (
+            "rate-all-together",
+            [
+                "rate-based rule RateLimit does not limit each caller: it counts every "
+                "request it matches together (CONSTANT): one limit for all callers"
+            ],
+        ),
+        (
+            "limit-after-compression",
+            [
+                "body-size rule BodySizeLimit compares the body after COMPRESS_WHITE_SPACE, "
+                "which can make a larger body smaller than its size",
+                NO_BODY_LIMIT,
+            ],
+        ),
         ("negated-oversize-match", [NO_BODY_LIMIT]),
         (
             "allow-all-first",
@@ -600,6 +680,20 @@ def test_a_snapshot_from_before_web_acls_were_read_fails_closed(
     assert run.outcome(RULES, key(estate.classic, "prod")) == "failed"  # nothing to read
 
 
+def test_a_snapshot_from_before_rate_keys_and_transformations_were_read_fails_closed(
+    estate: Estate, tmp_path: Path
+) -> None:
+    """What a rate-based rule counts by, and what a body-size rule compares after, decide
+    what they block: a snapshot without them leaves the web ACLs they decide UNKNOWN."""
+    old = written_before(estate.inventory, "aggregate_key_type", "text_transformations")
+    run = audit_inventory(old, tmp_path)
+    outcome = run[RULES, _prod(estate, "complete")]
+    assert outcome.outcome == "error"
+    assert "what rate-based rule RateLimit counts requests by was not read" in outcome.message
+    # a web ACL without a rate-based rule still lacks one: the rest is judged as it can be
+    assert run.outcome(RULES, _prod(estate, "no-rate")) == "failed"
+
+
 def test_a_web_acl_without_a_default_action_is_judged_on_its_rules(
     estate: Estate, tmp_path: Path
 ) -> None:
@@ -655,7 +749,9 @@ def test_a_web_acl_is_kept_rule_by_rule(estate: Estate) -> None:
         comparison_operator="GT",
         size=20_000,
         oversize_handling="CONTINUE",
+        text_transformations=("NONE",),
     )
+    assert rate.statement.aggregate_key_type == "IP"
     (edge,) = [a for a in estate.inventory.web_acls if a.name == "edge-count"]
     assert edge.scope == "CLOUDFRONT"
     (managed,) = [a for a in estate.inventory.web_acls if a.name == "firewall-manager"]
@@ -668,7 +764,11 @@ def test_oversize_handling_is_kept_for_the_body_alone() -> None:
     assert statement(
         {"SizeConstraintStatement": {**constraint, "FieldToMatch": {"Headers": headers}}}
     ) == WafStatement(
-        kind="SizeConstraint", field_to_match="Headers", comparison_operator="GT", size=8_192
+        kind="SizeConstraint",
+        field_to_match="Headers",
+        comparison_operator="GT",
+        size=8_192,
+        text_transformations=(),
     )
 
 

@@ -6,7 +6,10 @@ every rule it evaluates (Firewall Manager's rule groups included) gives it all o
 
 - a rate-based rule that stops what exceeds it (Block, Captcha or Challenge: a rule whose
   action is Count only counts;
-  https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html);
+  https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html)
+  for each caller: counting by source IP (``AggregateKeyType`` IP, or custom keys of the IP
+  alone), not by a forwarded-IP header or other keys a request may lack or vary, which leave
+  such requests uncounted, nor every request together (CONSTANT);
 - AWS's core rule set, ``AWSManagedRulesCommonRuleSet`` (cross-site scripting, local and
   remote file inclusion, SSRF, bad bots, size restrictions;
   https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html)
@@ -27,7 +30,9 @@ every rule it evaluates (Firewall Manager's rule groups included) gives it all o
   constraint compares the size WAF received, cut to that limit, unless its oversize handling
   says otherwise. So a limit at or above the inspection limit never matches unless its
   oversize handling is MATCH (NO_MATCH under a ``Not``), and one below it counts unless its
-  oversize handling makes the largest bodies miss it: NO_MATCH (MATCH under a ``Not``)
+  oversize handling makes the largest bodies miss it: NO_MATCH (MATCH under a ``Not``); and
+  one of its own compares the body as received, since text transformations
+  (COMPRESS_WHITE_SPACE, URL_DECODE...) can shrink it first
   (https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-setting-body-inspection-limit.html,
   https://docs.aws.amazon.com/waf/latest/APIReference/API_Body.html).
 
@@ -55,7 +60,7 @@ blocks none of the above. A web ACL named by anything else cannot be judged (UNK
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from checks.policy.hardening import NotApplicable
 from checks.policy.labels import label, some
@@ -230,13 +235,17 @@ class _Judgement:
     def _rate_based(self) -> None:
         rules = [rule for rule in self.rules if rule.statement.kind == "RateBased"]
         stopping = [rule for rule in rules if rule.action in STOPPING]
-        whole = [rule for rule in stopping if _narrowed_to(rule) is None]
+        whole = [
+            rule for rule in stopping if _narrowed_to(rule) is None and _uncounted(rule) is None
+        ]
         if whole:
             self.credited += [(rule, f"rate-based rule {_rate(rule)}") for rule in whole]
         elif stopping:
             self.gaps += [
                 f"rate-based rule {rule.name} is scoped down: it limits only requests matching "
                 f"{_narrowed_to(rule)}"
+                if _narrowed_to(rule) is not None
+                else f"rate-based rule {rule.name} does not limit each caller: {_uncounted(rule)}"
                 for rule in stopping
             ]
         elif rules:
@@ -339,6 +348,13 @@ class _Judgement:
                 for rule, over in own
             ]
             return
+        self.gaps += [
+            f"body-size rule {rule.name} compares the body after {', '.join(transformed)}, "
+            "which can make a larger body smaller than its size"
+            for rule in self.rules
+            if rule.action in STOPPING
+            and (transformed := _body_transformations(rule.statement, self.inspection_limit))
+        ]
         if not core:
             why = f"no {COMMON_RULE_SET} to run {BODY_SIZE_RULE}"
         elif blocking:
@@ -405,16 +421,58 @@ _LARGER = {("GT", False), ("LE", True)}
 _AT_LEAST = {("GE", False), ("LT", True)}
 
 
+def _body_size_constraint(statement: WafStatement) -> tuple[WafStatement, bool] | None:
+    """The size constraint on the body a statement is, and whether it is negated."""
+    negated = statement.kind == "Not"
+    constraint = statement.statements[0] if negated else statement
+    if constraint.kind != "SizeConstraint" or constraint.field_to_match not in BODY_FIELDS:
+        return None
+    return constraint, negated
+
+
+def _transformations(constraint: WafStatement) -> tuple[str, ...]:
+    """The text transformations a constraint compares the body after (none: ``()``). Raises
+    ``DataUnavailable`` when they were not read."""
+    if constraint.text_transformations is None:
+        raise DataUnavailable(
+            "the text transformations of a body-size rule were not read (a snapshot written "
+            "before they were collected): collect again"
+        )
+    return tuple(t for t in constraint.text_transformations if t != "NONE")
+
+
+def _body_transformations(statement: WafStatement, inspection_limit: int) -> tuple[str, ...]:
+    """The transformations that keep a body-size statement from being credited: what it
+    would block, were the body compared as received."""
+    if statement.kind == "Or":
+        return tuple(
+            t for s in statement.statements for t in _body_transformations(s, inspection_limit)
+        )
+    found = _body_size_constraint(statement)
+    if found is None or not _transformations(found[0]):
+        return ()
+    untransformed = replace(found[0], text_transformations=())
+    whole = replace(statement, statements=(untransformed,)) if found[1] else untransformed
+    if _blocks_bodies_over(whole, inspection_limit) is None:
+        return ()
+    return _transformations(found[0])
+
+
 def _blocks_bodies_over(statement: WafStatement, inspection_limit: int) -> int | None:
-    """The size in bytes above which every body matches the statement, or ``None``."""
+    """The size in bytes above which every body matches the statement, or ``None``. A size
+    constraint compares the body after its text transformations ("the size ... to compare to
+    the request part, after any transformations",
+    https://docs.aws.amazon.com/waf/latest/APIReference/API_SizeConstraintStatement.html),
+    which can shrink it (COMPRESS_WHITE_SPACE, URL_DECODE, BASE64_DECODE...): only one
+    comparing the body as received blocks bodies over its size."""
     if statement.kind == "Or":
         sizes = [_blocks_bodies_over(s, inspection_limit) for s in statement.statements]
         return min((size for size in sizes if size is not None), default=None)
-    negated = statement.kind == "Not"
-    size_constraint = statement.statements[0] if negated else statement
-    if size_constraint.kind != "SizeConstraint" or size_constraint.field_to_match not in (
-        BODY_FIELDS
-    ):
+    found = _body_size_constraint(statement)
+    if found is None:
+        return None
+    size_constraint, negated = found
+    if _transformations(size_constraint):
         return None
     operator, size = size_constraint.comparison_operator, size_constraint.size
     if size is None:
@@ -433,6 +491,41 @@ def _blocks_bodies_over(statement: WafStatement, inspection_limit: int) -> int |
         return None if oversize == ("MATCH" if negated else "NO_MATCH") else size
     # the part received is never over the size: only oversize handling can match
     return inspection_limit if oversize == ("NO_MATCH" if negated else "MATCH") else None
+
+
+def _uncounted(rule: WebAclRule) -> str | None:
+    """Why a rate-based rule does not count each caller's requests, in words; ``None`` when it
+    counts them by source IP. A forwarded-IP header or custom keys are what the request says:
+    "If the specified header isn't present in the request, AWS WAF doesn't apply the rule to
+    the web request at all" (https://docs.aws.amazon.com/waf/latest/APIReference/API_ForwardedIPConfig.html),
+    and "Web requests that are missing any of the components specified in the aggregation keys
+    are omitted from the rate-based rule evaluation"
+    (https://docs.aws.amazon.com/waf/latest/APIReference/API_RateBasedStatementCustomKey.html).
+    CONSTANT counts every request the rule matches together: one limit for all callers.
+    Raises ``DataUnavailable`` when what it counts by was not read."""
+    statement = rule.statement
+    key = statement.aggregate_key_type
+    if key is None:
+        raise DataUnavailable(
+            f"what rate-based rule {rule.name} counts requests by was not read (a snapshot "
+            "written before it was collected): collect again"
+        )
+    if key == "IP" or (key == "CUSTOM_KEYS" and set(statement.custom_keys) == {"IP"}):
+        return None
+    if key == "FORWARDED_IP":
+        return (
+            "it counts by a forwarded-IP header, which callers set as they like or leave out "
+            "(requests without it are not counted)"
+        )
+    if key == "CUSTOM_KEYS":
+        keys = ", ".join(statement.custom_keys) or "no key"
+        return (
+            f"it counts by custom keys ({keys}) callers can vary or leave out (requests "
+            "missing one are not counted)"
+        )
+    if key == "CONSTANT":
+        return "it counts every request it matches together (CONSTANT): one limit for all callers"
+    return f"it counts by {key}, which this version does not know"
 
 
 def _rate(rule: WebAclRule) -> str:

@@ -44,6 +44,13 @@ class WafStatement:
     # RateBased, ManagedRuleGroup: only requests it matches are counted or inspected
     scope_down: WafStatement | None = None
     statements: tuple[WafStatement, ...] = ()  # And, Or; Not: its one statement
+    # RateBased: what it counts requests by: IP (AWS's default), FORWARDED_IP, CUSTOM_KEYS or
+    # CONSTANT; None: not read (a snapshot written before it was collected)
+    aggregate_key_type: str | None = None
+    custom_keys: tuple[str, ...] = ()  # RateBased CUSTOM_KEYS: each key's kind (IP, Header...)
+    # a statement inspecting a request component: its TextTransformations' types, in priority
+    # order (NONE: none); None: not read (a snapshot written before they were collected)
+    text_transformations: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

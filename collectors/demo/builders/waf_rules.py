@@ -40,10 +40,21 @@ def rate_based(
     limit: int = 2_000,
     action: str = "Block",
     scope_down: dict[str, Any] | None = None,
+    aggregate_key_type: str = "IP",
+    custom_keys: Sequence[dict[str, Any]] = (),
 ) -> Rule:
     """Requests per IP above ``limit`` in five minutes are refused (``action="Count"``:
-    counted only); with ``scope_down``, only the requests that statement matches count."""
-    statement: dict[str, Any] = {"Limit": limit, "AggregateKeyType": "IP"}
+    counted only); with ``scope_down``, only the requests that statement matches count.
+    ``aggregate_key_type`` FORWARDED_IP counts by X-Forwarded-For, CUSTOM_KEYS by
+    ``custom_keys`` (``{"IP": {}}``, ``{"Header": {...}}``...), CONSTANT all together."""
+    statement: dict[str, Any] = {"Limit": limit, "AggregateKeyType": aggregate_key_type}
+    if aggregate_key_type == "FORWARDED_IP":
+        statement["ForwardedIPConfig"] = {
+            "HeaderName": "X-Forwarded-For",
+            "FallbackBehavior": "NO_MATCH",
+        }
+    if custom_keys:
+        statement["CustomKeys"] = list(custom_keys)
     if scope_down:
         statement["ScopeDownStatement"] = scope_down
     return _rule(name, {"RateBasedStatement": statement}, action)
@@ -85,8 +96,10 @@ def body_size_limit(
     operator: str = "GT",
     oversize_handling: str = "CONTINUE",
     action: str = "Block",
+    transformation: str = "NONE",
 ) -> Rule:
-    """Requests whose body's size compares ``operator`` ``size`` bytes are refused."""
+    """Requests whose body's size compares ``operator`` ``size`` bytes are refused, the body
+    compared after ``transformation`` (NONE: as received)."""
     return _rule(
         name,
         {
@@ -94,7 +107,7 @@ def body_size_limit(
                 "FieldToMatch": {"Body": {"OversizeHandling": oversize_handling}},
                 "ComparisonOperator": operator,
                 "Size": size,
-                "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+                "TextTransformations": [{"Priority": 0, "Type": transformation}],
             }
         },
         action,
