@@ -539,6 +539,28 @@ def test_the_stage_default_caches_get_methods_only_and_needs_a_cache_cluster() -
     assert not any(s.caching for s in served_settings(without))
 
 
+def test_a_cache_ttl_of_zero_caches_nothing() -> None:
+    """ "TTL=0 means caching is disabled" (api-gateway-caching.html): a method whose effective
+    cacheTtlInSeconds (its own, else the stage default's; AWS's 300 where none says) is 0
+    caches nothing, whatever cachingEnabled says."""
+    methods = served(("GET", "/a"), ("GET", "/b"), ("GET", "/c"), ("GET", "/d"))
+    entries = (
+        setting("*/*", caching_enabled=True, cache_ttl_seconds=0),
+        setting("~1b/GET", caching_enabled=True, cache_ttl_seconds=60),
+        setting("~1c/GET", caching_enabled=True),  # its TTL unset: the stage default's 0
+        setting("~1d/GET", caching_enabled=True, cache_ttl_seconds=0),
+    )
+    target = rest_stage_target(served=methods, method_settings=entries, cache_cluster_enabled=True)
+    cached = {s.operation: s.caching for s in served_settings(target)}
+    assert cached == {"GET /a": False, "GET /b": True, "GET /c": False, "GET /d": False}
+    unset = rest_stage_target(
+        served=served(("GET", "/a")),
+        method_settings=(setting("*/*", caching_enabled=True),),
+        cache_cluster_enabled=True,
+    )
+    assert [s.caching for s in served_settings(unset)] == [True]  # AWS's default TTL: 300 s
+
+
 def test_a_cache_setting_no_entry_carries_is_unknown_not_a_pass() -> None:
     """Snapshots written before cacheDataEncrypted was read carry None."""
     target = caching_stage(served(("GET", "/a")))

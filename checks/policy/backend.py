@@ -34,8 +34,8 @@ def integration_timeout_ms(target: RestMethodTarget | V2RouteTarget) -> int:
 
 def caching_status(target: RestMethodTarget) -> str:
     """``ENABLED``; ``DISABLED`` (the stage has a cache cluster, but this method's effective
-    ``cachingEnabled``, its own setting else, for a GET, ``*/*``, is off); ``CLUSTER_OFF``
-    (no cache)."""
+    ``cachingEnabled``, its own setting else, for a GET, ``*/*``, is off, or its effective
+    cache TTL is 0); ``CLUSTER_OFF`` (no cache)."""
     if not target.stage.cache_cluster_enabled:
         return "CLUSTER_OFF"
     caches = method_caches(target.stage, target.resource.path, target.method.http_method)

@@ -52,13 +52,22 @@ def _first(entries: Sequence[MethodSetting | RouteSettings | None], name: str) -
     return None
 
 
+# AWS's cacheTtlInSeconds where an entry gives none; 0 turns caching off ("TTL=0 means caching
+# is disabled", https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html)
+DEFAULT_CACHE_TTL_SECONDS = 300
+
+
 def method_caches(stage: RestStage, path: str, http_method: str) -> bool:
-    """Whether the method's effective ``cachingEnabled`` is on (the cache cluster aside):
-    its own setting, else, for a GET method, the stage default."""
+    """Whether the method's responses are cached (the cache cluster aside): its effective
+    ``cachingEnabled`` is on (its own setting, else, for a GET method, the stage default) and
+    its effective ``cacheTtlInSeconds`` is not 0."""
     own, default = stage.settings_for(path, http_method)
     if own is not None and own.caching_enabled is not None:
-        return own.caching_enabled
-    return http_method == "GET" and default is not None and bool(default.caching_enabled)
+        enabled = own.caching_enabled
+    else:
+        enabled = http_method == "GET" and default is not None and bool(default.caching_enabled)
+    ttl = _first((own, default), "cache_ttl_seconds")
+    return enabled and (DEFAULT_CACHE_TTL_SECONDS if ttl is None else ttl) != 0
 
 
 def _rest_method(stage: RestStage, path: str, http_method: str) -> OperationSettings:
