@@ -639,9 +639,11 @@ def _authorizer(*sources: str) -> RestAuthorizer:
     )
 
 
-def _behind(authorizer: RestAuthorizer, *cache_key: str) -> RestDeployment:
+def _behind(
+    authorizer: RestAuthorizer, *cache_key: str, authorization_type: str = "CUSTOM"
+) -> RestDeployment:
     cached = method(
-        authorization_type="CUSTOM",
+        authorization_type=authorization_type,
         authorizer_id="auth",
         integration=integration(cache_key_parameters=cache_key),
     )
@@ -662,6 +664,18 @@ def test_every_request_identity_source_must_key_the_cache() -> None:
         result = shared_cache(target)
         assert not isinstance(result, NotApplicable)
         assert result.shared == shared, cache_key
+
+
+def test_a_jwt_authorizer_s_token_header_must_key_the_cache() -> None:
+    """REST APIs' native JWT authorizers (authorizationType JWT) read the caller from one
+    request header (rest-api-jwt-authorizer.html): a cache keyed without it is shared."""
+    jwt = replace(_authorizer(TOKEN), type="JWT")
+    shared = shared_cache(caching_stage(_behind(jwt, authorization_type="JWT")))
+    assert not isinstance(shared, NotApplicable)
+    assert shared.shared == {"GET /a": (TOKEN,)}
+    keyed = shared_cache(caching_stage(_behind(jwt, TOKEN, authorization_type="JWT")))
+    assert not isinstance(keyed, NotApplicable)
+    assert keyed.shared == {}
 
 
 def test_an_identity_from_the_context_can_never_key_the_cache() -> None:

@@ -175,8 +175,10 @@ def unguarded_cache_control(target: RestStageTarget) -> CachedMethods | NotAppli
     )
 
 
-# Authorization types whose authorizer reads the caller's identity from the request.
-AUTHORIZER_TYPES = ("CUSTOM", "COGNITO_USER_POOLS")
+# Authorization types whose authorizer reads the caller's identity from the request: Lambda,
+# Cognito and (since 2025) native JWT authorizers, whose identity source is one request
+# header (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-jwt-authorizer.html)
+AUTHORIZER_TYPES = ("CUSTOM", "COGNITO_USER_POOLS", "JWT")
 _HEADER = "method.request.header."
 
 
@@ -219,7 +221,7 @@ def _missing_identity(
 
 
 def shared_cache(target: RestStageTarget) -> SharedCache | NotApplicable:
-    """The methods that cache responses behind an authorizer (CUSTOM, COGNITO_USER_POOLS) and
+    """The methods that cache responses behind an authorizer (CUSTOM, COGNITO_USER_POOLS, JWT) and
     whose cache key (the integration's cacheKeyParameters) lacks any of the authorizer's
     identity sources: the authorizer admits each caller, then the cache answers them with
     the response cached for another

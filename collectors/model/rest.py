@@ -38,7 +38,7 @@ class RestIntegration:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class RestMethod:
     http_method: str
-    authorization_type: str  # NONE, AWS_IAM, CUSTOM, COGNITO_USER_POOLS
+    authorization_type: str  # NONE, AWS_IAM, CUSTOM, COGNITO_USER_POOLS, JWT
     authorizer_id: str | None
     api_key_required: bool
     request_validator_id: str | None
@@ -58,7 +58,7 @@ class RestResource:
 class RestAuthorizer:
     id: str
     name: str
-    type: str  # TOKEN, REQUEST, COGNITO_USER_POOLS
+    type: str  # TOKEN, REQUEST, COGNITO_USER_POOLS, JWT
     provider_arns: tuple[str, ...]
     authorizer_uri: str | None
     # where it reads the caller's identity ("method.request.header.Authorization",
