@@ -31,6 +31,7 @@ from bench.estate_model import (
     doubled,
 )
 from collectors.demo.builders import (
+    ACCOUNT_ID,
     AccountBuilder,
     HttpApiBuilder,
     MethodCache,
@@ -74,6 +75,9 @@ class _EstateBuilder:
         self.rng = random.Random(spec.seed)
         self.regions = {region: RegionManifest(region) for region in spec.regions}
         self.accounts = {region: AccountBuilder(region) for region in spec.regions}
+        for region, account in self.accounts.items():
+            # REST stages write access logs to CloudWatch only with the region's role
+            account.cloudwatch_role(f"arn:aws:iam::{ACCOUNT_ID}:role/bench-{region}-logs")
         self.functions: dict[str, list[str]] = {region: [] for region in spec.regions}
         self.web_acls: dict[str, str] = {}
         self.shared_log_groups: dict[str, str] = {}

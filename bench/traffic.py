@@ -33,7 +33,7 @@ from tabulate import tabulate
 from bench.emulator import Emulator, serve
 from bench.process import run_measured
 from bench.run import REPO, RESULTS, BenchError, _versions, child_environment
-from collectors.demo.builders import AccountBuilder, RestApiBuilder, log_formats
+from collectors.demo.builders import ACCOUNT_ID, AccountBuilder, RestApiBuilder, log_formats
 from collectors.demo.builders.access_logs import Request, put_events
 from collectors.demo.estate import emulated_aws
 
@@ -59,6 +59,7 @@ _SPREAD = timedelta(days=6)  # the events' times: within the 7-day window, whene
 def _build() -> tuple[str, str]:
     """The API and its stage logging to one group; (API id, group ARN)."""
     account = AccountBuilder(REGION)
+    account.cloudwatch_role(f"arn:aws:iam::{ACCOUNT_ID}:role/traffic-bench-logs")  # REST logs
     api = RestApiBuilder("traffic-bench")
     for method, resource_path in OPERATIONS:
         api.method("ANY" if resource_path == "/{proxy+}" else method, resource_path)

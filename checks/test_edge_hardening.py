@@ -34,6 +34,9 @@ from collectors.targets import RestStageTarget, V2StageTarget
         "AccessLogSettings) to a CloudWatch Logs group or a Firehose delivery stream.",
         "Create the destination log group if it is missing and give it a retention period "
         "(PutRetentionPolicy) that your incident response and compliance need.",
+        "REST and WebSocket APIs: set the region's CloudWatch Logs role (UpdateAccount "
+        "/cloudwatchRoleArn, a role API Gateway can assume with "
+        "AmazonAPIGatewayPushToCloudWatchLogs).",
         "Use a format that records the request id, source IP, caller identity, method, path "
         "or route and status, e.g. AWS's JSON example with $context.requestId, "
         "$context.identity.sourceIp, $context.identity.caller (or $context.authorizer."
@@ -75,9 +78,10 @@ def test_stage_writes_useful_access_logs(
 
     Access logs are the record of every request a stage answered: the trail an incident
     investigation follows. They must go somewhere that exists (a missing log group receives
-    nothing), be kept for a set time (a group without retention keeps them, and bills them,
-    forever), and record the request id, source IP, caller identity, method, path or route
-    and status of each request.
+    nothing, and so does one a REST or WebSocket stage writes to without the region's
+    CloudWatch Logs role), be kept for a set time (a group without retention keeps them, and
+    bills them, forever), and record the request id, source IP, caller identity, method, path
+    or route and status of each request.
     """
     logging = stage_access_logging
     evidence["access_log_destination"] = logging.destination
@@ -104,6 +108,11 @@ def test_stage_writes_useful_access_logs(
         problems.append(
             f"access logs go to log group {group.name}, which does not exist in {group.region}: "
             "nothing is written"
+        )
+    elif group is not None and logging.role_missing:
+        problems.append(
+            f"access logs go to log group {group.name}, but the region's API Gateway account "
+            "settings name no CloudWatch Logs role (cloudwatchRoleArn): nothing is written"
         )
     elif group is not None and logging.kept_forever:
         problems.append(

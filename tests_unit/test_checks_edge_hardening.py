@@ -46,10 +46,15 @@ class Estate:
     denied: AuditRun  # shop prod's log group and certificate, legacy's export: AccessDenied
 
 
+LOGS_ROLE = f"arn:aws:iam::{ACCOUNT_ID}:role/apigateway-logs"
+
+
 @pytest.fixture(scope="module")
 def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
     with emulated_aws():
         account = AccountBuilder()
+        # REST and WebSocket stages log to CloudWatch only with the region's role
+        account.cloudwatch_role(LOGS_ROLE)
         handler = account.lambda_function("handler", timeout_seconds=10)
         shared_logs = account.log_group("/edge/shop/prod", retention_days=30)
         valid = account.client_certificate()
@@ -429,3 +434,46 @@ def test_a_log_group_is_told_from_the_others_its_name_prefixes(aws: None) -> Non
 
     assert (read("/app"), read("/api")) == ((True, 5), (False, None))
     assert (calls, errors) == (["DescribeLogGroups", "DescribeLogGroups"], [])
+
+
+def test_access_logs_to_cloudwatch_without_the_region_s_role_are_never_written(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """REST and WebSocket APIs write to CloudWatch Logs with the role the region's account
+    settings name (set-up-logging.html, "Permissions for CloudWatch logging"): AWS will not
+    turn logging on without it, but it can be removed later, and then nothing is written. HTTP
+    APIs need none, nor does a Firehose destination."""
+    with emulated_aws():
+        account = AccountBuilder()
+        account.cloudwatch_role(LOGS_ROLE)
+        logs = account.log_group("/edge/orphaned", retention_days=30)
+        rest = RestApiBuilder("rest")
+        rest.method("GET", "/items")
+        rest.stage("prod")
+        rest.access_logs("prod", logs, log_formats.REST_JSON)
+        streamed = RestApiBuilder("streamed")
+        streamed.method("GET", "/items")
+        streamed.stage("prod")
+        streamed.access_logs("prod", FIREHOSE, log_formats.REST_JSON)
+        chat = HttpApiBuilder("chat", protocol="WEBSOCKET")
+        chat.route("$connect", chat.lambda_integration(account.lambda_function("c", 5)))
+        chat.stage("prod")
+        chat.access_logs(
+            "prod",
+            logs,
+            "$context.requestId $context.identity.sourceIp $context.routeKey $context.status",
+        )
+        web = HttpApiBuilder("web")
+        web.route("GET /items", web.lambda_integration(account.lambda_function("w", 5)))
+        web.stage("prod")
+        web.access_logs("prod", logs, log_formats.HTTP_JSON)
+        account.limits(10_000, 5_000, cloudwatch_role_arn=None)  # the role removed since
+        run = audit_account(tmp_path_factory)
+    for api in (rest, chat):
+        outcome = run[LOGS, key(api, "prod")]
+        assert outcome.outcome == "failed"
+        assert "name no CloudWatch Logs role (cloudwatchRoleArn): nothing is written" in (
+            outcome.message
+        )
+    assert run.outcome(LOGS, key(web, "prod")) == "passed"
+    assert "cloudwatchRoleArn" not in run[LOGS, key(streamed, "prod")].message

@@ -8,6 +8,12 @@ An investigation needs to tell which request it was, where it came from, who mad
 asked for and how it was answered; the variables that say so differ by API type
 (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-variables-for-access-logging.html,
 .../http-api-logging-variables.html, .../websocket-api-logging.html).
+
+REST and WebSocket APIs write to CloudWatch Logs with the role the region's API Gateway
+account settings name (``cloudwatchRoleArn``), for access logs as for execution logs
+(https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html,
+"Permissions for CloudWatch logging"; AWS refuses to turn logging on without it, and the role
+can be removed after): without one, nothing is written. HTTP APIs need none.
 """
 
 from __future__ import annotations
@@ -16,8 +22,12 @@ import re
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
 
+from checks.policy.traffic import account_settings
 from collectors.model import Inventory, LogGroup, log_group_ref
 from collectors.targets import RestStageTarget, V2StageTarget, require
+
+# The API types that write to CloudWatch Logs with the account settings' role
+_WRITE_WITH_ACCOUNT_ROLE = ("REST", "WEBSOCKET")
 
 # "$context.identity.sourceIp": the name runs on through dotted parts; a trailing "." is not
 # part of it ("... status $context.status.").
@@ -118,6 +128,9 @@ class AccessLogging:
     log_format: str | None
     missing: tuple[Needed, ...]  # what an investigation needs that the format does not record
     worth_recording: tuple[Needed, ...]  # useful too, and not recorded
+    # A REST or WebSocket stage writing to a log group while the region's account settings
+    # name no CloudWatch Logs role: nothing is written
+    role_missing: bool = False
 
     @property
     def destination_type(self) -> str | None:
@@ -140,8 +153,10 @@ class AccessLogging:
 
 def access_logging(target: RestStageTarget | V2StageTarget, inventory: Inventory) -> AccessLogging:
     """Where the stage writes access logs and what they record. A CloudWatch Logs destination
-    is judged with its group as DescribeLogGroups answered; ``DataUnavailable`` names the
-    failed call when it could not be read. A Firehose destination is judged on the format."""
+    is judged with its group as DescribeLogGroups answered and, for REST and WebSocket
+    stages, the region's CloudWatch Logs role (GetAccount); ``DataUnavailable`` names the
+    failed call when either could not be read. A Firehose destination is judged on the
+    format."""
     stage = target.stage
     destination = stage.access_log_destination or None
     if destination is None:
@@ -158,10 +173,16 @@ def access_logging(target: RestStageTarget | V2StageTarget, inventory: Inventory
             target=ref.arn,
         )
     api_type, log_format = target.api.api_type, stage.access_log_format
+    role_missing = (
+        group is not None
+        and api_type in _WRITE_WITH_ACCOUNT_ROLE
+        and account_settings(inventory, target.api.region).cloudwatch_role_arn is None
+    )
     return AccessLogging(
         destination=destination,
         log_group=group,
         log_format=log_format,
         missing=unrecorded(api_type, log_format),
         worth_recording=unrecorded(api_type, log_format, WORTH_RECORDING),
+        role_missing=role_missing,
     )
