@@ -449,3 +449,40 @@ def test_without_traffic_evidence_the_checks_are_not_applicable(estate: Estate, 
     assert outcomes == {"skipped"}
     target = next(k for c, k in estate.off.outcomes if c == check)
     assert estate.off[check, target].message == NOT_COLLECTED
+
+
+def test_a_log_group_keeping_fewer_days_than_the_window_bounds_what_the_logs_say(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """CloudWatch Logs deletes events older than a group's retention: with 7 days kept and
+    --traffic-days 30, a method unseen was unseen for 7 days, not 30, and 7 days of logs
+    cannot stand in for CloudWatch's 30-day count. The emulation keeps what AWS keeps: an
+    event older than the retention is gone."""
+    with emulated_aws():
+        account = AccountBuilder()
+        api = RestApiBuilder("kept-briefly")
+        api.method("GET", "/a")
+        api.method("GET", "/b")
+        api.stage("prod")
+        group = account.log_group("/apigw/kept-briefly", retention_days=7)
+        api.access_logs("prod", group, REST_FORMAT)
+        recent = _rest("GET", "/a", "/a", 200, times=3)
+        gone = dataclasses.replace(recent[0], at=datetime.now(UTC) - timedelta(days=9))
+        put_events(REGION, group, [r.event(REST_FORMAT) for r in [*recent, gone]])
+        inventory = collect_inventory(
+            AwsClients(denying("GetMetricData")), (REGION,), traffic_days=30,
+            traffic_max_bytes=10e9,
+        )  # fmt: skip
+        run = audit_inventory(inventory, tmp_path_factory.mktemp("kept-briefly"))
+    assert inventory.traffic is not None
+    (stage,) = inventory.traffic.stages
+    assert stage.operations is not None
+    assert sum(row.requests for row in stage.operations) == 3  # the 9-day-old one deleted
+    zombie = run[ZOMBIE, key(api, "prod", "GET /b")]
+    assert zombie.outcome == "failed"
+    assert zombie.message.endswith("received no request in the last 7 days while its stage "
+                                   "received 3")  # fmt: skip
+    assert zombie.details["window_days"] == 7
+    unused = run[UNUSED, key(api, "prod")]
+    assert unused.outcome == "error"
+    assert "its log group keeps 7 days of access logs, not 30" in unused.message

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from checks.policy.logged_window import logged_days
 from collectors.errors import DataUnavailable
 from collectors.model import (
     HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS,
@@ -151,8 +152,9 @@ class StageRequests:
 def stage_requests(target: RestStageTarget | V2StageTarget, inventory: Inventory) -> StageRequests:
     """The stage's requests from CloudWatch (30 days); when CloudWatch could not tell, the
     requests its access logs showed (``--traffic-days``), provided their window is the same 30
-    days: a shorter one says nothing of the days it did not read, and in a longer one the
-    requests may all predate them (a stage unused for a month would pass).
+    days and their log group keeps them that long: a shorter one says nothing of the days it
+    did not read, and in a longer one the requests may all predate them (a stage unused for a
+    month would pass).
     Else ``DataUnavailable`` with CloudWatch's reason, and why the logs could not stand in."""
     try:
         return StageRequests(stage_request_count(target), METRICS_SOURCE, METRICS_DAYS)
@@ -169,6 +171,8 @@ def stage_requests(target: RestStageTarget | V2StageTarget, inventory: Inventory
                 f"its access logs were read for {traffic.days} days, not {METRICS_DAYS} "
                 f"(--traffic-days {METRICS_DAYS} would answer)"
             )
+        elif (kept := logged_days(found, inventory)) != METRICS_DAYS:
+            why = f"its log group keeps {kept} days of access logs, not {METRICS_DAYS}"
         else:
             observed = sum(row.requests for row in found.operations)
             return StageRequests(observed, f"access logs ({traffic.days} days)", traffic.days)

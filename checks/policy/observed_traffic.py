@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from checks.policy.hardening import NotApplicable
 from checks.policy.labels import label
+from checks.policy.logged_window import logged_days
 from collectors.errors import DataUnavailable
 from collectors.model import Inventory, ObservedOperation, ObservedPath, StageTraffic
 from collectors.targets import RestMethodTarget, RestStageTarget, V2RouteTarget, V2StageTarget
@@ -130,14 +131,15 @@ def operation_use(
     stage_requests = sum(row.requests for row in observed)
     if not stage_requests:
         return NotApplicable(
-            f"stage {_where(target)} received no request in the last {inventory.traffic.days} "
+            f"stage {_where(target)} received no request in the last "
+            f"{logged_days(traffic, inventory)} "
             "days: nothing to compare"
         )
     mine = [row for row in observed if _belongs(row.method, row.resource, target)]
     if not mine and traffic.truncated:
         raise _truncated(target, "operations")
     return OperationUse(
-        days=inventory.traffic.days,
+        days=logged_days(traffic, inventory),
         stage_requests=stage_requests,
         requests_by_class=_by_class(mine),
         last_seen=max((row.last_seen for row in mine), default=None),
@@ -220,7 +222,8 @@ def client_errors(
     if requests < min_requests and not traffic.truncated:
         return NotApplicable(
             f"stage {_where(target)} received {requests:,} requests in the last "
-            f"{inventory.traffic.days} days, fewer than --traffic-min-requests {min_requests}"
+            f"{logged_days(traffic, inventory)} days, fewer than --traffic-min-requests "
+            f"{min_requests}"
         )
     over = {
         _operation_name(row): round(_share(row.requests_by_class), 3)
@@ -273,7 +276,7 @@ def server_errors(
     mine = [
         row for row in _operations(traffic, target) if _belongs(row.method, row.resource, target)
     ]
-    judged = ServerErrors(inventory.traffic.days, min_requests, _by_class(mine))
+    judged = ServerErrors(logged_days(traffic, inventory), min_requests, _by_class(mine))
     # Rows cut at the row limit can add requests only to a REST ANY method (one row per verb):
     # elsewhere the operation's row, when present, is complete.
     complete = not traffic.truncated or (

@@ -3,7 +3,9 @@ sends (``collectors.demo.logs_insights``) over moto's stored events, GetQueryRes
 AWS's shape (``status``, ``results`` as lists of field/value pairs, ``statistics`` with
 ``bytesScanned``), and StopQuery, which moto lacks, cancels a query.
 
-moto's own Logs Insights understands ``fields``, ``sort`` and ``limit`` only. A query runs in
+moto's own Logs Insights understands ``fields``, ``sort`` and ``limit`` only, and moto keeps
+events past their group's retention, which AWS deletes: a query here reads only the events
+the group still keeps. A query runs in
 a thread of its own: one that ends within ``ANSWER_AT_ONCE_SECONDS`` (any small estate's) is
 ``Complete`` when first polled; a longer one (a million events) is ``Running`` until it
 ends, as AWS's are, so StartQuery answers before the client's read timeout and StopQuery
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -45,6 +48,14 @@ def _answers(backend: LogsBackend) -> dict[str, list[Any]]:
     return answers
 
 
+def _kept_since(retention_days: int | None) -> int:
+    """The oldest event time (ms) a group with ``retention_days`` still holds: CloudWatch Logs
+    deletes older ones (PutRetentionPolicy; it may take up to 72 hours, taken as none here)."""
+    if not retention_days:
+        return 0
+    return int((time.time() - int(retention_days) * 86_400) * 1000)
+
+
 def _start_query(
     self: LogsBackend,
     log_group_names: list[str],
@@ -57,15 +68,21 @@ def _start_query(
     for name in log_group_names:
         if name not in self.groups:
             raise ResourceNotFoundException()
-    streams = [stream for name in log_group_names for stream in self.groups[name].streams.values()]
+    # (stream, the oldest event its group still keeps): AWS deletes events older than a
+    # group's retention, moto keeps every one
+    streams = [
+        (stream, _kept_since(self.groups[name].retention_in_days))
+        for name in log_group_names
+        for stream in self.groups[name].streams.values()
+    ]
     entry: list[Any] = ["Running", _NOTHING_YET]
 
     def events() -> Iterator[tuple[int, str, str]]:
-        for stream in streams:
+        for stream, kept_since in streams:
             for event in stream.events:
                 if entry[0] == "Cancelled":
                     return
-                if start_time * 1000 <= event.timestamp <= end_time * 1000:
+                if max(start_time * 1000, kept_since) <= event.timestamp <= end_time * 1000:
                     yield event.timestamp, event.message, stream.log_stream_name
 
     malformed: list[MalformedQuery] = []
