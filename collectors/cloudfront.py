@@ -3,6 +3,10 @@
 One paginated ListDistributions per audit. HTTP and WebSocket APIs cannot be associated with
 AWS WAF, so a web ACL reaches them only on a CloudFront distribution whose origin is their
 custom domain (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html).
+A multi-tenant distribution (``ConnectionMode`` tenant-only) serves its distribution tenants,
+each of which may override its web ACL or turn it off
+(https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_WebAclCustomization.html);
+the tenants are not read, so what stands in front of its origins is unknown.
 """
 
 from __future__ import annotations
@@ -45,6 +49,9 @@ def collect_distributions(
             ),
             web_acl_id=d.get("WebACLId") or None,
             enabled=bool(d.get("Enabled", True)),
+            # an answer without one is a standard distribution, as every one was before
+            # multi-tenant distributions
+            connection_mode=str(d.get("ConnectionMode") or "direct"),
         )
         for d in sorted(raw, key=lambda d: str(d["Id"]))
     )

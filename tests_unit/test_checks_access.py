@@ -524,3 +524,25 @@ def test_http_api_allowing_every_origin_of_a_scheme_is_any_origin_echoed_back(
         assert outcome.outcome == "failed"
         assert "echoes the caller's Origin back" in outcome.message
     assert run.outcome(CORS, key(exact, "prod")) == "passed"
+
+
+def test_a_domain_behind_a_multi_tenant_distribution_is_unknown_not_covered(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A multi-tenant distribution (ConnectionMode tenant-only) serves distribution tenants,
+    each of which may override its web ACL or turn it off (API_WebAclCustomization.html):
+    the tenants unread, what stands in front of the domain is unknown (WAF-001 and 002), not
+    the distribution's web ACL."""
+    with emulated_aws():
+        account = AccountBuilder()
+        web_acl = account.web_acl("tenant-acl")
+        api = HttpApiBuilder("tenanted", disable_execute_api_endpoint=True)
+        api.route("GET /items", api.lambda_integration(account.lambda_function("t", 5)))
+        api.stage("prod")
+        regional = account.custom_domain("tenanted.example.com", [(api.id, "prod")])
+        account.cloudfront_distribution(regional, web_acl, multi_tenant=True)
+        run = audit_account(tmp_path_factory)
+    for check in (WAF, "APIGW-WAF-002"):
+        outcome = run[check, key(api, "prod")]
+        assert outcome.outcome == "error", check
+        assert "is multi-tenant (ConnectionMode tenant-only)" in outcome.message

@@ -1008,6 +1008,7 @@ def distribution(
         origin_domain_names=(origin,),
         web_acl_id=web_acl_id,
         enabled=True,
+        connection_mode="direct",
     )
 
 

@@ -154,14 +154,35 @@ def in_front(target: RestStageTarget | V2StageTarget, inventory: Inventory) -> I
         False,
         tuple(
             DomainFront(
-                domain,
-                ()
-                if domain.endpoint_type == "EDGE"
-                else tuple(d for d in distributions if d.fronts(domain)),
+                domain, () if domain.endpoint_type == "EDGE" else _fronting(domain, distributions)
             )
             for domain in domains
         ),
     )
+
+
+def _fronting(
+    domain: CustomDomain, distributions: tuple[CloudFrontDistribution, ...]
+) -> tuple[CloudFrontDistribution, ...]:
+    """The distributions in front of the domain. Raises ``DataUnavailable`` for one whose
+    web ACL is not the one its requests meet: a multi-tenant distribution's tenants may
+    override it or turn it off (their customizations are not read), and one from a snapshot
+    written before connection modes were read might be multi-tenant."""
+    fronting = tuple(d for d in distributions if d.fronts(domain))
+    for distribution in fronting:
+        if distribution.connection_mode is None:
+            raise DataUnavailable(
+                f"whether CloudFront distribution {distribution.id} in front of custom domain "
+                f"{domain.label} is multi-tenant was not read (a snapshot written before it "
+                "was collected): collect again"
+            )
+        if distribution.multi_tenant:
+            raise DataUnavailable(
+                f"CloudFront distribution {distribution.id} in front of custom domain "
+                f"{domain.label} is multi-tenant (ConnectionMode tenant-only): each distribution "
+                "tenant may override or disable its web ACL, and tenants are not read"
+            )
+    return fronting
 
 
 def _domain_way_in(front: DomainFront) -> tuple[str | None, str | None]:

@@ -163,6 +163,13 @@ class CloudFrontDistribution:
     origin_domain_names: tuple[str, ...]
     web_acl_id: str | None  # a WAFv2 web ACL ARN (or a WAF Classic id)
     enabled: bool
+    # direct (a standard distribution) or tenant-only (a multi-tenant one, whose distribution
+    # tenants may override or disable its web ACL); None: not read (a snapshot from before)
+    connection_mode: str | None = None
+
+    @property
+    def multi_tenant(self) -> bool:
+        return self.connection_mode == "tenant-only"
 
     def fronts(self, domain: CustomDomain) -> bool:
         """Whether the distribution serves the custom domain: it is enabled (a disabled one

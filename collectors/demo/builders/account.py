@@ -127,9 +127,15 @@ class AccountBuilder:
         )
 
     def cloudfront_distribution(
-        self, origin_domain: str, web_acl_arn: str | None, aliases: tuple[str, ...] = ()
+        self,
+        origin_domain: str,
+        web_acl_arn: str | None,
+        aliases: tuple[str, ...] = (),
+        *,
+        multi_tenant: bool = False,
     ) -> str:
-        """A CloudFront distribution in front of ``origin_domain``, with a web ACL or none."""
+        """A CloudFront distribution in front of ``origin_domain``, with a web ACL or none;
+        ``multi_tenant``: one serving distribution tenants (ConnectionMode tenant-only)."""
         config: dict[str, Any] = {
             "CallerReference": f"{origin_domain}-{web_acl_arn}",
             "Comment": "",
@@ -159,6 +165,8 @@ class AccountBuilder:
         }
         if web_acl_arn:
             config["WebACLId"] = web_acl_arn
+        if multi_tenant:
+            config["ConnectionMode"] = "tenant-only"
         created = aws_client("cloudfront", "us-east-1").create_distribution(
             DistributionConfig=config
         )

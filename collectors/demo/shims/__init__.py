@@ -18,9 +18,10 @@ are ``apigateway_certificates``'s, a REST API's own TLS security policy and endp
 ``apigateway_security_policy``'s; ``acm`` makes an imported ACM certificate expire;
 ``wafv2`` adds to web ACLs what only Firewall Manager writes on them.
 ``_patching`` is how they attach to moto. CloudFront's ListDistributions already answers
-WebACLId, Aliases and Origins, and CloudWatch Logs' DescribeLogGroups a group's retention: no
-shim. API keys need little: GetApiKeys leaves values out unless asked, GetUsagePlanKeys
-answers id, type, value and name, as AWS does; ``apigateway`` answers their ``stageKeys`` as
+WebACLId, Aliases and Origins (``cloudfront`` adds the ConnectionMode moto keeps unlisted),
+and CloudWatch Logs' DescribeLogGroups a group's retention: no shim for those. API keys need
+little: GetApiKeys leaves values out unless asked, GetUsagePlanKeys answers id, type, value
+and name, as AWS does; ``apigateway`` answers their ``stageKeys`` as
 AWS's "apiId/stage" strings (moto's are objects) and GetAccount's ``features`` as an account
 that uses usage plans has them. CloudWatch Logs Insights (StartQuery, GetQueryResults,
 StopQuery) answers the audit's traffic queries in ``logs_insights``. AWS Account Management's
@@ -35,6 +36,7 @@ from collectors.demo.shims import (
     apigateway_certificates,
     apigateway_security_policy,
     apigatewayv2,
+    cloudfront,
     domain_certificates,
     domains,
     logs_insights,
@@ -80,5 +82,6 @@ def install() -> None:
     domain_certificates.install()
     routing_rules.install()
     wafv2.install()
+    cloudfront.install()
     logs_insights.install()
     account_regions.install()
