@@ -1456,6 +1456,27 @@ def test_identical_http_definitions_have_no_differences() -> None:
     assert drift.differences == ()
 
 
+def test_a_lambda_integration_written_either_way_is_the_same_function() -> None:
+    """GetIntegrations answers an HTTP API's Lambda URI as it was made (often the bare
+    function ARN), ExportApi the invocation path: the same function is no difference, another
+    one is."""
+    function = "arn:aws:lambda:us-east-1:123456789012:function:pets"
+    invocation = (
+        f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{function}/invocations"
+    )
+
+    def routed(uri: str) -> V2Definition:
+        return v2_definition(
+            route("GET /pets", target="integrations/i1"),
+            integrations=(v2_integration(uri=uri),),
+        )
+
+    same = definition_drift(v2_drift_target(routed(invocation), routed(function)))
+    assert same is not None and same.differences == ()
+    other = definition_drift(v2_drift_target(routed(invocation), routed(f"{function}-v2")))
+    assert other is not None and other.differences
+
+
 def test_autodeploy_and_websocket_stages_always_serve_the_current_definition() -> None:
     assert definition_drift(v2_stage_target(served=v2_definition())) is None
     websocket = v2_stage_target(

@@ -23,6 +23,7 @@ from collectors.model import (
     V2Definition,
     V2Deployment,
     V2Route,
+    lambda_arn_from_uri,
 )
 from collectors.targets import RestStageTarget, V2StageTarget, require, require_exported
 
@@ -156,7 +157,10 @@ def _v2_facts(route: V2Route, definition: V2Definition) -> dict[str, Any]:
         "integration": (
             {
                 "type": integration.type,
-                "uri": integration.uri,
+                # a Lambda integration's function, however written: GetIntegrations answers the
+                # URI as it was made (often the bare function ARN), ExportApi the invocation
+                # path (arn:aws:apigateway:{region}:lambda:path/.../functions/{arn}/invocations)
+                "uri": lambda_arn_from_uri(integration.uri) or integration.uri,
                 "subtype": integration.subtype,
                 "timeout_ms": integration.timeout_ms or HTTP_INTEGRATION_TIMEOUT_DEFAULT_MS,
                 "connection_type": integration.connection_type or "INTERNET",
