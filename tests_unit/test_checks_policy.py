@@ -1472,9 +1472,11 @@ def test_a_lambda_integration_written_either_way_is_the_same_function() -> None:
         )
 
     same = definition_drift(v2_drift_target(routed(invocation), routed(function)))
-    assert same is not None and same.differences == ()
+    assert same is not None
+    assert same.differences == ()
     other = definition_drift(v2_drift_target(routed(invocation), routed(f"{function}-v2")))
-    assert other is not None and other.differences
+    assert other is not None
+    assert other.differences
 
 
 def test_autodeploy_and_websocket_stages_always_serve_the_current_definition() -> None:
