@@ -231,3 +231,23 @@ def test_unexported_http_stage_errors_cors_with_the_export_api_reason(estate: Es
 def test_websocket_stages_are_no_cors_targets(estate: Estate) -> None:
     """A WebSocket handshake involves no CORS: nothing to judge, not a backend decision."""
     assert not estate.run.on(CORS, apis={estate.chat.id})
+
+
+def test_a_websocket_stage_never_deployed_serves_no_route(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A WebSocket stage made before any deployment, without AutoDeploy, serves nothing (a
+    deployment is callable only once a stage names it): its routes are no targets, while a
+    deployed WebSocket stage's are judged (on the current definition: AWS exports none)."""
+    with emulated_aws():
+        account = AccountBuilder()
+        connect = account.lambda_function("connect", timeout_seconds=5)
+        idle = HttpApiBuilder("idle-socket", protocol="WEBSOCKET")
+        idle.stage("prod")  # before any route: no deployment
+        idle.route("$connect", idle.lambda_integration(connect))
+        live = HttpApiBuilder("live-socket", protocol="WEBSOCKET")
+        live.route("$connect", live.lambda_integration(connect))
+        live.stage("prod")
+        run = audit_account(tmp_path_factory)
+    assert not run.on("APIGW-AUTH-001", apis=[idle.id])
+    assert run.outcome("APIGW-AUTH-001", key(live, "prod", "$connect")) == "failed"

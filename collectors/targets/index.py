@@ -312,8 +312,12 @@ def is_exempt_preflight(route: V2Route) -> bool:
 
 
 def _served_v2(api: V2Api, stage: V2Stage) -> tuple[V2Definition | None, str, V2Deployment | None]:
-    """What an HTTP/WebSocket stage serves, where that was read from, and its deployment."""
-    if api.protocol_type == "WEBSOCKET":
+    """What an HTTP/WebSocket stage serves, where that was read from, and its deployment. A
+    stage with no deployment and no AutoDeploy serves nothing, WebSocket or HTTP ("a
+    deployment ... is not callable until it is associated with a stage",
+    https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-set-up-websocket-deployment.html)."""
+    never_deployed = stage.deployment_id is None and not stage.auto_deploy
+    if api.protocol_type == "WEBSOCKET" and not never_deployed:
         return (
             api.current_definition(),
             "current definition (AWS cannot export a WebSocket API, so the deployed "
