@@ -236,11 +236,12 @@ def stage_access_logging(
 
 @derived_fixture
 def backend_auth(
-    rest_stage: RestStageTarget, audit_index: TargetIndex
+    stage: RestStageTarget | V2StageTarget, audit_index: TargetIndex
 ) -> BackendAuthentication | NotApplicable:
-    """The stage's methods behind HTTP integrations (needs the deployment's export) and the
-    client certificate it presents to them (GetClientCertificate)."""
-    return backend_authentication(rest_stage, audit_index.inventory_for(rest_stage))
+    """The stage's methods or WebSocket routes behind HTTP integrations (a REST stage's need
+    its deployment's export) and the client certificate it presents to them
+    (GetClientCertificate)."""
+    return backend_authentication(stage, audit_index.inventory_for(stage))
 
 
 # Backend configuration: credentials written into it (scanned at collection, never kept), and

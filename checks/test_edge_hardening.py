@@ -135,7 +135,8 @@ def test_stage_writes_useful_access_logs(
     "a caller who finds the backend bypasses the gateway's authorization, throttling and WAF.",
     remediation=(
         "Generate a client certificate (GenerateClientCertificate) and set it on the stage "
-        "(clientCertificateId); configure the backend to accept only requests presenting it.",
+        "(REST: clientCertificateId; WebSocket: ClientCertificateId with apigatewayv2 "
+        "UpdateStage); configure the backend to accept only requests presenting it.",
         "Rotate a certificate before it expires (AWS's expire after 365 days): generate a new "
         "one, trust it on the backend, set it on the stage, then retire the old one.",
     ),
@@ -166,16 +167,17 @@ def test_stage_writes_useful_access_logs(
     },
 )
 def test_stage_authenticates_to_http_backends(
-    rest_stage: RestStageTarget,
+    stage: RestStageTarget | V2StageTarget,
     backend_auth: BackendAuthentication | NotApplicable,
     evidence: dict[str, object],
 ) -> None:
-    """REST stages present a valid client certificate to HTTP backends
+    """REST and WebSocket stages present a valid client certificate to HTTP backends
 
     A client certificate lets an HTTP backend accept only requests that come through API
     Gateway, so the gateway's authorization, throttling and web ACL cannot be bypassed by
     calling the backend directly. The stage must present one to the HTTP and HTTP_PROXY
-    integrations it serves, and it must not have expired or expire within 30 days.
+    integrations it serves, and it must not have expired or expire within 30 days. HTTP APIs
+    cannot present one.
     """
     if isinstance(backend_auth, NotApplicable):
         pytest.skip(backend_auth.reason)
@@ -185,21 +187,22 @@ def test_stage_authenticates_to_http_backends(
         client_certificate_id=certificate.id if certificate is not None else None,
         client_certificate_expires=expires,
         http_methods=list(backend_auth.http_methods),
-        judged_on=judged_on(rest_stage),
+        judged_on=judged_on(stage),
     )
     if backend_auth.expires_in is not None:
         evidence["days_to_expiry"] = backend_auth.expires_in.days
     methods = backend_auth.http_methods
+    noun = "route" if isinstance(stage, V2StageTarget) else "method"
     assert certificate is not None, (
-        f"stage {label(rest_stage)} presents no client certificate to the HTTP backends of "
-        f"{len(methods)} method{'' if len(methods) == 1 else 's'}: {some(methods)}"
+        f"stage {label(stage)} presents no client certificate to the HTTP backends of "
+        f"{len(methods)} {noun}{'' if len(methods) == 1 else 's'}: {some(methods)}"
     )
     day = (expires or "")[:10]
     assert not backend_auth.expired, (
-        f"stage {label(rest_stage)} presents client certificate {certificate.id}, which expired "
+        f"stage {label(stage)} presents client certificate {certificate.id}, which expired "
         f"on {day}"
     )
     assert not backend_auth.expiring, (
-        f"stage {label(rest_stage)} presents client certificate {certificate.id}, which expires "
+        f"stage {label(stage)} presents client certificate {certificate.id}, which expires "
         f"on {day}, within {EXPIRY_WARNING.days} days of the collection: rotate it"
     )

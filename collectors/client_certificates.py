@@ -1,4 +1,5 @@
-"""Collect the client certificates in-scope REST stages present to their HTTP backends.
+"""Collect the client certificates in-scope REST and WebSocket stages present to their HTTP
+backends (both name apigateway's client certificates; HTTP APIs present none).
 
 One GetClientCertificate per distinct certificate, in its stage's region (certificates are
 regional), after the stages are known. Only the expiry is kept: the answer also carries the
@@ -10,7 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from collectors.clients import AwsClients, call_recording_errors
-from collectors.model import ClientCertificate, CollectionError, RestApi, client_certificate_key
+from collectors.model import (
+    ClientCertificate,
+    CollectionError,
+    RestApi,
+    V2Api,
+    client_certificate_key,
+)
 from collectors.parsing import iso
 from collectors.scope import StageFilter
 
@@ -19,8 +26,10 @@ SERVICE = "apigateway"
 CertificateRef = tuple[str, str]  # (region, clientCertificateId)
 
 
-def stage_certificates(apis: Iterable[RestApi], audited: StageFilter) -> set[CertificateRef]:
-    """Every client certificate an in-scope REST stage presents."""
+def stage_certificates(
+    apis: Iterable[RestApi | V2Api], audited: StageFilter
+) -> set[CertificateRef]:
+    """Every client certificate an in-scope REST or WebSocket stage presents."""
     return {
         (api.region, stage.client_certificate_id)
         for api in apis

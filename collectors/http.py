@@ -184,6 +184,7 @@ def _stage(raw: StageTypeDef, request_count_30d: float | None) -> V2Stage:
         request_count_30d=request_count_30d,
         variable_secrets=stage_variable_secrets(raw.get("StageVariables")),
         variable_schemes=variable_schemes(raw.get("StageVariables")),
+        client_certificate_id=raw.get("ClientCertificateId") or None,
     )
 
 

@@ -212,7 +212,7 @@ def collect_inventory(
             functools.partial(
                 client_certificates.collect_client_certificate, clients, errors=reference_errors
             ),
-            sorted(client_certificates.stage_certificates(rest_apis, audited)),
+            sorted(client_certificates.stage_certificates((*rest_apis, *v2_apis), audited)),
         )
         domain_certificates = _map(
             pool,

@@ -31,7 +31,7 @@ THE_CHECKS = {
     "APIGW-CACHE-004": ("Cache Flush Without Authorization", Severity.MEDIUM, "rest_stage"),
     "APIGW-CACHE-005": ("Idle Cache Cluster", Severity.FINOPS, "rest_stage"),
     "APIGW-LOG-003": ("Access Logging Missing", Severity.MEDIUM, "stage"),
-    "APIGW-CERT-001": ("Backend Not Authenticated", Severity.MEDIUM, "rest_stage"),
+    "APIGW-CERT-001": ("Backend Not Authenticated", Severity.MEDIUM, "stage"),
     "APIGW-TLS-001": ("Weak TLS Policy", Severity.MEDIUM, "stage"),
     "APIGW-TLS-002": ("Default Endpoint Bypasses Custom Domain", Severity.MEDIUM, "stage"),
     "APIGW-TLS-003": ("Domain Certificate Expiring", Severity.HIGH, "stage"),

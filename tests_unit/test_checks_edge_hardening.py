@@ -19,6 +19,7 @@ from collectors.demo.builders import (
     RestApiBuilder,
     log_formats,
 )
+from collectors.demo.builders.clients import aws_client
 from collectors.demo.estate import emulated_aws
 from collectors.log_groups import collect_log_group
 from collectors.model import CollectionError, Inventory, LogGroupRef, log_group_ref
@@ -292,8 +293,46 @@ def test_stage_without_http_integrations_is_not_applicable(estate: Estate) -> No
     )
 
 
-def test_http_and_websocket_stages_are_not_certificate_targets(estate: Estate) -> None:
-    assert not estate.run.on(CERT, apis={estate.web.id, estate.chat.id})
+def test_http_stages_and_websocket_ones_without_http_backends_are_not_applicable(
+    estate: Estate,
+) -> None:
+    http = estate.run[CERT, key(estate.web, "prod")]
+    assert (http.outcome, "presents no client certificate to its backends" in http.message) == (
+        "skipped",
+        True,
+    )
+    websocket = estate.run[CERT, key(estate.chat, "prod")]
+    assert (websocket.outcome, "serves no HTTP or HTTP_PROXY integration" in websocket.message) == (
+        "skipped",
+        True,
+    )
+
+
+def test_a_websocket_stage_presents_a_client_certificate_to_its_http_backends(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """WebSocket stages, unlike HTTP APIs', present a client certificate (apigatewayv2
+    Stage.ClientCertificateId, "Supported only for WebSocket APIs") to HTTP integrations."""
+    with emulated_aws():
+        account = AccountBuilder()
+        certificate = account.client_certificate()
+        sockets = {}
+        for name in ("signed-socket", "bare-socket"):
+            api = HttpApiBuilder(name, protocol="WEBSOCKET")
+            api.route("$default", api.http_integration("https://backend.example.com/ws"))
+            api.stage("prod")
+            sockets[name] = api
+        aws_client("apigatewayv2", "us-east-1").update_stage(
+            ApiId=sockets["signed-socket"].id, StageName="prod", ClientCertificateId=certificate
+        )
+        run = audit_account(tmp_path_factory)
+    signed = run[CERT, key(sockets["signed-socket"], "prod")]
+    assert (signed.outcome, signed.details["client_certificate_id"]) == ("passed", certificate)
+    bare = run[CERT, key(sockets["bare-socket"], "prod")]
+    assert bare.outcome == "failed"
+    assert "presents no client certificate to the HTTP backends of 1 route: $default" in (
+        bare.message
+    )
 
 
 def test_each_certificate_is_read_once_and_only_for_in_scope_stages(estate: Estate) -> None:

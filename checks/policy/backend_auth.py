@@ -1,4 +1,6 @@
-"""How a REST stage proves to its HTTP backends that a request comes from API Gateway.
+"""How a REST or WebSocket stage proves to its HTTP backends that a request comes from API
+Gateway (HTTP APIs cannot: a stage's ClientCertificateId is "Supported only for WebSocket
+APIs" in apigatewayv2, botocore's Stage).
 
 A stage's client certificate is presented in the TLS handshake with HTTP and HTTP_PROXY
 integrations, so a backend reachable from the internet can accept API Gateway alone
@@ -17,7 +19,7 @@ from datetime import datetime, timedelta
 from checks.policy.hardening import NotApplicable
 from collectors.errors import DataUnavailable
 from collectors.model import ClientCertificate, Inventory, client_certificate_key
-from collectors.targets import RestStageTarget, require, require_exported
+from collectors.targets import RestStageTarget, V2StageTarget, require, require_exported
 
 EXPIRY_WARNING = timedelta(days=30)
 HTTP_INTEGRATION_TYPES = frozenset({"HTTP", "HTTP_PROXY"})
@@ -43,21 +45,40 @@ class BackendAuthentication:
         return left is not None and timedelta(0) < left <= EXPIRY_WARNING
 
 
-def backend_authentication(
-    target: RestStageTarget, inventory: Inventory
-) -> BackendAuthentication | NotApplicable:
-    """The stage's HTTP/HTTP_PROXY methods and its client certificate (GetClientCertificate),
-    its expiry measured from the start of the collection. ``DataUnavailable`` when the
-    deployment's integrations or the certificate could not be read."""
+def _http_operations(target: RestStageTarget | V2StageTarget) -> tuple[str, ...]:
+    """The methods or routes the stage serves through HTTP or HTTP_PROXY integrations."""
+    if isinstance(target, V2StageTarget):
+        served = target.served()
+        return tuple(
+            route.route_key
+            for route in served.routes
+            if (integration := served.integration(route)) is not None
+            and integration.type.upper() in HTTP_INTEGRATION_TYPES
+        )
     deployment = target.served_deployment()
     require_exported(target.api, target.stage, deployment)  # else no integration is known
-    http_methods = tuple(
+    return tuple(
         f"{method.http_method} {resource.path}"
         for resource in deployment.definition.resources
         for method in resource.methods
         if method.integration is not None
         and method.integration.type.upper() in HTTP_INTEGRATION_TYPES
     )
+
+
+def backend_authentication(
+    target: RestStageTarget | V2StageTarget, inventory: Inventory
+) -> BackendAuthentication | NotApplicable:
+    """The stage's HTTP/HTTP_PROXY methods (REST) or routes (WebSocket) and its client
+    certificate (GetClientCertificate), its expiry measured from the start of the collection;
+    ``NotApplicable`` for an HTTP API, which presents none. ``DataUnavailable`` when the
+    integrations served or the certificate could not be read."""
+    if isinstance(target, V2StageTarget) and target.api.protocol_type != "WEBSOCKET":
+        return NotApplicable(
+            f"stage {target.api.name}/{target.stage.name} is an HTTP API's, which presents no "
+            "client certificate to its backends (REST and WebSocket APIs do)"
+        )
+    http_methods = _http_operations(target)
     if not http_methods:
         return NotApplicable(
             f"stage {target.api.name}/{target.stage.name} serves no HTTP or HTTP_PROXY "

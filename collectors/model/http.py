@@ -141,6 +141,10 @@ class V2Stage:
     # integration URIs that start with one; nothing else of the value. None: not read (older
     # snapshots)
     variable_schemes: Mapping[str, str | None] | None = None
+    # the client certificate (apigateway's GenerateClientCertificate) a WebSocket stage
+    # presents to its HTTP backends: "Supported only for WebSocket APIs" (botocore's
+    # Stage.ClientCertificateId); None: none
+    client_certificate_id: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
