@@ -199,8 +199,7 @@ def test_stage_authenticates_to_http_backends(
     )
     day = (expires or "")[:10]
     assert not backend_auth.expired, (
-        f"stage {label(stage)} presents client certificate {certificate.id}, which expired "
-        f"on {day}"
+        f"stage {label(stage)} presents client certificate {certificate.id}, which expired on {day}"
     )
     assert not backend_auth.expiring, (
         f"stage {label(stage)} presents client certificate {certificate.id}, which expires "
