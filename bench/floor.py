@@ -35,7 +35,7 @@ for more than one API (except the region-wide listings), so any collector needs 
       + per distinct CloudWatch Logs group an in-scope stage writes access logs to
           1                                       DescribeLogGroups (by name prefix; the group
                                                   sorts first, so one page; Firehose: none)
-      + per distinct client certificate an in-scope REST stage presents
+      + per distinct client certificate an in-scope REST or WebSocket stage presents
           1                                       GetClientCertificate
       + per distinct usage plan an in-scope REST stage of an API in scope is bound to, where
         the deployment the stage serves requires an API key on some method (only those
