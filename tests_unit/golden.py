@@ -1,7 +1,7 @@
 """Two audits' four outputs, normalised, and their golden copies in ``data/golden/<estate>/``.
 
 The estates: the demo (``pytest checks --demo``), and the benchmark's small estate
-(``bench.estate``'s ``small``: the large estate's shape, generated the same way, at 1,037
+(``bench.estate``'s ``small``: the large estate's shape, generated the same way, at 1,047
 items instead of 48,729), built in-process and audited from its snapshot. Each audit writes
 the audit JSON, the resources JSON, pytest-json-report's file and pytest-html's report.
 Normalised, they hold only what the audit decides: what differs from one run, checkout or
