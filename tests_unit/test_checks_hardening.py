@@ -141,7 +141,11 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
         eu = RestApiBuilder("eu", region="eu-west-1")
         eu.method("GET", "/things")
         eu.stage("prod")
+        # configured with the region's role (AWS refuses it without), the role removed since
+        eu_account = AccountBuilder("eu-west-1")
+        eu_account.cloudwatch_role(ROLE)
         eu.method_settings("prod", logging="ERROR", metrics=True)
+        eu_account.remove_cloudwatch_role()
 
         accounts = RestApiBuilder("accounts")
         token = accounts.authorizer("token", function)

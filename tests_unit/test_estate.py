@@ -76,11 +76,14 @@ class TwoAccounts:
 def accounts(tmp_path_factory: pytest.TempPathFactory) -> TwoAccounts:
     directory = tmp_path_factory.mktemp("estate")
     with emulated_aws():
-        mine = logged_shop()
         AccountBuilder().cloudwatch_role(f"arn:aws:iam::{ACCOUNT}:role/apigateway-logs")
+        mine = logged_shop()
         first = collect()
         with in_account(OTHER):
-            theirs = logged_shop()  # no CloudWatch role in this account
+            other = AccountBuilder()
+            other.cloudwatch_role(f"arn:aws:iam::{OTHER}:role/apigateway-logs")
+            theirs = logged_shop()
+            other.remove_cloudwatch_role()  # no CloudWatch role in this account any more
             second = collect()
     estate = Estate(
         inventories=(first, second),

@@ -1273,3 +1273,43 @@ def test_rest_api_update_aws_refuses_changes_nothing(aws: None) -> None:
     answered = client.get_rest_api(restApiId=api["id"])
     assert _security(answered) == ("TLS_1_0", None)
     assert not answered.get("description")
+
+
+# --- logging to CloudWatch needs the region's CloudWatch role ----------------------------------
+
+
+LOG_GROUP = f"arn:aws:logs:{REGION}:123456789012:log-group:/apigw/access"
+STREAM = f"arn:aws:firehose:{REGION}:123456789012:deliverystream/amazon-apigateway-access"
+
+
+def test_rest_and_websocket_logging_to_cloudwatch_is_refused_without_the_region_s_role(
+    aws: None,
+) -> None:
+    """AWS: "CloudWatch Logs role ARN must be set in account settings to enable logging"
+    (REST access and execution logs, WebSocket stages); HTTP APIs and Firehose need none."""
+    api = RestApi()
+    api.method("GET", "/pets")
+    api.deploy("prod")
+    access = [{"op": "replace", "path": "/accessLogSettings/destinationArn", "value": LOG_GROUP}]
+    execution = [{"op": "replace", "path": "/*/*/logging/loglevel", "value": "INFO"}]
+    for operations in (access, execution):
+        with pytest.raises(ClientError) as refused:
+            api.client.update_stage(restApiId=api.id, stageName="prod", patchOperations=operations)
+        assert _error_code(refused) == "BadRequestException"
+        assert "CloudWatch Logs role ARN must be set" in str(refused.value)
+    streamed = [{"op": "replace", "path": "/accessLogSettings/destinationArn", "value": STREAM}]
+    api.client.update_stage(restApiId=api.id, stageName="prod", patchOperations=streamed)
+    v2 = aws_client("apigatewayv2", REGION)
+    socket = v2.create_api(Name="chat", ProtocolType="WEBSOCKET",
+                           RouteSelectionExpression="$request.body.action")  # fmt: skip
+    with pytest.raises(ClientError) as refused:
+        v2.create_stage(ApiId=socket["ApiId"], StageName="prod",
+                        AccessLogSettings={"DestinationArn": LOG_GROUP, "Format": "$context.requestId"})  # fmt: skip
+    assert _error_code(refused) == "BadRequestException"
+    http = v2.create_api(Name="web", ProtocolType="HTTP")
+    v2.create_stage(ApiId=http["ApiId"], StageName="prod",
+                    AccessLogSettings={"DestinationArn": LOG_GROUP, "Format": "$context.requestId"})  # fmt: skip
+    AccountBuilder(REGION).cloudwatch_role("arn:aws:iam::123456789012:role/apigateway-logs")
+    api.client.update_stage(restApiId=api.id, stageName="prod", patchOperations=access + execution)
+    v2.create_stage(ApiId=socket["ApiId"], StageName="prod",
+                    DefaultRouteSettings={"LoggingLevel": "ERROR"})  # fmt: skip

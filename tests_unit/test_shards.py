@@ -24,7 +24,7 @@ import boto3
 import pytest
 
 from collectors.cli import main as apigw_audit
-from collectors.demo.builders import RestApiBuilder, in_account
+from collectors.demo.builders import AccountBuilder, RestApiBuilder, in_account
 from collectors.demo.estate import emulated_aws
 from collectors.demo.shims import set_region_opt_status
 from collectors.errors import AuditSetupError
@@ -121,6 +121,8 @@ def build_organisation() -> None:
                     api.method("POST", "/orders", authorization="AWS_IAM")
                 api.stage("prod")
                 if region == "eu-west-1":
+                    # AWS refuses logging without the region's CloudWatch role
+                    AccountBuilder(region).cloudwatch_role(f"arn:aws:iam::{account}:role/logs")
                     api.method_settings("prod", logging="INFO")
 
 

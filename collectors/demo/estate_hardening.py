@@ -11,6 +11,7 @@ from collectors.demo.builders import (
     RestApiBuilder,
     log_formats,
 )
+from collectors.demo.shims import set_cloudwatch_role
 
 
 def petstore_logging(api: RestApiBuilder) -> None:
@@ -28,10 +29,10 @@ def petstore_logging(api: RestApiBuilder) -> None:
 
 
 def catalog_eu() -> None:
-    """A cached, read-mostly REST API in eu-west-1, whose account has no CloudWatch role: the
-    execution logging configured on its stage writes nothing. Its cache is neither encrypted
-    nor guarded (but keyed by the caller's token where a token authorizes), and staging keeps
-    a cache cluster left over from a load test."""
+    """A cached, read-mostly REST API in eu-west-1, whose account's CloudWatch role was removed
+    after its stage's execution logging was configured with it: that logging writes nothing.
+    Its cache is neither encrypted nor guarded (but keyed by the caller's token where a token
+    authorizes), and staging keeps a cache cluster left over from a load test."""
     account = AccountBuilder("eu-west-1")
     catalog_fn = account.lambda_function("catalog-read", timeout_seconds=5, region="eu-west-1")
     token_fn = account.lambda_function("catalog-token", timeout_seconds=5, region="eu-west-1")
@@ -57,7 +58,11 @@ def catalog_eu() -> None:
         burst=100,
         caching=True,
     )
+    # AWS refuses logging without the region's role: set (with no call: the demo's ids stay)
+    # for the settings, removed after
+    set_cloudwatch_role("eu-west-1", f"arn:aws:iam::{ACCOUNT_ID}:role/catalog-logs")
     api.method_settings("prod", logging="ERROR", metrics=True, cache_control_authorized=False)
+    set_cloudwatch_role("eu-west-1", None)
     api.stage("staging", tracing=True, cache_cluster=True, cache_size="6.1", rate=50, burst=20)
     account.request_count({"ApiName": api.name, "Stage": "prod"}, 640_000)
     account.request_count({"ApiName": api.name, "Stage": "staging"}, 2_100)

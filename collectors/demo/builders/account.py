@@ -121,9 +121,17 @@ class AccountBuilder:
         set_before_usage_plans(self.region)
 
     def cloudwatch_role(self, role_arn: str) -> None:
-        """The role API Gateway writes execution logs with in this region (UpdateAccount)."""
+        """The role API Gateway writes REST and WebSocket logs with in this region
+        (UpdateAccount); logging to CloudWatch is refused without it, as on AWS."""
         aws_client("apigateway", self.region).update_account(
             patchOperations=[{"op": "replace", "path": "/cloudwatchRoleArn", "value": role_arn}]
+        )
+
+    def remove_cloudwatch_role(self) -> None:
+        """This region's CloudWatch role removed (UpdateAccount), after logging was set up
+        with it: the settings stay, and nothing is written any more."""
+        aws_client("apigateway", self.region).update_account(
+            patchOperations=[{"op": "replace", "path": "/cloudwatchRoleArn", "value": ""}]
         )
 
     def cloudfront_distribution(

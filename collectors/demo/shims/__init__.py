@@ -16,7 +16,8 @@ moto lacks, in ``routing_rules``; private custom domains, known by name and doma
 ``private_domains``). REST client certificates, which moto lacks,
 are ``apigateway_certificates``'s, a REST API's own TLS security policy and endpoint access mode
 ``apigateway_security_policy``'s; ``acm`` makes an imported ACM certificate expire;
-``wafv2`` adds to web ACLs what only Firewall Manager writes on them.
+``wafv2`` adds to web ACLs what only Firewall Manager writes on them; ``cloudwatch_role``
+refuses REST and WebSocket logging to CloudWatch in a region without its CloudWatch role.
 ``_patching`` is how they attach to moto. CloudFront's ListDistributions already answers
 WebACLId, Aliases and Origins (``cloudfront`` adds the ConnectionMode moto keeps unlisted),
 and CloudWatch Logs' DescribeLogGroups a group's retention: no shim for those. API keys need
@@ -37,6 +38,7 @@ from collectors.demo.shims import (
     apigateway_security_policy,
     apigatewayv2,
     cloudfront,
+    cloudwatch_role,
     domain_certificates,
     domains,
     logs_insights,
@@ -48,6 +50,7 @@ from collectors.demo.shims.account_regions import set_region_opt_status
 from collectors.demo.shims.acm import set_certificate_expiry
 from collectors.demo.shims.apigateway import set_account_limits, set_before_usage_plans
 from collectors.demo.shims.apigateway_certificates import set_client_certificate_expiry
+from collectors.demo.shims.cloudwatch_role import set_cloudwatch_role
 from collectors.demo.shims.domain_certificates import (
     set_domain_certificate,
     set_domain_status,
@@ -62,6 +65,7 @@ __all__ = [
     "set_before_usage_plans",
     "set_certificate_expiry",
     "set_client_certificate_expiry",
+    "set_cloudwatch_role",
     "set_domain_certificate",
     "set_domain_status",
     "set_firewall_manager_rule_groups",
@@ -83,5 +87,6 @@ def install() -> None:
     routing_rules.install()
     wafv2.install()
     cloudfront.install()
+    cloudwatch_role.install()
     logs_insights.install()
     account_regions.install()

@@ -35,6 +35,7 @@ from collectors.demo.shims.apigatewayv2_deployments import (
     snapshot_http_api,
 )
 from collectors.demo.shims.apigatewayv2_export import http_export
+from collectors.demo.shims.cloudwatch_role import refuse_websocket_logging_without_role
 from collectors.model import WEBSOCKET_INTEGRATION_TIMEOUT_DEFAULT_MS
 
 
@@ -68,7 +69,9 @@ def _refreshing(original: Function) -> Function:
 
 
 def update_stage(api: Any, stage: Any, params: dict[str, Any]) -> None:
-    """UpdateStage: the members sent replace the stage's; settings maps merge by key."""
+    """UpdateStage: the members sent replace the stage's; settings maps merge by key. Logging
+    a WebSocket stage to CloudWatch needs the region's role (``cloudwatch_role``)."""
+    refuse_websocket_logging_without_role(api, params)
     if "deploymentId" in params:
         check_deployment(api, params["deploymentId"])
         stage.deployment_id = params["deploymentId"]
