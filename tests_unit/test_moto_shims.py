@@ -1302,13 +1302,12 @@ def test_rest_and_websocket_logging_to_cloudwatch_is_refused_without_the_region_
     v2 = aws_client("apigatewayv2", REGION)
     socket = v2.create_api(Name="chat", ProtocolType="WEBSOCKET",
                            RouteSelectionExpression="$request.body.action")  # fmt: skip
+    logs = {"DestinationArn": LOG_GROUP, "Format": "$context.requestId"}
     with pytest.raises(ClientError) as refused:
-        v2.create_stage(ApiId=socket["ApiId"], StageName="prod",
-                        AccessLogSettings={"DestinationArn": LOG_GROUP, "Format": "$context.requestId"})  # fmt: skip
+        v2.create_stage(ApiId=socket["ApiId"], StageName="prod", AccessLogSettings=logs)
     assert _error_code(refused) == "BadRequestException"
     http = v2.create_api(Name="web", ProtocolType="HTTP")
-    v2.create_stage(ApiId=http["ApiId"], StageName="prod",
-                    AccessLogSettings={"DestinationArn": LOG_GROUP, "Format": "$context.requestId"})  # fmt: skip
+    v2.create_stage(ApiId=http["ApiId"], StageName="prod", AccessLogSettings=logs)
     AccountBuilder(REGION).cloudwatch_role("arn:aws:iam::123456789012:role/apigateway-logs")
     api.client.update_stage(restApiId=api.id, stageName="prod", patchOperations=access + execution)
     v2.create_stage(ApiId=socket["ApiId"], StageName="prod",
