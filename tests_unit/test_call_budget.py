@@ -43,9 +43,7 @@ def test_call_count_follows_the_formula_for_3_apis_x_50_resources_x_4_methods_x_
     aws: None,
 ) -> None:
     account = AccountBuilder()
-    account.cloudwatch_role(
-        "arn:aws:iam::123456789012:role/apigateway-logs"
-    )  # REST/WebSocket logging needs it
+    account.cloudwatch_role()  # REST and WebSocket logging need it
     functions = [account.lambda_function(f"handler-{n}", timeout_seconds=10) for n in range(2)]
     for api_number in range(REST_APIS):
         api = RestApiBuilder(f"api-{api_number}")
@@ -90,9 +88,7 @@ def test_a_log_group_or_client_certificate_costs_one_call_however_many_stages_sh
     aws: None,
 ) -> None:
     account = AccountBuilder()
-    account.cloudwatch_role(
-        "arn:aws:iam::123456789012:role/apigateway-logs"
-    )  # REST/WebSocket logging needs it
+    account.cloudwatch_role()  # REST and WebSocket logging need it
     shared_logs = account.log_group("/aws/apigateway/shared", retention_days=30)
     certificate = account.client_certificate()
     for api_number in range(2):
@@ -131,9 +127,7 @@ def test_a_log_group_or_client_certificate_costs_one_call_however_many_stages_sh
 def test_a_usage_plan_costs_one_call_however_many_stages_share_it(aws: None) -> None:
     """GetUsagePlanKeys once per plan bound to an in-scope stage; GetApiKeys once a region."""
     account = AccountBuilder()
-    account.cloudwatch_role(
-        "arn:aws:iam::123456789012:role/apigateway-logs"
-    )  # REST/WebSocket logging needs it
+    account.cloudwatch_role()  # REST and WebSocket logging need it
     api = RestApiBuilder("keyed")
     api.method("GET", "/x", api_key_required=True)
     for stage in ("prod", "staging", "dev"):

@@ -99,9 +99,7 @@ class Estate:
 def estate(tmp_path_factory: pytest.TempPathFactory) -> Estate:
     with emulated_aws():
         account = AccountBuilder(REGION)
-        account.cloudwatch_role(
-            "arn:aws:iam::123456789012:role/apigateway-logs"
-        )  # REST/WebSocket logging needs it
+        account.cloudwatch_role()  # REST and WebSocket logging need it
         shop = RestApiBuilder("shop")
         shop.method("GET", "/pets")
         shop.method("POST", "/orders")
@@ -463,9 +461,7 @@ def test_a_log_group_keeping_fewer_days_than_the_window_bounds_what_the_logs_say
     event older than the retention is gone."""
     with emulated_aws():
         account = AccountBuilder()
-        account.cloudwatch_role(
-            "arn:aws:iam::123456789012:role/apigateway-logs"
-        )  # REST/WebSocket logging needs it
+        account.cloudwatch_role()  # REST and WebSocket logging need it
         api = RestApiBuilder("kept-briefly")
         api.method("GET", "/a")
         api.method("GET", "/b")

@@ -18,9 +18,7 @@ VPCE_POLICY = invoke_policy({"StringEquals": {"aws:SourceVpce": "vpce-123"}})
 @pytest.fixture
 def estate(aws: None) -> dict[str, str]:
     account = AccountBuilder()
-    account.cloudwatch_role(
-        "arn:aws:iam::123456789012:role/apigateway-logs"
-    )  # REST/WebSocket logging needs it
+    account.cloudwatch_role()  # REST and WebSocket logging need it
     slow = account.lambda_function("slow", timeout_seconds=60)
     acl = account.web_acl("edge-acl")
     api = RestApiBuilder("pets", tags={"team": "pets"}, endpoint_type="PRIVATE", policy=VPCE_POLICY)

@@ -72,9 +72,7 @@ def _collect(calls: list[str], max_bytes: float = 10e9) -> Inventory:
 def estate() -> Estate:
     with emulated_aws():
         account = AccountBuilder(REGION)
-        account.cloudwatch_role(
-            "arn:aws:iam::123456789012:role/apigateway-logs"
-        )  # REST/WebSocket logging needs it
+        account.cloudwatch_role()  # REST and WebSocket logging need it
         shop_logs = account.log_group("/apigw/shop")
         shop = RestApiBuilder("shop")
         shop.method("GET", "/pets")
@@ -178,9 +176,7 @@ def test_firehose_access_logs_are_not_readable_by_the_suite(estate: Estate) -> N
 def test_queries_that_would_scan_past_the_cap_are_not_run() -> None:
     with emulated_aws():
         account = AccountBuilder(REGION)
-        account.cloudwatch_role(
-            "arn:aws:iam::123456789012:role/apigateway-logs"
-        )  # REST/WebSocket logging needs it
+        account.cloudwatch_role()  # REST and WebSocket logging need it
         group = account.log_group("/apigw/big")
         api = RestApiBuilder("big")
         api.method("GET", "/pets")
@@ -198,9 +194,7 @@ def test_queries_that_would_scan_past_the_cap_are_not_run() -> None:
 def test_rows_whose_status_is_no_number_leave_the_question_unanswered() -> None:
     with emulated_aws():
         account = AccountBuilder(REGION)
-        account.cloudwatch_role(
-            "arn:aws:iam::123456789012:role/apigateway-logs"
-        )  # REST/WebSocket logging needs it
+        account.cloudwatch_role()  # REST and WebSocket logging need it
         group = account.log_group("/apigw/odd")
         api = RestApiBuilder("odd")
         api.method("GET", "/pets")
@@ -220,9 +214,7 @@ def test_a_format_recording_the_stage_is_told_apart_even_when_no_other_stage_is_
     shared_format = FORMAT.replace("}", ', "stage": "$context.stage"}')
     with emulated_aws():
         account = AccountBuilder(REGION)
-        account.cloudwatch_role(
-            "arn:aws:iam::123456789012:role/apigateway-logs"
-        )  # REST/WebSocket logging needs it
+        account.cloudwatch_role()  # REST and WebSocket logging need it
         group = account.log_group("/apigw/shared")
         api = RestApiBuilder("mine")
         api.method("GET", "/pets")

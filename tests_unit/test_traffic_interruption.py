@@ -57,9 +57,7 @@ class _Clients:
 def inventory() -> Inventory:
     with emulated_aws():
         account = AccountBuilder("us-east-1")
-        account.cloudwatch_role(
-            "arn:aws:iam::123456789012:role/apigateway-logs"
-        )  # REST/WebSocket logging needs it
+        account.cloudwatch_role()  # REST and WebSocket logging need it
         for name in ("a", "b"):
             group = account.log_group(f"/apigw/{name}")
             api = RestApiBuilder(f"api-{name}")

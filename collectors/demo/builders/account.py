@@ -120,9 +120,11 @@ class AccountBuilder:
 
         set_before_usage_plans(self.region)
 
-    def cloudwatch_role(self, role_arn: str) -> None:
+    def cloudwatch_role(self, role_arn: str | None = None) -> None:
         """The role API Gateway writes REST and WebSocket logs with in this region
-        (UpdateAccount); logging to CloudWatch is refused without it, as on AWS."""
+        (UpdateAccount; an ``apigateway-logs`` role of the account by default); logging to
+        CloudWatch is refused without it, as on AWS."""
+        role_arn = role_arn or f"arn:aws:iam::{ACCOUNT_ID}:role/apigateway-logs"
         aws_client("apigateway", self.region).update_account(
             patchOperations=[{"op": "replace", "path": "/cloudwatchRoleArn", "value": role_arn}]
         )
