@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from collectors.clients import call_recording_errors
 from collectors.listed_certificates import ListedCertificates, v1_certificates, v2_certificates
 from collectors.model import ApiMapping, CollectionError, CustomDomain, RoutingRule
-from collectors.model.account import API_MAPPING_ONLY, V1_ROUTING_MODE_NAMES
+from collectors.model.account import API_MAPPING_ONLY, V1_ROUTING_MODE_NAMES, domain_label
 from collectors.parsing import PAGE, items_of, v2_items_of
 
 if TYPE_CHECKING:
@@ -134,7 +134,7 @@ def _domain(
     errors: list[CollectionError],
     domain_name_id: str | None = None,
 ) -> CustomDomain:
-    label = f"{name}+{domain_name_id}" if domain_name_id else name  # CustomDomain.label
+    label = domain_label(name, domain_name_id)
     raw_mappings = call_recording_errors(
         errors,
         listing.service,

@@ -93,6 +93,12 @@ class MutualTls:
     warnings: tuple[str, ...]
 
 
+def domain_label(name: str, domain_name_id: str | None) -> str:
+    """How AWS names a custom domain: ``api.example.com``, a private one (known by name and
+    id) ``api.example.com+abcd1234``, as its ARN ends."""
+    return f"{name}+{domain_name_id}" if domain_name_id else name
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CustomDomain:
     """A custom domain name and the API stages it sends requests to (by API mappings or
@@ -130,9 +136,8 @@ class CustomDomain:
 
     @property
     def label(self) -> str:
-        """How AWS names it: ``api.example.com``, a private one ``api.example.com+abcd1234``
-        (as its ARN ends)."""
-        return f"{self.name}+{self.domain_name_id}" if self.domain_name_id else self.name
+        """How AWS names it (``domain_label``)."""
+        return domain_label(self.name, self.domain_name_id)
 
     @property
     def uses_mappings(self) -> bool:
