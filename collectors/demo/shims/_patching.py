@@ -62,6 +62,14 @@ def route(pattern: str, handler: Function) -> None:
         table.setdefault(pattern, handler)
 
 
+def kept_on(owner: Any, attribute: str, make: Callable[[], Any]) -> Any:
+    """The state a shim hangs on a moto object under ``attribute``, made by ``make`` the first
+    time: it lives and dies with moto's backends."""
+    if not hasattr(owner, attribute):
+        setattr(owner, attribute, make())
+    return getattr(owner, attribute)
+
+
 def json_copy(value: Any) -> Any:
     """A detached, JSON-shaped copy: what a snapshot keeps of moto's live objects."""
     return json.loads(json.dumps(value))

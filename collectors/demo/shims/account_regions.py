@@ -22,7 +22,7 @@ from moto.account.models import account_backends
 from moto.account.responses import AccountResponse
 from moto.core.responses import ActionResult
 
-from collectors.demo.shims._patching import define
+from collectors.demo.shims._patching import define, kept_on
 
 _OPT_STATUS = "_apigw_audit_region_opt_status"
 DEFAULT_ACCOUNT_ID = "123456789012"  # moto's account for any dummy credentials
@@ -61,9 +61,7 @@ def _default_opt_status(partition: str) -> dict[str, str]:
 
 def _opt_status(account_id: str, partition: str) -> dict[str, str]:
     backend = account_backends[account_id][partition]
-    if not hasattr(backend, _OPT_STATUS):
-        setattr(backend, _OPT_STATUS, _default_opt_status(partition))
-    status: dict[str, str] = getattr(backend, _OPT_STATUS)
+    status: dict[str, str] = kept_on(backend, _OPT_STATUS, lambda: _default_opt_status(partition))
     return status
 
 

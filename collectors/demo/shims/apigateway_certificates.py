@@ -24,7 +24,7 @@ from moto.apigateway.models import APIGatewayBackend, Stage, apigateway_backends
 from moto.apigateway.responses import APIGatewayResponse
 from moto.apigateway.utils import create_id
 
-from collectors.demo.shims._patching import Function, define, route, wrap
+from collectors.demo.shims._patching import Function, define, kept_on, route, wrap
 
 _CERTIFICATES = "_apigw_audit_client_certificates"
 _STAGE_CERTIFICATE = "_apigw_audit_client_certificate_id"
@@ -34,10 +34,7 @@ DEFAULT_ACCOUNT_ID = "123456789012"  # moto's account for any dummy credentials
 
 
 def _certificates(backend: Any) -> dict[str, dict[str, Any]]:
-    certificates: dict[str, dict[str, Any]] | None = getattr(backend, _CERTIFICATES, None)
-    if certificates is None:
-        certificates = {}
-        setattr(backend, _CERTIFICATES, certificates)
+    certificates: dict[str, dict[str, Any]] = kept_on(backend, _CERTIFICATES, dict)
     return certificates
 
 

@@ -27,7 +27,7 @@ from moto.logs.responses import LogsResponse
 from moto.moto_api._internal import mock_random
 
 from collectors.demo.logs_insights import Answer, MalformedQuery, run_query
-from collectors.demo.shims._patching import define, wrap
+from collectors.demo.shims._patching import define, kept_on, wrap
 
 _ANSWERS = "_apigw_audit_query_answers"  # on a LogsBackend: query id -> [status, Answer]
 ANSWER_AT_ONCE_SECONDS = 5.0
@@ -42,9 +42,7 @@ class MalformedQueryException(JsonRESTError):
 
 
 def _answers(backend: LogsBackend) -> dict[str, list[Any]]:
-    if not hasattr(backend, _ANSWERS):
-        setattr(backend, _ANSWERS, {})
-    answers: dict[str, list[Any]] = getattr(backend, _ANSWERS)
+    answers: dict[str, list[Any]] = kept_on(backend, _ANSWERS, dict)
     return answers
 
 

@@ -29,7 +29,7 @@ from typing import Any
 from moto.apigateway.exceptions import BadRequestException, NotFoundException
 from moto.apigateway.responses import APIGatewayResponse
 
-from collectors.demo.shims._patching import Function, querystring_value, wrap
+from collectors.demo.shims._patching import Function, kept_on, querystring_value, wrap
 
 _DOMAINS = "_apigw_audit_private_domains"  # on a v1 backend: (name, id) -> the domain answered
 _MAPPINGS = "_apigw_audit_private_mappings"  # on a v1 backend: (name, id) -> base path -> map
@@ -38,20 +38,12 @@ PRIVATE = "PRIVATE"
 
 def private_domains(backend: Any) -> dict[tuple[str, str], dict[str, Any]]:
     """A v1 backend's private domains, by (name, domainNameId), as GetDomainNames answers."""
-    domains: dict[tuple[str, str], dict[str, Any]] | None = getattr(backend, _DOMAINS, None)
-    if domains is None:
-        domains = {}
-        setattr(backend, _DOMAINS, domains)
+    domains: dict[tuple[str, str], dict[str, Any]] = kept_on(backend, _DOMAINS, dict)
     return domains
 
 
 def _mappings(backend: Any) -> dict[tuple[str, str], dict[str, dict[str, str]]]:
-    mappings: dict[tuple[str, str], dict[str, dict[str, str]]] | None = getattr(
-        backend, _MAPPINGS, None
-    )
-    if mappings is None:
-        mappings = {}
-        setattr(backend, _MAPPINGS, mappings)
+    mappings: dict[tuple[str, str], dict[str, dict[str, str]]] = kept_on(backend, _MAPPINGS, dict)
     return mappings
 
 

@@ -29,7 +29,14 @@ from moto.apigatewayv2.models import ApiGatewayV2Backend, apigatewayv2_backends
 from moto.apigatewayv2.models import DomainName as V2DomainName
 from moto.apigatewayv2.responses import ApiGatewayV2Response
 
-from collectors.demo.shims._patching import Function, define, querystring_value, route, wrap
+from collectors.demo.shims._patching import (
+    Function,
+    define,
+    kept_on,
+    querystring_value,
+    route,
+    wrap,
+)
 from collectors.demo.shims.apigateway_certificates import DEFAULT_ACCOUNT_ID
 from collectors.demo.shims.private_domains import private_domains
 from collectors.model.account import API_MAPPING_ONLY, V1_ROUTING_MODE_NAMES
@@ -98,10 +105,7 @@ def _routed_domain(response: Any) -> tuple[str, str, str]:
 
 
 def _rules_of(backend: ApiGatewayV2Backend) -> dict[str, list[dict[str, Any]]]:
-    rules: dict[str, list[dict[str, Any]]] | None = getattr(backend, _RULES, None)
-    if rules is None:
-        rules = {}
-        setattr(backend, _RULES, rules)
+    rules: dict[str, list[dict[str, Any]]] = kept_on(backend, _RULES, dict)
     return rules
 
 
